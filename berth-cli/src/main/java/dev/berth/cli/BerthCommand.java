@@ -1,0 +1,26 @@
+package dev.berth.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code berth} command. Subcommands: {@code server} (the all-in-one control plane). The
+ * agent and Copilot-style app commands join as their issues land.
+ */
+@Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = BerthVersion.class,
+        description = "Self-hosted container platform that speaks the Amazon ECS and ECR APIs.",
+        subcommands = {ServerCommand.class})
+public final class BerthCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BerthCommand()).execute(args));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.berth.cli;
+
+import dev.berth.cli.server.BerthServer;
+import dev.berth.cli.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code berth server}: starts the whole platform in this process and runs until Ctrl-C or SIGTERM,
+ * then shuts down cleanly (stops accepting requests, finishes in-flight ones, closes the store).
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Start the Berth control plane (AWS API front door and state store).")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "4566", description = "Port of the front door (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--data-dir", description = "Where state, keys and credentials live (default ~/.berth).")
+    Path dataDir;
+
+    @Option(names = "--store", description = "JDBC URL of the state store, e.g. jdbc:postgresql://db:5432/berth?user=..."
+            + " (default: an embedded H2 file in the data dir).")
+    String store;
+
+    @Option(names = "--no-agent", description = "Do not start the local agent (the local agent arrives with container instance support).")
+    boolean noAgent;
+
+    @Option(names = "--account-id", defaultValue = "000000000000", description = "Account id used in ARNs (default ${DEFAULT-VALUE}).")
+    String accountId;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region used in ARNs and signatures (default ${DEFAULT-VALUE}).")
+    String region;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
+        ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
+                System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"));
+        long started = System.nanoTime();
+        BerthServer server = BerthServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "berth-shutdown"));
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("Berth %s is ready in %d ms%n", BerthVersion.version(), ms);
+        System.out.printf("  endpoint:    %s%n", server.endpoint());
+        System.out.printf("  store:       %s%n", server.storeDescription());
+        System.out.printf("  credentials: %s (profile default)%n", server.credentialsFile());
+        System.out.printf("Try:%n  export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s%n", server.credentialsFile(), region);
+        System.out.printf("  aws --endpoint-url %s ecs list-clusters%n", server.endpoint());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

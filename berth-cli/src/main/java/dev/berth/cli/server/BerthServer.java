@@ -1,0 +1,198 @@
+package dev.berth.cli.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.control.Documents;
+import dev.berth.control.Platform;
+import dev.berth.control.auth.AccessKeys;
+import dev.berth.control.auth.SigV4Authenticator;
+import dev.berth.control.ecs.EcsApi;
+import dev.berth.control.ecs.cluster.ClusterApi;
+import dev.berth.control.ecs.cluster.StoredClusterActivity;
+import dev.berth.control.ecs.tags.TagApi;
+import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
+import dev.berth.control.sts.StsApi;
+import dev.berth.protocol.http.FrontDoor;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.model.ServiceModel;
+import dev.berth.store.StateStore;
+import dev.berth.store.StateStores;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Berth control plane: the state store, the services, and the front door that serves
+ * them, wired together. This is the only place that knows every module; tests start it in-process
+ * the same way {@code berth server} does.
+ *
+ * <p>Start-up order: data dir, store (migrations), root key and credentials file, services, front
+ * door. {@link #close()} reverses it, so no request is served by a closed store.
+ */
+public final class BerthServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BerthServer.class);
+
+    private final ServerConfig config;
+    private final StateStore store;
+    private final Vertx vertx;
+    private final FrontDoor frontDoor;
+    private final ScheduledExecutorService housekeeping;
+    private final Path credentialsFile;
+    private final AccessKeys.AccessKey rootKey;
+    private final int port;
+    private volatile boolean closed;
+
+    private BerthServer(ServerConfig config) {
+        this.config = config;
+        Path dataDir = prepareDataDir(config.dataDir());
+        this.store = StateStores.open(config.storeUrl(), dataDir);
+        try {
+            ObjectMapper mapper = Jsons.newMapper();
+            Documents docs = new Documents(mapper);
+            Platform platform = new Platform(config.accountId(), config.region());
+            Clock clock = Clock.systemUTC();
+            AccessKeys keys = new AccessKeys(store, docs);
+            this.rootKey = keys.ensureRoot(config.accountId(), config.rootAccessKeyId(), config.rootSecretAccessKey());
+            this.credentialsFile = writeCredentials(dataDir, rootKey);
+
+            ClusterApi clusters = new ClusterApi(store, docs, platform, clock, new StoredClusterActivity());
+            TaskDefinitionApi taskDefinitions = new TaskDefinitionApi(store, docs, platform, clock);
+            TagApi tags = new TagApi().register("cluster", clusters.taggable())
+                    .register("task-definition", taskDefinitions.taggable());
+            EcsApi ecs = new EcsApi(ServiceModel.load(mapper, EcsApi.MODEL))
+                    .register(clusters.operations())
+                    .register(taskDefinitions.operations())
+                    .register(tags.operations());
+            StsApi sts = new StsApi(ServiceModel.load(mapper, StsApi.MODEL));
+
+            this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+            this.frontDoor = new FrontDoor(vertx, mapper, new SigV4Authenticator(keys, clock, platform), this::health)
+                    .json(ecs).query(sts);
+            this.port = frontDoor.start(config.bind(), config.port());
+
+            this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-housekeeping").factory());
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    int removed = taskDefinitions.purgeDeleted(arn -> false);
+                    if (removed > 0) {
+                        LOG.info("deleted {} task definition revisions marked DELETE_IN_PROGRESS", removed);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("task definition purge failed: {}", e.toString());
+                }
+            }, 30, 30, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public static BerthServer start(ServerConfig config) {
+        return new BerthServer(config);
+    }
+
+    public URI endpoint() {
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return URI.create("http://" + host + ":" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path credentialsFile() {
+        return credentialsFile;
+    }
+
+    public String accessKeyId() {
+        return rootKey.accessKeyId();
+    }
+
+    public String secretAccessKey() {
+        return rootKey.secretAccessKey();
+    }
+
+    public String storeDescription() {
+        return config.storeUrl() == null ? "h2 (" + config.dataDir().resolve("state") + ")" : store.backend();
+    }
+
+    private Map<String, Object> health() {
+        if (closed) {
+            throw new IllegalStateException("shutting down");
+        }
+        store.read(tx -> tx.get("health", "probe"));
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("status", "ok");
+        h.put("store", store.backend());
+        return h;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        frontDoor.close();
+        housekeeping.shutdownNow();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("vert.x did not stop cleanly: {}", e.toString());
+        }
+        store.close();
+    }
+
+    private static Path prepareDataDir(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                trySetPermissions(dir, "rwx------");
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir, e);
+        }
+    }
+
+    /** Writes the AWS INI credentials file (profile default, mode 0600) atomically. */
+    private static Path writeCredentials(Path dataDir, AccessKeys.AccessKey key) {
+        Path file = dataDir.resolve("credentials");
+        String text = "# Written by berth server: the root access key of this Berth installation.\n"
+                + "[default]\naws_access_key_id = " + key.accessKeyId() + "\naws_secret_access_key = " + key.secretAccessKey() + "\n";
+        try {
+            if (Files.exists(file) && Files.readString(file).equals(text)) {
+                return file;
+            }
+            Path tmp = Files.createTempFile(dataDir, ".credentials", ".tmp");
+            trySetPermissions(tmp, "rw-------");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void trySetPermissions(Path p, String perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system; nothing to restrict
+        }
+    }
+}

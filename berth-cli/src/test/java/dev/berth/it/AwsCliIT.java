@@ -1,0 +1,52 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the README's tour with the real AWS CLI ({@code /usr/bin/aws}, or {@code BERTH_AWS_CLI})
+ * against a real server. The CLI is a prerequisite that scripts/test installs: when it is missing
+ * this test fails rather than skipping.
+ */
+class AwsCliIT {
+
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void theReadmeTourWorksWithTheAwsCli() throws Exception {
+        String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
+        assertThat(new File(aws)).as("the AWS CLI at %s (scripts/test installs the awscli package)", aws).canExecute();
+        Path script = Path.of(getClass().getResource("/cli/tour.sh").toURI());
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        pb.environment().put("AWS", aws);
+        pb.environment().put("ENDPOINT", server.endpoint().toString());
+        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", server.dataDir().resolve("credentials").toString());
+        pb.environment().remove("AWS_ACCESS_KEY_ID");
+        pb.environment().remove("AWS_SECRET_ACCESS_KEY");
+        pb.environment().remove("AWS_PROFILE");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        Files.writeString(Path.of("target", "aws-cli-tour.log"), out);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("tour complete");
+    }
+}

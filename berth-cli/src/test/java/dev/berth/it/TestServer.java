@@ -1,0 +1,84 @@
+package dev.berth.it;
+
+import dev.berth.cli.server.BerthServer;
+import dev.berth.cli.server.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * A real Berth server started in-process on a free port with its own data directory, exactly as
+ * {@code berth server} starts it, plus AWS SDK clients pointed at it.
+ */
+public final class TestServer implements AutoCloseable {
+
+    private final BerthServer server;
+    private final Path dataDir;
+
+    private TestServer(Path dataDir, String storeUrl) {
+        this.dataDir = dataDir;
+        this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, false, "000000000000",
+                "us-east-1", null, null));
+    }
+
+    public static TestServer start() {
+        try {
+            return new TestServer(Files.createTempDirectory("berth-it"), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI endpoint() {
+        return server.endpoint();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public BerthServer server() {
+        return server;
+    }
+
+    public String accessKeyId() {
+        return server.accessKeyId();
+    }
+
+    public String secretAccessKey() {
+        return server.secretAccessKey();
+    }
+
+    public EcsClient ecs() {
+        return ecs(accessKeyId(), secretAccessKey());
+    }
+
+    public EcsClient ecs(String keyId, String secret) {
+        return EcsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
+    public StsClient sts(String keyId, String secret) {
+        return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.berth.control;
+
+/**
+ * The document kinds the control plane keeps in the state store, and how their keys are built.
+ * One place, so that a controller counting a cluster's tasks and the API writing them agree.
+ *
+ * <ul>
+ *   <li>{@code cluster}: key = cluster name</li>
+ *   <li>{@code taskdef}: key = family + "/" + revision zero-padded to 10 digits (scans in revision order)</li>
+ *   <li>{@code taskdef-family}: key = family; a summary for ListTaskDefinitionFamilies</li>
+ *   <li>{@code container-instance}, {@code task}, {@code service}: key = cluster name + "/" + id</li>
+ *   <li>{@code access-key}: key = access key id</li>
+ * </ul>
+ */
+public final class Kinds {
+
+    public static final String CLUSTER = "cluster";
+    public static final String TASK_DEFINITION = "taskdef";
+    public static final String TASK_DEFINITION_FAMILY = "taskdef-family";
+    public static final String CONTAINER_INSTANCE = "container-instance";
+    public static final String TASK = "task";
+    public static final String SERVICE = "service";
+    public static final String ACCESS_KEY = "access-key";
+
+    private Kinds() {
+    }
+
+    /** The key prefix of everything that belongs to a cluster in the cluster-scoped kinds. */
+    public static String inCluster(String clusterName) {
+        return clusterName + "/";
+    }
+
+    public static String taskDefinitionKey(String family, long revision) {
+        return family + "/" + String.format("%010d", revision);
+    }
+}

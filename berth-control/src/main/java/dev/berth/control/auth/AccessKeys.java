@@ -1,0 +1,87 @@
+package dev.berth.control.auth;
+
+import dev.berth.control.Documents;
+import dev.berth.control.Kinds;
+import dev.berth.store.StateStore;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The access keys the front door accepts, kept in the state store so that every control-plane
+ * process sharing a PostgreSQL store accepts the same keys.
+ *
+ * <p>Lookups are on the hot path of every request, so keys are cached after the first read; a key
+ * unknown to the cache is looked up in the store (another process may have created it). Keys are
+ * never deleted yet, so the cache cannot go stale.
+ */
+public final class AccessKeys {
+
+    /** One access key: id, secret and the account whose root it acts as. */
+    public record AccessKey(String accessKeyId, String secretAccessKey, String accountId, boolean root) {
+    }
+
+    private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private final StateStore store;
+    private final Documents docs;
+    private final SecureRandom random = new SecureRandom();
+    private final ConcurrentHashMap<String, AccessKey> cache = new ConcurrentHashMap<>();
+
+    public AccessKeys(StateStore store, Documents docs) {
+        this.store = store;
+        this.docs = docs;
+    }
+
+    public Optional<AccessKey> find(String accessKeyId) {
+        AccessKey cached = cache.get(accessKeyId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
+            return Optional.empty();
+        }
+        Optional<AccessKey> stored = store.read(tx -> docs.get(tx, Kinds.ACCESS_KEY, accessKeyId, AccessKey.class));
+        stored.ifPresent(k -> cache.put(k.accessKeyId(), k));
+        return stored;
+    }
+
+    /**
+     * The root key of {@code accountId}: the preset one when both parts are given (it replaces a
+     * previous root key, which stops working), else the stored one, else a newly generated one.
+     */
+    public AccessKey ensureRoot(String accountId, String presetId, String presetSecret) {
+        AccessKey key = store.transact(tx -> {
+            String marker = "root/" + accountId;
+            Optional<String> currentId = tx.getForUpdate("root-key", marker).map(e -> e.json().replace("\"", ""));
+            if (presetId != null && presetSecret != null) {
+                AccessKey k = new AccessKey(presetId, presetSecret, accountId, true);
+                currentId.filter(id -> !id.equals(presetId)).ifPresent(old -> tx.delete(Kinds.ACCESS_KEY, old));
+                docs.put(tx, Kinds.ACCESS_KEY, presetId, k);
+                tx.put("root-key", marker, "\"" + presetId + "\"");
+                return k;
+            }
+            if (currentId.isPresent()) {
+                Optional<AccessKey> k = docs.get(tx, Kinds.ACCESS_KEY, currentId.get(), AccessKey.class);
+                if (k.isPresent()) {
+                    return k.get();
+                }
+            }
+            AccessKey k = new AccessKey("AKIA" + randomString(ID_ALPHABET, 16), randomString(SECRET_ALPHABET, 40), accountId, true);
+            docs.put(tx, Kinds.ACCESS_KEY, k.accessKeyId(), k);
+            tx.put("root-key", marker, "\"" + k.accessKeyId() + "\"");
+            return k;
+        });
+        cache.put(key.accessKeyId(), key);
+        return key;
+    }
+
+    private String randomString(String alphabet, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.berth.protocol.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.error.AwsException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a JSON request body against the input shape of its operation, as the AWS front end does
+ * before a service sees the request, and returns a clean copy.
+ *
+ * <p>Two kinds of failure, as AWS reports them: a value of the wrong JSON type (a string where a
+ * number belongs, an object where a list belongs) is a {@code SerializationException}; a value of
+ * the right type that breaks a modelled constraint (required member missing, enum, length, range,
+ * pattern) is the service's validation error (for ECS {@code InvalidParameterException}) with a
+ * message in AWS's {@code "1 validation error detected: Value ... at '...' failed to satisfy
+ * constraint: ..."} form. Members the model does not know are dropped, and JSON nulls count as
+ * absent, as AWS's JSON protocol treats them. The returned tree therefore only holds modelled
+ * members of the modelled types, so handlers can read it without defensive type checks.
+ */
+public final class ShapeValidator {
+
+    private static final int MAX_REPORTED = 10;
+
+    private final ServiceModel model;
+    private final String validationErrorCode;
+
+    /**
+     * @param validationErrorCode the error code the service uses for constraint violations,
+     *     e.g. {@code InvalidParameterException} for ECS, {@code ValidationError} for query services
+     */
+    public ShapeValidator(ServiceModel model, String validationErrorCode) {
+        this.model = model;
+        this.validationErrorCode = validationErrorCode;
+    }
+
+    /**
+     * Validates {@code input} against {@code shapeName}. A null or missing input is an empty
+     * structure. Throws {@link AwsException} on the first type error or after collecting constraint
+     * violations.
+     */
+    public ObjectNode validate(String shapeName, JsonNode input) {
+        JsonNode body = input == null || input.isNull() || input.isMissingNode()
+                ? JsonNodeFactory.instance.objectNode() : input;
+        if (!body.isObject()) {
+            throw serialization("the request body must be a JSON object, found " + describe(body));
+        }
+        if (shapeName == null) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        List<String> violations = new ArrayList<>();
+        JsonNode clean = check(model.shape(shapeName), body, "", violations);
+        if (!violations.isEmpty()) {
+            int n = violations.size();
+            String head = n == 1 ? "1 validation error detected: " : n + " validation errors detected: ";
+            throw new AwsException(validationErrorCode, 400,
+                    head + String.join("; ", violations.subList(0, Math.min(n, MAX_REPORTED))));
+        }
+        return (ObjectNode) clean;
+    }
+
+    private JsonNode check(Shape shape, JsonNode value, String path, List<String> violations) {
+        return switch (shape.type()) {
+            case STRUCTURE -> structure(shape, value, path, violations);
+            case LIST -> list(shape, value, path, violations);
+            case MAP -> map(shape, value, path, violations);
+            case STRING -> string(shape, value, path, violations);
+            case INTEGER, LONG -> integral(shape, value, path, violations);
+            case DOUBLE, FLOAT -> {
+                if (!value.isNumber()) {
+                    throw typeError(path, "number", value);
+                }
+                yield value;
+            }
+            case BOOLEAN -> {
+                if (!value.isBoolean()) {
+                    throw typeError(path, "boolean", value);
+                }
+                yield value;
+            }
+            case TIMESTAMP -> {
+                if (!value.isNumber() && !value.isTextual()) {
+                    throw typeError(path, "timestamp (epoch seconds)", value);
+                }
+                yield value;
+            }
+            case BLOB -> {
+                if (!value.isTextual()) {
+                    throw typeError(path, "base64-encoded string", value);
+                }
+                try {
+                    Base64.getDecoder().decode(value.asText());
+                } catch (IllegalArgumentException e) {
+                    throw serialization("the value at '" + path + "' is not valid base64");
+                }
+                yield value;
+            }
+        };
+    }
+
+    private JsonNode structure(Shape shape, JsonNode value, String path, List<String> violations) {
+        if (!value.isObject()) {
+            throw typeError(path, "structure", value);
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, Shape.Member> m : shape.members().entrySet()) {
+            JsonNode v = value.get(m.getKey());
+            String childPath = path.isEmpty() ? m.getKey() : path + "." + m.getKey();
+            if (v == null || v.isNull()) {
+                if (shape.required().contains(m.getKey())) {
+                    violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                }
+                continue;
+            }
+            out.set(m.getKey(), check(model.shape(m.getValue().shape()), v, childPath, violations));
+        }
+        return out;
+    }
+
+    private JsonNode list(Shape shape, JsonNode value, String path, List<String> violations) {
+        if (!value.isArray()) {
+            throw typeError(path, "list", value);
+        }
+        checkLength(shape, value.size(), path, value.size() + " items", violations);
+        ArrayNode out = JsonNodeFactory.instance.arrayNode(value.size());
+        Shape member = model.shape(shape.listMember());
+        int i = 1;
+        for (JsonNode item : value) {
+            String childPath = path + "." + i + ".member";
+            if (item.isNull()) {
+                violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+            } else {
+                out.add(check(member, item, childPath, violations));
+            }
+            i++;
+        }
+        return out;
+    }
+
+    private JsonNode map(Shape shape, JsonNode value, String path, List<String> violations) {
+        if (!value.isObject()) {
+            throw typeError(path, "map", value);
+        }
+        checkLength(shape, value.size(), path, value.size() + " entries", violations);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        Shape keyShape = model.shape(shape.mapKey());
+        Shape valueShape = model.shape(shape.mapValue());
+        Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String childPath = path + "." + e.getKey();
+            string(keyShape, JsonNodeFactory.instance.textNode(e.getKey()), path + ".key", violations);
+            if (e.getValue().isNull()) {
+                violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                continue;
+            }
+            out.set(e.getKey(), check(valueShape, e.getValue(), childPath, violations));
+        }
+        return out;
+    }
+
+    private JsonNode string(Shape shape, JsonNode value, String path, List<String> violations) {
+        if (!value.isTextual()) {
+            throw typeError(path, "string", value);
+        }
+        String s = value.asText();
+        if (!shape.enumValues().isEmpty() && !shape.enumValues().contains(s)) {
+            violations.add("Value '" + abbreviate(s) + "' at '" + path
+                    + "' failed to satisfy constraint: Member must satisfy enum value set: " + shape.enumValues());
+        }
+        checkLength(shape, s.codePointCount(0, s.length()), path, "length " + s.length(), violations);
+        if (shape.pattern() != null && !shape.pattern().matcher(s).find()) {
+            violations.add("Value '" + abbreviate(s) + "' at '" + path
+                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + shape.pattern());
+        }
+        return value;
+    }
+
+    private JsonNode integral(Shape shape, JsonNode value, String path, List<String> violations) {
+        boolean fits = shape.type() == Shape.Type.INTEGER ? value.canConvertToInt() : value.canConvertToLong();
+        if (!value.isIntegralNumber() || !fits) {
+            throw typeError(path, shape.type() == Shape.Type.INTEGER ? "integer" : "long", value);
+        }
+        long v = value.asLong();
+        if (shape.min() != null && v < shape.min()) {
+            violations.add("Value '" + v + "' at '" + path
+                    + "' failed to satisfy constraint: Member must have value greater than or equal to " + shape.min());
+        }
+        if (shape.max() != null && v > shape.max()) {
+            violations.add("Value '" + v + "' at '" + path
+                    + "' failed to satisfy constraint: Member must have value less than or equal to " + shape.max());
+        }
+        return value;
+    }
+
+    private static void checkLength(Shape shape, int length, String path, String what, List<String> violations) {
+        if (shape.min() != null && length < shape.min()) {
+            violations.add("Value at '" + path + "' (" + what
+                    + ") failed to satisfy constraint: Member must have length greater than or equal to " + shape.min());
+        }
+        if (shape.max() != null && length > shape.max()) {
+            violations.add("Value at '" + path + "' (" + what
+                    + ") failed to satisfy constraint: Member must have length less than or equal to " + shape.max());
+        }
+    }
+
+    private static AwsException typeError(String path, String expected, JsonNode found) {
+        String where = path.isEmpty() ? "the request body" : "'" + path + "'";
+        return serialization("Unexpected value type at " + where + ": expected " + expected + ", found " + describe(found));
+    }
+
+    private static AwsException serialization(String message) {
+        return new AwsException("SerializationException", 400, message);
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "list";
+            case OBJECT -> "structure";
+            case STRING -> "string";
+            case NUMBER -> node.isIntegralNumber() ? "integer " + abbreviate(node.asText()) : "decimal number";
+            case BOOLEAN -> "boolean";
+            default -> node.getNodeType().name().toLowerCase();
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

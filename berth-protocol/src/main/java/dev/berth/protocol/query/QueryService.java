@@ -1,0 +1,16 @@
+package dev.berth.protocol.query;
+
+import dev.berth.protocol.model.ServiceModel;
+import java.util.Optional;
+
+/**
+ * An AWS service that speaks the query protocol (STS, IAM, ELBv2, ...): form-encoded
+ * {@code Action=...&Version=...} requests, XML responses.
+ */
+public interface QueryService {
+
+    ServiceModel model();
+
+    /** The handler of an action, or empty when Berth does not implement it. */
+    Optional<QueryOperation> operation(String action);
+}
