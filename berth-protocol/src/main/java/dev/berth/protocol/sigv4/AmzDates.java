@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * Reads and writes the two timestamp shapes SigV4 uses: the ISO-8601 basic form
@@ -16,6 +17,9 @@ import java.time.format.DateTimeParseException;
  * form goes through {@link DateTimeFormatter}, as it is rare.
  */
 final class AmzDates {
+
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss zzz", Locale.US);
 
     private AmzDates() {
     }
@@ -42,10 +46,16 @@ final class AmzDates {
         }
     }
 
-    /** Epoch seconds of an RFC 1123 date such as {@code Mon, 09 Sep 2011 23:36:00 GMT}, or {@link Long#MIN_VALUE}. */
+    /**
+     * Epoch seconds of an RFC 1123 date such as {@code Fri, 09 Sep 2011 23:36:00 GMT}, or
+     * {@link Long#MIN_VALUE}. The day-of-week is not checked against the date (AWS's own test suite
+     * signs "Mon, 09 Sep 2011", a Friday).
+     */
     static long parseHttpDate(String s) {
+        String value = s.trim();
+        int comma = value.indexOf(',');
         try {
-            return ZonedDateTime.parse(s.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+            return ZonedDateTime.parse(value.substring(comma + 1).trim(), HTTP_DATE).toEpochSecond();
         } catch (DateTimeParseException e) {
             return Long.MIN_VALUE;
         }
