@@ -58,12 +58,21 @@ class AwsSdkSignerTest {
         return SignedRequest.of(signed.method().name(), uri.getRawPath(), uri.getRawQuery(), signed.headers(), bytes);
     }
 
+    private static SdkHttpRequest.Builder post(String contentType) {
+        return SdkHttpRequest.builder().method(SdkHttpMethod.POST)
+                .uri(URI.create("http://127.0.0.1:4566/"))
+                .putHeader("Content-Type", contentType);
+    }
+
+    private void assertRejected(SignedRequest request, String service, Dialect dialect, String code) {
+        assertThatThrownBy(() -> verifier.verify(request, service, dialect))
+                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+
     @Test
     void postJsonVerifies() {
         String body = "{\"cluster\":\"default\",\"desiredCount\":2}";
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-                .uri(URI.create("http://127.0.0.1:4566/"))
-                .putHeader("Content-Type", "application/x-amz-json-1.1")
+        SdkHttpRequest request = post("application/x-amz-json-1.1")
                 .putHeader("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.UpdateService")
                 .build();
         SignedRequest received = received(sdkSign(request, body, "ecs", r -> { }), body);
@@ -73,9 +82,7 @@ class AwsSdkSignerTest {
         assertThat(principal).isEqualTo(new Principal(KEY, "us-east-1", "ecs", null));
         SignedRequest changedBody = SignedRequest.of("POST", "/", null, received.headers(),
                 body.replace("2", "20").getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> verifier.verify(changedBody, "ecs", Dialect.JSON))
-                .isInstanceOfSatisfying(AwsException.class,
-                        e -> assertThat(e.code()).isEqualTo("InvalidSignatureException"));
+        assertRejected(changedBody, "ecs", Dialect.JSON, "InvalidSignatureException");
     }
 
     @Test
@@ -93,18 +100,13 @@ class AwsSdkSignerTest {
                 .isEqualTo("elasticloadbalancing");
         SignedRequest otherName = SignedRequest.of("GET", received.rawPath(),
                 received.rawQuery().replace("web", "api"), received.headers(), null);
-        assertThatThrownBy(() -> verifier.verify(otherName, "elasticloadbalancing", Dialect.QUERY))
-                .isInstanceOfSatisfying(AwsException.class,
-                        e -> assertThat(e.code()).isEqualTo("SignatureDoesNotMatch"));
+        assertRejected(otherName, "elasticloadbalancing", Dialect.QUERY, "SignatureDoesNotMatch");
     }
 
     @Test
     void formEncodedQueryProtocolPostVerifies() {
         String body = "Action=GetCallerIdentity&Version=2011-06-15";
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-                .uri(URI.create("http://127.0.0.1:4566/"))
-                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                .build();
+        SdkHttpRequest request = post("application/x-www-form-urlencoded; charset=utf-8").build();
 
         assertThat(verifier.verify(received(sdkSign(request, body, "sts", r -> { }), body), "sts", Dialect.QUERY)
                 .accessKeyId()).isEqualTo(KEY);
