@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -220,7 +221,7 @@ public final class SigV4Verifier {
             if (end < 0) {
                 end = line.length();
             }
-            String name = line.substring(start, end).trim().toLowerCase(java.util.Locale.ROOT);
+            String name = line.substring(start, end).trim().toLowerCase(Locale.ROOT);
             start = end + 1;
             if (name.isEmpty()) {
                 continue;

@@ -1,6 +1,7 @@
 package dev.berth.protocol.sigv4;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -38,6 +39,12 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Map<
         }
         if (body != null && bodySha256Hex != null) {
             throw new IllegalArgumentException("give the body or its SHA-256, not both");
+        }
+        if (bodySha256Hex != null) {
+            if (!Hashing.isSha256Hex(bodySha256Hex)) {
+                throw new IllegalArgumentException("bodySha256Hex must be 64 hex digits");
+            }
+            bodySha256Hex = bodySha256Hex.toLowerCase(Locale.ROOT);
         }
     }
 
