@@ -72,8 +72,8 @@ final class ContainerReferences {
             String target = Nodes.text(dependency, "containerName");
             String condition = Nodes.text(dependency, "condition");
             if (Nodes.blank(target) || !task.containers().containsKey(target)) {
-                throw client("Invalid 'dependsOn' setting for container '%s'. The container '%s' is not defined "
-                        + "in the task definition.", name, target);
+                throw invalidContainerSetting(name, "dependsOn",
+                        "The container '" + target + "' is not defined in the task definition.");
             }
             ObjectNode other = task.containers().get(target);
             if (("SUCCESS".equals(condition) || "COMPLETE".equals(condition)) && ContainerRules.essential(other)) {
@@ -81,8 +81,8 @@ final class ContainerReferences {
                         + "container (container '%s' depends on '%s').", name, target);
             }
             if ("HEALTHY".equals(condition) && Nodes.absent(other, "healthCheck")) {
-                throw client("Invalid 'dependsOn' setting for container '%s'. The HEALTHY condition requires "
-                        + "container '%s' to have a healthCheck.", name, target);
+                throw invalidContainerSetting(name, "dependsOn",
+                        "The HEALTHY condition requires container '" + target + "' to have a healthCheck.");
             }
             targets.add(target);
         }
