@@ -123,7 +123,6 @@ class TaskDefinitionIT {
         assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(one.taskDefinitionArn())).taskDefinition().revision()).isEqualTo(1);
         assertThatThrownBy(() -> ecs.describeTaskDefinition(r -> r.taskDefinition("forms:3")))
                 .isInstanceOf(ClientException.class).hasMessageContaining("Unable to describe task definition.");
-        assertThat(one.networkMode()).isEqualTo(NetworkMode.BRIDGE);
 
         ecs.deregisterTaskDefinition(r -> r.taskDefinition("forms:2"));
         TaskDefinition latest = ecs.describeTaskDefinition(r -> r.taskDefinition("forms")).taskDefinition();
