@@ -20,8 +20,21 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
     static final String INSERT_DOCUMENT =
             "INSERT INTO documents (kind, doc_key, version, json, updated_at) VALUES (?, ?, 1, ?, CURRENT_TIMESTAMP)";
 
-    /** {@code h2} or {@code postgresql}; also the name of the migration folder. */
-    abstract String name();
+    private final String name;
+    private final Set<String> retryableStates;
+
+    /**
+     * @param name {@code h2} or {@code postgresql}; also the name of the migration folder
+     * @param retryableStates SQL states after which the whole transaction may simply run again
+     */
+    Dialect(String name, Set<String> retryableStates) {
+        this.name = name;
+        this.retryableStates = Set.copyOf(retryableStates);
+    }
+
+    final String name() {
+        return name;
+    }
 
     /** The value to bind for a key parameter. */
     abstract Object keyParam(String key);
@@ -50,16 +63,13 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
     void afterEnd(Handle h, boolean readOnly) throws SQLException {
     }
 
-    /** SQL states of failures after which the whole transaction may simply be run again. */
-    abstract Set<String> retryableStates();
-
     final String migrationLocation() {
         return "classpath:db/migration/" + name();
     }
 
     final boolean isRetryable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLException e && e.getSQLState() != null && retryableStates().contains(e.getSQLState())) {
+            if (c instanceof SQLException e && e.getSQLState() != null && retryableStates.contains(e.getSQLState())) {
                 return true;
             }
         }

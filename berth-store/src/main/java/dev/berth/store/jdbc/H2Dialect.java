@@ -19,14 +19,8 @@ final class H2Dialect extends Dialect {
 
     static final H2Dialect INSTANCE = new H2Dialect();
 
-    private static final Set<String> RETRYABLE = Set.of("40001", "90131");
-
     private H2Dialect() {
-    }
-
-    @Override
-    String name() {
-        return "h2";
+        super("h2", Set.of("40001", "90131"));
     }
 
     @Override
@@ -88,10 +82,5 @@ final class H2Dialect extends Dialect {
         if (readOnly) {
             h.getConnection().setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
-    }
-
-    @Override
-    Set<String> retryableStates() {
-        return RETRYABLE;
     }
 }

@@ -94,7 +94,6 @@ public final class JdbcStateStore implements StateStore {
             throw new StoreException("cannot get a database connection: " + e.getMessage(), e);
         }
         JdbcTransaction tx = new JdbcTransaction(handle, dialect, readOnly);
-        boolean clean = false;
         try {
             dialect.beforeBegin(handle, readOnly);
             handle.begin();
@@ -102,7 +101,6 @@ public final class JdbcStateStore implements StateStore {
             T result = work.apply(tx);
             tx.end();
             handle.commit();
-            clean = true;
             return result;
         } catch (JdbiException e) {
             tx.end();
@@ -116,7 +114,7 @@ public final class JdbcStateStore implements StateStore {
             rollback(handle, e);
             throw new StoreException("cannot start a transaction: " + e.getMessage(), e);
         } finally {
-            release(handle, readOnly, clean);
+            release(handle, readOnly);
         }
     }
 
@@ -134,7 +132,7 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
-    private void release(Handle handle, boolean readOnly, boolean clean) {
+    private void release(Handle handle, boolean readOnly) {
         try {
             dialect.afterEnd(handle, readOnly);
         } catch (SQLException | RuntimeException e) {
@@ -143,9 +141,9 @@ public final class JdbcStateStore implements StateStore {
         try {
             handle.close();
         } catch (RuntimeException e) {
-            if (clean) {
-                throw new StoreException("cannot release a database connection", e);
-            }
+            // The outcome is already decided (committed, or rolled back and being reported), so a
+            // failure to hand the connection back must not turn a committed write into an error.
+            pool.markBroken(handle.getConnection());
         }
     }
 

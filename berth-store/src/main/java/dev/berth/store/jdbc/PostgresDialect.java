@@ -17,14 +17,8 @@ final class PostgresDialect extends Dialect {
 
     static final PostgresDialect INSTANCE = new PostgresDialect();
 
-    private static final Set<String> RETRYABLE = Set.of("40001", "40P01");
-
     private PostgresDialect() {
-    }
-
-    @Override
-    String name() {
-        return "postgresql";
+        super("postgresql", Set.of("40001", "40P01"));
     }
 
     @Override
@@ -63,10 +57,5 @@ final class PostgresDialect extends Dialect {
         if (readOnly) {
             h.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         }
-    }
-
-    @Override
-    Set<String> retryableStates() {
-        return RETRYABLE;
     }
 }
