@@ -24,11 +24,17 @@ public interface StateStore extends AutoCloseable {
      * Runs {@code work} in one read-write transaction and commits it. If {@code work} throws, the
      * transaction rolls back and the exception propagates unchanged. When the backend reports a
      * serialization conflict or deadlock, the whole of {@code work} is run again (a bounded number
-     * of times), so {@code work} must not have side effects outside the transaction.
+     * of times), so {@code work} must not have side effects outside the transaction. Failures of
+     * the store itself, including a conflict that outlasts the retries, throw {@link StoreException}.
+     * Do not call {@code transact} or {@code read} from inside {@code work}: each transaction holds
+     * a pooled connection, and nesting can exhaust the pool.
      */
     <T> T transact(Function<Transaction, T> work);
 
-    /** Runs {@code work} in a read-only transaction. Writes inside it fail. */
+    /**
+     * Runs {@code work} in a read-only transaction that sees one consistent snapshot. Writes inside
+     * it fail with {@link IllegalStateException}.
+     */
     <T> T read(Function<Transaction, T> work);
 
     /** A short name of the backend, {@code h2} or {@code postgresql}, for logs and health output. */

@@ -8,6 +8,15 @@ import java.util.Optional;
  * <p>Kinds are short lower-case names ({@code [a-z0-9-]{1,64}}); keys are non-empty strings of at
  * most 1024 characters; documents are JSON text. Implementations reject anything else with an
  * {@link IllegalArgumentException}: callers validate user input before it reaches the store.
+ * In detail: keys (and counter names, and key prefixes) must also be at most 2048 bytes in UTF-8
+ * (PostgreSQL cannot index longer ones) and contain no NUL and no unpaired surrogate; documents
+ * must be non-blank, at most 1,048,576 characters and contain no NUL; scan limits are 1 to 10,000;
+ * expected versions are at least 1. The store does not parse the JSON.
+ *
+ * <p>A version counts the writes of one document since it was created; deleting a document and
+ * inserting it again starts again at 1. Write methods and {@link #getForUpdate} called in a
+ * read-only transaction throw {@link IllegalStateException}, as does any call after the
+ * transaction's work has returned. A {@code Transaction} belongs to the thread running the work.
  */
 public interface Transaction {
 
@@ -16,7 +25,8 @@ public interface Transaction {
 
     /**
      * Like {@link #get} but also locks the row until the transaction ends, so a read-modify-write
-     * of that document is not interleaved with another transaction's.
+     * of that document is not interleaved with another transaction's. A missing document locks
+     * nothing (use {@link #insert} to claim a key).
      */
     Optional<Entry> getForUpdate(String kind, String key);
 
@@ -24,6 +34,7 @@ public interface Transaction {
      * Documents of {@code kind} whose key starts with {@code keyPrefix} (empty = all) and sorts
      * strictly after {@code afterKey} (null = from the start), in ascending key order, at most
      * {@code limit} of them. {@link Page#nextKey()} is the last key returned when more remain.
+     * The prefix matches literally: {@code %}, {@code _} and {@code \} have no special meaning.
      */
     Page scan(String kind, String keyPrefix, String afterKey, int limit);
 

@@ -1,0 +1,158 @@
+package dev.berth.store.jdbc;
+
+import dev.berth.store.StateStore;
+import dev.berth.store.StoreException;
+import dev.berth.store.Transaction;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * The {@link StateStore} over JDBC (JDBI), shared by the H2 and PostgreSQL backends; what differs
+ * between them lives in a {@link Dialect}. Build one with {@link dev.berth.store.StateStores}.
+ *
+ * <p>Transactions: {@link #transact} runs at READ COMMITTED, the default of both databases.
+ * That is enough for the {@code Transaction} contract because every write is a single statement
+ * that re-checks its own condition under the row lock ({@code replace} compares the version in
+ * its WHERE clause, upserts and increments lock the row they change), and read-modify-write goes
+ * through {@code getForUpdate}. Conflicts therefore show up as lock waits rather than
+ * serialization failures; the ones that remain (deadlocks, H2's MVStore races) are retried: the
+ * whole of the caller's work runs again on a fresh transaction, up to {@value #MAX_ATTEMPTS}
+ * attempts with a short randomised backoff, then a {@link StoreException} is thrown. {@link #read}
+ * runs at REPEATABLE READ so that all of its statements see one snapshot.
+ *
+ * <p>Threading: thread-safe; meant to be called by many virtual threads at once. Each attempt
+ * borrows one connection from the {@link ConnectionPool} for its whole duration and returns it
+ * afterwards, so at most {@code poolSize} transactions run at a time and the rest wait (parked,
+ * not pinned) for a connection. A transaction must not start another one on the same thread.
+ *
+ * <p>Durability: {@code transact} returns only after the database has committed. PostgreSQL's
+ * default {@code synchronous_commit=on} flushes the WAL before that; for H2 the factory forces
+ * {@code WRITE_DELAY=0}, which makes every commit write its changes to the file before returning
+ * (see {@link dev.berth.store.StateStores}).
+ */
+public final class JdbcStateStore implements StateStore {
+
+    /** How many times one call of {@link #transact} may run the caller's work. */
+    public static final int MAX_ATTEMPTS = 5;
+
+    private final Dialect dialect;
+    private final ConnectionPool pool;
+    private final Jdbi jdbi;
+
+    JdbcStateStore(Dialect dialect, ConnectionPool pool) {
+        this.dialect = dialect;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    @Override
+    public <T> T transact(Function<Transaction, T> work) {
+        return run(Objects.requireNonNull(work, "work"), false);
+    }
+
+    @Override
+    public <T> T read(Function<Transaction, T> work) {
+        return run(Objects.requireNonNull(work, "work"), true);
+    }
+
+    @Override
+    public String backend() {
+        return dialect.name();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private <T> T run(Function<Transaction, T> work, boolean readOnly) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(work, readOnly);
+            } catch (RuntimeException e) {
+                if (!dialect.isRetryable(e)) {
+                    throw e;
+                }
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new StoreException("transaction still conflicting after " + attempt + " attempts", e);
+                }
+                backoff(attempt);
+            }
+        }
+    }
+
+    private <T> T attempt(Function<Transaction, T> work, boolean readOnly) {
+        Handle handle;
+        try {
+            handle = jdbi.open();
+        } catch (JdbiException e) {
+            throw new StoreException("cannot get a database connection: " + e.getMessage(), e);
+        }
+        JdbcTransaction tx = new JdbcTransaction(handle, dialect, readOnly);
+        try {
+            dialect.beforeBegin(handle, readOnly);
+            handle.begin();
+            dialect.afterBegin(handle, readOnly);
+            T result = work.apply(tx);
+            tx.end();
+            handle.commit();
+            return result;
+        } catch (JdbiException e) {
+            tx.end();
+            rollback(handle, e);
+            throw new StoreException("transaction failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            tx.end();
+            rollback(handle, e);
+            throw e;
+        } catch (SQLException e) {
+            rollback(handle, e);
+            throw new StoreException("cannot start a transaction: " + e.getMessage(), e);
+        } finally {
+            release(handle, readOnly);
+        }
+    }
+
+    private void rollback(Handle handle, Throwable cause) {
+        try {
+            if (handle.isInTransaction()) {
+                handle.rollback();
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            pool.markBroken(handle.getConnection());
+        }
+        if (Dialect.isConnectionFailure(cause)) {
+            pool.markBroken(handle.getConnection());
+        }
+    }
+
+    private void release(Handle handle, boolean readOnly) {
+        try {
+            dialect.afterEnd(handle, readOnly);
+        } catch (SQLException | RuntimeException e) {
+            pool.markBroken(handle.getConnection());
+        }
+        try {
+            handle.close();
+        } catch (RuntimeException e) {
+            // The outcome is already decided (committed, or rolled back and being reported), so a
+            // failure to hand the connection back must not turn a committed write into an error.
+            pool.markBroken(handle.getConnection());
+        }
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting to retry a transaction", e);
+        }
+    }
+}
