@@ -33,7 +33,7 @@ class AwsCliIT {
     @Test
     void theReadmeTourWorksWithTheAwsCli() throws Exception {
         String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
-        assertThat(new File(aws)).as("the AWS CLI at %s (scripts/test installs the awscli package)", aws).canExecute();
+        assertThat(new File(aws).canExecute()).as("the AWS CLI at %s is executable (scripts/test installs the awscli package)", aws).isTrue();
         Path script = Path.of(getClass().getResource("/cli/tour.sh").toURI());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
         pb.environment().put("AWS", aws);

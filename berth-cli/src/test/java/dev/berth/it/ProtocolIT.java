@@ -168,7 +168,11 @@ class ProtocolIT {
                         sb.replace(colon + 1, end, fragments[random.nextInt(fragments.length)]);
                     }
                 }
-                default -> sb.setCharAt(pos, (char) (32 + random.nextInt(95)));
+                default -> {
+                    if (!sb.isEmpty()) {
+                        sb.setCharAt(pos, (char) (32 + random.nextInt(95)));
+                    }
+                }
             }
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);

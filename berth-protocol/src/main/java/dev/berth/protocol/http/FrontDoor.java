@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -374,8 +375,15 @@ public final class FrontDoor implements AutoCloseable {
 
     private static Map<String, List<String>> headers(HttpServerRequest req) {
         Map<String, List<String>> map = new LinkedHashMap<>();
+        boolean host = false;
         for (Map.Entry<String, String> h : req.headers()) {
             map.computeIfAbsent(h.getKey(), k -> new ArrayList<>(1)).add(h.getValue());
+            host |= h.getKey().equalsIgnoreCase("host");
+        }
+        if (!host && req.authority() != null) {
+            // HTTP/2 (including h2c upgrades) carries the host as :authority; SigV4 signs it as "host".
+            HostAndPort authority = req.authority();
+            map.put("host", List.of(authority.port() >= 0 ? authority.host() + ":" + authority.port() : authority.host()));
         }
         return map;
     }

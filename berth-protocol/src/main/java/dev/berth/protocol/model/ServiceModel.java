@@ -2,6 +2,7 @@ package dev.berth.protocol.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,13 +54,28 @@ public final class ServiceModel {
         this.operations = Collections.unmodifiableMap(ops);
     }
 
-    /** Loads a model from the classpath, e.g. {@code aws-models/ecs-2014-11-13.json}. */
+    /**
+     * Loads a model from the classpath, e.g. {@code aws-models/ecs-2014-11-13.json}. When a file
+     * {@code <name>.additions.json} sits beside it, its {@code operations} and {@code shapes} are
+     * added to (or replace) the model's: that is how Berth carries API additions newer than the
+     * botocore release the model was copied from.
+     */
     public static ServiceModel load(ObjectMapper mapper, String resource) {
-        try (InputStream in = ServiceModel.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("service model not on the classpath: " + resource);
+        ObjectNode root = (ObjectNode) read(mapper, resource)
+                .orElseThrow(() -> new IllegalStateException("service model not on the classpath: " + resource));
+        read(mapper, resource.replaceFirst("\\.json$", ".additions.json")).ifPresent(add -> {
+            for (String section : new String[] {"operations", "shapes"}) {
+                if (add.has(section)) {
+                    ((ObjectNode) root.get(section)).setAll((ObjectNode) add.get(section));
+                }
             }
-            return new ServiceModel(mapper.readTree(in));
+        });
+        return new ServiceModel(root);
+    }
+
+    private static Optional<JsonNode> read(ObjectMapper mapper, String resource) {
+        try (InputStream in = ServiceModel.class.getClassLoader().getResourceAsStream(resource)) {
+            return in == null ? Optional.empty() : Optional.of(mapper.readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read service model " + resource, e);
         }
