@@ -102,7 +102,7 @@ final class CqlLexer {
         int start = pos;
         int end = src.indexOf(quote, pos + 1);
         if (end < 0) {
-            throw CqlException.at(start + 1, "'" + src.substring(start) + "'", "unterminated quoted string");
+            throw CqlException.at(start + 1, src.substring(start), "unterminated quoted string");
         }
         pos = end + 1;
         return new Token(Kind.STRING, src.substring(start + 1, end), start + 1, null);
