@@ -8,14 +8,15 @@ import java.util.List;
  *
  * <p>Bare words run until white space or one of {@code ( ) [ ] , ' " = < > ! & |}, so values such as
  * {@code t2.*}, {@code us-east-1a}, {@code service:web} or {@code 2018-06-18T22:28:28+00:00} need no
- * quotes; a value containing one of those characters (a regular expression with {@code |} or
- * parentheses, say) is written in single or double quotes. Words are not classified here: whether
+ * quotes; a value containing one of those characters is written in single or double quotes. The
+ * argument of {@code =~}/{@code !~} is lexed as a regular expression (see {@link #regex()}), so
+ * {@code t2.[a-z]+} or {@code (m5|c5).*} need no quotes either. Words are not classified here: whether
  * {@code in} or {@code and} is a keyword depends on where it stands, which only the parser knows.
  */
 final class CqlLexer {
 
     /** Kinds of token. */
-    enum Kind { LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, AND, OR, NOT, OP, WORD, STRING, EOF }
+    enum Kind { LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, AND, OR, NOT, OP, WORD, STRING, INVALID, EOF }
 
     /** One token; {@code position} is the 1-based column of its first character. */
     record Token(Kind kind, String text, int position, Operator op) {
@@ -27,6 +28,8 @@ final class CqlLexer {
 
     private final String src;
     private int pos;
+    /** True right after a match operator: the next bare token is a regular expression. */
+    private boolean regexNext;
 
     private CqlLexer(String src) {
         this.src = src;
@@ -47,8 +50,37 @@ final class CqlLexer {
                 out.add(new Token(Kind.EOF, "", src.length() + 1, null));
                 return out;
             }
-            out.add(next());
+            Token t = regexNext && src.charAt(pos) != '\'' && src.charAt(pos) != '"' ? regex() : next();
+            regexNext = (t.kind() == Kind.OP && (t.op() == Operator.MATCHES || t.op() == Operator.NOT_MATCHES))
+                    || (t.kind() == Kind.WORD && (t.text().equals("matches") || t.text().equals("not_matches")));
+            out.add(t);
         }
+    }
+
+    /**
+     * A bare regular expression: runs to white space or to a ')' or ']' that closes nothing opened
+     * inside it, so {@code t2.[a-z]+} and {@code (m5|c5).*} need no quotes and
+     * {@code not(attribute:a =~ t2.*)} still closes its parenthesis.
+     */
+    private Token regex() {
+        int start = pos;
+        int depth = 0;
+        while (pos < src.length() && !Character.isWhitespace(src.charAt(pos))) {
+            char c = src.charAt(pos);
+            if (c == '(' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == ']') {
+                if (depth == 0) {
+                    break;
+                }
+                depth--;
+            }
+            pos++;
+        }
+        if (pos == start) {
+            return next();
+        }
+        return tok(Kind.WORD, start);
     }
 
     private Token next() {
@@ -90,7 +122,7 @@ final class CqlLexer {
         if (!isWordChar(pos)) {
             // a lone '=', '&' or '|': nothing valid starts with it
             pos++;
-            return tok(Kind.WORD, start);
+            return tok(Kind.INVALID, start);
         }
         while (isWordChar(pos)) {
             pos++;

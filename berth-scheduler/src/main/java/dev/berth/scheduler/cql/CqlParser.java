@@ -141,10 +141,6 @@ final class CqlParser {
         if (t.kind() != Kind.WORD && t.kind() != Kind.STRING) {
             throw error(t, "expected a value after '" + after.text() + "'");
         }
-        if (t.kind() == Kind.WORD && !Character.isLetterOrDigit(t.text().charAt(0))
-                && "-+.*_:/^$\\{?@#%".indexOf(t.text().charAt(0)) < 0) {
-            throw error(t, "expected a value after '" + after.text() + "'");
-        }
         return t;
     }
 

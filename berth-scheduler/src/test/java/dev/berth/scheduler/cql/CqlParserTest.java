@@ -68,6 +68,8 @@ class CqlParserTest {
             "attribute:ecs.instance-type matches 't2\\.(small|medium)'; true; false",
             "attribute:ecs.instance-type not_matches \"g2.*\"; true; false",
             "task:group =~ family:.*; true; false",
+            "attribute:ecs.instance-type =~ (t2|m5).[a-z]+; true; false",
+            "not(attribute:ecs.instance-type =~ t2.*); false; true",
             "task:group exists; true; false",
             "task:group in [family:web, x]; true; false",
             "task:group !in [family:web, x]; false; true",
