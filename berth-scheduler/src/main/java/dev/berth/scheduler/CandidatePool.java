@@ -4,12 +4,9 @@ import dev.berth.scheduler.StrategyPlan.TailKey;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -18,12 +15,20 @@ import java.util.function.Predicate;
  * memberOf expressions that do not depend on tasks), partitioned by the values of the leading
  * spread attributes and ordered within each partition by the rest of the strategy chain.
  *
- * <p>Why: it is the cached feasibility of Nomad's per-node-class cache and the score index of a
- * sorted-set scheduler in one. Static filters are evaluated once per pool, not per placement; a
- * placement then looks at a handful of partitions (one per availability zone, say) and walks each
- * partition's sorted set from the first instance whose key could fit ({@code ceiling} on remaining
- * memory for binpack) until one passes the dynamic checks. The owning {@link ClusterState} calls
- * {@link #beforeChange}/{@link #afterChange} around every change so the sorted sets stay correct.
+ * <p>Why: it is the cached feasibility of Nomad's per-node-class cache and a score index in one.
+ * Static filters are evaluated once per pool, not per placement; a placement then looks at a
+ * handful of partitions (one per availability zone, say) and asks each for its first instance in
+ * strategy order that has the CPU and memory the task needs and passes the dynamic checks.
+ *
+ * <p>Each partition is a treap (a randomized balanced binary search tree; priorities are a hash of
+ * the instance index, so nothing random is consumed) ordered by the strategy keys and augmented with
+ * the maximum remaining CPU and memory of every subtree. The search skips whole subtrees that cannot
+ * fit the task, so instances exhausted in one resource but early in the order (CPU-starved instances
+ * under {@code binpack(memory)}, full instances under first-fit) cost nothing instead of being walked
+ * past on every placement. The owning {@link ClusterState} calls {@link #beforeChange}/{@link
+ * #afterChange} around every change so the trees stay ordered and their aggregates exact. Instances
+ * rejected by the checks the tree does not aggregate (ports, distinctInstance, task-dependent
+ * expressions) are walked past; those are the cases whose cost grows with the number rejected.
  */
 final class CandidatePool {
 
@@ -34,71 +39,59 @@ final class CandidatePool {
     record Key(String staticSignature, List<String> leadingSpreads, List<TailKey> tail, boolean random, int gid) {
     }
 
+    private static final int NIL = -1;
+
     /** The instances of the pool sharing one tuple of leading-spread values. */
     final class Partition {
         final int[] valueIds;
-        final NavigableSet<Integer> ordered;
+        int root = NIL;
         int[] members = new int[8];
         int size;
 
         Partition(int[] valueIds) {
             this.valueIds = valueIds;
-            this.ordered = key.random() ? null : new TreeSet<>(order);
         }
 
-        void add(int i) {
-            if (ordered != null) {
-                ordered.add(i);
-            } else {
-                if (size == members.length) {
-                    members = Arrays.copyOf(members, size * 2);
-                }
-                members[size++] = i;
+        void addMember(int i) {
+            if (size == members.length) {
+                members = Arrays.copyOf(members, size * 2);
             }
+            members[size++] = i;
         }
 
-        /** The first instance in strategy order that passes {@code dynamicOk}, or -1. */
-        int first(IntPredicate dynamicOk, int requiredCpu, int requiredMemory) {
-            Iterable<Integer> from = ordered;
-            if (!key.tail().isEmpty() && key.tail().get(0) != TailKey.INSTANCE_SPREAD) {
-                probe[0] = key.tail().get(0) == TailKey.CPU ? requiredCpu : requiredMemory;
-                from = ordered.tailSet(PROBE, true);
-            }
-            for (int i : from) {
-                if (dynamicOk.test(i)) {
-                    return i;
-                }
-            }
-            return -1;
+        /** The first instance in strategy order with the resources that passes {@code dynamicOk}, or -1. */
+        int first(int cpu, int memory, IntPredicate dynamicOk) {
+            return search(root, cpu, memory, dynamicOk);
         }
     }
 
-    /** Index used as the search probe in the sorted sets; its keys are {@link #probe}. */
-    private static final Integer PROBE = -1;
-
     private final ClusterState state;
     private final Key key;
-    private final long[] probe;
-    private final Comparator<Integer> order;
+    private final boolean ordered;
     private final int[] partitionOf;
+    private final int[] left;
+    private final int[] right;
+    private final int[] maxCpu;
+    private final int[] maxMemory;
     private final List<Partition> partitions = new ArrayList<>();
-    private final int[][] spreadValues;
 
     CandidatePool(ClusterState state, Key key, Predicate<Integer> staticFilter) {
         this.state = state;
         this.key = key;
-        this.probe = new long[key.tail().size()];
-        Arrays.fill(probe, Long.MIN_VALUE);
-        this.order = this::compare;
+        this.ordered = !key.random();
         int n = state.size();
         partitionOf = new int[n];
-        spreadValues = new int[key.leadingSpreads().size()][];
+        left = new int[n];
+        right = new int[n];
+        maxCpu = new int[n];
+        maxMemory = new int[n];
+        int[][] spreadValues = new int[key.leadingSpreads().size()][];
         for (int a = 0; a < spreadValues.length; a++) {
             spreadValues[a] = state.spread().values(key.leadingSpreads().get(a)).valueOf;
         }
         Map<List<Integer>, Integer> byValues = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            partitionOf[i] = -1;
+            partitionOf[i] = NIL;
             if (!staticFilter.test(i)) {
                 continue;
             }
@@ -113,7 +106,11 @@ final class CandidatePool {
                 return partitions.size() - 1;
             });
             partitionOf[i] = p;
-            partitions.get(p).add(i);
+            Partition part = partitions.get(p);
+            part.addMember(i);
+            if (ordered) {
+                insert(part, i);
+            }
         }
     }
 
@@ -121,21 +118,14 @@ final class CandidatePool {
         return partitions;
     }
 
-    Key key() {
-        return key;
-    }
-
-    /** Strategy order of the tail keys, then snapshot position; the probe sorts before equal keys. */
-    int compare(Integer a, Integer b) {
-        for (int k = 0; k < probe.length; k++) {
-            long x = a < 0 ? probe[k] : tailKey(a, k);
-            long y = b < 0 ? probe[k] : tailKey(b, k);
+    /** Strategy order of the tail keys, then snapshot position. */
+    int compare(int a, int b) {
+        for (int k = 0; k < key.tail().size(); k++) {
+            long x = tailKey(a, k);
+            long y = tailKey(b, k);
             if (x != y) {
                 return x < y ? -1 : 1;
             }
-        }
-        if (a < 0 || b < 0) {
-            return a < 0 ? (b < 0 ? 0 : -1) : 1;
         }
         return Integer.compare(a, b);
     }
@@ -150,15 +140,115 @@ final class CandidatePool {
 
     void beforeChange(int i) {
         int p = partitionOf[i];
-        if (p >= 0 && !key.random() && !key.tail().isEmpty()) {
-            partitions.get(p).ordered.remove(i);
+        if (p != NIL && ordered) {
+            remove(partitions.get(p), i);
         }
     }
 
     void afterChange(int i) {
         int p = partitionOf[i];
-        if (p >= 0 && !key.random() && !key.tail().isEmpty()) {
-            partitions.get(p).ordered.add(i);
+        if (p != NIL && ordered) {
+            insert(partitions.get(p), i);
         }
+    }
+
+    // ---- the treap ----
+
+    private int search(int t, int cpu, int memory, IntPredicate dynamicOk) {
+        if (t == NIL || maxCpu[t] < cpu || maxMemory[t] < memory) {
+            return NIL;
+        }
+        int found = search(left[t], cpu, memory, dynamicOk);
+        if (found != NIL) {
+            return found;
+        }
+        if (state.remainingCpu(t) >= cpu && state.remainingMemory(t) >= memory && dynamicOk.test(t)) {
+            return t;
+        }
+        return search(right[t], cpu, memory, dynamicOk);
+    }
+
+    private void insert(Partition p, int x) {
+        left[x] = NIL;
+        right[x] = NIL;
+        update(x);
+        split(p.root, x);
+        int l = splitLeft;
+        int r = splitRight;
+        p.root = merge(merge(l, x), r);
+    }
+
+    private void remove(Partition p, int x) {
+        split(p.root, x);
+        int l = splitLeft;
+        int r = removeMin(splitRight); // x is the least element not below x
+        p.root = merge(l, r);
+    }
+
+    private int splitLeft;
+    private int splitRight;
+
+    /** Splits t into the elements below x ({@link #splitLeft}) and the rest ({@link #splitRight}). */
+    private void split(int t, int x) {
+        if (t == NIL) {
+            splitLeft = NIL;
+            splitRight = NIL;
+        } else if (compare(t, x) < 0) {
+            split(right[t], x);
+            right[t] = splitLeft;
+            update(t);
+            splitLeft = t;
+        } else {
+            split(left[t], x);
+            left[t] = splitRight;
+            update(t);
+            splitRight = t;
+        }
+    }
+
+    private int merge(int a, int b) {
+        if (a == NIL) {
+            return b;
+        }
+        if (b == NIL) {
+            return a;
+        }
+        if (priority(a) > priority(b)) {
+            right[a] = merge(right[a], b);
+            update(a);
+            return a;
+        }
+        left[b] = merge(a, left[b]);
+        update(b);
+        return b;
+    }
+
+    private int removeMin(int t) {
+        if (left[t] == NIL) {
+            return right[t];
+        }
+        left[t] = removeMin(left[t]);
+        update(t);
+        return t;
+    }
+
+    private void update(int t) {
+        int cpu = state.remainingCpu(t);
+        int memory = state.remainingMemory(t);
+        if (left[t] != NIL) {
+            cpu = Math.max(cpu, maxCpu[left[t]]);
+            memory = Math.max(memory, maxMemory[left[t]]);
+        }
+        if (right[t] != NIL) {
+            cpu = Math.max(cpu, maxCpu[right[t]]);
+            memory = Math.max(memory, maxMemory[right[t]]);
+        }
+        maxCpu[t] = cpu;
+        maxMemory[t] = memory;
+    }
+
+    private static int priority(int i) {
+        int h = i * 0x9E3779B9;
+        return h ^ (h >>> 16);
     }
 }

@@ -45,6 +45,8 @@ public final class ClusterState {
     private final Map<String, Integer> arnIndex = new HashMap<>();
     private final SpreadIndex spread = new SpreadIndex(this);
     private final Map<CandidatePool.Key, CandidatePool> pools = new HashMap<>();
+    /** When set, every request is answered by the scan (the benchmark's in-run baseline). */
+    private boolean scanOnly;
 
     @SuppressWarnings("unchecked")
     private ClusterState(List<ContainerInstance> instances) {
@@ -146,6 +148,15 @@ public final class ClusterState {
     }
 
     // ---- package-private access for the placer, pools and spread index ----
+
+    /** Makes every placement scan all instances instead of using the indexes (for comparison). */
+    void scanOnly(boolean value) {
+        scanOnly = value;
+    }
+
+    boolean scanOnly() {
+        return scanOnly;
+    }
 
     ContainerInstance instance(int i) {
         return instances.get(i);

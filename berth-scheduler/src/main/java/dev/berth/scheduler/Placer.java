@@ -69,7 +69,7 @@ final class Placer {
             return new PlacementResult(request, List.of(), count, List.of(),
                     count > 0 ? PlacementResult.NO_INSTANCES : null);
         }
-        CandidatePool pool = plan.indexed() ? state.pool(poolKey(), this::staticOk) : null;
+        CandidatePool pool = plan.indexed() && !state.scanOnly() ? state.pool(poolKey(), this::staticOk) : null;
         int[] placed = new int[count];
         int k = 0;
         for (; k < count; k++) {
@@ -252,7 +252,7 @@ final class Placer {
         }
         int best = -1;
         for (CandidatePool.Partition p : tied) {
-            int c = p.first(this::dynamicOk, task.cpu(), task.memory());
+            int c = p.first(task.cpu(), task.memory(), this::dynamicOk);
             if (c >= 0 && (best < 0 || pool.compare(c, best) < 0)) {
                 best = c;
             }

@@ -120,6 +120,9 @@ class PlacementPropertiesTest {
         List<String> expected = new ReferencePlacer(cluster).placeAndCommit(request);
         assertThat(result.placements()).isEqualTo(expected);
         assertThat(result.unplaced()).isEqualTo(request.count() - expected.size());
+        ClusterState scanning = ClusterState.of(cluster);
+        scanning.scanOnly(true);
+        assertThat(scanning.place(request, new SplittableRandom(1))).isEqualTo(result);
         if (result.unplaced() > 0) {
             assertThat(result.failures()).hasSize(cluster.instances().size());
         }
