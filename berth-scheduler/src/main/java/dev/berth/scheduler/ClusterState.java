@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,9 @@ import java.util.random.RandomGenerator;
  */
 public final class ClusterState {
 
+    /** How many candidate pools (request shapes) stay indexed at once. */
+    static final int MAX_POOLS = 16;
+
     private final List<ContainerInstance> instances;
     private final int n;
     private final int[] remainingCpu;
@@ -44,7 +48,17 @@ public final class ClusterState {
     private final List<String> groupNames = new ArrayList<>();
     private final Map<String, Integer> arnIndex = new HashMap<>();
     private final SpreadIndex spread = new SpreadIndex(this);
-    private final Map<CandidatePool.Key, CandidatePool> pools = new HashMap<>();
+    /**
+     * Pools by request shape, least recently used first. Every task change updates every pool that
+     * holds the instance, so the number kept is bounded: the hot shapes (a few task definitions and
+     * services) stay indexed, a rare shape rebuilds its pool in one pass when it comes back.
+     */
+    private final Map<CandidatePool.Key, CandidatePool> pools = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CandidatePool.Key, CandidatePool> eldest) {
+            return size() > MAX_POOLS;
+        }
+    };
     /** When set, every request is answered by the scan (the benchmark's in-run baseline). */
     private boolean scanOnly;
 
@@ -208,9 +222,6 @@ public final class ClusterState {
     CandidatePool pool(CandidatePool.Key key, Predicate<Integer> staticFilter) {
         CandidatePool p = pools.get(key);
         if (p == null) {
-            if (pools.size() >= 64) {
-                pools.clear(); // many distinct request shapes: start over rather than grow without bound
-            }
             p = new CandidatePool(this, key, staticFilter);
             pools.put(key, p);
         }

@@ -35,7 +35,9 @@ public sealed interface PlacementStrategy {
 
     /**
      * Balance the tasks of the group over the values of {@code field}: {@code instanceId} (or
-     * {@code host}) spreads over instances, {@code attribute:<name>} over attribute values.
+     * {@code host}) spreads over instances, {@code attribute:<name>} over attribute values, counting
+     * the group's tasks already on every instance with that value. Instances without the attribute
+     * count as one more value of their own.
      */
     record Spread(String field) implements PlacementStrategy {
         @Override

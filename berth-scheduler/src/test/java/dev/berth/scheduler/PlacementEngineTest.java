@@ -188,6 +188,23 @@ class PlacementEngineTest {
     }
 
     @Test
+    void manyRequestShapesEvictPoolsWithoutChangingDecisions() {
+        ClusterSnapshot c = grid(40, new String[] {"a", "b", "c"}, new String[] {"m5.large", "t3.micro"}, 4096, 4096);
+        ClusterState state = ClusterState.of(c);
+        ReferencePlacer reference = new ReferencePlacer(c);
+        for (int round = 0; round < 3; round++) {
+            for (int service = 0; service < ClusterState.MAX_POOLS + 5; service++) {
+                PlacementRequest r = new PlacementRequest(TaskRequirements.of(64, 32 + service), "service:s" + service,
+                        List.of(), PlacementStrategy.SERVICE_DEFAULT, 3);
+                PlacementResult result = state.place(r, seed(1));
+                assertThat(result.placements()).isEqualTo(reference.placeAndCommit(r));
+                state.commit(result);
+            }
+        }
+        assertThat(state.snapshot()).isEqualTo(reference.snapshot());
+    }
+
+    @Test
     void daemonPlacesOnEveryEligibleInstanceWithoutTheTask() {
         ClusterSnapshot c = cluster(instance("a", "z", "t", 4096, 4096),
                 instance("b", "z", "t", 4096, 4096).toBuilder().taskGroups(Map.of("service:agent", 1)).build(),
