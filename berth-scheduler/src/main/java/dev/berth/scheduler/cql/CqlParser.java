@@ -5,6 +5,8 @@ import dev.berth.scheduler.cql.CqlLexer.Token;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -34,19 +36,19 @@ final class CqlParser {
     }
 
     private Expression or() {
-        Expression left = and();
-        while (isKeyword(peek(), Kind.OR, "or")) {
-            i++;
-            left = new Expression.Or(left, and());
-        }
-        return left;
+        return chain(this::and, Kind.OR, "or", Expression.Or::new);
     }
 
     private Expression and() {
-        Expression left = unary();
-        while (isKeyword(peek(), Kind.AND, "and")) {
+        return chain(this::unary, Kind.AND, "and", Expression.And::new);
+    }
+
+    /** {@code operand (op operand)*}, combined left-associatively; {@code op} is a symbol or a word. */
+    private Expression chain(Supplier<Expression> operand, Kind symbol, String word, BinaryOperator<Expression> combine) {
+        Expression left = operand.get();
+        while (isKeyword(peek(), symbol, word)) {
             i++;
-            left = new Expression.And(left, unary());
+            left = combine.apply(left, operand.get());
         }
         return left;
     }

@@ -9,7 +9,7 @@ package dev.berth.scheduler.cql;
  * until the instance itself changes, and one that {@link #attributesOnly() reads only attributes}
  * gives the same answer for every instance with the same attribute map.
  */
-public sealed interface Expression permits Expression.And, Expression.Or, Expression.Not, Condition {
+public sealed interface Expression permits Expression.Binary, Expression.Not, Condition {
 
     /** True if the instance satisfies the expression. */
     boolean matches(InstanceView instance);
@@ -20,21 +20,28 @@ public sealed interface Expression permits Expression.And, Expression.Or, Expres
     /** True if the result depends on the instance's attributes only. */
     boolean attributesOnly();
 
+    /** A binary combination: it depends on what either side depends on. */
+    sealed interface Binary extends Expression permits And, Or {
+        Expression left();
+
+        Expression right();
+
+        @Override
+        default boolean isDynamic() {
+            return left().isDynamic() || right().isDynamic();
+        }
+
+        @Override
+        default boolean attributesOnly() {
+            return left().attributesOnly() && right().attributesOnly();
+        }
+    }
+
     /** Both sides must hold. */
-    record And(Expression left, Expression right) implements Expression {
+    record And(Expression left, Expression right) implements Binary {
         @Override
         public boolean matches(InstanceView instance) {
             return left.matches(instance) && right.matches(instance);
-        }
-
-        @Override
-        public boolean isDynamic() {
-            return left.isDynamic() || right.isDynamic();
-        }
-
-        @Override
-        public boolean attributesOnly() {
-            return left.attributesOnly() && right.attributesOnly();
         }
 
         @Override
@@ -44,20 +51,10 @@ public sealed interface Expression permits Expression.And, Expression.Or, Expres
     }
 
     /** Either side must hold. */
-    record Or(Expression left, Expression right) implements Expression {
+    record Or(Expression left, Expression right) implements Binary {
         @Override
         public boolean matches(InstanceView instance) {
             return left.matches(instance) || right.matches(instance);
-        }
-
-        @Override
-        public boolean isDynamic() {
-            return left.isDynamic() || right.isDynamic();
-        }
-
-        @Override
-        public boolean attributesOnly() {
-            return left.attributesOnly() && right.attributesOnly();
         }
 
         @Override
