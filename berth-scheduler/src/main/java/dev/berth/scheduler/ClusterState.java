@@ -62,7 +62,7 @@ public final class ClusterState {
     /** When set, every request is answered by the scan (the benchmark's in-run baseline). */
     private boolean scanOnly;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private ClusterState(List<ContainerInstance> instances) {
         this.instances = instances;
         this.n = instances.size();

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Which call serves which API:
  * <ul>
- *   <li>RunTask, StartTask-less service scale-out (REPLICA): {@link #place};</li>
+ *   <li>RunTask and REPLICA service scale-out (CreateService, UpdateService): {@link #place};</li>
  *   <li>DAEMON services: {@link #placeDaemon};</li>
  *   <li>service scale-in and rolling deployments: {@link ScaleIn#select};</li>
  *   <li>{@code ListContainerInstances --filter}: {@link dev.berth.scheduler.cql.Cql#parse} then

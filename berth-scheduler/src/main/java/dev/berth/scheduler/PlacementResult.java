@@ -7,7 +7,8 @@ import java.util.Optional;
  * The answer to a {@link PlacementRequest}: where the placed tasks go, and for the rest, why not.
  *
  * <p>How an API handler maps it to ECS's response: one task per entry of {@link #placements()}
- * (an instance ARN may repeat); if {@link #unplaced()} &gt; 0, {@code failures} is either a single
+ * (an instance ARN may repeat); {@link #ecsFailures()} is ECS's {@code failures}: if
+ * {@link #unplaced()} &gt; 0, either a single
  * {@code {"reason": summaryReason}} when {@link #summaryReason()} is present (no instance in the
  * cluster), or one {@code {"arn": f.arn(), "reason": f.reason().ecsReason()}} per entry of
  * {@link #failures()} (every instance, with the first filter that rejected it for the first task that
@@ -42,6 +43,24 @@ public record PlacementResult(PlacementRequest request, List<String> placements,
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * ECS's {@code failures} array for this result: empty when everything was placed, a single
+     * reason without ARN when the cluster has no instance, else one entry per instance.
+     */
+    public List<EcsFailure> ecsFailures() {
+        if (unplaced == 0) {
+            return List.of();
+        }
+        if (summaryReason != null) {
+            return List.of(new EcsFailure(null, summaryReason));
+        }
+        return failures.stream().map(f -> new EcsFailure(f.arn(), f.reason().ecsReason())).toList();
+    }
+
+    /** One entry of ECS's {@code failures}: {@code {"arn": ..., "reason": ...}}; {@code arn} may be null. */
+    public record EcsFailure(String arn, String reason) {
     }
 
     /** Why one instance could not take the task. */

@@ -24,6 +24,8 @@ class PlacementEngineTest {
         assertThat(r.placements()).isEmpty();
         assertThat(r.unplaced()).isEqualTo(2);
         assertThat(r.summaryReason()).isEqualTo("No Container Instances were found in your cluster.");
+        assertThat(r.ecsFailures()).containsExactly(
+                new PlacementResult.EcsFailure(null, "No Container Instances were found in your cluster."));
     }
 
     @Test
@@ -46,6 +48,7 @@ class PlacementEngineTest {
                 "RESOURCE:CPU", "RESOURCE:MEMORY", "RESOURCE:PORTS", "DRAINING", "INACTIVE", "AGENT", "ATTRIBUTE",
                 "MemberOf placement constraint unsatisfied.");
         assertThat(r.failures().get(0).arn()).isEqualTo(arn("cpu"));
+        assertThat(r.ecsFailures().get(1)).isEqualTo(new PlacementResult.EcsFailure(arn("mem"), "RESOURCE:MEMORY"));
         assertThat(r.closestMatch()).hasValueSatisfying(f -> assertThat(f.arn()).isEqualTo(arn("member")));
     }
 
