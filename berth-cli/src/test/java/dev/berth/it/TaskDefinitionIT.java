@@ -188,6 +188,9 @@ class TaskDefinitionIT {
                 .isInstanceOf(ClientException.class);
         assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad name").containerDefinitions(container("a"))))
                 .isInstanceOf(ClientException.class);
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad").containerDefinitions(container("a"))
+                .placementConstraints(c -> c.type("memberOf").expression("attribute:ecs.instance-type == ("))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("position");
         assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("bad")).families()).isEmpty();
     }
 

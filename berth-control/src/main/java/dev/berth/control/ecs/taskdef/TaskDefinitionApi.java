@@ -15,6 +15,7 @@ import dev.berth.model.arn.Arn;
 import dev.berth.model.tag.Tag;
 import java.util.function.UnaryOperator;
 import dev.berth.protocol.CallContext;
+import dev.berth.scheduler.cql.Cql;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.store.Entry;
 import dev.berth.store.Page;
@@ -83,7 +84,7 @@ public final class TaskDefinitionApi {
     }
 
     private JsonNode register(CallContext call, ObjectNode in) {
-        ObjectNode body = TaskDefinitionRules.validate(in);
+        ObjectNode body = TaskDefinitionRules.validate(in, Cql::parse);
         var tags = TagRules.parse(in.get("tags"));
         String family = body.path("family").asText();
         String registeredBy = "arn:aws:iam::" + call.accountId() + ":root";
