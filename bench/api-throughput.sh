@@ -13,9 +13,11 @@ mvn -B -q -DskipTests install >/dev/null
 mvn -B -q -pl berth-cli dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp >/dev/null
 cp="berth-cli/target/test-classes:berth-cli/target/classes:$(cat berth-cli/target/bench.cp)"
 data="$(mktemp -d)"; port=$(( 20000 + RANDOM % 20000 ))
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$data"' EXIT
 
 # Start-up: first start (creates the store and key), then 5 restarts on the existing data dir.
+# `startup` sets $pid and $ms (milliseconds from launch to a 200 from /_berth/health).
 startup() {
   local t0 t1
   t0=$(date +%s%N)
@@ -23,14 +25,15 @@ startup() {
   pid=$!
   until curl -sf "http://127.0.0.1:$port/_berth/health" >/dev/null; do sleep 0.01; done
   t1=$(date +%s%N)
-  echo $(( (t1 - t0) / 1000000 ))
+  ms=$(( (t1 - t0) / 1000000 ))
 }
-first=$(startup); kill $pid; wait $pid 2>/dev/null || true
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+startup; first=$ms; stop
 restarts=()
-for i in 1 2 3 4 5; do restarts+=("$(startup)"); kill $pid; wait $pid 2>/dev/null || true; done
+for i in 1 2 3 4 5; do startup; restarts+=("$ms"); stop; done
 echo "start-up to healthy: first start ${first} ms; restarts ${restarts[*]} ms"
 
-startup >/dev/null
+startup
 key=$(awk -F' = ' '/aws_access_key_id/ {print $2}' "$data/credentials")
 secret=$(awk -F' = ' '/aws_secret_access_key/ {print $2}' "$data/credentials")
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(date -u +%F)"

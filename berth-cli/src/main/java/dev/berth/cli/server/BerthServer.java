@@ -28,6 +28,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +59,25 @@ public final class BerthServer implements AutoCloseable {
     private volatile boolean closed;
 
     private BerthServer(ServerConfig config) {
+        long t0 = System.nanoTime();
         this.config = config;
         Path dataDir = prepareDataDir(config.dataDir());
-        this.store = StateStores.open(config.storeUrl(), dataDir);
+        // Opening the store (JDBC, migrations) is the slowest step of start-up; it runs while the
+        // service models load and Vert.x starts.
+        CompletableFuture<StateStore> opening = CompletableFuture.supplyAsync(
+                () -> StateStores.open(config.storeUrl(), dataDir), r -> Thread.ofPlatform().name("berth-store-open").start(r));
+        ObjectMapper mapper = Jsons.newMapper();
+        ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
+        ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
-            ObjectMapper mapper = Jsons.newMapper();
+            this.store = opening.join();
+        } catch (CompletionException e) {
+            vertx.close();
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        long storeReady = System.nanoTime();
+        try {
             Documents docs = new Documents(mapper);
             Platform platform = new Platform(config.accountId(), config.region());
             Clock clock = Clock.systemUTC();
@@ -73,13 +89,12 @@ public final class BerthServer implements AutoCloseable {
             TaskDefinitionApi taskDefinitions = new TaskDefinitionApi(store, docs, platform, clock);
             TagApi tags = new TagApi().register("cluster", clusters.taggable())
                     .register("task-definition", taskDefinitions.taggable());
-            EcsApi ecs = new EcsApi(ServiceModel.load(mapper, EcsApi.MODEL))
+            EcsApi ecs = new EcsApi(ecsModel)
                     .register(clusters.operations())
                     .register(taskDefinitions.operations())
                     .register(tags.operations());
-            StsApi sts = new StsApi(ServiceModel.load(mapper, StsApi.MODEL));
+            StsApi sts = new StsApi(stsModel);
 
-            this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
             this.frontDoor = new FrontDoor(vertx, mapper, new SigV4Authenticator(keys, clock, platform), this::health)
                     .json(ecs).query(sts);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -96,9 +111,12 @@ public final class BerthServer implements AutoCloseable {
                 }
             }, 30, 30, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
+            vertx.close();
             store.close();
             throw e;
         }
+        LOG.info("started in {} ms (store {} ready after {} ms)", (System.nanoTime() - t0) / 1_000_000, store.backend(),
+                (storeReady - t0) / 1_000_000);
     }
 
     public static BerthServer start(ServerConfig config) {
