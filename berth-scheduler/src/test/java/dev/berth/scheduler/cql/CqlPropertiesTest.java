@@ -1,24 +1,25 @@
 package dev.berth.scheduler.cql;
 
 import dev.berth.scheduler.ContainerInstance;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 
+import static dev.berth.scheduler.SeededCases.between;
+import static dev.berth.scheduler.SeededCases.check;
+import static dev.berth.scheduler.SeededCases.listOf;
+import static dev.berth.scheduler.SeededCases.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Generated expression trees, rendered with random spellings ({@code and}/{@code &&}, {@code ==}/
  * {@code equals}, optional parentheses), must parse and evaluate exactly as a separate, naive
- * evaluator of the same tree says.
+ * evaluator of the same tree says. The property runs over a fixed range of seeds (see
+ * {@link dev.berth.scheduler.SeededCases}); a failure names the seed and the generated input.
  */
 class CqlPropertiesTest {
 
@@ -123,49 +124,59 @@ class CqlPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Node> nodes() {
-        return Arbitraries.lazyOf(
-                () -> Combinators.combine(Arbitraries.of("a", "b", "n"), Arbitraries.of(OPS), Arbitraries.of(VALUES),
-                        Arbitraries.of(PATTERNS), Arbitraries.of(VALUES).list().ofMinSize(1).ofMaxSize(3))
-                        .as((attr, op, value, pattern, list) -> (Node) new Cmp(attr, op,
-                                op.contains("~") ? pattern : value, list)),
-                () -> Combinators.combine(Arbitraries.of(true, false), Arbitraries.of("family:web", "service:db"))
-                        .as((eq, g) -> (Node) new Group(eq, g)),
-                () -> Combinators.combine(Arbitraries.of(true, false), nodes(), nodes()).as((and, l, r) -> (Node) new Bin(and, l, r)),
-                () -> nodes().map(n -> (Node) new Neg(n)));
+    /** Trees deeper than this get a leaf instead; the generator's expected fan-out (3/4) keeps trees far smaller. */
+    static final int MAX_DEPTH = 24;
+
+    record Case(Node node, ContainerInstance ci, long renderSeed) {
     }
 
-    @Provide
-    Arbitrary<ContainerInstance> instances() {
-        Arbitrary<String> maybe = Arbitraries.of(VALUES).injectNull(0.25);
-        return Combinators.combine(maybe, maybe, maybe, Arbitraries.integers().between(0, 3)).as((a, b, n, groups) -> {
-            Map<String, String> attributes = new HashMap<>();
-            if (a != null) {
-                attributes.put("a", a);
+    /** A comparison, a task-group test, an and/or, or a negation, each a quarter of the time. */
+    static Node node(SplittableRandom random) {
+        return node(random, 0);
+    }
+
+    private static Node node(SplittableRandom random, int depth) {
+        int kind = depth >= MAX_DEPTH ? random.nextInt(2) : random.nextInt(4);
+        return switch (kind) {
+            case 0 -> {
+                String attr = oneOf(random, "a", "b", "n");
+                String op = oneOf(random, OPS);
+                String value = oneOf(random, VALUES);
+                String pattern = oneOf(random, PATTERNS);
+                List<String> list = listOf(random, 1, 3, r -> oneOf(r, VALUES));
+                yield new Cmp(attr, op, op.contains("~") ? pattern : value, list);
             }
-            if (b != null) {
-                attributes.put("b", b);
+            case 1 -> new Group(random.nextBoolean(), oneOf(random, "family:web", "service:db"));
+            case 2 -> new Bin(random.nextBoolean(), node(random, depth + 1), node(random, depth + 1));
+            default -> new Neg(node(random, depth + 1));
+        };
+    }
+
+    /** Attributes a, b and n each missing a quarter of the time, else one of {@link #VALUES}; 0 to 2 task groups. */
+    static ContainerInstance instance(SplittableRandom random) {
+        Map<String, String> attributes = new HashMap<>();
+        for (String name : List.of("a", "b", "n")) {
+            if (random.nextInt(4) != 0) {
+                attributes.put(name, oneOf(random, VALUES));
             }
-            if (n != null) {
-                attributes.put("n", n);
-            }
-            Map<String, Integer> tg = new HashMap<>();
-            if ((groups & 1) != 0) {
-                tg.put("family:web", 1);
-            }
-            if ((groups & 2) != 0) {
-                tg.put("service:db", 2);
-            }
-            return ContainerInstance.builder("ci").attributes(attributes).taskGroups(tg).build();
+        }
+        int groups = between(random, 0, 3);
+        Map<String, Integer> tg = new HashMap<>();
+        if ((groups & 1) != 0) {
+            tg.put("family:web", 1);
+        }
+        if ((groups & 2) != 0) {
+            tg.put("service:db", 2);
+        }
+        return ContainerInstance.builder("ci").attributes(attributes).taskGroups(tg).build();
+    }
+
+    @Test
+    void parsedExpressionAgreesWithNaiveEvaluator() {
+        check(7_000_000, 2000, random -> new Case(node(random), instance(random), random.nextLong()), in -> {
+            String text = in.node().render(new Random(in.renderSeed()));
+            assertThat(Cql.parse(text).matches(in.ci())).as(text + " on " + in.ci().attributes() + " " + in.ci().taskGroups())
+                    .isEqualTo(in.node().eval(in.ci()));
         });
-    }
-
-    @Property(tries = 1500)
-    void parsedExpressionAgreesWithNaiveEvaluator(@ForAll("nodes") Node node, @ForAll("instances") ContainerInstance ci,
-                                                  @ForAll long renderSeed) {
-        String text = node.render(new Random(renderSeed));
-        assertThat(Cql.parse(text).matches(ci)).as(text + " on " + ci.attributes() + " " + ci.taskGroups())
-                .isEqualTo(node.eval(ci));
     }
 }
