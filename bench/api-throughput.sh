@@ -37,4 +37,34 @@ startup
 key=$(awk -F' = ' '/aws_access_key_id/ {print $2}' "$data/credentials")
 secret=$(awk -F' = ' '/aws_secret_access_key/ {print $2}' "$data/credentials")
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(date -u +%F)"
-"$java" -cp "$cp" dev.berth.bench.ApiBenchmark "http://127.0.0.1:$port" "$key" "$secret" "$callers" "$seconds"
+# bin/berth execs java, so $pid is the server JVM itself: the harness reads its CPU time.
+"$java" -cp "$cp" dev.berth.bench.ApiBenchmark "http://127.0.0.1:$port" "$key" "$secret" "$callers" "$seconds" "$pid"
+
+# The same operations replayed by wrk (one signed request, valid 15 minutes): the server's own
+# capacity per signed call, without the SDK client's CPU on the same two cores.
+if command -v wrk >/dev/null 2>&1; then
+  echo
+  echo "| wrk -t2 -c$callers -d${seconds}s | requests/s | p50 ms | p99 ms | server CPU µs/call |"
+  echo "|---|---|---|---|---|"
+  wrk_run() { # name, lua script or empty, path
+    local name="$1" script="$2" out cpu0 cpu1 n
+    cpu0=$(awk '{print $14+$15}' /proc/$pid/stat)
+    if [ -n "$script" ]; then out=$(wrk -t2 -c"$callers" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port/")
+    else out=$(wrk -t2 -c"$callers" -d"${seconds}s" --latency "http://127.0.0.1:$port/_berth/health"); fi
+    cpu1=$(awk '{print $14+$15}' /proc/$pid/stat)
+    n=$(echo "$out" | awk '/requests in/ {print $1}')
+    if echo "$out" | grep -q "Non-2xx"; then echo "wrk saw errors for $name:"; echo "$out"; exit 1; fi
+    echo "$out" | awk -v name="$name" -v cpu=$(( (cpu1 - cpu0) * 10000 )) -v n="$n" '
+      function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+      /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Requests\/sec/ {rps=$2}
+      END {printf "| %s | %s | %.2f | %.2f | %.0f |\n", name, rps, p50, p99, cpu/n}'
+  }
+  lua_describe="$data/describe.lua"; lua_list="$data/list.lua"
+  "$java" -cp "$cp" dev.berth.bench.SignedRequestScript "http://127.0.0.1:$port" "$key" "$secret" \
+    AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition '{"taskDefinition":"bench"}' > "$lua_describe"
+  "$java" -cp "$cp" dev.berth.bench.SignedRequestScript "http://127.0.0.1:$port" "$key" "$secret" \
+    AmazonEC2ContainerServiceV20141113.ListClusters '{"maxResults":10}' > "$lua_list"
+  wrk_run "GET /_berth/health (unsigned)" "" 
+  wrk_run "DescribeTaskDefinition (signed)" "$lua_describe"
+  wrk_run "ListClusters (signed)" "$lua_list"
+fi

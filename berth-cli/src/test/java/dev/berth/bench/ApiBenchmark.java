@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -26,7 +26,9 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
  * reporting requests/s, p50 and p99. The peer measured in the same run is an unsigned
  * {@code GET /_berth/health} with the same number of callers: the cost of HTTP alone on this machine.
  *
- * <p>Arguments: endpoint accessKeyId secret callers seconds.
+ * <p>Arguments: endpoint accessKeyId secret callers seconds [server pid]. With the server's pid it also
+ * reports the CPU time each side spends per call, which tells whether the server or the client (both
+ * on the same 2 cores) is the limit.
  */
 public final class ApiBenchmark {
 
@@ -34,12 +36,21 @@ public final class ApiBenchmark {
         void run() throws Exception;
     }
 
-    record Result(String name, long requests, long errors, double seconds, long p50Micros, long p99Micros) {
+    record Result(String name, long requests, long errors, double seconds, long p50Micros, long p99Micros,
+            double serverCpuMicrosPerCall, double clientCpuMicrosPerCall) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.2f | %.2f | %d |", name, requests, requests / seconds,
-                    p50Micros / 1000.0, p99Micros / 1000.0, errors);
+            return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.2f | %.2f | %.0f | %.0f | %d |", name, requests,
+                    requests / seconds, p50Micros / 1000.0, p99Micros / 1000.0, serverCpuMicrosPerCall,
+                    clientCpuMicrosPerCall, errors);
         }
+    }
+
+    static ProcessHandle serverProcess;
+
+    /** CPU time a process has used so far, in microseconds (0 when the OS does not say). */
+    static long cpuMicros(ProcessHandle p) {
+        return p == null ? 0 : p.info().totalCpuDuration().map(d -> d.toNanos() / 1000).orElse(0L);
     }
 
     public static void main(String[] args) throws Exception {
@@ -48,9 +59,10 @@ public final class ApiBenchmark {
         String secret = args[2];
         int callers = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
+        serverProcess = args.length > 5 ? ProcessHandle.of(Long.parseLong(args[5])).orElse(null) : null;
         EcsClient ecs = EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
+                .httpClient(Apache5HttpClient.builder().maxConnections(callers * 2).socketTimeout(Duration.ofSeconds(30)).build())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
         ContainerDefinition container = ContainerDefinition.builder().name("web").image("127.0.0.1:4566/web:1").memory(128)
@@ -74,8 +86,8 @@ public final class ApiBenchmark {
         results.add(run("ListClusters", callers, seconds, () -> ecs.listClusters(r -> r.maxResults(10))));
         results.add(run("RegisterTaskDefinition", callers, Math.max(5, seconds / 3),
                 () -> ecs.registerTaskDefinition(r -> r.family("bench-reg").containerDefinitions(container))));
-        System.out.println("| operation | requests | requests/s | p50 ms | p99 ms | errors |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| operation | requests | requests/s | p50 ms | p99 ms | server CPU µs/call | client CPU µs/call | errors |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         results.forEach(System.out::println);
         ecs.close();
     }
@@ -86,6 +98,8 @@ public final class ApiBenchmark {
         long[][] latencies = new long[callers][];
         int[] counts = new int[callers];
         CountDownLatch done = new CountDownLatch(callers);
+        long serverCpu0 = cpuMicros(serverProcess);
+        long clientCpu0 = cpuMicros(ProcessHandle.current());
         long start = System.nanoTime();
         for (int c = 0; c < callers; c++) {
             int id = c;
@@ -112,6 +126,8 @@ public final class ApiBenchmark {
         stop.set(true);
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long serverCpu = cpuMicros(serverProcess) - serverCpu0;
+        long clientCpu = cpuMicros(ProcessHandle.current()) - clientCpu0;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int pos = 0;
@@ -122,7 +138,8 @@ public final class ApiBenchmark {
         Arrays.sort(all);
         long p50 = total == 0 ? 0 : all[(int) (total * 0.50)];
         long p99 = total == 0 ? 0 : all[Math.min(total - 1, (int) (total * 0.99))];
-        Result r = new Result(name, total, errors.get(), elapsed, p50, p99);
+        Result r = new Result(name, total, errors.get(), elapsed, p50, p99,
+                total == 0 ? 0 : (double) serverCpu / total, total == 0 ? 0 : (double) clientCpu / total);
         System.err.println(r);
         return r;
     }
