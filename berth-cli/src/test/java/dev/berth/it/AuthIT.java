@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -22,20 +20,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /** SigV4 authentication at the front door, as clients see it: the SDK and raw signed requests. */
-class AuthIT {
+class AuthIT extends WithServer {
 
-    static TestServer server;
     static final ObjectMapper MAPPER = new ObjectMapper();
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void theGeneratedRootKeyWorksAndIsWrittenToTheCredentialsFile() throws Exception {

@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,19 +14,7 @@ import org.junit.jupiter.api.Test;
  * against a real server. The CLI is a prerequisite that scripts/test installs: when it is missing
  * this test fails rather than skipping.
  */
-class AwsCliIT {
-
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class AwsCliIT extends WithServer {
 
     @Test
     void theReadmeTourWorksWithTheAwsCli() throws Exception {

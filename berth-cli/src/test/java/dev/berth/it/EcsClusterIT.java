@@ -19,21 +19,18 @@ import software.amazon.awssdk.services.ecs.model.ListClustersResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
 /** ECS cluster operations end to end: a real server, the AWS SDK for Java v2 ECS client. */
-class EcsClusterIT {
+class EcsClusterIT extends WithServer {
 
-    static TestServer server;
     static EcsClient ecs;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void clients() {
         ecs = server.ecs();
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClients() {
         ecs.close();
-        server.close();
     }
 
     @Test

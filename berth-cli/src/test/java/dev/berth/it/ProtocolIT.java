@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,22 +14,15 @@ import org.junit.jupiter.api.Test;
  * The front door's protocol handling with hand-made (but properly signed) requests: routing,
  * AWS error shapes, malformed bodies, and a fuzz run that must never produce a 500.
  */
-class ProtocolIT {
+class ProtocolIT extends WithServer {
 
     static final String ECS = "AmazonEC2ContainerServiceV20141113.";
-    static TestServer server;
     static RawClient raw;
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void clients() {
         raw = new RawClient(server.endpoint(), server.accessKeyId(), server.secretAccessKey());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static JsonNode parse(RawClient.Response r) throws Exception {

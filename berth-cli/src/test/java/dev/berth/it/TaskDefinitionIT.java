@@ -29,25 +29,22 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
 /** Task definitions and tags end to end: a real server, the SDK, and raw JSON for the full schema. */
-class TaskDefinitionIT {
+class TaskDefinitionIT extends WithServer {
 
     static final String ECS = "AmazonEC2ContainerServiceV20141113.";
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static TestServer server;
     static EcsClient ecs;
     static RawClient raw;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void clients() {
         ecs = server.ecs();
         raw = new RawClient(server.endpoint(), server.accessKeyId(), server.secretAccessKey());
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClients() {
         ecs.close();
-        server.close();
     }
 
     static ContainerDefinition container(String name) {

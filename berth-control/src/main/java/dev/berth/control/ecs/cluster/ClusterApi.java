@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.Platform;
+import dev.berth.control.StorePages;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.tags.TagApi;
@@ -16,8 +17,6 @@ import java.util.function.UnaryOperator;
 import dev.berth.model.arn.Arn;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
-import dev.berth.store.Entry;
-import dev.berth.store.Page;
 import dev.berth.store.StateStore;
 import dev.berth.store.Transaction;
 import java.time.Clock;
@@ -26,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -156,28 +156,13 @@ public final class ClusterApi {
     private JsonNode list(CallContext call, ObjectNode in) {
         int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String after = NextTokens.decode("ListClusters", in.path("nextToken").asText(null));
+        StorePages.Listing<String> page = store.read(tx -> StorePages.list(tx, Kinds.CLUSTER, "", after, max,
+                e -> docs.read(e, Cluster.class).active() ? Optional.of(arnOf(e.key())) : Optional.empty()));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arns = out.putArray("clusterArns");
-        String next = store.read(tx -> {
-            String cursor = after;
-            while (true) {
-                Page page = tx.scan(Kinds.CLUSTER, "", cursor, max - arns.size());
-                for (Entry e : page.entries()) {
-                    if (docs.read(e, Cluster.class).active()) {
-                        arns.add(arnOf(e.key()));
-                    }
-                    cursor = e.key();
-                }
-                if (!page.hasMore()) {
-                    return null;
-                }
-                if (arns.size() >= max) {
-                    return cursor;
-                }
-            }
-        });
-        if (next != null) {
-            out.put("nextToken", NextTokens.encode("ListClusters", next));
+        page.items().forEach(arns::add);
+        if (page.resumeAfter() != null) {
+            out.put("nextToken", NextTokens.encode("ListClusters", page.resumeAfter()));
         }
         return out;
     }

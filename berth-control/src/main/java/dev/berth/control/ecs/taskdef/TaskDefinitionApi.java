@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.Platform;
+import dev.berth.control.StorePages;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.tags.TagApi;
@@ -18,7 +19,6 @@ import dev.berth.protocol.CallContext;
 import dev.berth.scheduler.cql.Cql;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.store.Entry;
-import dev.berth.store.Page;
 import dev.berth.store.StateStore;
 import dev.berth.store.Transaction;
 import java.time.Clock;
@@ -132,23 +132,12 @@ public final class TaskDefinitionApi {
             if (descending) {
                 return listDescending(tx, prefix, status, after, max, arns);
             }
-            String cursor = after;
-            while (true) {
-                Page page = tx.scan(Kinds.TASK_DEFINITION, prefix, cursor, max - arns.size());
-                for (Entry e : page.entries()) {
-                    StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
-                    if (td.status().equals(status)) {
-                        arns.add(refs.arn(td.family(), td.revision()));
-                    }
-                    cursor = e.key();
-                }
-                if (!page.hasMore()) {
-                    return null;
-                }
-                if (arns.size() >= max) {
-                    return cursor;
-                }
-            }
+            StorePages.Listing<String> page = StorePages.list(tx, Kinds.TASK_DEFINITION, prefix, after, max, e -> {
+                StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
+                return td.status().equals(status) ? Optional.of(refs.arn(td.family(), td.revision())) : Optional.empty();
+            });
+            page.items().forEach(arns::add);
+            return page.resumeAfter();
         });
         if (next != null) {
             out.put("nextToken", NextTokens.encode(op, next));
@@ -162,20 +151,11 @@ public final class TaskDefinitionApi {
      */
     private String listDescending(Transaction tx, String prefix, String status, String before, int max, ArrayNode arns) {
         List<Entry> all = new ArrayList<>();
-        String cursor = null;
-        while (true) {
-            Page page = tx.scan(Kinds.TASK_DEFINITION, prefix, cursor, 1000);
-            for (Entry e : page.entries()) {
-                if (before != null && e.key().compareTo(before) >= 0) {
-                    break;
-                }
+        StorePages.forEach(tx, Kinds.TASK_DEFINITION, prefix, e -> {
+            if (before == null || e.key().compareTo(before) < 0) {
                 all.add(e);
             }
-            if (!page.hasMore() || (before != null && page.nextKey().compareTo(before) >= 0)) {
-                break;
-            }
-            cursor = page.nextKey();
-        }
+        });
         for (int i = all.size() - 1; i >= 0; i--) {
             StoredTaskDefinition td = docs.read(all.get(i), StoredTaskDefinition.class);
             if (td.status().equals(status)) {
@@ -194,34 +174,21 @@ public final class TaskDefinitionApi {
         int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String op = "ListTaskDefinitionFamilies";
         String after = NextTokens.decode(op, in.path("nextToken").asText(null));
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode families = out.putArray("families");
-        String next = store.read(tx -> {
-            String cursor = after;
-            while (true) {
-                Page page = tx.scan(Kinds.TASK_DEFINITION_FAMILY, prefix, cursor, max - families.size());
-                for (Entry e : page.entries()) {
+        StorePages.Listing<String> page = store.read(tx -> StorePages.list(tx, Kinds.TASK_DEFINITION_FAMILY, prefix, after, max,
+                e -> {
                     TaskDefinitionFamily f = docs.read(e, TaskDefinitionFamily.class);
                     boolean match = switch (status) {
                         case "ACTIVE" -> f.active();
                         case "INACTIVE" -> !f.active();
                         default -> true;
                     };
-                    if (match) {
-                        families.add(f.family());
-                    }
-                    cursor = e.key();
-                }
-                if (!page.hasMore()) {
-                    return null;
-                }
-                if (families.size() >= max) {
-                    return cursor;
-                }
-            }
-        });
-        if (next != null) {
-            out.put("nextToken", NextTokens.encode(op, next));
+                    return match ? Optional.of(f.family()) : Optional.empty();
+                }));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode families = out.putArray("families");
+        page.items().forEach(families::add);
+        if (page.resumeAfter() != null) {
+            out.put("nextToken", NextTokens.encode(op, page.resumeAfter()));
         }
         return out;
     }
@@ -255,21 +222,14 @@ public final class TaskDefinitionApi {
     }
 
     private long latestActiveBelow(Transaction tx, String family, long revision) {
-        long latest = 0;
-        String cursor = null;
-        while (true) {
-            Page page = tx.scan(Kinds.TASK_DEFINITION, family + "/", cursor, 1000);
-            for (Entry e : page.entries()) {
-                StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
-                if (td.revision() < revision && td.status().equals(StoredTaskDefinition.ACTIVE)) {
-                    latest = td.revision();
-                }
+        long[] latest = {0};
+        StorePages.forEach(tx, Kinds.TASK_DEFINITION, family + "/", e -> {
+            StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
+            if (td.revision() < revision && td.status().equals(StoredTaskDefinition.ACTIVE)) {
+                latest[0] = td.revision();
             }
-            if (!page.hasMore()) {
-                return latest;
-            }
-            cursor = page.nextKey();
-        }
+        });
+        return latest[0];
     }
 
     private JsonNode deleteMany(CallContext call, ObjectNode in) {
@@ -326,23 +286,16 @@ public final class TaskDefinitionApi {
      */
     public int purgeDeleted(java.util.function.Predicate<String> inUse) {
         return store.transact(tx -> {
-            int removed = 0;
-            String cursor = null;
-            while (true) {
-                Page page = tx.scan(Kinds.TASK_DEFINITION, "", cursor, 1000);
-                for (Entry e : page.entries()) {
-                    StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
-                    if (td.status().equals(StoredTaskDefinition.DELETE_IN_PROGRESS)
-                            && !inUse.test(refs.arn(td.family(), td.revision()))) {
-                        tx.delete(Kinds.TASK_DEFINITION, e.key());
-                        removed++;
-                    }
+            List<String> doomed = new ArrayList<>();
+            StorePages.forEach(tx, Kinds.TASK_DEFINITION, "", e -> {
+                StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
+                if (td.status().equals(StoredTaskDefinition.DELETE_IN_PROGRESS)
+                        && !inUse.test(refs.arn(td.family(), td.revision()))) {
+                    doomed.add(e.key());
                 }
-                if (!page.hasMore()) {
-                    return removed;
-                }
-                cursor = page.nextKey();
-            }
+            });
+            doomed.forEach(key -> tx.delete(Kinds.TASK_DEFINITION, key));
+            return doomed.size();
         });
     }
 
