@@ -1,0 +1,2 @@
+/** Task engine: runs ECS-style tasks as Docker containers. */
+package dev.berth.agent.engine;
