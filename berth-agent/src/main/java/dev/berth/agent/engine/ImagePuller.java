@@ -96,7 +96,7 @@ final class ImagePuller {
     } catch (PullFailure e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new PullFailure("CannotPullContainerError: " + describe(e));
+      throw new PullFailure("CannotPullContainerError: " + DockerErrors.describe(e));
     } finally {
       try {
         callback.close();
@@ -104,11 +104,6 @@ final class ImagePuller {
         // the stream is gone either way
       }
     }
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message.strip();
   }
 
   private Optional<InspectImageResponse> inspect(String image) {

@@ -46,7 +46,9 @@ public final class TaskEngine implements AutoCloseable {
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, TaskState> snapshots = new ConcurrentHashMap<>();
   private final TaskWorker.Host host = new WorkerHost();
+  private final java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private DockerEventStream events;
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
   private TaskEngine(EngineServices services, DockerClient eventsClient, TaskEventListener listener) {
     this.services = services;
@@ -108,15 +110,16 @@ public final class TaskEngine implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("task " + spec.taskArn() + ": " + String.join("; ", problems));
     }
-    var created = new boolean[1];
+    var accepted = new TaskState[1];
     TaskWorker worker = workers.computeIfAbsent(spec.taskArn(), arn -> {
-      created[0] = true;
       var w = new TaskWorker(spec, services, host);
-      snapshots.put(arn, w.snapshot());
+      accepted[0] = w.snapshot();
+      snapshots.put(arn, accepted[0]);
       return w;
     });
-    if (created[0]) {
+    if (accepted[0] != null) {
       launch(worker);
+      return accepted[0];
     }
     return snapshots.get(spec.taskArn());
   }
@@ -154,6 +157,15 @@ public final class TaskEngine implements AutoCloseable {
     }
     workers.values().forEach(w -> w.tell(new TaskWorker.Message.Shutdown()));
     workers.clear();
+    // let workers finish the Docker call they are in before the clients go away
+    for (Thread t : threads) {
+      try {
+        t.join(CLOSE_GRACE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     try {
       eventsClient.close();
       services.docker().close();
@@ -163,7 +175,8 @@ public final class TaskEngine implements AutoCloseable {
   }
 
   private void launch(TaskWorker worker) {
-    Thread.ofVirtual().name("berth-task-" + worker.taskArn()).start(worker::run);
+    threads.add(Thread.ofVirtual().name("berth-task-" + worker.taskArn()).start(worker::run));
+    threads.removeIf(t -> !t.isAlive());
   }
 
   private void route(String taskArn, String containerName, String action) {

@@ -644,6 +644,6 @@ final class TaskWorker {
   }
 
   private static String message(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    return DockerErrors.describe(e);
   }
 }
