@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +47,16 @@ final class DockerFixture implements AutoCloseable {
 
   /** Fast settings for tests: cached images only, short stop timeout, no cleanup. */
   EngineConfig config() {
-    return EngineConfig.defaults(instanceId, hostIp)
+    return config(null);
+  }
+
+  /**
+   * Settings for another agent of this fixture: a distinct instance id (an engine adopts every
+   * container of its instance id, so two engines must never share one unless a test means a
+   * restart), still cleaned up by {@link #close()}.
+   */
+  EngineConfig config(String agent) {
+    return EngineConfig.defaults(agent == null ? instanceId : instanceId + "-" + agent, hostIp)
         .withImagePullBehavior(ImagePullBehavior.PREFER_CACHED)
         .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(30));
   }
@@ -115,27 +123,12 @@ final class DockerFixture implements AutoCloseable {
       // build it
     }
     try {
-      Path root = Files.createTempDirectory("berth-rootfs");
-      Files.createDirectories(root.resolve("bin"));
-      Files.createDirectories(root.resolve("tmp"));
-      Files.createDirectories(root.resolve("etc"));
-      Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
-      for (String applet : APPLETS) {
-        Files.createSymbolicLink(root.resolve("bin/" + applet), Path.of("busybox"));
-      }
-      Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
-      Files.writeString(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
-      Path archive = Files.createTempFile("berth-rootfs", ".tar");
-      Process tar = new ProcessBuilder("tar", "-C", root.toString(), "-cf", archive.toString(), ".")
-          .inheritIO().start();
-      assertThat(tar.waitFor()).isZero();
       // docker-java's createImageCmd (import) streams a truncated body over zerodep, so the
       // fixture uses the docker CLI for this one step
-      Process importer = new ProcessBuilder("docker", "import", archive.toString(), IMAGE)
+      Process importer = new ProcessBuilder("docker", "import", rootfsTar().toString(), IMAGE)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       assertThat(importer.waitFor()).as("docker import").isZero();
-      Files.delete(archive);
     } catch (IOException e) {
       throw new AssertionError("could not build " + IMAGE, e);
     } catch (InterruptedException e) {
@@ -144,13 +137,43 @@ final class DockerFixture implements AutoCloseable {
     }
   }
 
+  private static Path rootfsTar;
+
+  /** A tar of a tiny root filesystem: /bin/busybox, its applets as symlinks, /etc/passwd. */
+  static synchronized Path rootfsTar() throws IOException, InterruptedException {
+    if (rootfsTar != null) {
+      return rootfsTar;
+    }
+    Path root = Files.createTempDirectory("berth-rootfs");
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("tmp"));
+    Files.createDirectories(root.resolve("etc"));
+    Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
+    for (String applet : APPLETS) {
+      Files.createSymbolicLink(root.resolve("bin/" + applet), Path.of("busybox"));
+    }
+    Files.writeString(root.resolve("etc/passwd"),
+        "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
+    Files.writeString(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
+    Path archive = Files.createTempFile("berth-rootfs", ".tar");
+    archive.toFile().deleteOnExit();
+    Process tar = new ProcessBuilder("tar", "-C", root.toString(), "-cf", archive.toString(), ".")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    assertThat(tar.waitFor()).isZero();
+    rootfsTar = archive;
+    return archive;
+  }
+
   /** Closes the engines and removes every container labelled with this fixture's instance id. */
   @Override
   public void close() throws IOException {
     engines.forEach(TaskEngine::close);
     var leftovers = docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of(Labels.INSTANCE, instanceId)).exec();
+        .withLabelFilter(List.of(Labels.INSTANCE)).exec();
     for (var c : leftovers) {
+      if (!c.getLabels().get(Labels.INSTANCE).startsWith(instanceId)) {
+        continue;
+      }
       try {
         docker.removeContainerCmd(c.getId()).withForce(true).exec();
       } catch (NotFoundException ignored) {

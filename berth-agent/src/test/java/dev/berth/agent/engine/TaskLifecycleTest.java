@@ -165,7 +165,7 @@ class TaskLifecycleTest {
 
   @Test
   void anUnpullableImageFailsTheTaskWithCannotPullContainerError() {
-    var failing = docker.open(docker.config().withImagePullBehavior(ImagePullBehavior.DEFAULT));
+    var failing = docker.open(docker.config("default-pull").withImagePullBehavior(ImagePullBehavior.DEFAULT));
     var spec = task(newId(), ContainerSpec.of("app", "127.0.0.1:9/berth/nothing:1"));
     failing.start(spec);
     TaskState stopped = awaitStatus(failing, spec.taskArn(), TaskStatus.STOPPED, 30);
@@ -190,7 +190,7 @@ class TaskLifecycleTest {
         .container("main").orElseThrow().runtimeId();
     engine.close();
 
-    var stranger = docker.open(EngineConfig.defaults("someone-else", "127.0.0.250"));
+    var stranger = docker.open(docker.config("someone-else"));
     assertThat(stranger.tasks()).isEmpty();
 
     TaskEngine restarted = docker.open();
@@ -205,7 +205,7 @@ class TaskLifecycleTest {
 
   @Test
   void stoppedTasksAreCleanedUpAfterTheCleanupWait() {
-    var quick = docker.open(docker.config().withTaskCleanupWait(Duration.ofSeconds(1)));
+    var quick = docker.open(docker.config("quick-cleanup").withTaskCleanupWait(Duration.ofSeconds(1)));
     var spec = task(newId(), container("main", "exit 0"));
     quick.start(spec);
     String id = awaitStatus(quick, spec.taskArn(), TaskStatus.STOPPED, 30)
