@@ -59,66 +59,220 @@ public record ContainerSpec(
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
   }
 
-  /** A minimal essential container; use the {@code with...} methods for the rest. */
+  /** A minimal essential container; use {@link #toBuilder()} or the {@code with...} methods for the rest. */
   public static ContainerSpec of(String name, String image) {
-    return new ContainerSpec(name, image, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null);
+    return builder(name, image).build();
+  }
+
+  /** A builder for a container with this name and image. */
+  public static Builder builder(String name, String image) {
+    return new Builder().name(name).image(image);
+  }
+
+  /** A builder holding this spec's values. */
+  public Builder toBuilder() {
+    var b = new Builder();
+    b.name = name;
+    b.image = image;
+    b.command = command;
+    b.entryPoint = entryPoint;
+    b.environment = environment;
+    b.portMappings = portMappings;
+    b.cpu = cpu;
+    b.memory = memory;
+    b.memoryReservation = memoryReservation;
+    b.essential = essential;
+    b.workingDirectory = workingDirectory;
+    b.user = user;
+    b.hostname = hostname;
+    b.links = links;
+    b.extraHosts = extraHosts;
+    b.dockerLabels = dockerLabels;
+    b.ulimits = ulimits;
+    b.dependsOn = dependsOn;
+    b.healthCheck = healthCheck;
+    b.stopTimeout = stopTimeout;
+    b.startTimeout = startTimeout;
+    b.repositoryCredentials = repositoryCredentials;
+    return b;
   }
 
   public ContainerSpec withCommand(String... args) {
-    return new ContainerSpec(name, image, List.of(args), entryPoint, environment, portMappings,
-        cpu, memory, memoryReservation, essential, workingDirectory, user, hostname, links,
-        extraHosts, dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout,
-        repositoryCredentials);
+    return toBuilder().command(args).build();
   }
 
   public ContainerSpec withPortMappings(PortMapping... mappings) {
-    return new ContainerSpec(name, image, command, entryPoint, environment, List.of(mappings),
-        cpu, memory, memoryReservation, essential, workingDirectory, user, hostname, links,
-        extraHosts, dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout,
-        repositoryCredentials);
+    return toBuilder().portMappings(mappings).build();
   }
 
   public ContainerSpec withEssential(boolean value) {
-    return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu,
-        memory, memoryReservation, value, workingDirectory, user, hostname, links, extraHosts,
-        dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout,
-        repositoryCredentials);
+    return toBuilder().essential(value).build();
   }
 
   public ContainerSpec withLimits(Integer cpuUnits, Integer memoryMiB, Integer reservationMiB) {
-    return new ContainerSpec(name, image, command, entryPoint, environment, portMappings,
-        cpuUnits, memoryMiB, reservationMiB, essential, workingDirectory, user, hostname, links,
-        extraHosts, dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout,
-        repositoryCredentials);
+    return toBuilder().cpu(cpuUnits).memory(memoryMiB).memoryReservation(reservationMiB).build();
   }
 
   public ContainerSpec withDependsOn(ContainerDependency... dependencies) {
-    return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu,
-        memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts,
-        dockerLabels, ulimits, List.of(dependencies), healthCheck, stopTimeout, startTimeout,
-        repositoryCredentials);
+    return toBuilder().dependsOn(dependencies).build();
   }
 
   public ContainerSpec withHealthCheck(HealthCheckSpec check) {
-    return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu,
-        memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts,
-        dockerLabels, ulimits, dependsOn, check, stopTimeout, startTimeout,
-        repositoryCredentials);
+    return toBuilder().healthCheck(check).build();
   }
 
   public ContainerSpec withTimeouts(Integer stopSeconds, Integer startSeconds) {
-    return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu,
-        memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts,
-        dockerLabels, ulimits, dependsOn, healthCheck, stopSeconds, startSeconds,
-        repositoryCredentials);
+    return toBuilder().stopTimeout(stopSeconds).startTimeout(startSeconds).build();
   }
 
   /** This spec without registry credentials: what may be written into a Docker label. */
   public ContainerSpec withoutCredentials() {
-    return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu,
-        memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts,
-        dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout, null);
+    return toBuilder().repositoryCredentials(null).build();
+  }
+
+  /**
+   * Builds a {@link ContainerSpec} field by field (the record's constructor normalises and
+   * validates on {@link #build()}). Not thread-safe; use one per spec.
+   */
+  public static final class Builder {
+    private String name;
+    private String image;
+    private List<String> command;
+    private List<String> entryPoint;
+    private Map<String, String> environment;
+    private List<PortMapping> portMappings;
+    private Integer cpu;
+    private Integer memory;
+    private Integer memoryReservation;
+    private Boolean essential;
+    private String workingDirectory;
+    private String user;
+    private String hostname;
+    private List<String> links;
+    private List<HostEntry> extraHosts;
+    private Map<String, String> dockerLabels;
+    private List<Ulimit> ulimits;
+    private List<ContainerDependency> dependsOn;
+    private HealthCheckSpec healthCheck;
+    private Integer stopTimeout;
+    private Integer startTimeout;
+    private RegistryCredentials repositoryCredentials;
+
+    private Builder() {}
+
+    public Builder name(String value) {
+      this.name = value;
+      return this;
+    }
+
+    public Builder image(String value) {
+      this.image = value;
+      return this;
+    }
+
+    public Builder command(String... values) {
+      this.command = List.of(values);
+      return this;
+    }
+
+    public Builder entryPoint(String... values) {
+      this.entryPoint = List.of(values);
+      return this;
+    }
+
+    public Builder environment(Map<String, String> value) {
+      this.environment = value;
+      return this;
+    }
+
+    public Builder portMappings(PortMapping... values) {
+      this.portMappings = List.of(values);
+      return this;
+    }
+
+    public Builder cpu(Integer value) {
+      this.cpu = value;
+      return this;
+    }
+
+    public Builder memory(Integer value) {
+      this.memory = value;
+      return this;
+    }
+
+    public Builder memoryReservation(Integer value) {
+      this.memoryReservation = value;
+      return this;
+    }
+
+    public Builder essential(Boolean value) {
+      this.essential = value;
+      return this;
+    }
+
+    public Builder workingDirectory(String value) {
+      this.workingDirectory = value;
+      return this;
+    }
+
+    public Builder user(String value) {
+      this.user = value;
+      return this;
+    }
+
+    public Builder hostname(String value) {
+      this.hostname = value;
+      return this;
+    }
+
+    public Builder links(String... values) {
+      this.links = List.of(values);
+      return this;
+    }
+
+    public Builder extraHosts(HostEntry... values) {
+      this.extraHosts = List.of(values);
+      return this;
+    }
+
+    public Builder dockerLabels(Map<String, String> value) {
+      this.dockerLabels = value;
+      return this;
+    }
+
+    public Builder ulimits(Ulimit... values) {
+      this.ulimits = List.of(values);
+      return this;
+    }
+
+    public Builder dependsOn(ContainerDependency... values) {
+      this.dependsOn = List.of(values);
+      return this;
+    }
+
+    public Builder healthCheck(HealthCheckSpec value) {
+      this.healthCheck = value;
+      return this;
+    }
+
+    public Builder stopTimeout(Integer value) {
+      this.stopTimeout = value;
+      return this;
+    }
+
+    public Builder startTimeout(Integer value) {
+      this.startTimeout = value;
+      return this;
+    }
+
+    public Builder repositoryCredentials(RegistryCredentials value) {
+      this.repositoryCredentials = value;
+      return this;
+    }
+
+    public ContainerSpec build() {
+      return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu, memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts, dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout, repositoryCredentials);
+    }
   }
 
   /**

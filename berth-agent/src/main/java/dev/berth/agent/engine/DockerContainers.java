@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,11 +41,14 @@ final class DockerContainers {
 
   /** Builds (does not execute) the create command for one container of the task. */
   static CreateContainerCmd createCommand(DockerClient docker, EngineConfig config, TaskSpec task,
-      ContainerSpec c, String taskSpecJson) {
+      ContainerSpec c, String taskSpecJson, Optional<String> cgroupParent) {
     var host = HostConfig.newHostConfig()
         .withNetworkMode(task.networkMode().wireName())
         .withCpuShares(Math.max(MIN_CPU_SHARES, c.cpu() == null ? 0 : c.cpu()));
-    Integer memory = c.memory() != null ? c.memory() : task.memory();
+    cgroupParent.ifPresent(host::withCgroupParent);
+    // without a task cgroup, the task's memory is the best bound a lone container can get
+    Integer memory = c.memory() != null ? c.memory()
+        : cgroupParent.isPresent() ? null : task.memory();
     if (memory != null) {
       host.withMemory(memory * MIB);
     }

@@ -11,10 +11,10 @@ import java.time.Instant;
 
 /**
  * What every worker of one engine shares: the Docker client, the agent's settings, the image
- * puller, the clock, and the JSON mapper for the task-spec label. All of it is thread-safe.
+ * puller, task-level cgroups, the clock, and the JSON mapper for the task-spec label. All of it is thread-safe.
  */
-record EngineServices(DockerClient docker, EngineConfig config, ImagePuller puller, Clock clock,
-    ObjectMapper json) {
+record EngineServices(DockerClient docker, EngineConfig config, ImagePuller puller,
+    TaskCgroups cgroups, Clock clock, ObjectMapper json) {
 
   static ObjectMapper labelMapper() {
     return new ObjectMapper()

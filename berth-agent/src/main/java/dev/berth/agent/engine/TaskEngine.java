@@ -71,8 +71,9 @@ public final class TaskEngine implements AutoCloseable {
       throw new IllegalStateException("Docker Engine is not reachable at " + config.dockerHost()
           + ": " + e.getMessage(), e);
     }
+    var cgroups = TaskCgroups.probe(commands.infoCmd().exec().getCGroupDriver());
     var services = new EngineServices(commands, config, new ImagePuller(commands, config),
-        Clock.systemUTC(), EngineServices.labelMapper());
+        cgroups, Clock.systemUTC(), EngineServices.labelMapper());
     var engine = new TaskEngine(services, events, listener);
     engine.events = DockerEventStream.start(events, config.instanceId(), engine::route, engine::resyncAll);
     engine.recover();

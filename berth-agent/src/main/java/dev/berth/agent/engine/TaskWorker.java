@@ -78,6 +78,8 @@ final class TaskWorker {
   private Instant activatingSince;
   private Instant nextInspection;
   private Instant cleanupAt;
+  /** The task's CgroupParent once created (empty: none); null until the first container is. */
+  private java.util.Optional<String> cgroupParent;
   private boolean alive = true;
   /** True while {@link #adopt} rebuilds state: nothing is published until {@link #run}. */
   private boolean quiet;
@@ -326,7 +328,7 @@ final class TaskWorker {
           startReadyContainers();
         }
         case STOP_CONTAINERS -> signalContainers();
-        case RELEASE_RESOURCES -> { } // bridge/host/none need nothing released yet
+        case RELEASE_RESOURCES -> services.cgroups().release(spec);
         case SCHEDULE_CLEANUP -> cleanupAt = now.plus(services.config().taskCleanupWait());
       }
     }
@@ -363,8 +365,11 @@ final class TaskWorker {
       return failContainer(r, e.getMessage());
     }
     try {
+      if (cgroupParent == null) {
+        cgroupParent = services.cgroups().create(spec);
+      }
       var created = DockerContainers.createCommand(services.docker(), services.config(), spec,
-          r.spec, services.labelJson(spec)).exec();
+          r.spec, services.labelJson(spec), cgroupParent).exec();
       r.runtimeId = created.getId();
       r.advance(ContainerStatus.CREATED);
       publishContainer(r);

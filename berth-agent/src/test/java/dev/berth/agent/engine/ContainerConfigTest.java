@@ -7,39 +7,31 @@ import static dev.berth.agent.engine.DockerFixture.newId;
 import static dev.berth.agent.engine.DockerFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** How container definitions land in Docker: read back with {@code docker inspect}. */
-class ContainerConfigTest {
-  private static DockerFixture docker;
-  private static TaskEngine engine;
-
-  @BeforeAll
-  static void setUp() {
-    docker = new DockerFixture();
-    engine = docker.open();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    docker.close();
-  }
+class ContainerConfigTest extends SharedEngine {
 
   private static final long MIB = 1024 * 1024;
 
   @Test
-  void limitsLabelsAndProcessSettingsReachDocker() {
+  void limitsLabelsAndProcessSettingsReachDocker() throws Exception {
     var spec = new TaskSpec(DockerFixture.arn(newId()), "shop", 7, "prod", NetworkMode.BRIDGE,
         null, 256, List.of(
-            new ContainerSpec("app", IMAGE, List.of("-c", "pwd; id -u; hostname; exec sleep 600"),
-                List.of("sh"), Map.of("COLOR", "blue"), null, 256, 64, 32, true, "/tmp", "65534",
-                "apphost", null, List.of(new HostEntry("db.internal", "10.0.0.5")),
-                Map.of("team", "payments"), List.of(new Ulimit("nofile", 1024, 2048)), null, null,
-                1, null, null),
+            ContainerSpec.builder("app", IMAGE)
+                .entryPoint("sh").command("-c", "pwd; id -u; hostname; exec sleep 600")
+                .environment(Map.of("COLOR", "blue"))
+                .cpu(256).memory(64).memoryReservation(32)
+                .workingDirectory("/tmp").user("65534").hostname("apphost")
+                .extraHosts(new HostEntry("db.internal", "10.0.0.5"))
+                .dockerLabels(Map.of("team", "payments"))
+                .ulimits(new Ulimit("nofile", 1024, 2048))
+                .stopTimeout(1)
+                .build(),
             container("helper", "exec sleep 600").withTimeouts(1, null)));
     engine.start(spec);
     TaskState running = awaitStatus(engine, spec.taskArn(), TaskStatus.RUNNING, 30);
@@ -75,19 +67,42 @@ class ContainerConfigTest {
 
     var helper = docker.docker.inspectContainerCmd(
         running.container("helper").orElseThrow().runtimeId()).exec().getHostConfig();
-    assertThat(helper.getMemory()).as("task-level memory bounds a container without its own")
-        .isEqualTo(256 * MIB);
     assertThat(helper.getCpuShares()).as("the ECS agent's minimum").isEqualTo(2);
-    engine.stop(spec.taskArn(), null);
+    var cgroups = TaskCgroups.probe(docker.docker.infoCmd().exec().getCGroupDriver());
+    if (cgroups.available()) {
+      // the task's memory bounds the sum of its containers through their common parent cgroup
+      assertThat(helper.getCgroupParent()).isEqualTo("/berth/" + spec.taskId());
+      assertThat(host.getCgroupParent()).isEqualTo("/berth/" + spec.taskId());
+      assertThat(helper.getMemory()).isZero();
+      Path limit = cgroups.memoryLimitFile(spec);
+      assertThat(Files.readString(limit).strip()).isEqualTo(Long.toString(256 * MIB));
+      engine.stop(spec.taskArn(), null);
+      awaitStatus(engine, spec.taskArn(), TaskStatus.STOPPED, 20);
+      assertThat(limit.getParent()).as("released with the task").doesNotExist();
+    } else {
+      assertThat(helper.getMemory()).as("fallback: task memory as the container's limit")
+          .isEqualTo(256 * MIB);
+      engine.stop(spec.taskArn(), null);
+    }
+  }
+
+  @Test
+  void aContainerOverItsMemoryLimitIsReportedAsOutOfMemory() {
+    var hog = container("hog", "head -c 200m /dev/zero | tail").withLimits(null, 16, null);
+    var spec = task(newId(), hog);
+    engine.start(spec);
+    TaskState stopped = awaitStatus(engine, spec.taskArn(), TaskStatus.STOPPED, 30);
+    ContainerState state = stopped.container("hog").orElseThrow();
+    assertThat(state.reason()).isEqualTo("OutOfMemoryError: Container killed due to memory usage");
+    assertThat(state.exitCode()).isEqualTo(137);
+    assertThat(stopped.stopCode()).isEqualTo(StopCode.ESSENTIAL_CONTAINER_EXITED);
   }
 
   @Test
   void linksResolveToTheLinkedContainerInBridgeMode() {
     var db = container("db", "exec sleep 600").withTimeouts(1, null);
-    var web = container("web", "grep -q database /etc/hosts").withEssential(false);
-    web = new ContainerSpec(web.name(), web.image(), web.command(), null, null, null, null, null,
-        null, false, null, null, null, List.of("db:database"), null, null, null, null, null, null,
-        null, null);
+    var web = container("web", "grep -q database /etc/hosts").toBuilder()
+        .essential(false).links("db:database").build();
     var spec = task(newId(), db, web);
     engine.start(spec);
     awaitStatus(engine, spec.taskArn(), TaskStatus.RUNNING, 30);

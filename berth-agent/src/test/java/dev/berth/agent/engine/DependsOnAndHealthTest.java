@@ -13,25 +13,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** dependsOn ordering and Docker health checks, on real containers. */
-class DependsOnAndHealthTest {
-  private static DockerFixture docker;
-  private static TaskEngine engine;
-
-  @BeforeAll
-  static void setUp() {
-    docker = new DockerFixture();
-    engine = docker.open();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    docker.close();
-  }
+class DependsOnAndHealthTest extends SharedEngine {
 
   private static final String LOOP = "trap 'exit 0' TERM; while true; do sleep 0.2; done";
 

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instance id, records their events, and removes every container they made (label filter).
  */
 final class DockerFixture implements AutoCloseable {
-  static final String IMAGE = "berth-test/busybox:1";
+  static final String IMAGE = "berth-test/busybox:2";
   private static final String[] APPLETS = {"sh", "sleep", "httpd", "echo", "wget", "cat", "true",
-      "false", "kill", "ls", "mkdir", "touch", "rm", "grep", "test", "id", "hostname", "env", "pwd"};
+      "false", "kill", "head", "tail", "ls", "mkdir", "touch", "rm", "grep", "test", "id", "hostname", "env", "pwd"};
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   final String instanceId = "test-" + UUID.randomUUID().toString().substring(0, 8);

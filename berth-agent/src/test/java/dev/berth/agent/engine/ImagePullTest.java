@@ -57,10 +57,8 @@ class ImagePullTest {
   }
 
   private static ContainerSpec app(String image, RegistryCredentials creds) {
-    var c = ContainerSpec.of("app", image).withCommand("sh", "-c", "exec sleep 600")
-        .withTimeouts(1, null);
-    return new ContainerSpec(c.name(), c.image(), c.command(), null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, c.stopTimeout(), null, creds);
+    return ContainerSpec.builder("app", image).command("sh", "-c", "exec sleep 600")
+        .stopTimeout(1).repositoryCredentials(creds).build();
   }
 
   @Test

@@ -40,10 +40,11 @@ class TaskLifecycleTest {
   }
 
   private static ContainerSpec httpd(String name, Integer hostPort) {
-    var c = container(name, HTTPD).withPortMappings(PortMapping.tcp(8080, hostPort));
-    return new ContainerSpec(c.name(), c.image(), c.command(), null, Map.of("NAME", name),
-        c.portMappings(), null, null, null, null, null, null, null, null, null, null, null, null,
-        null, 2, null, null);
+    return container(name, HTTPD).toBuilder()
+        .portMappings(PortMapping.tcp(8080, hostPort))
+        .environment(Map.of("NAME", name))
+        .stopTimeout(2)
+        .build();
   }
 
   private static String get(String ip, int port) throws Exception {

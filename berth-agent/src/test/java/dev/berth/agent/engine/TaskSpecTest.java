@@ -5,7 +5,9 @@ import static dev.berth.agent.engine.DependencyCondition.HEALTHY;
 import static dev.berth.agent.engine.DependencyCondition.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Spec records: ECS-shaped JSON in, label JSON round trip, and the agent's own validation. */
@@ -35,7 +37,7 @@ class TaskSpecTest {
     assertThat(spec.container("db").orElseThrow().healthCheck())
         .isEqualTo(new HealthCheckSpec(List.of("CMD-SHELL", "true"), 30, 5, 3, 0));
 
-    var services = new EngineServices(null, null, null, null, mapper);
+    var services = new EngineServices(null, null, null, null, null, mapper);
     String label = services.labelJson(spec);
     assertThat(label).doesNotContain("secret").contains("\"networkMode\":\"bridge\"");
     assertThat(services.parseLabel(label)).isEqualTo(spec.withoutCredentials());
@@ -44,42 +46,41 @@ class TaskSpecTest {
   @Test
   void linksAreImplicitStartDependencies() {
     var web = ContainerSpec.of("web", "x").withDependsOn(new ContainerDependency("db", HEALTHY));
-    web = new ContainerSpec(web.name(), web.image(), null, null, null, null, null, null, null, null,
-        null, null, null, List.of("db:database", "cache"), null, null, null, web.dependsOn(), null,
-        null, null, null);
+    web = web.toBuilder().links("db:database", "cache").build();
     assertThat(web.effectiveDependencies()).containsExactly(
         new ContainerDependency("db", HEALTHY), new ContainerDependency("cache", START));
   }
 
   @Test
   void validatorRejectsWhatTheModeOrTheGraphDoesNotAllow() {
-    var ok = spec(NetworkMode.BRIDGE, ContainerSpec.of("a", "i"));
-    assertThat(TaskSpecValidator.problems(ok)).isEmpty();
+    var a = ContainerSpec.of("a", "i");
+    var b = ContainerSpec.of("b", "i");
+    Map<TaskSpec, String> cases = new LinkedHashMap<>();
+    cases.put(spec(NetworkMode.NONE, a.withPortMappings(PortMapping.tcp(80, null))),
+        "container a: portMappings are not allowed in network mode none");
+    cases.put(spec(NetworkMode.HOST, a.withPortMappings(PortMapping.tcp(80, 8080))),
+        "container a: in host mode hostPort must equal containerPort");
+    cases.put(spec(NetworkMode.HOST, a.toBuilder().hostname("h").build()),
+        "container a: hostname is not allowed in network mode host");
+    cases.put(spec(NetworkMode.NONE, a.toBuilder().links("b").build(), b),
+        "container a: links are only allowed in network mode bridge");
+    cases.put(spec(NetworkMode.BRIDGE, a.withEssential(false)),
+        "task must have at least one essential container");
+    cases.put(spec(NetworkMode.BRIDGE, a.withDependsOn(new ContainerDependency("b", COMPLETE)), b),
+        "container a: COMPLETE dependency on essential container b");
+    cases.put(spec(NetworkMode.BRIDGE, a.withDependsOn(new ContainerDependency("b", START)),
+        b.withDependsOn(new ContainerDependency("a", START))), "dependsOn/links form a cycle");
+    cases.put(spec(NetworkMode.BRIDGE, a.withDependsOn(new ContainerDependency("b", HEALTHY)), b),
+        "container a: HEALTHY dependency on b which has no healthCheck");
+    cases.put(spec(NetworkMode.BRIDGE, a.withDependsOn(new ContainerDependency("x", START))),
+        "container a: depends on unknown container x");
+    cases.put(spec(NetworkMode.BRIDGE, a.withLimits(null, 64, 128)),
+        "container a: memoryReservation must not exceed memory");
+    cases.put(spec(NetworkMode.BRIDGE, a, a), "duplicate container name a");
 
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.NONE,
-        ContainerSpec.of("a", "i").withPortMappings(PortMapping.tcp(80, null)))))
-        .containsExactly("container a: portMappings are not allowed in network mode none");
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.HOST,
-        ContainerSpec.of("a", "i").withPortMappings(PortMapping.tcp(80, 8080)))))
-        .containsExactly("container a: in host mode hostPort must equal containerPort");
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.BRIDGE,
-        ContainerSpec.of("a", "i").withEssential(false))))
-        .containsExactly("task must have at least one essential container");
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.BRIDGE,
-        ContainerSpec.of("a", "i").withDependsOn(new ContainerDependency("b", COMPLETE)),
-        ContainerSpec.of("b", "i"))))
-        .containsExactly("container a: COMPLETE dependency on essential container b");
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.BRIDGE,
-        ContainerSpec.of("a", "i").withDependsOn(new ContainerDependency("b", START)),
-        ContainerSpec.of("b", "i").withDependsOn(new ContainerDependency("a", START)))))
-        .containsExactly("dependsOn/links form a cycle");
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.BRIDGE,
-        ContainerSpec.of("a", "i").withDependsOn(new ContainerDependency("b", HEALTHY)),
-        ContainerSpec.of("b", "i"))))
-        .containsExactly("container a: HEALTHY dependency on b which has no healthCheck");
-    assertThat(TaskSpecValidator.problems(spec(NetworkMode.BRIDGE,
-        ContainerSpec.of("a", "i").withLimits(null, 64, 128))))
-        .containsExactly("container a: memoryReservation must not exceed memory");
+    assertThat(TaskSpecValidator.problems(spec(NetworkMode.BRIDGE, a))).isEmpty();
+    cases.forEach((spec, problem) ->
+        assertThat(TaskSpecValidator.problems(spec)).as(problem).containsExactly(problem));
   }
 
   private static TaskSpec spec(NetworkMode mode, ContainerSpec... containers) {
