@@ -66,6 +66,11 @@ final class ImagePuller {
     return new Outcome(inspect(image).map(i -> digest(image, i)).orElse(null), true);
   }
 
+  /** The digest of a locally present image, if it is present. */
+  Optional<String> cachedDigest(String image) {
+    return inspect(image).map(info -> digest(image, info));
+  }
+
   /** The image's digest and whether a pull was attempted. */
   record Outcome(String imageDigest, boolean pullAttempted) {}
 

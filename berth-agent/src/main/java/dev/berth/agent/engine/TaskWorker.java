@@ -106,7 +106,7 @@ final class TaskWorker {
       ContainerRecord r = worker.containers.get(name);
       if (r != null) {
         r.runtimeId = info.getId();
-        r.imageDigest = info.getImageId();
+        r.imageDigest = services.puller().cachedDigest(r.spec.image()).orElse(info.getImageId());
         worker.applyInspection(r, info);
         if (r.status == ContainerStatus.NONE) {
           r.advance(ContainerStatus.CREATED);
