@@ -160,6 +160,17 @@ final class DockerContainers {
     return result;
   }
 
+  /** Force-removes containers; ones already gone are fine. */
+  static void remove(DockerClient docker, List<String> containerIds) {
+    for (String id : containerIds) {
+      try {
+        docker.removeContainerCmd(id).withForce(true).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException ignored) {
+        // already gone
+      }
+    }
+  }
+
   /** Parses Docker's timestamps; its "zero time" means "never". */
   static Instant time(String dockerTime) {
     if (dockerTime == null || dockerTime.isBlank() || dockerTime.startsWith("0001-")) {

@@ -70,6 +70,22 @@ public final class TaskStateMachine {
     return effects == null ? new Rejected(from, to) : new Moved(from, to, effects);
   }
 
+  /**
+   * The status of a task observed from its containers' statuses, for adopting a task after an
+   * agent restart (an observation, not a transition): all stopped is STOPPED, all started (or
+   * finished) is RUNNING, some started is ACTIVATING, none started is PENDING.
+   */
+  public static TaskStatus observed(java.util.Collection<ContainerStatus> containers) {
+    if (containers.stream().allMatch(c -> c == ContainerStatus.STOPPED)) {
+      return STOPPED;
+    }
+    if (containers.stream().allMatch(c -> c.compareTo(ContainerStatus.RUNNING) >= 0)) {
+      return RUNNING;
+    }
+    return containers.stream().anyMatch(c -> c.compareTo(ContainerStatus.RUNNING) >= 0)
+        ? ACTIVATING : PENDING;
+  }
+
   /** The next status on the way to STOPPED from {@code from} ({@code from} itself if STOPPED). */
   public static TaskStatus nextTowardsStopped(TaskStatus from) {
     return switch (from) {

@@ -5,7 +5,6 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +61,7 @@ final class TaskWorker {
   private final Host host;
   private final BlockingQueue<Message> mailbox = new LinkedBlockingQueue<>();
   private final Map<String, ContainerRecord> containers = new LinkedHashMap<>();
+  private final DependencyGraph graph;
   private final List<ContainerRecord> startOrder;
 
   private TaskStatus known = TaskStatus.PROVISIONING;
@@ -91,7 +91,8 @@ final class TaskWorker {
     for (ContainerSpec c : spec.containers()) {
       containers.put(c.name(), new ContainerRecord(c, DockerContainers.dockerName(spec, c.name())));
     }
-    this.startOrder = topologicalOrder();
+    this.graph = new DependencyGraph(spec);
+    this.startOrder = graph.startOrder().stream().map(containers::get).toList();
   }
 
   /**
@@ -124,22 +125,19 @@ final class TaskWorker {
     records.stream().filter(r -> r.spec.essential() && r.stopped() && r.startedAt != null)
         .findFirst().ifPresent(r -> decideStop(StopCode.ESSENTIAL_CONTAINER_EXITED,
             "Essential container in task exited"));
-    if (records.stream().allMatch(ContainerRecord::stopped)) {
-      known = TaskStatus.STOPPED;
-      desired = TaskStatus.STOPPED;
-      executionStoppedAt = records.stream().map(r -> r.finishedAt)
+    known = TaskStateMachine.observed(records.stream().map(r -> r.status).toList());
+    switch (known) {
+      case STOPPED -> {
+        desired = TaskStatus.STOPPED;
+        executionStoppedAt = records.stream().map(r -> r.finishedAt)
+            .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(now);
+        stoppedAt = now;
+        cleanupAt = now.plus(services.config().taskCleanupWait());
+      }
+      case RUNNING -> startedAt = records.stream().map(r -> r.startedAt)
           .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(now);
-      stoppedAt = now;
-      cleanupAt = now.plus(services.config().taskCleanupWait());
-    } else if (records.stream().allMatch(r -> r.status.compareTo(ContainerStatus.RUNNING) >= 0)) {
-      known = TaskStatus.RUNNING;
-      startedAt = records.stream().map(r -> r.startedAt).filter(java.util.Objects::nonNull)
-          .max(Instant::compareTo).orElse(now);
-    } else if (records.stream().anyMatch(r -> r.status.compareTo(ContainerStatus.RUNNING) >= 0)) {
-      known = TaskStatus.ACTIVATING;
-      activatingSince = now;
-    } else {
-      known = TaskStatus.PENDING;
+      case ACTIVATING -> activatingSince = now;
+      default -> { }
     }
     health = taskHealth();
   }
@@ -400,43 +398,27 @@ final class TaskWorker {
       if (r.status.compareTo(ContainerStatus.RUNNING) >= 0) {
         continue;
       }
-      String blocked = blockedReason(r);
-      if (blocked == null) {
-        if (prepare(r)) {
-          start(r);
+      switch (graph.readiness(r.spec, states())) {
+        case DependencyGraph.Readiness.Ready ready -> {
+          if (prepare(r)) {
+            start(r);
+          }
+          changed = true;
         }
-        changed = true;
-      } else if (!blocked.isEmpty()) {
-        failContainer(r, blocked);
-        changed = true;
+        case DependencyGraph.Readiness.Never never -> {
+          failContainer(r, never.reason());
+          changed = true;
+        }
+        case DependencyGraph.Readiness.Waiting waiting -> {
+          if (activatingSince != null && !services.now().isBefore(startDeadline(r))) {
+            failContainer(r, "DependencyTimeout: " + r.spec.name() + " waited "
+                + startTimeout(r).toSeconds() + "s for its dependencies");
+            changed = true;
+          }
+        }
       }
     }
     return changed;
-  }
-
-  /** Null when the container may start, "" while it must wait, else why it never can. */
-  private String blockedReason(ContainerRecord r) {
-    boolean waiting = false;
-    for (ContainerDependency d : r.spec.effectiveDependencies()) {
-      ContainerState dep = containers.get(d.containerName()).snapshot();
-      if (d.condition().isMet(dep)) {
-        continue;
-      }
-      if (d.condition().isUnreachable(dep)) {
-        return "DependencyConditionNotMet: " + r.spec.name() + " needs " + d.containerName()
-            + " to " + d.condition() + " but it stopped"
-            + (dep.exitCode() == null ? "" : " with exit code " + dep.exitCode());
-      }
-      waiting = true;
-    }
-    if (!waiting) {
-      return null;
-    }
-    if (activatingSince != null && !services.now().isBefore(startDeadline(r))) {
-      return "DependencyTimeout: " + r.spec.name() + " waited " + startTimeout(r).toSeconds()
-          + "s for its dependencies";
-    }
-    return "";
   }
 
   private void start(ContainerRecord r) {
@@ -471,31 +453,15 @@ final class TaskWorker {
 
   /** Applies Docker's view; publishes and reacts if the container moved or changed health. */
   private void applyInspection(ContainerRecord r, InspectContainerResponse info) {
-    var state = info.getState();
-    Instant started = DockerContainers.time(state.getStartedAt());
-    boolean running = Boolean.TRUE.equals(state.getRunning());
-    HealthStatus healthNow = state.getHealth() == null
-        ? r.health : HealthStatus.fromDocker(state.getHealth().getStatus());
-    if (running && r.status.compareTo(ContainerStatus.RUNNING) < 0) {
-      r.startedAt = started;
-      r.bindings = DockerContainers.networkBindings(spec.networkMode(), r.spec, info);
-      r.health = healthNow;
-      r.advance(ContainerStatus.RUNNING);
-      publishContainer(r);
-    } else if (!running && started != null && !r.stopped()) {
-      r.startedAt = r.startedAt == null ? started : r.startedAt;
-      r.finishedAt = DockerContainers.time(state.getFinishedAt());
-      r.exitCode = state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
-      if (Boolean.TRUE.equals(state.getOOMKilled())) {
-        r.reason = "OutOfMemoryError: Container killed due to memory usage";
-      } else if (state.getError() != null && !state.getError().isBlank()) {
-        r.reason = state.getError();
+    HealthStatus healthNow = ContainerRecord.dockerHealth(info, r.health);
+    switch (r.observe(spec.networkMode(), info)) {
+      case STARTED -> {
+        r.health = healthNow;
+        publishContainer(r);
       }
-      r.advance(ContainerStatus.STOPPED);
-      onStopped(r);
-      return;
+      case STOPPED -> onStopped(r);
+      case UNCHANGED -> updateHealth(r, healthNow);
     }
-    updateHealth(r, healthNow);
   }
 
   private void onStopped(ContainerRecord r) {
@@ -521,7 +487,8 @@ final class TaskWorker {
         r.advance(ContainerStatus.STOPPED);
         publishContainer(r);
         changed = true;
-      } else if (r.status == ContainerStatus.RUNNING && !r.signalled() && !hasRunningDependents(r)) {
+      } else if (r.status == ContainerStatus.RUNNING && !r.signalled()
+          && !graph.hasRunningDependents(r.spec.name(), states())) {
         r.killAt = now.plus(stopTimeout(r));
         signal(r, "SIGTERM");
         changed = true;
@@ -533,13 +500,6 @@ final class TaskWorker {
       }
     }
     return changed;
-  }
-
-  private boolean hasRunningDependents(ContainerRecord r) {
-    return containers.values().stream().anyMatch(other -> other != r
-        && other.status == ContainerStatus.RUNNING
-        && other.spec.effectiveDependencies().stream()
-            .anyMatch(d -> d.containerName().equals(r.spec.name())));
   }
 
   private void signal(ContainerRecord r, String signal) {
@@ -555,15 +515,8 @@ final class TaskWorker {
   }
 
   private void removeContainers() {
-    for (ContainerRecord r : containers.values()) {
-      if (r.runtimeId != null) {
-        try {
-          services.docker().removeContainerCmd(r.runtimeId).withForce(true).exec();
-        } catch (NotFoundException ignored) {
-          // already gone
-        }
-      }
-    }
+    DockerContainers.remove(services.docker(), containers.values().stream()
+        .map(r -> r.runtimeId).filter(java.util.Objects::nonNull).toList());
   }
 
   // ---- timers -----------------------------------------------------------------------------------
@@ -608,20 +561,10 @@ final class TaskWorker {
     return activatingSince.plus(startTimeout(r));
   }
 
-  /** Containers ordered so every dependency comes before its dependents (the spec is acyclic). */
-  private List<ContainerRecord> topologicalOrder() {
-    var order = new ArrayList<ContainerRecord>();
-    var placed = new java.util.HashSet<String>();
-    while (order.size() < containers.size()) {
-      for (ContainerRecord r : containers.values()) {
-        if (!placed.contains(r.spec.name()) && r.spec.effectiveDependencies().stream()
-            .allMatch(d -> placed.contains(d.containerName()))) {
-          order.add(r);
-          placed.add(r.spec.name());
-        }
-      }
-    }
-    return List.copyOf(order);
+  private Map<String, ContainerState> states() {
+    var states = new java.util.HashMap<String, ContainerState>();
+    containers.forEach((name, r) -> states.put(name, r.snapshot()));
+    return states;
   }
 
   // ---- publishing -------------------------------------------------------------------------------

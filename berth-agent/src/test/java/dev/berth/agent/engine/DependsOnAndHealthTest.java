@@ -96,6 +96,28 @@ class DependsOnAndHealthTest extends SharedEngine {
   }
 
   @Test
+  void stoppingATaskThatIsStillActivatingNeverStartsTheWaitingContainer() {
+    var db = container("db", LOOP).withEssential(false).withHealthCheck(fileCheck("/nope"));
+    var app = container("app", LOOP).withDependsOn(new ContainerDependency("db", HEALTHY));
+    var spec = task(newId(), app, db);
+    engine.start(spec);
+    awaitStatus(engine, spec.taskArn(), TaskStatus.ACTIVATING, 20);
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.task(spec.taskArn())
+        .flatMap(t -> t.container("db")).map(ContainerState::status).orElse(null)
+        == ContainerStatus.RUNNING);
+    engine.stop(spec.taskArn(), "changed my mind");
+    TaskState stopped = awaitStatus(engine, spec.taskArn(), TaskStatus.STOPPED, 20);
+    assertThat(stopped.stopCode()).isEqualTo(StopCode.USER_INITIATED);
+    assertThat(stopped.container("app").orElseThrow().startedAt()).isNull();
+    assertThat(stopped.container("app").orElseThrow().lastStatus()).isEqualTo("STOPPED");
+    assertThat(stopped.container("db").orElseThrow().exitCode()).isZero();
+    assertThat(docker.taskChanges(spec.taskArn())).extracting(TaskState::knownStatus)
+        .containsSubsequence(TaskStatus.ACTIVATING, TaskStatus.DEACTIVATING, TaskStatus.STOPPING,
+            TaskStatus.STOPPED)
+        .doesNotContain(TaskStatus.RUNNING);
+  }
+
+  @Test
   void healthChecksTurnHealthyThenUnhealthy() {
     var app = container("app", "touch /tmp/ok; sleep 3; rm /tmp/ok; " + LOOP)
         .withHealthCheck(fileCheck("/tmp/ok"));

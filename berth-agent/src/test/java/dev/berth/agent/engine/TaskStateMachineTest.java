@@ -103,4 +103,16 @@ class TaskStateMachineTest {
           .isInstanceOf(TaskStateMachine.Moved.class);
     }
   }
+
+  @Test
+  void adoptedTasksTakeTheStatusTheirContainersShow() {
+    assertThat(TaskStateMachine.observed(List.of(ContainerStatus.STOPPED, ContainerStatus.STOPPED)))
+        .isEqualTo(STOPPED);
+    assertThat(TaskStateMachine.observed(List.of(ContainerStatus.RUNNING, ContainerStatus.STOPPED)))
+        .isEqualTo(RUNNING);
+    assertThat(TaskStateMachine.observed(List.of(ContainerStatus.RUNNING, ContainerStatus.CREATED)))
+        .isEqualTo(ACTIVATING);
+    assertThat(TaskStateMachine.observed(List.of(ContainerStatus.CREATED, ContainerStatus.NONE)))
+        .isEqualTo(PENDING);
+  }
 }
