@@ -76,6 +76,13 @@ public final class Agent implements AutoCloseable {
         return a;
     }
 
+    /** An agent whose loop is not started, for tests of what it would send. */
+    static Agent unstarted(AgentConfig config, HostFacts host) {
+        Agent a = new Agent(config, () -> host);
+        a.host = host;
+        return a;
+    }
+
     public State state() {
         return state;
     }
