@@ -1,12 +1,12 @@
 package dev.berth.cli.agent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.control.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -32,17 +32,9 @@ public record AgentIdentity(String cluster, String instanceId, String containerI
 
     public void save(ObjectMapper mapper, Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            Path tmp = Files.createTempFile(dataDir, ".instance", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.write(tmp, mapper.writeValueAsBytes(this));
-            Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dataDir.resolve(FILE), e);
+            PrivateFiles.write(dataDir.resolve(FILE), mapper.writeValueAsBytes(this));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.berth.cli.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.control.Documents;
 import dev.berth.control.Platform;
+import dev.berth.control.PrivateFiles;
 import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
 import dev.berth.cli.agent.HostFacts;
@@ -33,7 +34,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -238,18 +238,7 @@ public final class BerthServer implements AutoCloseable {
         Path file = dataDir.resolve("credentials");
         String text = "# Written by berth server: the root access key of this Berth installation.\n"
                 + "[default]\naws_access_key_id = " + key.accessKeyId() + "\naws_secret_access_key = " + key.secretAccessKey() + "\n";
-        try {
-            if (Files.exists(file) && Files.readString(file).equals(text)) {
-                return file;
-            }
-            Path tmp = Files.createTempFile(dataDir, ".credentials", ".tmp");
-            trySetPermissions(tmp, "rw-------");
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return PrivateFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void trySetPermissions(Path p, String perms) throws IOException {

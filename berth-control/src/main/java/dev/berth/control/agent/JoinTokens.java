@@ -1,13 +1,10 @@
 package dev.berth.control.agent;
 
 import dev.berth.control.Kinds;
+import dev.berth.control.PrivateFiles;
 import dev.berth.store.StateStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The join token: the shared secret an agent presents once, to register a container instance. After
@@ -65,21 +62,7 @@ public final class JoinTokens {
     }
 
     private void writeFile(String token) {
-        try {
-            if (Files.exists(file) && Files.readString(file).strip().equals(token)) {
-                return;
-            }
-            Path tmp = Files.createTempFile(file.getParent(), ".join-token", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
-            }
-            Files.writeString(tmp, token + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        PrivateFiles.write(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static String quote(String token) {
