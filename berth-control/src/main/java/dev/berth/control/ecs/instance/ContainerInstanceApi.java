@@ -19,6 +19,7 @@ import dev.berth.scheduler.cql.Expression;
 import dev.berth.store.Entry;
 import dev.berth.store.Page;
 import dev.berth.store.StateStore;
+import dev.berth.store.Transaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -190,7 +191,7 @@ public final class ContainerInstanceApi {
      * Moves a locked, registered instance to INACTIVE: out of the registered kind (the cluster no
      * longer counts it), into the inactive kind. The caller wakes the agent after commit.
      */
-    public StoredContainerInstance deregisterLocked(dev.berth.store.Transaction tx, StoredContainerInstance c, String reason) {
+    public StoredContainerInstance deregisterLocked(Transaction tx, StoredContainerInstance c, String reason) {
         StoredContainerInstance gone = c.withStatus(InstanceStatus.INACTIVE, reason);
         tx.delete(Kinds.CONTAINER_INSTANCE, c.key());
         instances.docs().put(tx, Kinds.INACTIVE_CONTAINER_INSTANCE, c.key(), gone);
