@@ -29,7 +29,7 @@ public final class ServerCommand implements Callable<Integer> {
             + " (default: an embedded H2 file in the data dir).")
     String store;
 
-    @Option(names = "--no-agent", description = "Do not start the local agent (the local agent arrives with container instance support).")
+    @Option(names = "--no-agent", description = "Do not start the local agent (by default one registers this machine into cluster default).")
     boolean noAgent;
 
     @Option(names = "--account-id", defaultValue = "000000000000", description = "Account id used in ARNs (default ${DEFAULT-VALUE}).")

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,15 +24,20 @@ public final class TestServer implements AutoCloseable {
     private final BerthServer server;
     private final Path dataDir;
 
-    private TestServer(Path dataDir, String storeUrl) {
+    private TestServer(Path dataDir, String storeUrl, boolean localAgent, Duration heartbeatTimeout) {
         this.dataDir = dataDir;
-        this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, false, "000000000000",
-                "us-east-1", null, null));
+        this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
+                "us-east-1", null, null, heartbeatTimeout));
     }
 
+    /** A server without the local agent: tests that need container instances start their own agents. */
     public static TestServer start() {
+        return start(false, ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT);
+    }
+
+    public static TestServer start(boolean localAgent, Duration heartbeatTimeout) {
         try {
-            return new TestServer(Files.createTempDirectory("berth-it"), null);
+            return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

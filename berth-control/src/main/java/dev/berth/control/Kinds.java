@@ -9,6 +9,9 @@ package dev.berth.control;
  *   <li>{@code taskdef}: key = family + "/" + revision zero-padded to 10 digits (scans in revision order)</li>
  *   <li>{@code taskdef-family}: key = family; a summary for ListTaskDefinitionFamilies</li>
  *   <li>{@code container-instance}, {@code task}, {@code service}: key = cluster name + "/" + id</li>
+ *   <li>{@code container-instance-inactive}: key = cluster name + "/" + id; deregistered instances, kept
+ *       describable and out of the cluster's counts</li>
+ *   <li>{@code agent-join-token}: key = {@code current}; the token agents present to register</li>
  *   <li>{@code access-key}: key = access key id</li>
  * </ul>
  */
@@ -18,6 +21,8 @@ public final class Kinds {
     public static final String TASK_DEFINITION = "taskdef";
     public static final String TASK_DEFINITION_FAMILY = "taskdef-family";
     public static final String CONTAINER_INSTANCE = "container-instance";
+    public static final String INACTIVE_CONTAINER_INSTANCE = "container-instance-inactive";
+    public static final String AGENT_JOIN_TOKEN = "agent-join-token";
     public static final String TASK = "task";
     public static final String SERVICE = "service";
     public static final String ACCESS_KEY = "access-key";

@@ -3,11 +3,22 @@ package dev.berth.cli.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.control.Documents;
 import dev.berth.control.Platform;
+import dev.berth.control.PrivateFiles;
+import dev.berth.cli.agent.Agent;
+import dev.berth.cli.agent.AgentConfig;
+import dev.berth.cli.agent.HostFacts;
+import dev.berth.control.agent.AgentEndpoints;
+import dev.berth.control.agent.AgentService;
+import dev.berth.control.agent.JoinTokens;
 import dev.berth.control.auth.AccessKeys;
 import dev.berth.control.auth.SigV4Authenticator;
 import dev.berth.control.ecs.EcsApi;
 import dev.berth.control.ecs.cluster.ClusterApi;
 import dev.berth.control.ecs.cluster.StoredClusterActivity;
+import dev.berth.control.ecs.instance.AttributeApi;
+import dev.berth.control.ecs.instance.ContainerInstanceApi;
+import dev.berth.control.ecs.instance.ContainerInstances;
+import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.tags.TagApi;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
@@ -23,7 +34,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -41,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * them, wired together. This is the only place that knows every module; tests start it in-process
  * the same way {@code berth server} does.
  *
- * <p>Start-up order: data dir, store (migrations), root key and credentials file, services, front
- * door. {@link #close()} reverses it, so no request is served by a closed store.
+ * <p>Start-up order: data dir, store (migrations), root key and credentials file, join token,
+ * services, front door, local agent. {@link #close()} reverses it, so the local agent stops before
+ * its server and no request is served by a closed store.
  */
 public final class BerthServer implements AutoCloseable {
 
@@ -54,6 +65,9 @@ public final class BerthServer implements AutoCloseable {
     private final FrontDoor frontDoor;
     private final ScheduledExecutorService housekeeping;
     private final Path credentialsFile;
+    private final JoinTokens joinTokens;
+    private final AgentEndpoints agentEndpoints;
+    private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
     private final int port;
     private volatile boolean closed;
@@ -87,16 +101,31 @@ public final class BerthServer implements AutoCloseable {
 
             ClusterApi clusters = new ClusterApi(store, docs, platform, clock, new StoredClusterActivity());
             TaskDefinitionApi taskDefinitions = new TaskDefinitionApi(store, docs, platform, clock);
+            InstanceNotifier notifier = new InstanceNotifier();
+            ContainerInstances instances = new ContainerInstances(docs, platform, clock, config.agentHeartbeatTimeout());
+            ContainerInstanceApi containerInstances = new ContainerInstanceApi(store, instances, clusters, notifier);
+            AttributeApi attributes = new AttributeApi(store, instances, clusters);
             TagApi tags = new TagApi().register("cluster", clusters.taggable())
-                    .register("task-definition", taskDefinitions.taggable());
+                    .register("task-definition", taskDefinitions.taggable())
+                    .register("container-instance", containerInstances.taggable());
             EcsApi ecs = new EcsApi(ecsModel)
                     .register(clusters.operations())
                     .register(taskDefinitions.operations())
+                    .register(containerInstances.operations())
+                    .register(attributes.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
 
-            this.frontDoor = new FrontDoor(vertx, mapper, new SigV4Authenticator(keys, clock, platform), this::health)
-                    .json(ecs).query(sts);
+            this.joinTokens = new JoinTokens(store, dataDir);
+            joinTokens.ensure();
+            SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
+            AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier);
+            this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
+                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+            this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
+                    .json(ecs).query(sts)
+                    .route("/_berth/agent/", agentEndpoints)
+                    .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
 
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-housekeeping").factory());
@@ -110,6 +139,9 @@ public final class BerthServer implements AutoCloseable {
                     LOG.warn("task definition purge failed: {}", e.toString());
                 }
             }, 30, 30, TimeUnit.SECONDS);
+            this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
+                    dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null),
+                    HostFacts::detect) : null;
         } catch (RuntimeException e) {
             vertx.close();
             store.close();
@@ -134,6 +166,16 @@ public final class BerthServer implements AutoCloseable {
 
     public Path credentialsFile() {
         return credentialsFile;
+    }
+
+    /** The file holding the join token agents register with. */
+    public Path joinTokenFile() {
+        return joinTokens.file();
+    }
+
+    /** The in-process agent, if the server runs one. */
+    public java.util.Optional<Agent> localAgent() {
+        return java.util.Optional.ofNullable(localAgent);
     }
 
     public String accessKeyId() {
@@ -165,7 +207,11 @@ public final class BerthServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (localAgent != null) {
+            localAgent.close();
+        }
         frontDoor.close();
+        agentEndpoints.close();
         housekeeping.shutdownNow();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -192,18 +238,7 @@ public final class BerthServer implements AutoCloseable {
         Path file = dataDir.resolve("credentials");
         String text = "# Written by berth server: the root access key of this Berth installation.\n"
                 + "[default]\naws_access_key_id = " + key.accessKeyId() + "\naws_secret_access_key = " + key.secretAccessKey() + "\n";
-        try {
-            if (Files.exists(file) && Files.readString(file).equals(text)) {
-                return file;
-            }
-            Path tmp = Files.createTempFile(dataDir, ".credentials", ".tmp");
-            trySetPermissions(tmp, "rw-------");
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return PrivateFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void trySetPermissions(Path p, String perms) throws IOException {

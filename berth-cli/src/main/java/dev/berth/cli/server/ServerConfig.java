@@ -1,15 +1,26 @@
 package dev.berth.cli.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Everything {@code berth server} is started with.
  *
  * @param storeUrl JDBC URL of the state store, or null for the embedded H2 file in {@code dataDir}
  * @param rootAccessKeyId with {@code rootSecretAccessKey}, presets the root access key (both or neither)
+ * @param localAgent start an agent in this process that registers into cluster {@code default}
+ * @param agentHeartbeatTimeout how long after its last poll an agent still counts as connected
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-        String region, String rootAccessKeyId, String rootSecretAccessKey) {
+        String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout) {
+
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+
+    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
+            String region, String rootAccessKeyId, String rootSecretAccessKey) {
+        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+                DEFAULT_HEARTBEAT_TIMEOUT);
+    }
 
     public ServerConfig {
         if (port < 0 || port > 65535) {
@@ -18,6 +29,9 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
         if ((rootAccessKeyId == null) != (rootSecretAccessKey == null)) {
             throw new IllegalArgumentException(
                     "BERTH_ROOT_ACCESS_KEY_ID and BERTH_ROOT_SECRET_ACCESS_KEY must be set together");
+        }
+        if (agentHeartbeatTimeout == null || agentHeartbeatTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("the agent heartbeat timeout must be at least 1 second");
         }
     }
 }

@@ -362,7 +362,8 @@ public final class FrontDoor implements AutoCloseable {
         });
     }
 
-    private static String rawPath(HttpServerRequest req) {
+    /** The request path exactly as received (still percent-encoded), as SigV4 signs it. */
+    public static String rawPath(HttpServerRequest req) {
         String uri = req.uri();
         int q = uri.indexOf('?');
         String p = q < 0 ? uri : uri.substring(0, q);
@@ -373,7 +374,8 @@ public final class FrontDoor implements AutoCloseable {
         return p.isEmpty() ? "/" : p;
     }
 
-    private static Map<String, List<String>> headers(HttpServerRequest req) {
+    /** All request headers, with HTTP/2's {@code :authority} as {@code host}, as SigV4 signs them. */
+    public static Map<String, List<String>> headers(HttpServerRequest req) {
         Map<String, List<String>> map = new LinkedHashMap<>();
         boolean host = false;
         for (Map.Entry<String, String> h : req.headers()) {

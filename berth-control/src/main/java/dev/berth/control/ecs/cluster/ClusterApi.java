@@ -91,6 +91,25 @@ public final class ClusterApi {
                 .filter(Cluster::active).orElseThrow(EcsErrors::clusterNotFound);
     }
 
+    /**
+     * The ACTIVE cluster a container instance registers into. As in ECS, registering into
+     * {@code default} creates that cluster (or makes it ACTIVE again); any other missing or deleted
+     * cluster is ClusterNotFoundException. Runs inside the caller's transaction.
+     */
+    public Cluster activeForRegistration(Transaction tx, String name) {
+        var existing = docs.getForUpdate(tx, Kinds.CLUSTER, name, Cluster.class).filter(Cluster::active);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!DEFAULT_CLUSTER.equals(name)) {
+            throw EcsErrors.clusterNotFound();
+        }
+        Cluster fresh = new Cluster(name, Cluster.ACTIVE, List.of(), ClusterSettings.normalize(null, null), null, List.of(),
+                null, null, clock.millis());
+        docs.put(tx, Kinds.CLUSTER, name, fresh);
+        return fresh;
+    }
+
     public String arnOf(String name) {
         return platform.arn("ecs", "cluster/" + name).toString();
     }

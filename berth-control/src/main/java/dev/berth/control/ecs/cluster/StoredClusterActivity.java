@@ -7,9 +7,11 @@ import java.util.Map;
 
 /**
  * Counts a cluster's container instances, tasks and services from the documents under the
- * cluster's key prefix in their kinds (see {@link Kinds}). Until the agent and service issues add
- * those documents the counts are zero because there is nothing to count, not because they are faked.
- * Tasks are counted as pending until a task status breakdown exists.
+ * cluster's key prefix in their kinds (see {@link Kinds}). Only registered (ACTIVE or DRAINING)
+ * container instances are under {@code container-instance}; deregistered ones move to another kind,
+ * so a prefix count is ECS's registeredContainerInstancesCount. Until the task and service issues
+ * add their documents those counts are zero because there is nothing to count, not because they are
+ * faked. Tasks are counted as pending until a task status breakdown exists.
  */
 public final class StoredClusterActivity implements ClusterActivity {
 

@@ -1,0 +1,277 @@
+package dev.berth.cli.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cli.BerthVersion;
+import dev.berth.protocol.json.Jsons;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Berth agent: registers its host as a container instance, then long-polls the server for its
+ * desired state forever (each poll is also its heartbeat), reconnecting with {@link Backoff} when
+ * the server is unreachable. The same class runs as {@code berth agent} on another machine and
+ * in-process inside {@code berth server} (the local agent, over HTTP to its own server).
+ *
+ * <p>Threading: one virtual thread runs the loop and is the only writer of the agent's state;
+ * {@link #close()} interrupts it (aborting a poll in flight) and waits for it. Getters read
+ * volatile fields and may be called from any thread.
+ *
+ * <p>State machine of the loop: STARTING → CONNECTED ⇄ DISCONNECTED; any → DEREGISTERED (the server
+ * answered 410: the instance was deregistered, the loop ends) or STOPPED (closed).
+ */
+public final class Agent implements AutoCloseable {
+
+    /** Where the agent loop is. */
+    public enum State { STARTING, CONNECTED, DISCONNECTED, DEREGISTERED, STOPPED }
+
+    /** Ports the ECS agent reserves on every instance: SSH, Docker (plain and TLS), the ECS agent's own. */
+    public static final List<String> RESERVED_PORTS = List.of("22", "2375", "2376", "51678", "51679");
+    /** Oldest Docker remote API version the capabilities list, as the ECS agent does. */
+    private static final int MIN_DOCKER_API = 17;
+    /** Newest Docker remote API version advertised even if the engine speaks a newer one. */
+    private static final int MAX_DOCKER_API = 44;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final java.util.function.Supplier<HostFacts> hostFacts;
+    private volatile HostFacts host;
+    private final ObjectMapper mapper = Jsons.newMapper();
+    private final AgentClient client;
+    private final Backoff backoff;
+    private final CountDownLatch registered = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile State state = State.STARTING;
+    private volatile AgentIdentity identity;
+    private volatile long desiredVersion;
+    private volatile int pollWaitSeconds = 20;
+    private volatile boolean stopping;
+
+    private Agent(AgentConfig config, java.util.function.Supplier<HostFacts> hostFacts) {
+        this.config = config;
+        this.hostFacts = hostFacts;
+        this.client = new AgentClient(config.server(), mapper);
+        this.backoff = new Backoff(Duration.ofMillis(250), config.backoffMax(), new Random());
+        this.thread = Thread.ofVirtual().name("berth-agent-" + config.hostIp()).unstarted(this::loop);
+    }
+
+    /**
+     * Starts the agent loop; it detects the host (on its own thread: {@code docker version} may take
+     * seconds) and registers in the background (see {@link #awaitRegistered}).
+     */
+    public static Agent start(AgentConfig config, java.util.function.Supplier<HostFacts> hostFacts) {
+        Agent a = new Agent(config, hostFacts);
+        a.thread.start();
+        return a;
+    }
+
+    /** An agent whose loop is not started, for tests of what it would send. */
+    static Agent unstarted(AgentConfig config, HostFacts host) {
+        Agent a = new Agent(config, () -> host);
+        a.host = host;
+        return a;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Optional<String> containerInstanceArn() {
+        AgentIdentity id = identity;
+        return id == null ? Optional.empty() : Optional.of(id.containerInstanceArn());
+    }
+
+    /** The last desired-state version the server reported. */
+    public long desiredVersion() {
+        return desiredVersion;
+    }
+
+    /** Waits until the instance is registered; returns its ARN. */
+    public String awaitRegistered(Duration timeout) throws InterruptedException {
+        if (!registered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the agent did not register within " + timeout + " (state " + state + ")");
+        }
+        return identity.containerInstanceArn();
+    }
+
+    private void loop() {
+        host = hostFacts.get();
+        while (!stopping) {
+            try {
+                if (identity == null) {
+                    identity = registerOrResume();
+                    registered.countDown();
+                }
+                JsonNode desired = client.desired(identity, desiredVersion, pollWaitSeconds);
+                desiredVersion = desired.path("version").asLong(desiredVersion);
+                state = State.CONNECTED;
+                backoff.reset();
+            } catch (InterruptedException e) {
+                break;
+            } catch (AgentClient.AgentHttpException e) {
+                if (e.status() == 410) {
+                    LOG.warn("container instance {} was deregistered; the agent stops. Restart it to register a new instance.",
+                            identity == null ? "?" : identity.containerInstanceArn());
+                    state = State.DEREGISTERED;
+                    return;
+                }
+                if (e.status() == 401 || e.status() == 403) {
+                    if (identity != null) {
+                        LOG.warn("the server no longer accepts this instance's credential ({}); registering again", e.getMessage());
+                        identity = null;
+                    } else {
+                        LOG.error("registration refused: {}", e.getMessage());
+                    }
+                } else {
+                    LOG.warn("agent request failed: {}", e.getMessage());
+                }
+                if (!pause()) {
+                    break;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (state == State.CONNECTED) {
+                    LOG.warn("lost the server at {}: {}", config.server(), e.toString());
+                }
+                if (!pause()) {
+                    break;
+                }
+            }
+        }
+        state = State.STOPPED;
+    }
+
+    /** Marks the agent disconnected and sleeps the next backoff delay; false if interrupted. */
+    private boolean pause() {
+        if (state != State.STARTING) {
+            state = State.DISCONNECTED;
+        }
+        try {
+            Thread.sleep(backoff.next());
+            return !stopping;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Re-registers the stored instance if there is one for this cluster, else registers a new one. */
+    private AgentIdentity registerOrResume() throws IOException, InterruptedException, AgentClient.AgentHttpException {
+        ObjectNode body = registrationBody();
+        Optional<AgentIdentity> stored = AgentIdentity.load(mapper, config.dataDir()).filter(i -> i.cluster().equals(config.cluster()));
+        if (stored.isPresent()) {
+            try {
+                JsonNode r = client.reregister(stored.get(), body);
+                pollWaitSeconds = r.path("pollWaitSeconds").asInt(20);
+                LOG.info("re-registered container instance {}", stored.get().containerInstanceArn());
+                return stored.get();
+            } catch (AgentClient.AgentHttpException e) {
+                if (e.status() != 403 && e.status() != 410) {
+                    throw e;
+                }
+                LOG.warn("stored instance {} is not usable ({}); registering a new instance", stored.get().containerInstanceArn(),
+                        e.getMessage());
+                AgentIdentity.delete(config.dataDir());
+            }
+        }
+        JsonNode r = client.register(joinToken(), body);
+        pollWaitSeconds = r.path("pollWaitSeconds").asInt(20);
+        AgentIdentity id = new AgentIdentity(r.path("cluster").asText(), r.path("instanceId").asText(),
+                r.path("containerInstanceArn").asText(), r.path("secret").asText());
+        id.save(mapper, config.dataDir());
+        LOG.info("registered container instance {} ({} CPU units, {} MiB) at {}", id.containerInstanceArn(),
+                body.path("cpu").asInt(), body.path("memory").asInt(), config.hostIp());
+        desiredVersion = 0;
+        return id;
+    }
+
+    private String joinToken() throws IOException {
+        return config.token() != null ? config.token() : Files.readString(config.tokenFile()).strip();
+    }
+
+    /** The registration body: resources, built-in and custom attributes, capabilities, version info. */
+    ObjectNode registrationBody() {
+        ObjectNode b = mapper.createObjectNode();
+        b.put("cluster", config.cluster()).put("hostIp", config.hostIp());
+        b.put("cpu", config.cpu() != null ? config.cpu() : 1024 * host.cores());
+        b.put("memory", config.memory() != null ? config.memory() : (int) Math.max(1, host.memoryMiB() - config.memoryReserve()));
+        ArrayNode ports = b.putArray("ports");
+        RESERVED_PORTS.forEach(ports::add);
+        b.putArray("portsUdp");
+        ObjectNode attrs = b.putObject("attributes");
+        attrs.put("ecs.os-type", "linux");
+        attrs.put("ecs.os-family", "LINUX");
+        attrs.put("ecs.cpu-architecture", host.architecture());
+        attrs.put("ecs.instance-type", config.instanceType());
+        attrs.put("ecs.ami-id", config.amiId());
+        if (config.availabilityZone() != null) {
+            attrs.put("ecs.availability-zone", config.availabilityZone());
+        }
+        for (String capability : capabilities()) {
+            attrs.putNull(capability);
+        }
+        config.attributes().forEach(attrs::put);
+        b.putObject("versionInfo").put("agentVersion", BerthVersion.version()).put("agentHash", agentHash())
+                .put("dockerVersion", host.dockerVersion());
+        return b;
+    }
+
+    /**
+     * The capabilities this agent really has. Until the task engine runs containers that is only the
+     * Docker remote API versions the local engine speaks (what ECS reports as
+     * {@code com.amazonaws.ecs.capability.docker-remote-api.1.NN}); none without Docker.
+     */
+    List<String> capabilities() {
+        if (host.dockerApiVersion() == null) {
+            return List.of();
+        }
+        int engine = Integer.parseInt(host.dockerApiVersion().substring(2));
+        List<String> out = new java.util.ArrayList<>();
+        for (int v = MIN_DOCKER_API; v <= Math.min(engine, MAX_DOCKER_API); v++) {
+            out.add("com.amazonaws.ecs.capability.docker-remote-api.1." + v);
+        }
+        return out;
+    }
+
+    private static String agentHash() {
+        String hash = Agent.class.getPackage().getImplementationVersion();
+        return hash == null ? "unknown" : "berth-" + hash;
+    }
+
+    /**
+     * Stops the loop. With {@code deregisterOnExit} the instance is deregistered first (best effort),
+     * as an agent leaving for good should; otherwise it stays registered and shows
+     * {@code agentConnected: false} after the heartbeat timeout.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AgentIdentity id = identity;
+        if (config.deregisterOnExit() && id != null && state != State.DEREGISTERED) {
+            try {
+                client.deregister(id);
+                AgentIdentity.delete(config.dataDir());
+                LOG.info("deregistered container instance {}", id.containerInstanceArn());
+            } catch (Exception e) {
+                LOG.warn("could not deregister {}: {}", id.containerInstanceArn(), e.toString());
+            }
+        }
+        state = State.STOPPED;
+        client.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.berth.it;
+
+import dev.berth.cli.agent.Agent;
+import dev.berth.cli.agent.AgentConfig;
+import dev.berth.cli.agent.HostFacts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts real agents in-process against a {@link TestServer}, each as its own "machine": its own
+ * loopback host IP, data directory and attributes, with fixed host facts (2 cores, 4 GiB, no Docker)
+ * so tests do not depend on the machine they run on. Closes them all at the end.
+ */
+final class TestAgents implements AutoCloseable {
+
+    static final HostFacts HOST = new HostFacts(2, 4096, "x86_64", "unknown", null);
+
+    private final TestServer server;
+    private final List<Agent> started = new ArrayList<>();
+
+    TestAgents(TestServer server) {
+        this.server = server;
+    }
+
+    static Path newDataDir() {
+        try {
+            return Files.createTempDirectory("berth-agent");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts an agent in {@code cluster} at {@code hostIp} and waits until it has registered. */
+    Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir) {
+        AgentConfig config = new AgentConfig(server.endpoint(), cluster, hostIp, dataDir, null,
+                server.server().joinTokenFile(), null, null, 256, null, instanceType, null, attributes, false,
+                Duration.ofSeconds(1));
+        Agent agent = Agent.start(config, () -> HOST);
+        started.add(agent);
+        try {
+            agent.awaitRegistered(Duration.ofSeconds(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        started.forEach(Agent::close);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.berth.control.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.control.Kinds;
+import dev.berth.control.ecs.cluster.ClusterApi;
+import dev.berth.control.ecs.instance.AttributeRules;
+import dev.berth.control.ecs.instance.ContainerInstanceApi;
+import dev.berth.control.ecs.instance.ContainerInstances;
+import dev.berth.control.ecs.instance.InstanceNotifier;
+import dev.berth.control.ecs.instance.StoredContainerInstance;
+import dev.berth.scheduler.InstanceStatus;
+import dev.berth.store.StateStore;
+import dev.berth.store.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The server side of the agent protocol, without HTTP: registration, re-registration, heartbeat,
+ * state-change reports and deregistration, each one store transaction. {@link AgentEndpoints} puts
+ * it on the wire; tests call it directly.
+ *
+ * <p>Authentication: a new registration presents the join token ({@link JoinTokens}); everything
+ * after presents the instance's own secret, checked against its stored SHA-256 in constant time.
+ * The secret is checked before anything about the instance is revealed, so a wrong secret for a
+ * deregistered instance is 403, not 410.
+ *
+ * <p>Methods block on the store: call them from virtual threads, never from an event loop.
+ */
+public final class AgentService {
+
+    /** Event types an agent may report today. Task state changes arrive with the task engine. */
+    public static final List<String> EVENT_TYPES = List.of("versionInfo");
+
+    private final StateStore store;
+    private final ContainerInstances instances;
+    private final ContainerInstanceApi instanceApi;
+    private final ClusterApi clusters;
+    private final JoinTokens joinTokens;
+    private final InstanceNotifier notifier;
+
+    public AgentService(StateStore store, ContainerInstances instances, ContainerInstanceApi instanceApi, ClusterApi clusters,
+            JoinTokens joinTokens, InstanceNotifier notifier) {
+        this.store = store;
+        this.instances = instances;
+        this.instanceApi = instanceApi;
+        this.clusters = clusters;
+        this.joinTokens = joinTokens;
+        this.notifier = notifier;
+    }
+
+    /** A registration's outcome; {@code secret} is only present for a new instance (it is never stored in clear). */
+    public record Registered(StoredContainerInstance instance, String arn, String secret) {
+    }
+
+    /** The outcome of a state-change report: the highest sequence number applied, and which of this batch were new. */
+    public record Reported(long highestSeq, List<Long> accepted, List<Long> duplicates) {
+    }
+
+    /** Seconds an agent should wait in one long-poll: a third of the heartbeat timeout, 1 to 20. */
+    public int pollWaitSeconds() {
+        return (int) Math.max(1, Math.min(20, instances.heartbeatTimeout().toSeconds() / 3));
+    }
+
+    public ContainerInstances instances() {
+        return instances;
+    }
+
+    /** Registers a new container instance with the join token. */
+    public Registered register(String joinToken, Registration registration) {
+        if (!joinTokens.accepts(joinToken)) {
+            throw AgentErrors.badJoinToken();
+        }
+        Registration r = withDefaults(registration);
+        String secret = Secrets.generate();
+        long now = instances.clock().millis();
+        StoredContainerInstance ci = store.transact(tx -> {
+            clusters.activeForRegistration(tx, r.cluster());
+            String id = Secrets.hex(32);
+            StoredContainerInstance fresh = new StoredContainerInstance(r.cluster(), id, "i-" + Secrets.hex(17),
+                    InstanceStatus.ACTIVE, null, 1, r.versionInfo(), r.resources(), r.resources(), 0, 0, r.attributes(),
+                    null, null, r.hostIp(), now, now, Secrets.sha256Hex(secret), 1, 0);
+            if (!instances.docs().insert(tx, Kinds.CONTAINER_INSTANCE, fresh.key(), fresh)) {
+                throw new IllegalStateException("container instance id collision: " + fresh.key());
+            }
+            return fresh;
+        });
+        return new Registered(ci, instances.arnOf(ci.cluster(), ci.id()), secret);
+    }
+
+    /** Re-registers a known instance after its agent restarted: same ARN, new host facts. */
+    public Registered reregister(String cluster, String id, String secret, Registration registration) {
+        Registration r = withDefaults(registration);
+        if (!r.cluster().equals(cluster)) {
+            throw AgentErrors.invalid("The registration names cluster " + r.cluster() + " but the instance belongs to "
+                    + cluster + ".");
+        }
+        StoredContainerInstance ci = store.transact(tx -> {
+            StoredContainerInstance current = authenticated(tx, cluster, id, secret);
+            clusters.activeForRegistration(tx, cluster);
+            AttributeRules.checkLimit(instances.arnOf(cluster, id), r.attributes(), current.customAttributes());
+            StoredContainerInstance updated = current.reregistered(r.resources(), r.attributes(), r.versionInfo(), r.hostIp(),
+                    instances.clock().millis());
+            instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, updated.key(), updated);
+            return updated;
+        });
+        return new Registered(ci, instances.arnOf(cluster, id), null);
+    }
+
+    /** Fills in the attributes the server knows better than the agent: {@code ecs.availability-zone} = region + "a". */
+    private Registration withDefaults(Registration r) {
+        if (r.attributes().containsKey("ecs.availability-zone")) {
+            return r;
+        }
+        java.util.Map<String, String> attrs = new java.util.LinkedHashMap<>(r.attributes());
+        attrs.put("ecs.availability-zone", instances.platform().region() + "a");
+        return new Registration(r.cluster(), r.hostIp(), r.resources(), attrs, r.versionInfo());
+    }
+
+    /** Authenticates a poll and records that the agent was seen now; returns the instance. */
+    public StoredContainerInstance heartbeat(String cluster, String id, String secret) {
+        return store.transact(tx -> {
+            StoredContainerInstance ci = authenticated(tx, cluster, id, secret).withLastSeen(instances.clock().millis());
+            instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
+            return ci;
+        });
+    }
+
+    /** The instance as it is now, for a poll that was woken or timed out (already authenticated); 410 if deregistered since. */
+    public StoredContainerInstance current(String cluster, String id) {
+        StoredContainerInstance ci = store.read(tx -> instances.find(tx, cluster, id))
+                .orElseThrow(AgentErrors::badInstanceCredential);
+        if (ci.status() == InstanceStatus.INACTIVE) {
+            throw AgentErrors.inactive(instances.arnOf(cluster, id));
+        }
+        return ci;
+    }
+
+    /**
+     * Applies a batch of state-change events {@code {"events":[{"seq":n,"type":...}, ...]}}. Sequence
+     * numbers must increase within the batch; events at or below the highest applied one are
+     * duplicates of a report whose answer the agent did not get, and are acknowledged without effect.
+     * The batch is validated as a whole before anything is applied.
+     */
+    public Reported report(String cluster, String id, String secret, JsonNode body) {
+        JsonNode events = body == null ? null : body.get("events");
+        if (events == null || !events.isArray() || events.size() > 100) {
+            throw AgentErrors.invalid("The body must be {\"events\": [...]} with at most 100 events.");
+        }
+        long previous = 0;
+        for (JsonNode e : events) {
+            JsonNode seq = e.get("seq");
+            if (seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber() || seq.asLong() < 1 || seq.asLong() <= previous) {
+                throw AgentErrors.invalid("Every event needs a seq, a positive integer greater than the previous event's.");
+            }
+            previous = seq.asLong();
+            String type = e.path("type").asText("");
+            if (!EVENT_TYPES.contains(type)) {
+                throw AgentErrors.invalid("Unknown event type '" + type + "'; this server accepts " + EVENT_TYPES + ".");
+            }
+        }
+        return store.transact(tx -> {
+            StoredContainerInstance ci = authenticated(tx, cluster, id, secret);
+            List<Long> accepted = new ArrayList<>();
+            List<Long> duplicates = new ArrayList<>();
+            for (JsonNode e : events) {
+                long seq = e.get("seq").asLong();
+                if (seq <= ci.highestEventSeq()) {
+                    duplicates.add(seq);
+                    continue;
+                }
+                JsonNode v = e.path("versionInfo");
+                StoredContainerInstance.VersionInfo info = new StoredContainerInstance.VersionInfo(
+                        v.path("agentVersion").asText(ci.versionInfo().agentVersion()),
+                        v.path("agentHash").asText(ci.versionInfo().agentHash()),
+                        v.path("dockerVersion").asText(ci.versionInfo().dockerVersion()));
+                ci = ci.withVersionInfo(info, seq);
+                accepted.add(seq);
+            }
+            instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
+            return new Reported(ci.highestEventSeq(), accepted, duplicates);
+        });
+    }
+
+    /** Deregisters the instance at its agent's request (agent shutdown with deregistration). */
+    public StoredContainerInstance deregister(String cluster, String id, String secret) {
+        StoredContainerInstance gone = store.transact(tx -> instanceApi.deregisterLocked(tx,
+                authenticated(tx, cluster, id, secret), "Instance deregistered by its agent"));
+        notifier.changed(gone.key());
+        return gone;
+    }
+
+    /** The registered instance, locked, if {@code secret} is its credential; 403 or 410 otherwise. */
+    private StoredContainerInstance authenticated(Transaction tx, String cluster, String id, String secret) {
+        if (!ContainerInstances.isId(id)) {
+            throw AgentErrors.badInstanceCredential();
+        }
+        Optional<StoredContainerInstance> live = instances.lockRegistered(tx, cluster, id);
+        StoredContainerInstance ci = live.or(() -> instances.find(tx, cluster, id)).orElseThrow(AgentErrors::badInstanceCredential);
+        if (!Secrets.matchesHash(secret, ci.secretHash())) {
+            throw AgentErrors.badInstanceCredential();
+        }
+        if (live.isEmpty()) {
+            throw AgentErrors.inactive(instances.arnOf(cluster, id));
+        }
+        return ci;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.berth.control.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.control.Documents;
+import dev.berth.control.Kinds;
+import dev.berth.control.Platform;
+import dev.berth.control.ecs.cluster.ClusterApi;
+import dev.berth.control.ecs.cluster.StoredClusterActivity;
+import dev.berth.control.ecs.instance.ContainerInstanceApi;
+import dev.berth.control.ecs.instance.ContainerInstances;
+import dev.berth.control.ecs.instance.InstanceNotifier;
+import dev.berth.control.ecs.instance.StoredContainerInstance;
+import dev.berth.model.error.AwsException;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.scheduler.InstanceStatus;
+import dev.berth.store.StateStore;
+import dev.berth.store.StateStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent protocol's server side against a real (H2) store and a clock the test moves. */
+class AgentServiceTest {
+
+    /** A clock that only moves when the test says so. */
+    static final class ManualClock extends Clock {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
+    }
+
+    @TempDir
+    Path dir;
+    StateStore store;
+    ManualClock clock = new ManualClock();
+    ObjectMapper mapper = Jsons.newMapper();
+    AgentService service;
+    ContainerInstances instances;
+    InstanceNotifier notifier = new InstanceNotifier();
+    String token;
+
+    @BeforeEach
+    void setUp() {
+        store = StateStores.open(null, dir, 2);
+        Documents docs = new Documents(mapper);
+        Platform platform = new Platform("000000000000", "eu-west-1");
+        ClusterApi clusters = new ClusterApi(store, docs, platform, clock, new StoredClusterActivity());
+        instances = new ContainerInstances(docs, platform, clock, Duration.ofSeconds(60));
+        ContainerInstanceApi api = new ContainerInstanceApi(store, instances, clusters, notifier);
+        JoinTokens tokens = new JoinTokens(store, dir);
+        token = tokens.ensure();
+        service = new AgentService(store, instances, api, clusters, tokens, notifier);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    static Registration registration(String cluster, Map<String, String> attributes) {
+        return new Registration(cluster, "127.0.0.11", new StoredContainerInstance.Resources(2048, 3840, null, null), attributes,
+                new StoredContainerInstance.VersionInfo("1", "h", "unknown"));
+    }
+
+    long registered(String cluster) {
+        return store.read(tx -> new StoredClusterActivity().counts(tx, cluster)).registeredContainerInstances();
+    }
+
+    static int status(Throwable e) {
+        return ((AwsException) e).httpStatus();
+    }
+
+    @Test
+    void joinTokenIsWrittenPrivatelyAndChecked() throws Exception {
+        assertThat(Files.readString(dir.resolve("join-token")).strip()).isEqualTo(token);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("join-token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThatThrownBy(() -> service.register("nope", registration("default", Map.of())))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(403));
+        assertThatThrownBy(() -> service.register(null, registration("default", Map.of())))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(403));
+    }
+
+    @Test
+    void registrationCreatesDefaultClusterButNotOthers() {
+        AgentService.Registered r = service.register(token, registration("default", Map.of("stack", "blue")));
+        assertThat(r.arn()).matches("arn:aws:ecs:eu-west-1:000000000000:container-instance/default/[0-9a-f]{32}");
+        assertThat(r.instance().agentAttributes()).containsEntry("ecs.availability-zone", "eu-west-1a").containsEntry("stack", "blue");
+        String stored = store.read(tx -> tx.get(Kinds.CONTAINER_INSTANCE, r.instance().key()).orElseThrow().json());
+        assertThat(stored).doesNotContain(r.secret()).contains(Secrets.sha256Hex(r.secret()));
+        assertThat(registered("default")).isEqualTo(1);
+        assertThatThrownBy(() -> service.register(token, registration("prod", Map.of())))
+                .hasMessage("Cluster not found.");
+    }
+
+    @Test
+    void agentConnectedFollowsHeartbeatsAndTheClock() {
+        AgentService.Registered r = service.register(token, registration("default", Map.of()));
+        String c = r.instance().cluster();
+        String id = r.instance().id();
+        assertThat(instances.connected(service.current(c, id))).isTrue();
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(instances.connected(service.current(c, id))).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(instances.connected(service.current(c, id))).isFalse();
+        long version = service.current(c, id).version();
+        service.heartbeat(c, id, r.secret());
+        assertThat(instances.connected(service.current(c, id))).isTrue();
+        assertThat(service.current(c, id).version()).as("heartbeats are not changes").isEqualTo(version);
+        assertThatThrownBy(() -> service.heartbeat(c, id, "wrong")).satisfies(e -> assertThat(status(e)).isEqualTo(403));
+    }
+
+    @Test
+    void reregistrationKeepsIdentityStatusAndCustomAttributes() {
+        AgentService.Registered r = service.register(token, registration("default", Map.of("stack", "blue")));
+        StoredContainerInstance ci = r.instance();
+        store.transact(tx -> {
+            StoredContainerInstance drained = instances.lockRegistered(tx, ci.cluster(), ci.id()).orElseThrow()
+                    .withStatus(InstanceStatus.DRAINING, null).withCustomAttributes(Map.of("team", "x"));
+            new Documents(mapper).put(tx, Kinds.CONTAINER_INSTANCE, drained.key(), drained);
+            return null;
+        });
+        AgentService.Registered again = service.reregister(ci.cluster(), ci.id(), r.secret(), registration("default", Map.of("stack", "green")));
+        assertThat(again.arn()).isEqualTo(r.arn());
+        assertThat(again.secret()).isNull();
+        assertThat(again.instance().status()).isEqualTo(InstanceStatus.DRAINING);
+        assertThat(again.instance().attributes()).containsEntry("stack", "green").containsEntry("team", "x");
+        assertThat(again.instance().ec2InstanceId()).isEqualTo(ci.ec2InstanceId());
+        assertThatThrownBy(() -> service.reregister(ci.cluster(), ci.id(), r.secret(), registration("other", Map.of())))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400));
+    }
+
+    @Test
+    void reportsAreIdempotentBySequenceNumber() throws Exception {
+        AgentService.Registered r = service.register(token, registration("default", Map.of()));
+        String c = r.instance().cluster();
+        String id = r.instance().id();
+        var batch = mapper.readTree("{\"events\":[{\"seq\":1,\"type\":\"versionInfo\",\"versionInfo\":{\"dockerVersion\":\"25\"}}]}");
+        assertThat(service.report(c, id, r.secret(), batch).accepted()).containsExactly(1L);
+        AgentService.Reported again = service.report(c, id, r.secret(), batch);
+        assertThat(again.accepted()).isEmpty();
+        assertThat(again.duplicates()).containsExactly(1L);
+        assertThat(again.highestSeq()).isEqualTo(1);
+        assertThat(service.current(c, id).versionInfo().dockerVersion()).isEqualTo("25");
+        assertThatThrownBy(() -> service.report(c, id, r.secret(), mapper.readTree("{\"events\":[{\"seq\":0,\"type\":\"versionInfo\"}]}")))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400));
+        assertThatThrownBy(() -> service.report(c, id, r.secret(), mapper.readTree("{}")))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400));
+    }
+
+    @Test
+    void deregistrationWakesTheAgentAndRefusesItsNextCall() {
+        AgentService.Registered r = service.register(token, registration("default", Map.of()));
+        String c = r.instance().cluster();
+        String id = r.instance().id();
+        CompletableFuture<Void> poll = notifier.await(r.instance().key());
+        service.deregister(c, id, r.secret());
+        assertThat(poll).isCompleted();
+        assertThatThrownBy(() -> service.heartbeat(c, id, r.secret())).satisfies(e -> assertThat(status(e)).isEqualTo(410));
+        assertThatThrownBy(() -> service.heartbeat(c, id, "wrong")).satisfies(e -> assertThat(status(e)).isEqualTo(403));
+        assertThatThrownBy(() -> service.current(c, id)).satisfies(e -> assertThat(status(e)).isEqualTo(410));
+        assertThat(registered("default")).isZero();
+        assertThat(service.pollWaitSeconds()).isEqualTo(20);
+    }
+}
