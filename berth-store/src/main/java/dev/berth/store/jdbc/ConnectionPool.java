@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.ConnectionFactory;
 
 /**
- * A small bounded pool of JDBC connections, handed to JDBI as its {@link ConnectionFactory}.
+ * A small bounded pool of JDBC connections, each wrapped in a {@link PooledConnection} that keeps
+ * its prepared statements and transaction mode across borrowings.
  *
  * <p>Why our own: HikariCP is not one of Berth's chosen dependencies, {@code PGSimpleDataSource}
  * does not pool at all, and H2's {@code JdbcConnectionPool} exists only for H2 and waits with
@@ -21,12 +21,14 @@ import org.jdbi.v3.core.ConnectionFactory;
  * <p>Threading: callers are typically virtual threads, many more of them than connections. They
  * wait on a fair {@link Semaphore}, which parks a virtual thread without pinning its carrier and
  * serves waiters in arrival order, so none starves under load. Idle connections sit in a LIFO
- * deque so the most recently used (warmest) one is reused first. Invariant: a permit is held for
+ * deque so the most recently used (warmest) one is reused first, except that a caller prefers an
+ * idle connection already in the mode (read-only or read-write) it wants, which saves switching
+ * the mode (a round trip on PostgreSQL) when reads and writes alternate. Invariant: a permit is held for
  * exactly as long as a connection is lent out. Waiting is bounded (30 s) so a caller that nests a
  * {@code transact} inside another one on the same thread fails loudly instead of hanging forever
  * once the pool is exhausted.
  */
-final class ConnectionPool implements ConnectionFactory, AutoCloseable {
+final class ConnectionPool implements AutoCloseable {
 
     /** Opens one new physical connection. */
     @FunctionalInterface
@@ -39,8 +41,8 @@ final class ConnectionPool implements ConnectionFactory, AutoCloseable {
     private final Opener opener;
     private final int size;
     private final Semaphore permits;
-    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
-    private final Set<Connection> broken = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedDeque<PooledConnection> idle = new ConcurrentLinkedDeque<>();
+    private final Set<PooledConnection> broken = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     ConnectionPool(Opener opener, int size) {
@@ -56,8 +58,11 @@ final class ConnectionPool implements ConnectionFactory, AutoCloseable {
         return size;
     }
 
-    @Override
-    public Connection openConnection() throws SQLException {
+    /**
+     * Borrows a connection, waiting for one if all are lent out; give it back with
+     * {@link #release}. The connection is not yet in the wanted mode: the caller sets it.
+     */
+    PooledConnection acquire(boolean readOnly) throws SQLException {
         if (closed) {
             throw new SQLException("the state store is closed", "08003");
         }
@@ -71,32 +76,55 @@ final class ConnectionPool implements ConnectionFactory, AutoCloseable {
             throw new SQLException("interrupted while waiting for a database connection", e);
         }
         try {
-            Connection c = idle.pollFirst();
-            return c != null ? c : opener.open();
+            PooledConnection c = takeIdle(readOnly);
+            return c != null ? c : open();
         } catch (SQLException | RuntimeException | Error e) {
             permits.release();
             throw e;
         }
     }
 
+    private PooledConnection takeIdle(boolean readOnly) {
+        for (PooledConnection c : idle) {
+            if (c.isReadOnly() == readOnly && idle.removeFirstOccurrence(c)) {
+                return c;
+            }
+        }
+        return idle.pollFirst();
+    }
+
+    private PooledConnection open() throws SQLException {
+        Connection c = opener.open();
+        try {
+            return new PooledConnection(c);
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /** Makes the next return of {@code c} close it instead of pooling it. */
-    void markBroken(Connection c) {
+    void markBroken(PooledConnection c) {
         broken.add(c);
     }
 
-    @Override
-    public void closeConnection(Connection c) {
+    /** Gives back a connection from {@link #acquire}; its transaction must have ended. */
+    void release(PooledConnection c) {
         try {
             if (closed || broken.remove(c) || c.isClosed()) {
-                closeQuietly(c);
+                c.closeQuietly();
             } else {
                 idle.offerFirst(c);
                 if (closed && idle.remove(c)) {
-                    closeQuietly(c);
+                    c.closeQuietly();
                 }
             }
         } catch (SQLException e) {
-            closeQuietly(c);
+            c.closeQuietly();
         } finally {
             permits.release();
         }
@@ -105,16 +133,9 @@ final class ConnectionPool implements ConnectionFactory, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Connection c; (c = idle.pollFirst()) != null; ) {
-            closeQuietly(c);
+        for (PooledConnection c; (c = idle.pollFirst()) != null; ) {
+            c.closeQuietly();
         }
     }
 
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException | RuntimeException ignored) {
-            // nothing more to do for a connection we are discarding
-        }
-    }
 }

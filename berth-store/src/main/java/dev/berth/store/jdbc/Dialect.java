@@ -2,18 +2,17 @@ package dev.berth.store.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The few places where H2 and PostgreSQL need different SQL or JDBC handling: how a key is bound
- * and read (UTF-8 bytes on H2, {@code COLLATE "C"} text on PostgreSQL), upserts, read-only
- * snapshot transactions, and which SQL states mean "run the transaction again".
+ * and read (UTF-8 bytes on H2, {@code COLLATE "C"} text on PostgreSQL), upserts, and which SQL
+ * states mean "run the transaction again".
  *
- * <p>Everything else (get, scan, count, replace, delete) is portable SQL in
- * {@link JdbcTransaction}. Implementations are stateless and shared by all threads.
+ * <p>Everything else (get, scan, count, replace, delete, and the read-only snapshot mode that
+ * {@link PooledConnection#setMode} sets through plain JDBC) is portable in {@link JdbcTransaction}.
+ * Implementations are stateless and shared by all threads.
  */
 abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 
@@ -43,24 +42,18 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
     abstract String readKey(ResultSet rs, int column) throws SQLException;
 
     /** Inserts a document at version 1 unless kind/key exists; true if inserted. */
-    abstract boolean insert(Handle h, String kind, String key, String json);
+    abstract boolean insert(PooledConnection c, String kind, String key, String json) throws SQLException;
 
     /** Inserts or overwrites a document; returns its new version. */
-    abstract long put(Handle h, String kind, String key, String json);
+    abstract long put(PooledConnection c, String kind, String key, String json) throws SQLException;
 
     /** Increments a counter, creating it at 0 first; returns the new value. */
-    abstract long increment(Handle h, String name);
+    abstract long increment(PooledConnection c, String name) throws SQLException;
 
-    /** Called on a fresh handle before {@code begin()}. */
-    void beforeBegin(Handle h, boolean readOnly) throws SQLException {
-    }
-
-    /** Called right after {@code begin()}, before the caller's work. */
-    void afterBegin(Handle h, boolean readOnly) {
-    }
-
-    /** Called after commit or rollback, before the connection goes back to the pool. */
-    void afterEnd(Handle h, boolean readOnly) throws SQLException {
+    /** One statement (or a few) that may fail with an {@link SQLException}. */
+    @FunctionalInterface
+    interface SqlCall<T> {
+        T call() throws SQLException;
     }
 
     final String migrationLocation() {
@@ -102,15 +95,15 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
      * the transaction usable after a unique violation (true on H2, whose failed statements roll
      * back alone).
      */
-    static long updateElseInsert(Supplier<Optional<Long>> update, Supplier<Long> insert) {
+    static long updateElseInsert(SqlCall<OptionalLong> update, SqlCall<Long> insert) throws SQLException {
         for (int round = 0; ; round++) {
-            Optional<Long> updated = update.get();
+            OptionalLong updated = update.call();
             if (updated.isPresent()) {
-                return updated.get();
+                return updated.getAsLong();
             }
             try {
-                return insert.get();
-            } catch (RuntimeException e) {
+                return insert.call();
+            } catch (SQLException e) {
                 if (!isUniqueViolation(e) || round >= 3) {
                     throw e;
                 }

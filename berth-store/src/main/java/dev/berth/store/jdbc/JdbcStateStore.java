@@ -7,12 +7,9 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 
 /**
- * The {@link StateStore} over JDBC (JDBI), shared by the H2 and PostgreSQL backends; what differs
+ * The {@link StateStore} over plain JDBC, shared by the H2 and PostgreSQL backends; what differs
  * between them lives in a {@link Dialect}. Build one with {@link dev.berth.store.StateStores}.
  *
  * <p>Transactions: {@link #transact} runs at READ COMMITTED, the default of both databases.
@@ -24,6 +21,13 @@ import org.jdbi.v3.core.JdbiException;
  * whole of the caller's work runs again on a fresh transaction, up to {@value #MAX_ATTEMPTS}
  * attempts with a short randomised backoff, then a {@link StoreException} is thrown. {@link #read}
  * runs at REPEATABLE READ so that all of its statements see one snapshot.
+ *
+ * <p>Why plain JDBC and no mapping library: a request of the server does one to three one-row
+ * reads, so the store's own per-call overhead matters as much as the database's, and JDBI's
+ * (configuration lookups, statement objects copied per call, handle creation, its JFR events)
+ * and its class loading at start-up (most of a second on a cold JVM) were the largest avoidable
+ * costs in the server's profile. Each attempt here is: borrow a {@link PooledConnection}, switch
+ * its mode only if it differs, run cached prepared statements, commit, give it back.
  *
  * <p>Threading: thread-safe; meant to be called by many virtual threads at once. Each attempt
  * borrows one connection from the {@link ConnectionPool} for its whole duration and returns it
@@ -42,12 +46,10 @@ public final class JdbcStateStore implements StateStore {
 
     private final Dialect dialect;
     private final ConnectionPool pool;
-    private final Jdbi jdbi;
 
     JdbcStateStore(Dialect dialect, ConnectionPool pool) {
         this.dialect = dialect;
         this.pool = pool;
-        this.jdbi = Jdbi.create(pool);
     }
 
     @Override
@@ -87,63 +89,51 @@ public final class JdbcStateStore implements StateStore {
     }
 
     private <T> T attempt(Function<Transaction, T> work, boolean readOnly) {
-        Handle handle;
+        PooledConnection connection;
         try {
-            handle = jdbi.open();
-        } catch (JdbiException e) {
+            connection = pool.acquire(readOnly);
+        } catch (SQLException e) {
             throw new StoreException("cannot get a database connection: " + e.getMessage(), e);
         }
-        JdbcTransaction tx = new JdbcTransaction(handle, dialect, readOnly);
         try {
-            dialect.beforeBegin(handle, readOnly);
-            handle.begin();
-            dialect.afterBegin(handle, readOnly);
-            T result = work.apply(tx);
-            tx.end();
-            handle.commit();
-            return result;
-        } catch (JdbiException e) {
-            tx.end();
-            rollback(handle, e);
-            throw new StoreException("transaction failed: " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            tx.end();
-            rollback(handle, e);
-            throw e;
-        } catch (SQLException e) {
-            rollback(handle, e);
-            throw new StoreException("cannot start a transaction: " + e.getMessage(), e);
+            try {
+                connection.setMode(readOnly);
+            } catch (SQLException e) {
+                rollback(connection, e);
+                throw new StoreException("cannot start a transaction: " + e.getMessage(), e);
+            }
+            JdbcTransaction tx = new JdbcTransaction(connection, dialect, readOnly);
+            try {
+                T result = work.apply(tx);
+                tx.end();
+                connection.commit();
+                return result;
+            } catch (SQLException e) {
+                tx.end();
+                rollback(connection, e);
+                throw new StoreException("transaction failed: " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                tx.end();
+                rollback(connection, e);
+                throw e;
+            }
         } finally {
-            release(handle, readOnly);
+            // The outcome is decided (committed, or rolled back and being reported); the pool
+            // discards a connection that broke, so handing it back cannot fail the call.
+            pool.release(connection);
         }
     }
 
-    private void rollback(Handle handle, Throwable cause) {
+    /** Ends a failed attempt; a connection that cannot even roll back is not reused. */
+    private void rollback(PooledConnection connection, Throwable cause) {
         try {
-            if (handle.isInTransaction()) {
-                handle.rollback();
-            }
-        } catch (RuntimeException e) {
+            connection.rollback();
+        } catch (SQLException | RuntimeException e) {
             cause.addSuppressed(e);
-            pool.markBroken(handle.getConnection());
+            pool.markBroken(connection);
         }
         if (Dialect.isConnectionFailure(cause)) {
-            pool.markBroken(handle.getConnection());
-        }
-    }
-
-    private void release(Handle handle, boolean readOnly) {
-        try {
-            dialect.afterEnd(handle, readOnly);
-        } catch (SQLException | RuntimeException e) {
-            pool.markBroken(handle.getConnection());
-        }
-        try {
-            handle.close();
-        } catch (RuntimeException e) {
-            // The outcome is already decided (committed, or rolled back and being reported), so a
-            // failure to hand the connection back must not turn a committed write into an error.
-            pool.markBroken(handle.getConnection());
+            pool.markBroken(connection);
         }
     }
 

@@ -1,14 +1,15 @@
 package dev.berth.store.jdbc;
 
+import dev.berth.store.StoreException;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,20 +64,28 @@ public final class JdbcStores {
         ConnectionPool pool = new ConnectionPool(() -> connect(driver, url, props), poolSize);
         try {
             long start = System.nanoTime();
-            try (Handle keepOpen = Jdbi.create(pool).open()) {
+            PooledConnection keepOpen = pool.acquire(false);
+            try {
                 if (dialect == PostgresDialect.INSTANCE) {
-                    String encoding = keepOpen.createQuery("SHOW server_encoding").mapTo(String.class).one();
+                    String encoding = keepOpen.queryString("SHOW server_encoding");
                     if (!"UTF8".equalsIgnoreCase(encoding)) {
                         throw new IllegalStateException("PostgreSQL database encoding is " + encoding
                                 + "; Berth needs UTF8 for code-point key order (CREATE DATABASE ... ENCODING 'UTF8')");
                     }
                 }
-                if (!schemaIsCurrent(keepOpen)) {
+                boolean current = schemaIsCurrent(keepOpen);
+                keepOpen.rollback(); // end the checks' transaction (aborted on PostgreSQL if there was no table)
+                if (!current) {
                     migrate(dialect, driver, url, props);
                 }
+            } finally {
+                pool.release(keepOpen);
             }
             LOG.debug("opened {} state store in {} ms", dialect.name(), (System.nanoTime() - start) / 1_000_000);
             return new JdbcStateStore(dialect, pool);
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException("cannot open the state store: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             pool.close();
             throw e;
@@ -84,13 +93,14 @@ public final class JdbcStores {
     }
 
     /** Whether Flyway's history lists exactly our migrations, all applied successfully. */
-    static boolean schemaIsCurrent(Handle h) {
-        List<String> applied;
-        try {
-            applied = h.createQuery("SELECT version, success FROM \"flyway_schema_history\" WHERE version IS NOT NULL")
-                    .map((rs, ctx) -> rs.getBoolean(2) ? rs.getString(1) : "failed:" + rs.getString(1))
-                    .list();
-        } catch (RuntimeException e) {
+    static boolean schemaIsCurrent(PooledConnection c) {
+        List<String> applied = new ArrayList<>();
+        try (ResultSet rs = c.prepare("SELECT version, success FROM \"flyway_schema_history\" WHERE version IS NOT NULL")
+                .executeQuery()) {
+            while (rs.next()) {
+                applied.add(rs.getBoolean(2) ? rs.getString(1) : "failed:" + rs.getString(1));
+            }
+        } catch (SQLException e) {
             return false; // no history table yet: a fresh database
         }
         return applied.size() == MIGRATIONS.size() && Set.copyOf(applied).equals(Set.copyOf(MIGRATIONS));

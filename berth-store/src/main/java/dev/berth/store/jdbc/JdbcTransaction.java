@@ -4,36 +4,37 @@ import dev.berth.store.Entry;
 import dev.berth.store.Page;
 import dev.berth.store.StoreException;
 import dev.berth.store.Transaction;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.Query;
 
 /**
- * One {@link Transaction}, bound to one JDBI {@link Handle} (one pooled connection) for the
- * duration of a single attempt of {@link JdbcStateStore#transact} or {@link JdbcStateStore#read}.
+ * One {@link Transaction}, bound to one {@link PooledConnection} for the duration of a single
+ * attempt of {@link JdbcStateStore#transact} or {@link JdbcStateStore#read}.
  *
  * <p>Not thread-safe: it belongs to the thread running the caller's work, like the connection
  * under it. Once the attempt ends it refuses every call, so a transaction object that escaped
  * its lambda cannot silently run statements in autocommit mode or on someone else's connection.
  * Arguments are validated (by {@link Arguments}) before any SQL runs; database failures come out
  * as {@link StoreException} with the SQL exception as cause, which is how the store recognises a
- * retryable conflict even after the caller's code has let it pass through.
+ * retryable conflict even after the caller's code has let it pass through. Statements are plain
+ * JDBC on the connection's cached prepared statements; the SQL text of each call depends only on
+ * which optional conditions it has (the scan limit is a parameter), so the cache stays small.
  */
 final class JdbcTransaction implements Transaction {
 
     private static final String COLUMNS = "SELECT doc_key, version, json FROM documents WHERE kind = ?";
 
-    private final Handle handle;
+    private final PooledConnection connection;
     private final Dialect dialect;
     private final boolean readOnly;
     private boolean ended;
 
-    JdbcTransaction(Handle handle, Dialect dialect, boolean readOnly) {
-        this.handle = handle;
+    JdbcTransaction(PooledConnection connection, Dialect dialect, boolean readOnly) {
+        this.connection = connection;
         this.dialect = dialect;
         this.readOnly = readOnly;
     }
@@ -55,10 +56,14 @@ final class JdbcTransaction implements Transaction {
 
     private Optional<Entry> select(String kind, String key, String suffix) {
         checkOpen();
-        return sql(() -> handle.createQuery(COLUMNS + " AND doc_key = ?" + suffix)
-                .bind(0, kind).bind(1, dialect.keyParam(key))
-                .map((rs, ctx) -> new Entry(kind, key, rs.getLong(2), rs.getString(3)))
-                .findOne());
+        return sql(() -> {
+            PreparedStatement ps = connection.prepare(COLUMNS + " AND doc_key = ?" + suffix);
+            ps.setString(1, kind);
+            ps.setObject(2, dialect.keyParam(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Entry(kind, key, rs.getLong(2), rs.getString(3))) : Optional.empty();
+            }
+        });
     }
 
     @Override
@@ -71,15 +76,22 @@ final class JdbcTransaction implements Transaction {
         Arguments.limit(limit);
         checkOpen();
         StringBuilder sql = new StringBuilder(COLUMNS);
-        List<Object> params = rangeParams(sql, prefix);
+        List<Object> params = rangeParams(sql, kind, prefix);
         if (afterKey != null) {
             sql.append(" AND doc_key > ?");
             params.add(dialect.keyParam(afterKey));
         }
-        sql.append(" ORDER BY doc_key LIMIT ").append(limit + 1);
-        List<Entry> rows = sql(() -> bindAll(handle.createQuery(sql.toString()).bind(0, kind), params)
-                .map((rs, ctx) -> new Entry(kind, dialect.readKey(rs, 1), rs.getLong(2), rs.getString(3)))
-                .list());
+        sql.append(" ORDER BY doc_key LIMIT ?");
+        params.add(limit + 1);
+        List<Entry> rows = sql(() -> {
+            List<Entry> list = new ArrayList<>();
+            try (ResultSet rs = PooledConnection.bind(connection.prepare(sql.toString()), params.toArray()).executeQuery()) {
+                while (rs.next()) {
+                    list.add(new Entry(kind, dialect.readKey(rs, 1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            return list;
+        });
         if (rows.size() <= limit) {
             return new Page(rows, null);
         }
@@ -93,13 +105,18 @@ final class JdbcTransaction implements Transaction {
         String prefix = Arguments.prefix(keyPrefix);
         checkOpen();
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM documents WHERE kind = ?");
-        List<Object> params = rangeParams(sql, prefix);
-        return sql(() -> bindAll(handle.createQuery(sql.toString()).bind(0, kind), params).mapTo(Long.class).one());
+        List<Object> params = rangeParams(sql, kind, prefix);
+        return sql(() -> connection.queryLong(sql.toString(), params.toArray()).orElseThrow());
     }
 
-    /** Appends the key range of a prefix (an index range scan; no LIKE, so nothing to escape). */
-    private List<Object> rangeParams(StringBuilder sql, String prefix) {
-        List<Object> params = new ArrayList<>(3);
+    /**
+     * The parameters of a statement whose SQL so far ends in {@code WHERE kind = ?}: the kind,
+     * then the key range of a prefix, appended to {@code sql} (an index range scan; no LIKE, so
+     * nothing to escape).
+     */
+    private List<Object> rangeParams(StringBuilder sql, String kind, String prefix) {
+        List<Object> params = new ArrayList<>(5);
+        params.add(kind);
         if (!prefix.isEmpty()) {
             sql.append(" AND doc_key >= ?");
             params.add(dialect.keyParam(prefix));
@@ -112,33 +129,25 @@ final class JdbcTransaction implements Transaction {
         return params;
     }
 
-    private static Query bindAll(Query query, List<Object> params) {
-        for (int i = 0; i < params.size(); i++) {
-            query.bind(i + 1, params.get(i));
-        }
-        return query;
-    }
-
     @Override
     public boolean insert(String kind, String key, String json) {
         validateWrite("insert", kind, key, json);
-        return sql(() -> dialect.insert(handle, kind, key, json));
+        return sql(() -> dialect.insert(connection, kind, key, json));
     }
 
     @Override
     public long put(String kind, String key, String json) {
         validateWrite("put", kind, key, json);
-        return sql(() -> dialect.put(handle, kind, key, json));
+        return sql(() -> dialect.put(connection, kind, key, json));
     }
 
     @Override
     public boolean replace(String kind, String key, long expectedVersion, String json) {
         validateWrite("replace", kind, key, json);
         Arguments.version(expectedVersion);
-        return sql(() -> handle.createUpdate("UPDATE documents SET version = version + 1, json = ?,"
-                        + " updated_at = CURRENT_TIMESTAMP WHERE kind = ? AND doc_key = ? AND version = ?")
-                .bind(0, json).bind(1, kind).bind(2, dialect.keyParam(key)).bind(3, expectedVersion)
-                .execute() == 1);
+        return sql(() -> connection.update("UPDATE documents SET version = version + 1, json = ?,"
+                + " updated_at = CURRENT_TIMESTAMP WHERE kind = ? AND doc_key = ? AND version = ?",
+                json, kind, dialect.keyParam(key), expectedVersion) == 1);
     }
 
     @Override
@@ -146,15 +155,15 @@ final class JdbcTransaction implements Transaction {
         Arguments.kind(kind);
         Arguments.key(key);
         checkWritable("delete");
-        return sql(() -> handle.createUpdate("DELETE FROM documents WHERE kind = ? AND doc_key = ?")
-                .bind(0, kind).bind(1, dialect.keyParam(key)).execute() == 1);
+        return sql(() -> connection.update("DELETE FROM documents WHERE kind = ? AND doc_key = ?",
+                kind, dialect.keyParam(key)) == 1);
     }
 
     @Override
     public long increment(String counter) {
         Arguments.counter(counter);
         checkWritable("increment");
-        return sql(() -> dialect.increment(handle, counter));
+        return sql(() -> dialect.increment(connection, counter));
     }
 
     private void validateWrite(String op, String kind, String key, String json) {
@@ -177,10 +186,10 @@ final class JdbcTransaction implements Transaction {
         }
     }
 
-    private static <T> T sql(Supplier<T> statement) {
+    private static <T> T sql(Dialect.SqlCall<T> statement) {
         try {
-            return statement.get();
-        } catch (JdbiException e) {
+            return statement.call();
+        } catch (SQLException e) {
             throw new StoreException("state store statement failed: " + e.getMessage(), e);
         }
     }
