@@ -15,6 +15,7 @@ import dev.berth.control.ecs.tags.TagRules;
 import dev.berth.model.tag.Tag;
 import java.util.function.UnaryOperator;
 import dev.berth.model.arn.Arn;
+import dev.berth.model.error.AwsException;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.store.StateStore;
@@ -226,15 +227,15 @@ public final class ClusterApi {
             Cluster c = lockActive(tx, in.path("cluster").asText(null));
             ClusterActivity.Counts counts = activity.counts(tx, c.name());
             if (counts.registeredContainerInstances() > 0) {
-                throw new dev.berth.model.error.AwsException("ClusterContainsContainerInstancesException", 400,
+                throw new AwsException("ClusterContainsContainerInstancesException", 400,
                         "The Cluster cannot be deleted while Container Instances are active or draining.");
             }
             if (counts.activeServices() > 0 || counts.drainingServices() > 0) {
-                throw new dev.berth.model.error.AwsException("ClusterContainsServicesException", 400,
+                throw new AwsException("ClusterContainsServicesException", 400,
                         "The Cluster cannot be deleted while Services are active.");
             }
             if (counts.runningTasks() + counts.pendingTasks() > 0) {
-                throw new dev.berth.model.error.AwsException("ClusterContainsTasksException", 400,
+                throw new AwsException("ClusterContainsTasksException", 400,
                         "The Cluster cannot be deleted while Tasks are active.");
             }
             Cluster inactive = c.withStatus(Cluster.INACTIVE);
