@@ -20,6 +20,9 @@ import dev.berth.control.ecs.instance.ContainerInstanceApi;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.tags.TagApi;
+import dev.berth.control.ecs.task.TaskApi;
+import dev.berth.control.ecs.task.TaskLaunch;
+import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
@@ -105,21 +108,28 @@ public final class BerthServer implements AutoCloseable {
             ContainerInstances instances = new ContainerInstances(docs, platform, clock, config.agentHeartbeatTimeout());
             ContainerInstanceApi containerInstances = new ContainerInstanceApi(store, instances, clusters, notifier);
             AttributeApi attributes = new AttributeApi(store, instances, clusters);
+            Tasks tasks = new Tasks(docs, platform, clock);
+            TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier,
+                    new TaskLaunch(store, tasks, instances, clusters, taskDefinitions, notifier));
+            containerInstances.onDeregister(taskApi::stopAllOnDeregistered);
             TagApi tags = new TagApi().register("cluster", clusters.taggable())
                     .register("task-definition", taskDefinitions.taggable())
-                    .register("container-instance", containerInstances.taggable());
+                    .register("container-instance", containerInstances.taggable())
+                    .register("task", taskApi.taggable());
             EcsApi ecs = new EcsApi(ecsModel)
                     .register(clusters.operations())
                     .register(taskDefinitions.operations())
                     .register(containerInstances.operations())
                     .register(attributes.operations())
+                    .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
-            AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier);
+            AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
+                    tasks);
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
