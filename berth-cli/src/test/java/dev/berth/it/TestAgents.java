@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.agent.engine.ImagePullBehavior;
 import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
 import dev.berth.cli.agent.HostFacts;
@@ -38,9 +39,15 @@ final class TestAgents implements AutoCloseable {
 
     /** Starts an agent in {@code cluster} at {@code hostIp} and waits until it has registered. */
     Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir) {
+        return start(cluster, hostIp, instanceType, attributes, dataDir, ImagePullBehavior.PREFER_CACHED);
+    }
+
+    /** The same, with an image pull behaviour (tests that run tasks use locally built images: PREFER_CACHED). */
+    Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir,
+            ImagePullBehavior pull) {
         AgentConfig config = new AgentConfig(server.endpoint(), cluster, hostIp, dataDir, null,
                 server.server().joinTokenFile(), null, null, 256, null, instanceType, null, attributes, false,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), pull);
         Agent agent = Agent.start(config, () -> HOST);
         started.add(agent);
         try {

@@ -150,7 +150,8 @@ public final class BerthServer implements AutoCloseable {
                 }
             }, 30, 30, TimeUnit.SECONDS);
             this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
-                    dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null),
+                    dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null,
+                    config.imagePullBehavior()),
                     HostFacts::detect) : null;
         } catch (RuntimeException e) {
             vertx.close();
