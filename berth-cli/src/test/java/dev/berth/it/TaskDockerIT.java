@@ -67,8 +67,10 @@ class TaskDockerIT {
         }
     }
 
+    /** The task, in the cluster its ARN names. */
     static Task describe(String arn) {
-        return ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arn)).tasks().getFirst();
+        String cluster = arn.split("/")[1];
+        return ecs.describeTasks(r -> r.cluster(cluster).tasks(arn)).tasks().getFirst();
     }
 
     static Task awaitStatus(String arn, String status) {
@@ -133,6 +135,30 @@ class TaskDockerIT {
         assertThat(stopped.desiredStatus()).isEqualTo("STOPPED");
         assertThat(stopped.containers().getFirst().exitCode()).isEqualTo(7);
         assertThat(stopped.stoppedReason()).contains("Essential container");
+    }
+
+    @Test
+    void aRestartedAgentAdoptsItsRunningTasksAndStillStopsThem() throws Exception {
+        ecs.createCluster(r -> r.clusterName("restart"));
+        java.nio.file.Path dir = TestAgents.newDataDir();
+        Agent first = agents.start("restart", "127.0.0.52", "t3.small", Map.of(), dir);
+        String instance = first.containerInstanceArn().orElseThrow();
+        try {
+            String arn = ecs.runTask(r -> r.cluster("restart").taskDefinition("httpd")).tasks().getFirst().taskArn();
+            Task running = awaitStatus(arn, "RUNNING");
+            int port = running.containers().getFirst().networkBindings().getFirst().hostPort();
+            first.close();
+            assertThat(get("http://127.0.0.52:" + port + "/index.html").strip()).isEqualTo("hello");
+
+            Agent second = agents.start("restart", "127.0.0.52", "t3.small", Map.of(), dir);
+            assertThat(second.containerInstanceArn()).contains(instance);
+            ecs.stopTask(r -> r.cluster("restart").task(arn));
+            Task stopped = awaitStatus(arn, "STOPPED");
+            assertThat(stopped.stopCode().toString()).isEqualTo("UserInitiated");
+            assertThat(stopped.containers().getFirst().runtimeId()).isEqualTo(running.containers().getFirst().runtimeId());
+        } finally {
+            TestImages.removeContainersOf(instance.substring(instance.lastIndexOf('/') + 1));
+        }
     }
 
     @Test

@@ -305,6 +305,7 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         TaskRunner tasks = runner;
+        runner = null;
         if (tasks != null) {
             tasks.close();
         }
