@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class BerthServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BerthServer.class);
+    /** How long stopped tasks stay describable (ECS: at least an hour). */
+    static final java.time.Duration STOPPED_TASK_RETENTION = java.time.Duration.ofHours(1);
 
     private final ServerConfig config;
     private final StateStore store;
@@ -149,6 +151,16 @@ public final class BerthServer implements AutoCloseable {
                     LOG.warn("task definition purge failed: {}", e.toString());
                 }
             }, 30, 30, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    int removed = taskApi.purgeStopped(STOPPED_TASK_RETENTION);
+                    if (removed > 0) {
+                        LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("stopped task purge failed: {}", e.toString());
+                }
+            }, 5, 5, TimeUnit.MINUTES);
             this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
                     dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null,
                     config.imagePullBehavior()),

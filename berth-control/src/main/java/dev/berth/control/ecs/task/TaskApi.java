@@ -183,6 +183,30 @@ public final class TaskApi {
         return t.desiredStatus() == desired;
     }
 
+    /**
+     * Deletes tasks that have been STOPPED for longer than {@code retention} (ECS keeps stopped tasks
+     * describable for at least an hour); returns how many. One read scan, then one small transaction
+     * per task, so a large history never holds a long write transaction.
+     */
+    public int purgeStopped(java.time.Duration retention) {
+        long cutoff = tasks.clock().millis() - retention.toMillis();
+        List<String> old = new ArrayList<>();
+        store.read(tx -> {
+            StorePages.forEach(tx, Kinds.TASK, "", e -> {
+                StoredTask t = tasks.docs().read(e, StoredTask.class);
+                Long at = t.times().stoppedAt();
+                if (t.lastStatus() == TaskLifecycle.STOPPED && at != null && at < cutoff) {
+                    old.add(e.key());
+                }
+            });
+            return null;
+        });
+        for (String key : old) {
+            store.transact(tx -> tx.delete(Kinds.TASK, key));
+        }
+        return old.size();
+    }
+
     /** Tagging for task ARNs ({@code task/<cluster>/<id>}). */
     public TagApi.Taggable taggable() {
         return new TagApi.Taggable() {
