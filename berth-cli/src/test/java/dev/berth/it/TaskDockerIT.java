@@ -45,7 +45,7 @@ class TaskDockerIT {
         ecs = server.ecs();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         agents = new TestAgents(server);
-        Agent agent = agents.start(CLUSTER, HOST_IP, "t3.small", Map.of(), TestAgents.newDataDir());
+        Agent agent = agents.startDocker(CLUSTER, HOST_IP, TestAgents.newDataDir());
         instanceArn = agent.containerInstanceArn().orElseThrow();
         ecs.registerTaskDefinition(r -> r.family("httpd").containerDefinitions(c -> c.name("web").image(image)
                 .memory(64).essential(true).stopTimeout(2)
@@ -141,7 +141,7 @@ class TaskDockerIT {
     void aRestartedAgentAdoptsItsRunningTasksAndStillStopsThem() throws Exception {
         ecs.createCluster(r -> r.clusterName("restart"));
         java.nio.file.Path dir = TestAgents.newDataDir();
-        Agent first = agents.start("restart", "127.0.0.52", "t3.small", Map.of(), dir);
+        Agent first = agents.startDocker("restart", "127.0.0.52", dir);
         String instance = first.containerInstanceArn().orElseThrow();
         try {
             String arn = ecs.runTask(r -> r.cluster("restart").taskDefinition("httpd")).tasks().getFirst().taskArn();
@@ -150,7 +150,7 @@ class TaskDockerIT {
             first.close();
             assertThat(get("http://127.0.0.52:" + port + "/index.html").strip()).isEqualTo("hello");
 
-            Agent second = agents.start("restart", "127.0.0.52", "t3.small", Map.of(), dir);
+            Agent second = agents.startDocker("restart", "127.0.0.52", dir);
             assertThat(second.containerInstanceArn()).contains(instance);
             ecs.stopTask(r -> r.cluster("restart").task(arn));
             Task stopped = awaitStatus(arn, "STOPPED");

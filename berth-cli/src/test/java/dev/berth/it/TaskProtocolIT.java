@@ -257,6 +257,12 @@ class TaskProtocolIT {
         assertThat(instance("ports", other).remainingResources().stream().filter(x -> x.name().equals("PORTS"))
                 .findFirst().orElseThrow().stringSetValue()).contains("22", "8080");
 
+        // a definition needing a capability the instance lacks (health checks) is not placed on it
+        ecs.registerTaskDefinition(r -> r.family("checked").containerDefinitions(c -> c.name("app").image("busybox:test")
+                .memory(16).healthCheck(h -> h.command("CMD", "true"))));
+        assertThat(ecs.runTask(r -> r.cluster("ports").taskDefinition("checked")).failures())
+                .extracting(f -> f.reason()).containsExactly("ATTRIBUTE");
+
         // StartTask on a named instance, and its failures
         var started = ecs.startTask(r -> r.cluster("ports").taskDefinition("web")
                 .containerInstances(other.get("containerInstanceArn").asText(), "0123456789abcdef0123456789abcdef"));

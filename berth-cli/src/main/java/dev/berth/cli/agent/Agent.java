@@ -269,9 +269,18 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The capabilities this agent really has. Until the task engine runs containers that is only the
-     * Docker remote API versions the local engine speaks (what ECS reports as
-     * {@code com.amazonaws.ecs.capability.docker-remote-api.1.NN}); none without Docker.
+     * Capabilities the task engine really has beyond the Docker API versions: Docker health checks,
+     * and container ordering (dependsOn, startTimeout, stopTimeout). Task definitions that need
+     * others (awslogs, secrets, task IAM roles, ...) are not placed on Berth agents until the engine
+     * supports them: RunTask answers with an {@code ATTRIBUTE} failure instead of running them wrong.
+     */
+    static final List<String> ENGINE_CAPABILITIES = List.of("ecs.capability.container-health-check",
+            "ecs.capability.container-ordering");
+
+    /**
+     * The capabilities this agent really has: the Docker remote API versions the local engine speaks
+     * (what ECS reports as {@code com.amazonaws.ecs.capability.docker-remote-api.1.NN}) and the task
+     * engine's {@link #ENGINE_CAPABILITIES}; none without Docker.
      */
     List<String> capabilities() {
         if (host.dockerApiVersion() == null) {
@@ -282,6 +291,7 @@ public final class Agent implements AutoCloseable {
         for (int v = MIN_DOCKER_API; v <= Math.min(engine, MAX_DOCKER_API); v++) {
             out.add("com.amazonaws.ecs.capability.docker-remote-api.1." + v);
         }
+        out.addAll(ENGINE_CAPABILITIES);
         return out;
     }
 

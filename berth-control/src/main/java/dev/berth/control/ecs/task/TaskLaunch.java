@@ -127,7 +127,7 @@ public final class TaskLaunch {
             Map<String, StoredContainerInstance> locked = lockRegistered(tx, cluster);
             List<PlacementConstraint> all = new ArrayList<>(tdConstraints);
             all.addAll(callConstraints);
-            PlacementRequest request = new PlacementRequest(requirements(probe.reservation()), group(c, td), all,
+            PlacementRequest request = new PlacementRequest(requirements(probe.reservation(), td), group(c, td), all,
                     strategies.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : strategies, count);
             PlacementResult result = PlacementEngine.place(snapshot(tx, cluster, locked), request, random);
             if (result.summaryReason() != null) {
@@ -180,7 +180,7 @@ public final class TaskLaunch {
                     failures.addObject().put("arn", ref).put("reason", "MISSING");
                     continue;
                 }
-                PlacementRequest one = new PlacementRequest(requirements(probe.reservation()), group(c, td), List.of(),
+                PlacementRequest one = new PlacementRequest(requirements(probe.reservation(), td), group(c, td), List.of(),
                         List.of(), 1);
                 PlacementResult r = PlacementEngine.place(snapshot(tx, cluster, Map.of(id, ci)), one, random);
                 if (!r.complete()) {
@@ -269,10 +269,14 @@ public final class TaskLaunch {
         return new ClusterSnapshot(views.stream().filter(v -> v.status() != InstanceStatus.INACTIVE).toList());
     }
 
-    private static TaskRequirements requirements(StoredTask.Reservation r) {
+    /** What the scheduler must find on an instance: the reservation and the definition's requiresAttributes. */
+    private static TaskRequirements requirements(StoredTask.Reservation r, StoredTaskDefinition td) {
         Set<Integer> ports = new HashSet<>();
         r.tcpPorts().forEach(p -> ports.add(Ports.tcp(p)));
         r.udpPorts().forEach(p -> ports.add(Ports.udp(p)));
-        return TaskRequirements.of(r.cpu(), r.memory()).withHostPorts(ports);
+        List<TaskRequirements.RequiredAttribute> attributes = new ArrayList<>();
+        td.body().path("requiresAttributes").forEach(a -> attributes.add(new TaskRequirements.RequiredAttribute(
+                a.path("name").asText(), a.hasNonNull("value") ? a.get("value").asText() : null)));
+        return TaskRequirements.of(r.cpu(), r.memory()).withHostPorts(ports).withRequiredAttributes(attributes);
     }
 }
