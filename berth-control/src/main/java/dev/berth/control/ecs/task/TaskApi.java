@@ -73,9 +73,8 @@ public final class TaskApi {
         String ref = in.path("task").asText(null);
         StoredTask stopped = store.transact(tx -> {
             String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
-            StoredTask t = tasks.resolve(cluster, ref).flatMap(id -> tasks.lock(tx, cluster, id))
-                    .orElseThrow(() -> EcsErrors.invalidParameter("The referenced task was not found."));
-            return stopLocked(tx, t, "UserInitiated", reason);
+            String id = tasks.resolve(cluster, ref).orElseThrow(TaskApi::taskNotFound);
+            return stopTask(tx, cluster, id, "UserInitiated", reason);
         });
         notifier.changed(stopped.cluster() + "/" + stopped.containerInstanceId());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -83,17 +82,24 @@ public final class TaskApi {
         return out;
     }
 
+    private static RuntimeException taskNotFound() {
+        return EcsErrors.invalidParameter("The referenced task was not found.");
+    }
+
     /**
-     * Records the stop decision of a locked task and bumps its instance's desired-state version (the
-     * caller wakes the agent after commit). A task whose instance is no longer registered is marked
-     * STOPPED at once: no agent will report it.
+     * Records the stop decision of a task and bumps its instance's desired-state version (the caller
+     * wakes the agent after commit). A task whose instance is no longer registered is marked STOPPED
+     * at once: no agent will report it. Locks the instance before the task, the order the agent's
+     * reports take, so a StopTask and a report never wait for each other in a cycle.
      */
-    public StoredTask stopLocked(Transaction tx, StoredTask t, String code, String reason) {
+    public StoredTask stopTask(Transaction tx, String cluster, String id, String code, String reason) {
+        StoredTask peek = tasks.find(tx, cluster, id).orElseThrow(TaskApi::taskNotFound);
+        Optional<StoredContainerInstance> ci = instances.lockRegistered(tx, cluster, peek.containerInstanceId());
+        StoredTask t = tasks.lock(tx, cluster, id).orElseThrow(TaskApi::taskNotFound);
         if (t.desiredStatus() == TaskLifecycle.STOPPED) {
             return t;
         }
         long now = tasks.clock().millis();
-        Optional<StoredContainerInstance> ci = instances.lockRegistered(tx, t.cluster(), t.containerInstanceId());
         StoredTask after = ci.isPresent() ? t.stopRequested(code, reason, now) : t.stoppedWithoutAgent(code, reason, now);
         StoredContainerInstance updated = tasks.write(tx, ci.orElse(null), t, after, true);
         if (updated != null) {
