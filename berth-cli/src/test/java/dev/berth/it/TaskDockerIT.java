@@ -138,6 +138,17 @@ class TaskDockerIT {
     }
 
     @Test
+    void anImageThatCannotBePulledFailsTheTaskToStart() {
+        ecs.registerTaskDefinition(r -> r.family("unpullable").containerDefinitions(c -> c.name("app")
+                .image("127.0.0.1:1/berth-it/missing:1").memory(16)));
+        String arn = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("unpullable")).tasks().getFirst().taskArn();
+        Task stopped = awaitStatus(arn, "STOPPED");
+        assertThat(stopped.stopCode().toString()).isEqualTo("TaskFailedToStart");
+        assertThat(stopped.containers().getFirst().reason()).startsWith("CannotPullContainerError");
+        assertThat(stopped.containers().getFirst().exitCode()).isNull();
+    }
+
+    @Test
     void aRestartedAgentAdoptsItsRunningTasksAndStillStopsThem() throws Exception {
         ecs.createCluster(r -> r.clusterName("restart"));
         java.nio.file.Path dir = TestAgents.newDataDir();
