@@ -313,6 +313,18 @@ class TaskProtocolIT {
                 .isInstanceOf(InvalidParameterException.class);
         assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("web").launchType("FARGATE")))
                 .isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("web").enableExecuteCommand(true)))
+                .isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("web")
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-1")))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Network Configuration");
+        assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("web").startedBy("has spaces")))
+                .isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("web")
+                .placementStrategy(p -> p.type("binpack").field("disk")))).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> ecs.runTask(r -> r.taskDefinition("web")
+                .placementConstraints(p -> p.type("memberOf").expression("attribute:x ==")))).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> ecs.stopTask(r -> r.task("not-a-task"))).isInstanceOf(InvalidParameterException.class);
         assertThatThrownBy(() -> ecs.stopTask(r -> r.task("0123456789abcdef0123456789abcdef")))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("The referenced task was not found.");
         var missing = ecs.describeTasks(r -> r.tasks("0123456789abcdef0123456789abcdef"));

@@ -93,6 +93,16 @@ public final class TaskLaunch {
         if (in.has("capacityProviderStrategy") && !in.get("capacityProviderStrategy").isEmpty()) {
             throw EcsErrors.invalidParameter("Berth runs tasks with launch type EC2 only; capacityProviderStrategy is not supported.");
         }
+        if (in.path("referenceId").asText("").length() > 1024) {
+            throw EcsErrors.invalidParameter("referenceId can be at most 1024 characters.");
+        }
+        if (in.path("enableExecuteCommand").asBoolean(false)) {
+            throw EcsErrors.invalidParameter("Berth does not support ECS Exec (enableExecuteCommand) yet.");
+        }
+        if (in.hasNonNull("networkConfiguration")) {
+            throw EcsErrors.invalidParameter(
+                    "Network Configuration is not valid for the given networkMode of this task definition.");
+        }
         String propagate = in.path("propagateTags").asText("NONE");
         if (propagate.equals("SERVICE")) {
             throw EcsErrors.invalidParameter("The task is not part of a service; propagateTags SERVICE is not allowed.");
