@@ -44,12 +44,23 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
     String imagePullBehavior;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private dev.berth.agent.engine.ImagePullBehavior pullBehavior() {
+        try {
+            return AgentConfig.parsePullBehavior(imagePullBehavior);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
                 System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
-                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, AgentConfig.parsePullBehavior(imagePullBehavior));
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior());
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
