@@ -104,6 +104,8 @@ class TaskDockerIT {
             assertThat(t.containers().getFirst().imageDigest()).startsWith("sha256:");
             assertThat(t.startedAt()).isNotNull();
             assertThat(t.createdAt()).isBefore(t.startedAt());
+            assertThat(t.availabilityZone()).isEqualTo("us-east-1a");
+            assertThat(t.attributes()).anySatisfy(a -> assertThat(a.name()).isEqualTo("ecs.cpu-architecture"));
         }
         ContainerInstance ci = ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceArn))
                 .containerInstances().getFirst();

@@ -16,6 +16,7 @@ import java.util.List;
  *
  * @param spec the agent's TaskSpec (the task definition with overrides applied) as JSON
  * @param reservation what the task holds on its instance while it is not STOPPED
+ * @param host the instance's availability zone and CPU architecture at placement (null in older records)
  */
 public record StoredTask(
         String cluster,
@@ -38,7 +39,12 @@ public record StoredTask(
         String stoppedReason,
         String healthStatus,
         Times times,
-        boolean released) {
+        boolean released,
+        Host host) {
+
+    /** Facts of the instance the task was placed on that ECS reports with the task. */
+    public record Host(String availabilityZone, String cpuArchitecture) {
+    }
 
     /** CPU units, MiB and static host ports (TCP, UDP) a task reserves on its instance. */
     public record Reservation(int cpu, int memory, List<Integer> tcpPorts, List<Integer> udpPorts) {
@@ -100,7 +106,7 @@ public record StoredTask(
         Times t = times.merge(new Times(null, null, null, null, nowMillis, null, null, null));
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
                 TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers, tags, version + 1, code,
-                reason, healthStatus, t, released);
+                reason, healthStatus, t, released, host);
     }
 
     /** The task with an agent's report applied (the caller has checked that it moves forward). */
@@ -110,7 +116,7 @@ public record StoredTask(
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, status, desired, cpu,
                 memory, reservation, overrides, spec, reported.isEmpty() ? containers : reported, tags, version + 1,
                 stopCode != null ? stopCode : reportedStopCode, stoppedReason != null ? stoppedReason : reportedReason,
-                health != null ? health : healthStatus, times.merge(reportedTimes), released);
+                health != null ? health : healthStatus, times.merge(reportedTimes), released, host);
     }
 
     /** The task marked STOPPED without its agent (its instance is gone). */
@@ -119,18 +125,18 @@ public record StoredTask(
         Times t = s.times.merge(new Times(null, null, null, null, nowMillis, nowMillis, nowMillis, null));
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, TaskLifecycle.STOPPED,
                 TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers, tags, s.version + 1,
-                s.stopCode, s.stoppedReason, healthStatus, t, released);
+                s.stopCode, s.stoppedReason, healthStatus, t, released, host);
     }
 
     public StoredTask withReleased() {
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
                 desiredStatus, cpu, memory, reservation, overrides, spec, containers, tags, version, stopCode,
-                stoppedReason, healthStatus, times, true);
+                stoppedReason, healthStatus, times, true, host);
     }
 
     public StoredTask withTags(List<Tag> t) {
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
                 desiredStatus, cpu, memory, reservation, overrides, spec, containers, t, version, stopCode,
-                stoppedReason, healthStatus, times, released);
+                stoppedReason, healthStatus, times, released, host);
     }
 }

@@ -243,7 +243,9 @@ public final class TaskLaunch {
         StoredTask t = new StoredTask(cluster, id, taskDefinitions.refs().arn(td.family(), td.revision()), instanceId,
                 group(c, td), c.startedBy(), TaskLifecycle.PROVISIONING, TaskLifecycle.RUNNING, built.cpu(), built.memory(),
                 built.reservation(), overrides, built.spec(), built.containers(), tags, 1, null, null, "UNKNOWN",
-                new StoredTask.Times(now, null, null, null, null, null, null, null), false);
+                new StoredTask.Times(now, null, null, null, null, null, null, null), false,
+                new StoredTask.Host(locked.get(instanceId).attributes().get("ecs.availability-zone"),
+                        locked.get(instanceId).attributes().get("ecs.cpu-architecture")));
         StoredContainerInstance ci = tasks.create(tx, locked.get(instanceId), t);
         instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
         locked.put(instanceId, ci);

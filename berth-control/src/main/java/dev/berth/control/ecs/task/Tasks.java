@@ -166,7 +166,13 @@ public final class Tasks {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         String arn = arnOf(t.cluster(), t.id());
         n.putArray("attachments");
-        n.putArray("attributes");
+        ArrayNode attributes = n.putArray("attributes");
+        if (t.host() != null && t.host().cpuArchitecture() != null) {
+            attributes.addObject().put("name", "ecs.cpu-architecture").put("value", t.host().cpuArchitecture());
+        }
+        if (t.host() != null) {
+            putIf(n, "availabilityZone", t.host().availabilityZone());
+        }
         n.put("clusterArn", platform.arn("ecs", "cluster/" + t.cluster()).toString());
         n.put("connectivity", t.times().connectivityAt() == null ? "DISCONNECTED" : "CONNECTED");
         time(n, "connectivityAt", t.times().connectivityAt());
