@@ -176,6 +176,8 @@ class TaskProtocolIT {
         assertThat(running.containers().getFirst().runtimeId()).isEqualTo("abc123");
         assertThat(running.containers().getFirst().imageDigest()).isEqualTo("sha256:0123");
         assertThat(running.overrides().containerOverrides().getFirst().command()).containsExactly("sh", "-c", "exit 3");
+        assertThat(ecs.listTasks(r -> r.cluster("life").startedBy("ci-1")).taskArns()).containsExactlyInAnyOrder(a, b);
+        assertThat(ecs.listTasks(r -> r.cluster("life").startedBy("other")).taskArns()).isEmpty();
         ci = instance("life", reg);
         assertThat(ci.runningTasksCount()).isEqualTo(2);
         assertThat(ci.pendingTasksCount()).isZero();
@@ -232,10 +234,9 @@ class TaskProtocolIT {
         assertThat(ecs.listTasks(r -> r.cluster("life")).taskArns()).isEmpty();
         assertThat(ecs.listTasks(r -> r.cluster("life").desiredStatus(DesiredStatus.STOPPED)).taskArns())
                 .containsExactlyInAnyOrder(a, b);
-        assertThat(ecs.listTasks(r -> r.cluster("life").desiredStatus(DesiredStatus.STOPPED).startedBy("ci-1")).taskArns())
-                .hasSize(2);
-        assertThat(ecs.listTasks(r -> r.cluster("life").desiredStatus(DesiredStatus.STOPPED).startedBy("other")).taskArns())
-                .isEmpty();
+        // as in ECS, startedBy is the only filter allowed with it
+        assertThatThrownBy(() -> ecs.listTasks(r -> r.cluster("life").desiredStatus(DesiredStatus.STOPPED).startedBy("ci-1")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("cannot specify startedBy with other arguments");
     }
 
     @Test

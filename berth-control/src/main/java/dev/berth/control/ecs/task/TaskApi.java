@@ -156,6 +156,13 @@ public final class TaskApi {
             throw EcsErrors.invalidParameter("desiredStatus must be RUNNING, PENDING or STOPPED.");
         }
         String instanceRef = in.path("containerInstance").asText(null);
+        if (startedBy != null) {
+            for (String other : List.of("family", "containerInstance", "serviceName", "desiredStatus", "launchType")) {
+                if (in.hasNonNull(other)) {
+                    throw EcsErrors.invalidParameter("cannot specify startedBy with other arguments");
+                }
+            }
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arns = out.putArray("taskArns");
         StorePages.Listing<String> page = store.read(tx -> {
