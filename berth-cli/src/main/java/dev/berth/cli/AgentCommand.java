@@ -66,6 +66,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--deregister-on-exit", description = "Deregister the instance when the agent stops.")
     boolean deregisterOnExit;
 
+    @Option(names = "--image-pull-behavior", defaultValue = "${env:BERTH_IMAGE_PULL_BEHAVIOR:-default}",
+            description = "ECS_IMAGE_PULL_BEHAVIOR: default, always, once or prefer-cached"
+                    + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
+    String imagePullBehavior;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -77,7 +82,7 @@ public final class AgentCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth-agent");
         AgentConfig config = new AgentConfig(server, cluster, hostIp, dir.toAbsolutePath(), token, tokenFile, cpu, memory,
                 memoryReserve, availabilityZone, instanceType, amiId, parseAttributes(spec.commandLine(), attributes),
-                deregisterOnExit, null);
+                deregisterOnExit, null, pullBehavior());
         Agent agent = Agent.start(config, HostFacts::detect);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,6 +93,14 @@ public final class AgentCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private dev.berth.agent.engine.ImagePullBehavior pullBehavior() {
+        try {
+            return AgentConfig.parsePullBehavior(imagePullBehavior);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** {@code name=value} or {@code name} (an attribute without value), as ECS attributes allow. */

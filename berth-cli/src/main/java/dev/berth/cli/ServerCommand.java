@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.cli.server.BerthServer;
 import dev.berth.cli.server.ServerConfig;
+import dev.berth.cli.agent.AgentConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,11 +39,28 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region used in ARNs and signatures (default ${DEFAULT-VALUE}).")
     String region;
 
+    @Option(names = "--image-pull-behavior", defaultValue = "${env:BERTH_IMAGE_PULL_BEHAVIOR:-default}",
+            description = "The local agent's image pull behaviour: default, always, once or prefer-cached"
+                    + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
+    String imagePullBehavior;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private dev.berth.agent.engine.ImagePullBehavior pullBehavior() {
+        try {
+            return AgentConfig.parsePullBehavior(imagePullBehavior);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
-                System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"));
+                System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior());
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -35,6 +35,8 @@ class AgentProcessIT {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
                         !ecs.listContainerInstances(r -> r.filter("attribute:stack == cli")).containerInstanceArns().isEmpty());
                 String arn = ecs.listContainerInstances(r -> r.filter("attribute:stack == cli")).containerInstanceArns().getFirst();
+                // the agent writes its identity just after the server has answered the registration
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(agentDir.resolve("instance.json")));
                 assertThat(Files.getPosixFilePermissions(agentDir.resolve("instance.json")).toString())
                         .isEqualTo("[OWNER_READ, OWNER_WRITE]");
 

@@ -62,7 +62,8 @@ class ServerProcessIT {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint.resolve("/_berth/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
+                // healthy before "is ready" is printed: wait for both
+                if (r.statusCode() == 200 && Files.readString(log).contains("is ready in")) {
                     return new Running(p, endpoint, log);
                 }
             } catch (IOException e) {

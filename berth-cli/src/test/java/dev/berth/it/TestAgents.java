@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.agent.engine.ImagePullBehavior;
 import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
 import dev.berth.cli.agent.HostFacts;
@@ -20,6 +21,8 @@ import java.util.Map;
 final class TestAgents implements AutoCloseable {
 
     static final HostFacts HOST = new HostFacts(2, 4096, "x86_64", "unknown", null);
+    /** The same machine with Docker (API 1.41): agents that run tasks advertise the engine's capabilities. */
+    static final HostFacts DOCKER_HOST = new HostFacts(2, 4096, "x86_64", "24.0.7", "1.41");
 
     private final TestServer server;
     private final List<Agent> started = new ArrayList<>();
@@ -38,10 +41,21 @@ final class TestAgents implements AutoCloseable {
 
     /** Starts an agent in {@code cluster} at {@code hostIp} and waits until it has registered. */
     Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir) {
+        return start(cluster, hostIp, instanceType, attributes, dataDir, ImagePullBehavior.PREFER_CACHED, HOST);
+    }
+
+    /** An agent that runs tasks on this machine's Docker Engine with locally built images. */
+    Agent startDocker(String cluster, String hostIp, Path dataDir) {
+        return start(cluster, hostIp, "t3.small", Map.of(), dataDir, ImagePullBehavior.PREFER_CACHED, DOCKER_HOST);
+    }
+
+    /** The same, with an image pull behaviour (tests that run tasks use locally built images: PREFER_CACHED). */
+    Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir,
+            ImagePullBehavior pull, HostFacts host) {
         AgentConfig config = new AgentConfig(server.endpoint(), cluster, hostIp, dataDir, null,
                 server.server().joinTokenFile(), null, null, 256, null, instanceType, null, attributes, false,
-                Duration.ofSeconds(1));
-        Agent agent = Agent.start(config, () -> HOST);
+                Duration.ofSeconds(1), pull);
+        Agent agent = Agent.start(config, () -> host);
         started.add(agent);
         try {
             agent.awaitRegistered(Duration.ofSeconds(20));

@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.agent.engine.ImagePullBehavior;
 import dev.berth.cli.server.BerthServer;
 import dev.berth.cli.server.ServerConfig;
 import java.io.IOException;
@@ -24,10 +25,11 @@ public final class TestServer implements AutoCloseable {
     private final BerthServer server;
     private final Path dataDir;
 
-    private TestServer(Path dataDir, String storeUrl, boolean localAgent, Duration heartbeatTimeout) {
+    private TestServer(Path dataDir, String storeUrl, boolean localAgent, Duration heartbeatTimeout,
+            ImagePullBehavior pull) {
         this.dataDir = dataDir;
         this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
-                "us-east-1", null, null, heartbeatTimeout));
+                "us-east-1", null, null, heartbeatTimeout, pull));
     }
 
     /** A server without the local agent: tests that need container instances start their own agents. */
@@ -36,8 +38,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(boolean localAgent, Duration heartbeatTimeout) {
+        return start(localAgent, heartbeatTimeout, ImagePullBehavior.PREFER_CACHED);
+    }
+
+    /** A server whose local agent (if any) pulls images with {@code pull} (tests use local images: PREFER_CACHED). */
+    public static TestServer start(boolean localAgent, Duration heartbeatTimeout, ImagePullBehavior pull) {
         try {
-            return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout);
+            return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout, pull);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

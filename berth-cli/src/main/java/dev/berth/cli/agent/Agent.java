@@ -57,6 +57,9 @@ public final class Agent implements AutoCloseable {
     private volatile long desiredVersion;
     private volatile int pollWaitSeconds = 20;
     private volatile boolean stopping;
+    private volatile long highestSeq;
+    private volatile TaskRunner runner;
+    private boolean dockerWarned;
 
     private Agent(AgentConfig config, java.util.function.Supplier<HostFacts> hostFacts) {
         this.config = config;
@@ -113,10 +116,14 @@ public final class Agent implements AutoCloseable {
                     identity = registerOrResume();
                     registered.countDown();
                 }
+                TaskRunner tasks = runner();
                 JsonNode desired = client.desired(identity, desiredVersion, pollWaitSeconds);
                 desiredVersion = desired.path("version").asLong(desiredVersion);
                 state = State.CONNECTED;
                 backoff.reset();
+                if (tasks != null) {
+                    tasks.apply(desired.path("tasks"));
+                }
             } catch (InterruptedException e) {
                 break;
             } catch (AgentClient.AgentHttpException e) {
@@ -124,6 +131,10 @@ public final class Agent implements AutoCloseable {
                     LOG.warn("container instance {} was deregistered; the agent stops. Restart it to register a new instance.",
                             identity == null ? "?" : identity.containerInstanceArn());
                     state = State.DEREGISTERED;
+                    TaskRunner tasks = runner;
+                    if (tasks != null) {
+                        tasks.stopAll("Container instance deregistered");
+                    }
                     return;
                 }
                 if (e.status() == 401 || e.status() == 403) {
@@ -151,6 +162,36 @@ public final class Agent implements AutoCloseable {
         state = State.STOPPED;
     }
 
+    /**
+     * The task runner of the current identity, opened on first use (and again for a new identity);
+     * null while Docker Engine is unreachable, in which case the agent still heartbeats and retries
+     * the engine on the next poll.
+     */
+    private TaskRunner runner() {
+        AgentIdentity id = identity;
+        TaskRunner current = runner;
+        if (current != null && current.identity().equals(id)) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+            runner = null;
+        }
+        try {
+            var engineConfig = dev.berth.agent.engine.EngineConfig.defaults(id.instanceId(), config.hostIp())
+                    .withImagePullBehavior(config.imagePullBehavior());
+            runner = TaskRunner.open(engineConfig, mapper, client, id, highestSeq);
+            dockerWarned = false;
+            return runner;
+        } catch (RuntimeException e) {
+            if (!dockerWarned) {
+                LOG.warn("tasks cannot run on this instance until Docker Engine is reachable: {}", e.getMessage());
+                dockerWarned = true;
+            }
+            return null;
+        }
+    }
+
     /** Marks the agent disconnected and sleeps the next backoff delay; false if interrupted. */
     private boolean pause() {
         if (state != State.STARTING) {
@@ -172,6 +213,7 @@ public final class Agent implements AutoCloseable {
             try {
                 JsonNode r = client.reregister(stored.get(), body);
                 pollWaitSeconds = r.path("pollWaitSeconds").asInt(20);
+                highestSeq = Math.max(highestSeq, r.path("highestSeq").asLong(0));
                 LOG.info("re-registered container instance {}", stored.get().containerInstanceArn());
                 return stored.get();
             } catch (AgentClient.AgentHttpException e) {
@@ -185,6 +227,7 @@ public final class Agent implements AutoCloseable {
         }
         JsonNode r = client.register(joinToken(), body);
         pollWaitSeconds = r.path("pollWaitSeconds").asInt(20);
+        highestSeq = r.path("highestSeq").asLong(0);
         AgentIdentity id = new AgentIdentity(r.path("cluster").asText(), r.path("instanceId").asText(),
                 r.path("containerInstanceArn").asText(), r.path("secret").asText());
         id.save(mapper, config.dataDir());
@@ -226,9 +269,18 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The capabilities this agent really has. Until the task engine runs containers that is only the
-     * Docker remote API versions the local engine speaks (what ECS reports as
-     * {@code com.amazonaws.ecs.capability.docker-remote-api.1.NN}); none without Docker.
+     * Capabilities the task engine really has beyond the Docker API versions: Docker health checks,
+     * and container ordering (dependsOn, startTimeout, stopTimeout). Task definitions that need
+     * others (awslogs, secrets, task IAM roles, ...) are not placed on Berth agents until the engine
+     * supports them: RunTask answers with an {@code ATTRIBUTE} failure instead of running them wrong.
+     */
+    static final List<String> ENGINE_CAPABILITIES = List.of("ecs.capability.container-health-check",
+            "ecs.capability.container-ordering");
+
+    /**
+     * The capabilities this agent really has: the Docker remote API versions the local engine speaks
+     * (what ECS reports as {@code com.amazonaws.ecs.capability.docker-remote-api.1.NN}) and the task
+     * engine's {@link #ENGINE_CAPABILITIES}; none without Docker.
      */
     List<String> capabilities() {
         if (host.dockerApiVersion() == null) {
@@ -239,6 +291,7 @@ public final class Agent implements AutoCloseable {
         for (int v = MIN_DOCKER_API; v <= Math.min(engine, MAX_DOCKER_API); v++) {
             out.add("com.amazonaws.ecs.capability.docker-remote-api.1." + v);
         }
+        out.addAll(ENGINE_CAPABILITIES);
         return out;
     }
 
@@ -260,6 +313,11 @@ public final class Agent implements AutoCloseable {
             thread.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        TaskRunner tasks = runner;
+        runner = null;
+        if (tasks != null) {
+            tasks.close();
         }
         AgentIdentity id = identity;
         if (config.deregisterOnExit() && id != null && state != State.DEREGISTERED) {

@@ -1,5 +1,6 @@
 package dev.berth.cli.agent;
 
+import dev.berth.agent.engine.ImagePullBehavior;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +18,31 @@ import java.util.Map;
  * @param instanceType {@code ecs.instance-type}, default {@code berth.host}
  * @param amiId {@code ecs.ami-id}, default {@code ami-berth}
  * @param backoffMax longest wait between reconnection attempts, default 30 s
+ * @param imagePullBehavior ECS_IMAGE_PULL_BEHAVIOR for the task engine: default, always, once or prefer-cached
  */
 public record AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
         Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
-        Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax) {
+        Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax, ImagePullBehavior imagePullBehavior) {
+
+    /** A configuration with the default image pull behaviour. */
+    public AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
+            Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
+            Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax) {
+        this(server, cluster, hostIp, dataDir, token, tokenFile, cpu, memory, memoryReserve, availabilityZone, instanceType,
+                amiId, attributes, deregisterOnExit, backoffMax, ImagePullBehavior.DEFAULT);
+    }
+
+    /** {@code default}, {@code always}, {@code once} or {@code prefer-cached} (any case, - or _). */
+    public static ImagePullBehavior parsePullBehavior(String s) {
+        try {
+            return ImagePullBehavior.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("image pull behavior must be default, always, once or prefer-cached: " + s);
+        }
+    }
 
     public AgentConfig {
+        imagePullBehavior = imagePullBehavior == null ? ImagePullBehavior.DEFAULT : imagePullBehavior;
         if (token == null && tokenFile == null) {
             throw new IllegalArgumentException("the agent needs --token or --token-file");
         }

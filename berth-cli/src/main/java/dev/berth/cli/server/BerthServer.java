@@ -20,6 +20,9 @@ import dev.berth.control.ecs.instance.ContainerInstanceApi;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.tags.TagApi;
+import dev.berth.control.ecs.task.TaskApi;
+import dev.berth.control.ecs.task.TaskLaunch;
+import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
@@ -58,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class BerthServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BerthServer.class);
+    /** How long stopped tasks stay describable (ECS: at least an hour). */
+    static final java.time.Duration STOPPED_TASK_RETENTION = java.time.Duration.ofHours(1);
 
     private final ServerConfig config;
     private final StateStore store;
@@ -105,21 +110,28 @@ public final class BerthServer implements AutoCloseable {
             ContainerInstances instances = new ContainerInstances(docs, platform, clock, config.agentHeartbeatTimeout());
             ContainerInstanceApi containerInstances = new ContainerInstanceApi(store, instances, clusters, notifier);
             AttributeApi attributes = new AttributeApi(store, instances, clusters);
+            Tasks tasks = new Tasks(docs, platform, clock);
+            TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier,
+                    new TaskLaunch(store, tasks, instances, clusters, taskDefinitions, notifier));
+            containerInstances.onDeregister(taskApi::stopAllOnDeregistered);
             TagApi tags = new TagApi().register("cluster", clusters.taggable())
                     .register("task-definition", taskDefinitions.taggable())
-                    .register("container-instance", containerInstances.taggable());
+                    .register("container-instance", containerInstances.taggable())
+                    .register("task", taskApi.taggable());
             EcsApi ecs = new EcsApi(ecsModel)
                     .register(clusters.operations())
                     .register(taskDefinitions.operations())
                     .register(containerInstances.operations())
                     .register(attributes.operations())
+                    .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
-            AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier);
+            AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
+                    tasks);
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
@@ -139,8 +151,19 @@ public final class BerthServer implements AutoCloseable {
                     LOG.warn("task definition purge failed: {}", e.toString());
                 }
             }, 30, 30, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    int removed = taskApi.purgeStopped(STOPPED_TASK_RETENTION);
+                    if (removed > 0) {
+                        LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("stopped task purge failed: {}", e.toString());
+                }
+            }, 5, 5, TimeUnit.MINUTES);
             this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
-                    dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null),
+                    dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null,
+                    config.imagePullBehavior()),
                     HostFacts::detect) : null;
         } catch (RuntimeException e) {
             vertx.close();

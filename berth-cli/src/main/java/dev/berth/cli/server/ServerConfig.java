@@ -1,5 +1,6 @@
 package dev.berth.cli.server;
 
+import dev.berth.agent.engine.ImagePullBehavior;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,9 +11,11 @@ import java.time.Duration;
  * @param rootAccessKeyId with {@code rootSecretAccessKey}, presets the root access key (both or neither)
  * @param localAgent start an agent in this process that registers into cluster {@code default}
  * @param agentHeartbeatTimeout how long after its last poll an agent still counts as connected
+ * @param imagePullBehavior the local agent's image pull behaviour
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-        String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout) {
+        String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
+        ImagePullBehavior imagePullBehavior) {
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -22,7 +25,14 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
                 DEFAULT_HEARTBEAT_TIMEOUT);
     }
 
+    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
+            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout) {
+        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+                agentHeartbeatTimeout, ImagePullBehavior.DEFAULT);
+    }
+
     public ServerConfig {
+        imagePullBehavior = imagePullBehavior == null ? ImagePullBehavior.DEFAULT : imagePullBehavior;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
         }

@@ -53,10 +53,13 @@ class AgentTest {
     @Test
     void advertisesTheDockerApiVersionsTheEngineSpeaks() {
         Agent agent = Agent.unstarted(config(null, null, Map.of()), new HostFacts(1, 1024, "x86_64", "24.0.7", "1.43"));
-        assertThat(agent.capabilities()).hasSize(43 - 17 + 1)
+        assertThat(agent.capabilities()).hasSize(43 - 17 + 1 + Agent.ENGINE_CAPABILITIES.size())
                 .startsWith("com.amazonaws.ecs.capability.docker-remote-api.1.17")
-                .endsWith("com.amazonaws.ecs.capability.docker-remote-api.1.43");
+                .contains("com.amazonaws.ecs.capability.docker-remote-api.1.43")
+                .doesNotContain("com.amazonaws.ecs.capability.docker-remote-api.1.44")
+                .endsWith("ecs.capability.container-health-check", "ecs.capability.container-ordering");
         Agent newer = Agent.unstarted(config(null, null, Map.of()), new HostFacts(1, 1024, "x86_64", "28.0", "1.48"));
-        assertThat(newer.capabilities()).last().isEqualTo("com.amazonaws.ecs.capability.docker-remote-api.1.44");
+        assertThat(newer.capabilities()).contains("com.amazonaws.ecs.capability.docker-remote-api.1.44")
+                .doesNotContain("com.amazonaws.ecs.capability.docker-remote-api.1.45");
     }
 }

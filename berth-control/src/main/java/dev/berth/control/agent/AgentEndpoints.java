@@ -188,9 +188,7 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     }
 
     private ObjectNode desired(StoredContainerInstance ci) {
-        ObjectNode out = mapper.createObjectNode().put("version", ci.desiredVersion()).put("status", ci.status().name());
-        out.putArray("tasks");
-        return out;
+        return service.desired(ci);
     }
 
     private ObjectNode registered(AgentService.Registered r) {

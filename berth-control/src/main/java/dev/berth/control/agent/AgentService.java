@@ -8,6 +8,9 @@ import dev.berth.control.ecs.instance.ContainerInstanceApi;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.instance.StoredContainerInstance;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.control.ecs.task.TaskReports;
+import dev.berth.control.ecs.task.Tasks;
 import dev.berth.scheduler.InstanceStatus;
 import dev.berth.store.StateStore;
 import dev.berth.store.Transaction;
@@ -29,8 +32,8 @@ import java.util.Optional;
  */
 public final class AgentService {
 
-    /** Event types an agent may report today. Task state changes arrive with the task engine. */
-    public static final List<String> EVENT_TYPES = List.of("versionInfo");
+    /** Event types an agent may report: its version info, and task state changes. */
+    public static final List<String> EVENT_TYPES = List.of("versionInfo", "task");
 
     private final StateStore store;
     private final ContainerInstances instances;
@@ -38,9 +41,13 @@ public final class AgentService {
     private final ClusterApi clusters;
     private final JoinTokens joinTokens;
     private final InstanceNotifier notifier;
+    private final Tasks tasks;
+    private final TaskReports reports;
 
     public AgentService(StateStore store, ContainerInstances instances, ContainerInstanceApi instanceApi, ClusterApi clusters,
-            JoinTokens joinTokens, InstanceNotifier notifier) {
+            JoinTokens joinTokens, InstanceNotifier notifier, Tasks tasks) {
+        this.tasks = tasks;
+        this.reports = new TaskReports(tasks);
         this.store = store;
         this.instances = instances;
         this.instanceApi = instanceApi;
@@ -158,6 +165,11 @@ public final class AgentService {
             if (!EVENT_TYPES.contains(type)) {
                 throw AgentErrors.invalid("Unknown event type '" + type + "'; this server accepts " + EVENT_TYPES + ".");
             }
+            if (type.equals("task")) {
+                TaskReports.problem(e).ifPresent(p -> {
+                    throw AgentErrors.invalid(p);
+                });
+            }
         }
         return store.transact(tx -> {
             StoredContainerInstance ci = authenticated(tx, cluster, id, secret);
@@ -167,6 +179,11 @@ public final class AgentService {
                 long seq = e.get("seq").asLong();
                 if (seq <= ci.highestEventSeq()) {
                     duplicates.add(seq);
+                    continue;
+                }
+                if (e.path("type").asText().equals("task")) {
+                    ci = reports.apply(tx, ci, e.get("task")).withHighestEventSeq(seq);
+                    accepted.add(seq);
                     continue;
                 }
                 JsonNode v = e.path("versionInfo");
@@ -180,6 +197,17 @@ public final class AgentService {
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
             return new Reported(ci.highestEventSeq(), accepted, duplicates);
         });
+    }
+
+    /**
+     * The long-poll answer for an instance: its desired-state version and status, and every task it
+     * should run or stop (those not STOPPED yet), each with its spec and desired status.
+     */
+    public ObjectNode desired(StoredContainerInstance ci) {
+        ObjectNode out = instances.docs().mapper().createObjectNode().put("version", ci.desiredVersion())
+                .put("status", ci.status().name());
+        out.set("tasks", store.read(tx -> tasks.desiredFor(tx, ci.cluster(), ci.id())));
+        return out;
     }
 
     /** Deregisters the instance at its agent's request (agent shutdown with deregistration). */

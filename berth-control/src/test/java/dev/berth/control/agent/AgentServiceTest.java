@@ -79,7 +79,8 @@ class AgentServiceTest {
         ContainerInstanceApi api = new ContainerInstanceApi(store, instances, clusters, notifier);
         JoinTokens tokens = new JoinTokens(store, dir);
         token = tokens.ensure();
-        service = new AgentService(store, instances, api, clusters, tokens, notifier);
+        service = new AgentService(store, instances, api, clusters, tokens, notifier,
+                new dev.berth.control.ecs.task.Tasks(docs, platform, clock));
     }
 
     @AfterEach

@@ -48,6 +48,18 @@ public final class ContainerInstanceApi {
     private final ContainerInstances instances;
     private final ClusterApi clusters;
     private final InstanceNotifier notifier;
+    private volatile DeregistrationHook onDeregister = (tx, ci, reason) -> { };
+
+    /** What else happens in the transaction that deregisters an instance: its tasks are stopped. */
+    @FunctionalInterface
+    public interface DeregistrationHook {
+        void deregistering(Transaction tx, StoredContainerInstance instance, String reason);
+    }
+
+    /** Sets the hook (the task API, which is built after this class). */
+    public void onDeregister(DeregistrationHook hook) {
+        this.onDeregister = hook;
+    }
 
     public ContainerInstanceApi(StateStore store, ContainerInstances instances, ClusterApi clusters, InstanceNotifier notifier) {
         this.store = store;
@@ -192,6 +204,7 @@ public final class ContainerInstanceApi {
      * longer counts it), into the inactive kind. The caller wakes the agent after commit.
      */
     public StoredContainerInstance deregisterLocked(Transaction tx, StoredContainerInstance c, String reason) {
+        onDeregister.deregistering(tx, c, reason);
         StoredContainerInstance gone = c.withStatus(InstanceStatus.INACTIVE, reason);
         tx.delete(Kinds.CONTAINER_INSTANCE, c.key());
         instances.docs().put(tx, Kinds.INACTIVE_CONTAINER_INSTANCE, c.key(), gone);

@@ -7,7 +7,7 @@ import dev.berth.control.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.Platform;
 import dev.berth.control.ecs.tags.TagRules;
-import dev.berth.model.arn.Arn;
+import dev.berth.control.ecs.ClusterScopedIds;
 import dev.berth.scheduler.ContainerInstance;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import dev.berth.store.Transaction;
 
 /**
@@ -30,8 +29,6 @@ import dev.berth.store.Transaction;
  * agent is told it is gone. Stateless apart from its collaborators; safe to share between threads.
  */
 public final class ContainerInstances {
-
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
 
     private final Documents docs;
     private final Platform platform;
@@ -66,7 +63,7 @@ public final class ContainerInstances {
     }
 
     public static boolean isId(String s) {
-        return s != null && ID.matcher(s).matches();
+        return ClusterScopedIds.isId(s);
     }
 
     /**
@@ -74,22 +71,7 @@ public final class ContainerInstances {
      * whose cluster part (if any) is {@code cluster}. Empty for anything else.
      */
     public Optional<String> resolve(String cluster, String reference) {
-        if (isId(reference)) {
-            return Optional.of(reference);
-        }
-        Optional<Arn> arn = Arn.parse(reference).filter(a -> a.service().equals("ecs")
-                && a.resourceType().equals("container-instance") && a.region().equals(platform.region())
-                && a.account().equals(platform.accountId()));
-        if (arn.isEmpty()) {
-            return Optional.empty();
-        }
-        String rest = arn.get().resourceId();
-        int slash = rest.lastIndexOf('/');
-        String id = slash < 0 ? rest : rest.substring(slash + 1);
-        if (slash >= 0 && !rest.substring(0, slash).equals(cluster)) {
-            return Optional.empty();
-        }
-        return isId(id) ? Optional.of(id) : Optional.empty();
+        return ClusterScopedIds.resolve(platform, "container-instance", cluster, reference);
     }
 
     /** The registered (ACTIVE or DRAINING) instance, locked for update. */

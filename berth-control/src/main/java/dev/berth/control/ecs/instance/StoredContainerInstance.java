@@ -121,4 +121,22 @@ public record StoredContainerInstance(
                 runningTasksCount, pendingTasksCount, agentAttrs, customAttributes, tags, ip, registeredAtMillis,
                 nowMillis, secretHash, desiredVersion, highestEventSeq);
     }
+
+    /**
+     * The instance after a task change: new remaining resources and task counts; {@code desiredChanged}
+     * moves the agent protocol's index (a task to start or stop) as well as ECS's version.
+     */
+    public StoredContainerInstance withTaskAccounting(Resources newRemaining, int running, int pending, boolean desiredChanged) {
+        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, versionInfo,
+                registered, newRemaining, running, pending, agentAttributes, customAttributes, tags, hostIp,
+                registeredAtMillis, lastSeenMillis, secretHash, desiredChanged ? desiredVersion + 1 : desiredVersion,
+                highestEventSeq);
+    }
+
+    /** The instance with a new highest applied event sequence number. */
+    public StoredContainerInstance withHighestEventSeq(long seq) {
+        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
+                registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags,
+                hostIp, registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, seq);
+    }
 }
