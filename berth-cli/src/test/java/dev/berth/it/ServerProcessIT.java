@@ -101,7 +101,8 @@ class ServerProcessIT {
         Running s = start(dir, freePort(), Map.of("BERTH_ROOT_ACCESS_KEY_ID", "AKIAPRESETPRESET0001",
                 "BERTH_ROOT_SECRET_ACCESS_KEY", "preset/secret/key/preset/secret/key/0001"));
         try (EcsClient ecs = ecs(s.endpoint(), "AKIAPRESETPRESET0001", "preset/secret/key/preset/secret/key/0001")) {
-            assertThat(ecs.listClusters().clusterArns()).isEmpty();
+            // the local agent may already have created "default": what matters is that the preset key signs
+            assertThat(ecs.listClusters().clusterArns()).allMatch(a -> a.startsWith("arn:aws:ecs:us-east-1:000000000000:cluster/"));
             assertThat(Files.readString(dir.resolve("credentials"))).contains("AKIAPRESETPRESET0001");
         } finally {
             s.process().destroy();
