@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.control.Documents;
 import dev.berth.control.Kinds;
+import dev.berth.control.ManualClock;
 import dev.berth.control.Platform;
 import dev.berth.control.ecs.cluster.ClusterApi;
 import dev.berth.control.ecs.cluster.StoredClusterActivity;
@@ -20,13 +21,9 @@ import dev.berth.store.StateStore;
 import dev.berth.store.StateStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,30 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agent protocol's server side against a real (H2) store and a clock the test moves. */
 class AgentServiceTest {
-
-    /** A clock that only moves when the test says so. */
-    static final class ManualClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-    }
 
     @TempDir
     Path dir;
