@@ -57,6 +57,13 @@ final class HandAgent {
         return JSON.readTree(r.body());
     }
 
+    /** One poll that answers at once and reports the container runtime {@code OK} or {@code IMPAIRED}. */
+    JsonNode poll(JsonNode reg, String runtime) throws Exception {
+        RawClient.Response r = call("GET", path(reg) + "/desired?wait=0&runtime=" + runtime, reg.get("secret").asText(), null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
     /** Posts one event of {@code type} with the next sequence number; {@code field} holds its payload. */
     JsonNode event(JsonNode reg, String type, String field, JsonNode payload) throws Exception {
         ObjectNode body = JSON.createObjectNode();

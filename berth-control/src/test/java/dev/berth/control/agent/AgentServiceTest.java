@@ -114,6 +114,41 @@ class AgentServiceTest {
     }
 
     @Test
+    void pollsRecordTheContainerRuntimeHealthAndImpairedInstancesAreNotPlacementCandidates() {
+        AgentService.Registered r = service.register(token, registration("default", Map.of()));
+        String c = r.instance().cluster();
+        String id = r.instance().id();
+        com.fasterxml.jackson.databind.JsonNode fresh = instances.render(service.current(c, id), false, true).get("healthStatus");
+        assertThat(fresh.get("overallStatus").asText()).isEqualTo("INSUFFICIENT_DATA");
+        assertThat(fresh.get("details")).isEmpty();
+
+        long t0 = clock.millis();
+        StoredContainerInstance impaired = service.heartbeat(c, id, r.secret(), "IMPAIRED");
+        assertThat(impaired.version()).as("a status change is visible").isEqualTo(r.instance().version() + 1);
+        assertThat(impaired.runtimeHealthy()).isFalse();
+        assertThat(instances.view(impaired).runtimeHealthy()).isFalse();
+        clock.advance(Duration.ofSeconds(5));
+        StoredContainerInstance again = service.heartbeat(c, id, r.secret(), "IMPAIRED");
+        assertThat(again.version()).isEqualTo(impaired.version());
+        assertThat(again.runtime()).isEqualTo(new StoredContainerInstance.RuntimeHealth("IMPAIRED", t0 + 5000, t0));
+        com.fasterxml.jackson.databind.JsonNode h = instances.render(again, false, true).get("healthStatus");
+        assertThat(h.get("overallStatus").asText()).isEqualTo("IMPAIRED");
+        assertThat(h.get("details").get(0).get("type").asText()).isEqualTo("CONTAINER_RUNTIME");
+        assertThat(h.get("details").get(0).get("lastStatusChange").decimalValue().movePointRight(3).longValue()).isEqualTo(t0);
+        assertThat(instances.render(again, false, false).has("healthStatus")).isFalse();
+
+        assertThat(service.heartbeat(c, id, r.secret(), null).runtime()).as("no report, no change").isEqualTo(again.runtime());
+        StoredContainerInstance ok = service.heartbeat(c, id, r.secret(), "OK");
+        assertThat(ok.runtimeHealthy()).isTrue();
+        assertThat(ok.version()).isEqualTo(again.version() + 1);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(instances.render(service.current(c, id), false, true).get("healthStatus").get("overallStatus").asText())
+                .as("a disconnected agent's report is stale").isEqualTo("INSUFFICIENT_DATA");
+        assertThatThrownBy(() -> service.heartbeat(c, id, r.secret(), "BROKEN"))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400));
+    }
+
+    @Test
     void reregistrationKeepsIdentityStatusAndCustomAttributes() {
         AgentService.Registered r = service.register(token, registration("default", Map.of("stack", "blue")));
         StoredContainerInstance ci = r.instance();

@@ -45,7 +45,7 @@ class LostInstancesTest {
         var res = new StoredContainerInstance.Resources(1024, 2048, List.of("22"), List.of());
         StoredContainerInstance ci = new StoredContainerInstance("c", CI, "i-1", InstanceStatus.ACTIVE, null, 1,
                 new StoredContainerInstance.VersionInfo("1", "h", "d"), res, res, 0, 0, null, null, null, "127.0.0.1", now,
-                now, "x", 1, 0);
+                now, "x", 1, 0, null);
         store.transact(tx -> {
             StoredContainerInstance c = tasks.create(tx, ci, task("a".repeat(32), TaskLifecycle.PROVISIONING));
             c = tasks.create(tx, c, task("b".repeat(32), TaskLifecycle.PROVISIONING));
