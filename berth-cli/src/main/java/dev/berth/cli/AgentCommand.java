@@ -71,6 +71,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
     String imagePullBehavior;
 
+    @Option(names = "--docker-host", description = "Docker Engine endpoint (default unix:///var/run/docker.sock).")
+    java.net.URI dockerHost;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +85,7 @@ public final class AgentCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth-agent");
         AgentConfig config = new AgentConfig(server, cluster, hostIp, dir.toAbsolutePath(), token, tokenFile, cpu, memory,
                 memoryReserve, availabilityZone, instanceType, amiId, parseAttributes(spec.commandLine(), attributes),
-                deregisterOnExit, null, pullBehavior());
+                deregisterOnExit, null, pullBehavior(), dockerHost);
         Agent agent = Agent.start(config, HostFacts::detect);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

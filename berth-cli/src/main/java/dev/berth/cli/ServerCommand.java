@@ -44,6 +44,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
     String imagePullBehavior;
 
+    @Option(names = "--lost-instance-timeout", defaultValue = "5m",
+            description = "How long a container instance's agent may stay disconnected (after the 60 s heartbeat timeout)"
+                    + " before its tasks are marked STOPPED: seconds, or a number with s, m or h (default ${DEFAULT-VALUE}).")
+    String lostInstanceTimeout;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -55,12 +60,35 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /** Parses {@code 300}, {@code 300s}, {@code 5m} or {@code 1h}; a usage error otherwise. */
+    static java.time.Duration parseDuration(String option, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smh]?)").matcher(text.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
+            throw new IllegalArgumentException(option + " must be a positive number of seconds, or a number with s, m or h"
+                    + " (e.g. 5m); got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofSeconds(n);
+        };
+    }
+
+    private java.time.Duration lostTimeout() {
+        try {
+            return parseDuration("--lost-instance-timeout", lostInstanceTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
                 System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
-                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior());
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout());
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +32,13 @@ class TaskProtocolIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static TestServer server;
-    static RawClient raw;
     static EcsClient ecs;
-    static long seq;
+    static HandAgent hand;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        raw = new RawClient(server.endpoint(), server.accessKeyId(), server.secretAccessKey());
+        hand = new HandAgent(server);
         ecs = server.ecs();
         ecs.createCluster(r -> r.clusterName("default"));
         ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web").image("busybox:test")
@@ -58,58 +55,24 @@ class TaskProtocolIT {
     }
 
     static RawClient.Response call(String method, String path, String bearer, String body) {
-        return raw.unsigned(method, path, Map.of("Content-Type", "application/json", "Authorization", "Bearer " + bearer),
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        return hand.call(method, path, bearer, body);
     }
 
-    /** A hand-played instance: its registration answer. */
     static JsonNode register(String cluster, String ip, int memory) throws Exception {
-        String body = """
-                {"cluster":"%s","hostIp":"%s","cpu":1024,"memory":%d,"ports":["22"],
-                 "versionInfo":{"agentVersion":"test","agentHash":"abc","dockerVersion":"unknown"}}""".formatted(cluster, ip, memory);
-        RawClient.Response r = call("POST", "/_berth/agent/v1/register",
-                Files.readString(server.server().joinTokenFile()).strip(), body);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return hand.register(cluster, ip, memory);
     }
 
     static String path(JsonNode reg) {
-        return "/_berth/agent/v1/clusters/" + reg.get("cluster").asText() + "/instances/" + reg.get("instanceId").asText();
+        return HandAgent.path(reg);
     }
 
     static JsonNode desired(JsonNode reg) throws Exception {
-        RawClient.Response r = call("GET", path(reg) + "/desired?wait=0", reg.get("secret").asText(), null);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return hand.desired(reg);
     }
 
-    /** Reports a task status as the agent would, with one container. */
     static JsonNode report(JsonNode reg, String taskArn, String status, String container, Integer exitCode, int hostPort)
             throws Exception {
-        ObjectNode task = JSON.createObjectNode().put("taskArn", taskArn).put("lastStatus", status);
-        long now = System.currentTimeMillis();
-        task.put("pullStartedAt", now).put("pullStoppedAt", now);
-        if (!status.equals("PENDING")) {
-            task.put("startedAt", now);
-        }
-        if (status.equals("STOPPED")) {
-            task.put("stoppedAt", now).put("executionStoppedAt", now);
-        }
-        ObjectNode c = task.putArray("containers").addObject().put("name", container)
-                .put("lastStatus", status.equals("STOPPED") ? "STOPPED" : "RUNNING").put("runtimeId", "abc123")
-                .put("imageDigest", "sha256:0123");
-        if (exitCode != null) {
-            c.put("exitCode", exitCode);
-        }
-        if (hostPort > 0) {
-            c.putArray("networkBindings").addObject().put("bindIP", "127.0.0.1").put("containerPort", 80)
-                    .put("hostPort", hostPort).put("protocol", "tcp");
-        }
-        ObjectNode body = JSON.createObjectNode();
-        body.putArray("events").addObject().put("seq", ++seq).put("type", "task").set("task", task);
-        RawClient.Response r = call("POST", path(reg) + "/events", reg.get("secret").asText(), body.toString());
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return hand.report(reg, taskArn, status, container, exitCode, hostPort);
     }
 
     static ContainerInstance instance(String cluster, JsonNode reg) {
@@ -129,7 +92,7 @@ class TaskProtocolIT {
     void runTaskDeliversToTheAgentAndEventsDriveTheLifecycle() throws Exception {
         ecs.createCluster(r -> r.clusterName("life"));
         JsonNode reg = register("life", "127.0.0.31", 1024);
-        seq = reg.get("highestSeq").asLong();
+        hand.seq = reg.get("highestSeq").asLong();
         long v0 = desired(reg).get("version").asLong();
 
         RunTaskResponse run = ecs.runTask(r -> r.cluster("life").taskDefinition("web").count(2).startedBy("ci-1")
@@ -220,7 +183,7 @@ class TaskProtocolIT {
                 .put("stopCode", "EssentialContainerExited").put("stoppedReason", "Essential container in task exited");
         task.putArray("containers").addObject().put("name", "web").put("lastStatus", "STOPPED").put("exitCode", 3);
         ObjectNode body = JSON.createObjectNode();
-        body.putArray("events").addObject().put("seq", ++seq).put("type", "task").set("task", task);
+        body.putArray("events").addObject().put("seq", ++hand.seq).put("type", "task").set("task", task);
         assertThat(call("POST", path(reg) + "/events", reg.get("secret").asText(), body.toString()).status()).isEqualTo(200);
         Task exited = describe("life", b);
         assertThat(exited.stopCode().toString()).isEqualTo("EssentialContainerExited");

@@ -26,10 +26,10 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
 
     private TestServer(Path dataDir, String storeUrl, boolean localAgent, Duration heartbeatTimeout,
-            ImagePullBehavior pull) {
+            ImagePullBehavior pull, Duration lostInstanceTimeout) {
         this.dataDir = dataDir;
         this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
-                "us-east-1", null, null, heartbeatTimeout, pull));
+                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout));
     }
 
     /** A server without the local agent: tests that need container instances start their own agents. */
@@ -43,8 +43,15 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose local agent (if any) pulls images with {@code pull} (tests use local images: PREFER_CACHED). */
     public static TestServer start(boolean localAgent, Duration heartbeatTimeout, ImagePullBehavior pull) {
+        return start(localAgent, heartbeatTimeout, pull, ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT);
+    }
+
+    /** A server that gives up on the tasks of an instance disconnected longer than {@code lostInstanceTimeout}. */
+    public static TestServer start(boolean localAgent, Duration heartbeatTimeout, ImagePullBehavior pull,
+            Duration lostInstanceTimeout) {
         try {
-            return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout, pull);
+            return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout, pull,
+                    lostInstanceTimeout);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

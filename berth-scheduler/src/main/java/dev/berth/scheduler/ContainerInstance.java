@@ -22,12 +22,13 @@ import java.util.function.Predicate;
  * @param arn             container instance ARN, used in placements and failures
  * @param taskGroups      task group ({@code family:web}, {@code service:api}, ...) to number of tasks
  * @param portsInUse      host ports taken (including the agent's reserved ports), see {@link Ports}
+ * @param runtimeHealthy  false while the agent reports its container runtime (Docker Engine) unreachable
  */
 public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus status, boolean agentConnected,
                                 String agentVersion, Instant registeredAt,
                                 int registeredCpu, int registeredMemory, int remainingCpu, int remainingMemory,
                                 Set<Integer> portsInUse, Map<String, String> attributes,
-                                Map<String, Integer> taskGroups) implements InstanceView {
+                                Map<String, Integer> taskGroups, boolean runtimeHealthy) implements InstanceView {
 
     public ContainerInstance {
         Objects.requireNonNull(arn, "arn");
@@ -57,6 +58,7 @@ public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus
         b.portsInUse = portsInUse;
         b.attributes = attributes;
         b.taskGroups = taskGroups;
+        b.runtimeHealthy = runtimeHealthy;
         return b;
     }
 
@@ -104,6 +106,7 @@ public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus
         private Set<Integer> portsInUse = Set.of();
         private Map<String, String> attributes = Map.of();
         private Map<String, Integer> taskGroups = Map.of();
+        private boolean runtimeHealthy = true;
 
         private Builder(String arn) {
             this.arn = arn;
@@ -117,6 +120,7 @@ public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus
         public Builder portsInUse(Set<Integer> v) { portsInUse = v; return this; }
         public Builder attributes(Map<String, String> v) { attributes = v; return this; }
         public Builder taskGroups(Map<String, Integer> v) { taskGroups = v; return this; }
+        public Builder runtimeHealthy(boolean v) { runtimeHealthy = v; return this; }
 
         /** Sets registered and remaining CPU units and memory (MiB) to the same values. */
         public Builder resources(int cpu, int memory) {
@@ -137,7 +141,8 @@ public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus
 
         public ContainerInstance build() {
             return new ContainerInstance(arn, ec2InstanceId, status, agentConnected, agentVersion, registeredAt,
-                    registeredCpu, registeredMemory, remainingCpu, remainingMemory, portsInUse, attributes, taskGroups);
+                    registeredCpu, registeredMemory, remainingCpu, remainingMemory, portsInUse, attributes, taskGroups,
+                    runtimeHealthy);
         }
     }
 }

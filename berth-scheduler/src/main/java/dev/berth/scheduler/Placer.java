@@ -121,6 +121,9 @@ final class Placer {
         if (!ci.agentConnected()) {
             return Rejection.AGENT_DISCONNECTED;
         }
+        if (!ci.runtimeHealthy()) {
+            return Rejection.RUNTIME_IMPAIRED;
+        }
         if (!attributesOk(ci)) {
             return Rejection.MISSING_ATTRIBUTE;
         }
@@ -151,7 +154,7 @@ final class Placer {
     /** Filters whose answer does not change as tasks are placed. */
     boolean staticOk(int i) {
         ContainerInstance ci = state.instance(i);
-        if (ci.status() != InstanceStatus.ACTIVE || !ci.agentConnected() || !attributesOk(ci)) {
+        if (ci.status() != InstanceStatus.ACTIVE || !ci.agentConnected() || !ci.runtimeHealthy() || !attributesOk(ci)) {
             return false;
         }
         for (int e = 0; e < staticExpressions.size(); e++) {

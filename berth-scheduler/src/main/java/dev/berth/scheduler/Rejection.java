@@ -10,6 +10,8 @@ public enum Rejection {
     INACTIVE("INACTIVE"),
     DRAINING("DRAINING"),
     AGENT_DISCONNECTED("AGENT"),
+    /** The agent reports its container runtime unreachable: as unable to run a task as a disconnected agent. */
+    RUNTIME_IMPAIRED("AGENT"),
     MISSING_ATTRIBUTE("ATTRIBUTE"),
     CPU("RESOURCE:CPU"),
     MEMORY("RESOURCE:MEMORY"),

@@ -37,6 +37,7 @@ class PlacementEngineTest {
                 instance("drain", "a", "t", 1024, 4096).toBuilder().status(InstanceStatus.DRAINING).build(),
                 instance("gone", "a", "t", 1024, 4096).toBuilder().status(InstanceStatus.INACTIVE).build(),
                 instance("agent", "a", "t", 1024, 4096).toBuilder().agentConnected(false).build(),
+                instance("docker", "a", "t", 1024, 4096).toBuilder().runtimeHealthy(false).build(),
                 instance("attr", "a", "t", 1024, 4096).toBuilder().attributes(Map.of()).build(),
                 instance("member", "b", "t", 1024, 4096));
         TaskRequirements task = SMALL.withHostPorts(Set.of(Ports.tcp(80)))
@@ -45,7 +46,8 @@ class PlacementEngineTest {
                 List.of(PlacementConstraint.memberOf("attribute:ecs.availability-zone == a"))), seed(1));
         assertThat(r.placements()).isEmpty();
         assertThat(r.failures()).extracting(InstanceFailure::reason).extracting(Rejection::ecsReason).containsExactly(
-                "RESOURCE:CPU", "RESOURCE:MEMORY", "RESOURCE:PORTS", "DRAINING", "INACTIVE", "AGENT", "ATTRIBUTE",
+                "RESOURCE:CPU", "RESOURCE:MEMORY", "RESOURCE:PORTS", "DRAINING", "INACTIVE", "AGENT", "AGENT",
+                "ATTRIBUTE",
                 "MemberOf placement constraint unsatisfied.");
         assertThat(r.failures().get(0).arn()).isEqualTo(arn("cpu"));
         assertThat(r.ecsFailures().get(1)).isEqualTo(new PlacementResult.EcsFailure(arn("mem"), "RESOURCE:MEMORY"));

@@ -62,7 +62,7 @@ final class ReferencePlacer {
     }
 
     static boolean feasible(ContainerInstance ci, PlacementRequest r) {
-        if (ci.status() != InstanceStatus.ACTIVE || !ci.agentConnected()) {
+        if (ci.status() != InstanceStatus.ACTIVE || !ci.agentConnected() || !ci.runtimeHealthy()) {
             return false;
         }
         for (RequiredAttribute a : r.task().requiredAttributes()) {

@@ -35,6 +35,7 @@ final class DockerEventStream implements Closeable {
   private volatile boolean open = true;
   private volatile ResultCallback.Adapter<Event> current;
   private volatile long lastEventSeconds;
+  private volatile boolean subscribed;
   private final Thread thread;
 
   private DockerEventStream(DockerClient docker, String instanceId, Router router, Runnable onResync) {
@@ -73,6 +74,7 @@ final class DockerEventStream implements Closeable {
       @Override
       public void onStart(Closeable stream) {
         super.onStart(stream);
+        DockerEventStream.this.subscribed = true;
         subscribed.countDown();
       }
 
@@ -107,6 +109,7 @@ final class DockerEventStream implements Closeable {
       } catch (RuntimeException e) {
         log.debug("Docker event stream ended: {}", e.toString());
       }
+      subscribed = false;
       if (!open) {
         return;
       }
@@ -123,6 +126,11 @@ final class DockerEventStream implements Closeable {
         log.warn("Docker event stream reconnect failed: {}", e.toString());
       }
     }
+  }
+
+  /** False from the moment the stream breaks until Docker accepts a new subscription. */
+  boolean subscribed() {
+    return subscribed;
   }
 
   @Override

@@ -43,6 +43,8 @@ public final class TaskEngine implements AutoCloseable {
   private final EngineServices services;
   private final TaskEventListener listener;
   private final DockerClient eventsClient;
+  /** A client with a short response timeout for {@link #runtimeReachable()}: a hung engine must not hang the agent. */
+  private final DockerClient probe;
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, TaskState> snapshots = new ConcurrentHashMap<>();
   private final TaskWorker.Host host = new WorkerHost();
@@ -50,9 +52,11 @@ public final class TaskEngine implements AutoCloseable {
   private DockerEventStream events;
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
-  private TaskEngine(EngineServices services, DockerClient eventsClient, TaskEventListener listener) {
+  private TaskEngine(EngineServices services, DockerClient eventsClient, DockerClient probe,
+      TaskEventListener listener) {
     this.services = services;
     this.eventsClient = eventsClient;
+    this.probe = probe;
     this.listener = listener;
   }
 
@@ -74,7 +78,7 @@ public final class TaskEngine implements AutoCloseable {
     var cgroups = TaskCgroups.probe(commands.infoCmd().exec().getCGroupDriver());
     var services = new EngineServices(commands, config, new ImagePuller(commands, config),
         cgroups, Clock.systemUTC(), EngineServices.labelMapper());
-    var engine = new TaskEngine(services, events, listener);
+    var engine = new TaskEngine(services, events, connect(config, Duration.ofSeconds(5)), listener);
     engine.events = DockerEventStream.start(events, config.instanceId(), engine::route, engine::resyncAll);
     engine.recover();
     return engine;
@@ -93,6 +97,23 @@ public final class TaskEngine implements AutoCloseable {
         .maxConnections(64)
         .build();
     return DockerClientImpl.getInstance(dockerConfig, http);
+  }
+
+  /**
+   * Whether Docker Engine answers now: its event stream is subscribed and a ping (5 s at most)
+   * succeeds. The agent reports the answer to the server as the instance's CONTAINER_RUNTIME health.
+   */
+  public boolean runtimeReachable() {
+    if (events != null && !events.subscribed()) {
+      return false;
+    }
+    try {
+      probe.pingCmd().exec();
+      return true;
+    } catch (RuntimeException e) {
+      log.debug("Docker Engine ping failed: {}", e.toString());
+      return false;
+    }
   }
 
   /** The settings this engine runs with. */
@@ -169,6 +190,7 @@ public final class TaskEngine implements AutoCloseable {
     }
     try {
       eventsClient.close();
+      probe.close();
       services.docker().close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -60,6 +60,8 @@ public final class Agent implements AutoCloseable {
     private volatile long highestSeq;
     private volatile TaskRunner runner;
     private boolean dockerWarned;
+    /** The last runtime status reported was IMPAIRED (to log changes once). */
+    private boolean dockerImpaired;
 
     private Agent(AgentConfig config, java.util.function.Supplier<HostFacts> hostFacts) {
         this.config = config;
@@ -117,7 +119,7 @@ public final class Agent implements AutoCloseable {
                     registered.countDown();
                 }
                 TaskRunner tasks = runner();
-                JsonNode desired = client.desired(identity, desiredVersion, pollWaitSeconds);
+                JsonNode desired = client.desired(identity, desiredVersion, pollWaitSeconds, runtimeStatus(tasks));
                 desiredVersion = desired.path("version").asLong(desiredVersion);
                 state = State.CONNECTED;
                 backoff.reset();
@@ -180,6 +182,9 @@ public final class Agent implements AutoCloseable {
         try {
             var engineConfig = dev.berth.agent.engine.EngineConfig.defaults(id.instanceId(), config.hostIp())
                     .withImagePullBehavior(config.imagePullBehavior());
+            if (config.dockerHost() != null) {
+                engineConfig = engineConfig.withDockerHost(config.dockerHost());
+            }
             runner = TaskRunner.open(engineConfig, mapper, client, id, highestSeq);
             dockerWarned = false;
             return runner;
@@ -190,6 +195,24 @@ public final class Agent implements AutoCloseable {
             }
             return null;
         }
+    }
+
+    /**
+     * What this poll reports as the CONTAINER_RUNTIME health: {@code IMPAIRED} while the task engine
+     * cannot be opened or Docker Engine does not answer (ping or event stream), so the server stops
+     * placing tasks here; {@code OK} otherwise.
+     */
+    private String runtimeStatus(TaskRunner tasks) {
+        boolean ok = tasks != null && tasks.runtimeReachable();
+        if (ok == dockerImpaired) {
+            dockerImpaired = !ok;
+            if (!ok && tasks != null) {
+                LOG.warn("Docker Engine does not answer; reporting the container runtime IMPAIRED");
+            } else if (ok) {
+                LOG.info("Docker Engine answers; reporting the container runtime OK");
+            }
+        }
+        return ok ? "OK" : "IMPAIRED";
     }
 
     /** Marks the agent disconnected and sleeps the next backoff delay; false if interrupted. */

@@ -57,9 +57,14 @@ public final class AgentClient implements AutoCloseable {
         return send("PUT", instancePath(id), id.secret(), registration, Duration.ofSeconds(30));
     }
 
-    /** Long-polls the desired state; returns within about {@code waitSeconds}. */
-    public JsonNode desired(AgentIdentity id, long since, int waitSeconds) throws IOException, InterruptedException, AgentHttpException {
-        return send("GET", instancePath(id) + "/desired?since=" + since + "&wait=" + waitSeconds, id.secret(), null,
+    /**
+     * Long-polls the desired state; returns within about {@code waitSeconds}. {@code runtime} ({@code OK}
+     * or {@code IMPAIRED}) tells the server whether this host's Docker Engine answers.
+     */
+    public JsonNode desired(AgentIdentity id, long since, int waitSeconds, String runtime)
+            throws IOException, InterruptedException, AgentHttpException {
+        return send("GET", instancePath(id) + "/desired?since=" + since + "&wait=" + waitSeconds + "&runtime=" + runtime,
+                id.secret(), null,
                 Duration.ofSeconds(waitSeconds + 15L));
     }
 

@@ -19,10 +19,20 @@ import java.util.Map;
  * @param amiId {@code ecs.ami-id}, default {@code ami-berth}
  * @param backoffMax longest wait between reconnection attempts, default 30 s
  * @param imagePullBehavior ECS_IMAGE_PULL_BEHAVIOR for the task engine: default, always, once or prefer-cached
+ * @param dockerHost the Docker Engine endpoint, or null for {@code unix:///var/run/docker.sock}
  */
 public record AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
         Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
-        Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax, ImagePullBehavior imagePullBehavior) {
+        Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax, ImagePullBehavior imagePullBehavior,
+        URI dockerHost) {
+
+    /** A configuration with the default Docker Engine endpoint. */
+    public AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
+            Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
+            Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax, ImagePullBehavior imagePullBehavior) {
+        this(server, cluster, hostIp, dataDir, token, tokenFile, cpu, memory, memoryReserve, availabilityZone, instanceType,
+                amiId, attributes, deregisterOnExit, backoffMax, imagePullBehavior, null);
+    }
 
     /** A configuration with the default image pull behaviour. */
     public AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,

@@ -87,6 +87,11 @@ public final class TaskRunner implements AutoCloseable {
         return identity;
     }
 
+    /** Whether Docker Engine answers now (see {@link TaskEngine#runtimeReachable()}). */
+    public boolean runtimeReachable() {
+        return engine.runtimeReachable();
+    }
+
     /** Reconciles the engine with a long-poll's {@code tasks}. */
     public void apply(JsonNode desired) {
         Set<String> listed = new HashSet<>();

@@ -21,6 +21,7 @@ import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.tags.TagApi;
 import dev.berth.control.ecs.task.TaskApi;
+import dev.berth.control.ecs.task.LostInstances;
 import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
@@ -161,6 +162,19 @@ public final class BerthServer implements AutoCloseable {
                     LOG.warn("stopped task purge failed: {}", e.toString());
                 }
             }, 5, 5, TimeUnit.MINUTES);
+            LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
+            long sweepMillis = lost.sweepInterval().toMillis();
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    int stopped = lost.sweep();
+                    if (stopped > 0) {
+                        LOG.warn("stopped {} tasks of container instances whose agent was disconnected longer than {}",
+                                stopped, config.lostInstanceTimeout().toSeconds() + " s");
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("lost instance sweep failed: {}", e.toString());
+                }
+            }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
             this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
                     dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null,
                     config.imagePullBehavior()),

@@ -12,12 +12,21 @@ import java.time.Duration;
  * @param localAgent start an agent in this process that registers into cluster {@code default}
  * @param agentHeartbeatTimeout how long after its last poll an agent still counts as connected
  * @param imagePullBehavior the local agent's image pull behaviour
+ * @param lostInstanceTimeout how long an agent may stay disconnected before its tasks are marked STOPPED
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
         String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior) {
+        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_LOST_INSTANCE_TIMEOUT = Duration.ofMinutes(5);
+
+    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
+            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior) {
+        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+                agentHeartbeatTimeout, imagePullBehavior, DEFAULT_LOST_INSTANCE_TIMEOUT);
+    }
 
     public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
             String region, String rootAccessKeyId, String rootSecretAccessKey) {
@@ -33,6 +42,10 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
 
     public ServerConfig {
         imagePullBehavior = imagePullBehavior == null ? ImagePullBehavior.DEFAULT : imagePullBehavior;
+        lostInstanceTimeout = lostInstanceTimeout == null ? DEFAULT_LOST_INSTANCE_TIMEOUT : lostInstanceTimeout;
+        if (lostInstanceTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("the lost-instance timeout must be at least 1 second");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
         }

@@ -160,7 +160,7 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
         CompletableFuture<Void> woken = notifier.await(key);
         StoredContainerInstance ci;
         try {
-            ci = service.heartbeat(cluster, id, secret);
+            ci = service.heartbeat(cluster, id, secret, req.getParam("runtime"));
         } catch (RuntimeException e) {
             notifier.cancel(key, woken);
             throw e;

@@ -34,6 +34,9 @@ public final class AgentService {
 
     /** Event types an agent may report: its version info, and task state changes. */
     public static final List<String> EVENT_TYPES = List.of("versionInfo", "task");
+    /** What a poll's {@code runtime} parameter may say about the agent's container runtime. */
+    public static final List<String> RUNTIME_STATUSES = List.of(StoredContainerInstance.RuntimeHealth.OK,
+            StoredContainerInstance.RuntimeHealth.IMPAIRED);
 
     private final StateStore store;
     private final ContainerInstances instances;
@@ -86,7 +89,7 @@ public final class AgentService {
             String id = Secrets.hex(32);
             StoredContainerInstance fresh = new StoredContainerInstance(r.cluster(), id, "i-" + Secrets.hex(17),
                     InstanceStatus.ACTIVE, null, 1, r.versionInfo(), r.resources(), r.resources(), 0, 0, r.attributes(),
-                    null, null, r.hostIp(), now, now, Secrets.sha256Hex(secret), 1, 0);
+                    null, null, r.hostIp(), now, now, Secrets.sha256Hex(secret), 1, 0, null);
             if (!instances.docs().insert(tx, Kinds.CONTAINER_INSTANCE, fresh.key(), fresh)) {
                 throw new IllegalStateException("container instance id collision: " + fresh.key());
             }
@@ -126,8 +129,20 @@ public final class AgentService {
 
     /** Authenticates a poll and records that the agent was seen now; returns the instance. */
     public StoredContainerInstance heartbeat(String cluster, String id, String secret) {
+        return heartbeat(cluster, id, secret, null);
+    }
+
+    /**
+     * Authenticates a poll and records that the agent was seen now, with its container runtime's
+     * status ({@code OK}, {@code IMPAIRED}, or null when the agent does not say); returns the instance.
+     */
+    public StoredContainerInstance heartbeat(String cluster, String id, String secret, String runtime) {
+        if (runtime != null && !RUNTIME_STATUSES.contains(runtime)) {
+            throw AgentErrors.invalid("runtime must be one of " + RUNTIME_STATUSES + ".");
+        }
         return store.transact(tx -> {
-            StoredContainerInstance ci = authenticated(tx, cluster, id, secret).withLastSeen(instances.clock().millis());
+            long now = instances.clock().millis();
+            StoredContainerInstance ci = authenticated(tx, cluster, id, secret).withLastSeen(now).withRuntime(runtime, now);
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
             return ci;
         });

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.control.Documents;
 import dev.berth.control.Kinds;
+import dev.berth.control.ManualClock;
 import dev.berth.control.Platform;
 import dev.berth.control.ecs.cluster.ClusterApi;
 import dev.berth.control.ecs.cluster.StoredClusterActivity;
@@ -20,13 +21,9 @@ import dev.berth.store.StateStore;
 import dev.berth.store.StateStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,30 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agent protocol's server side against a real (H2) store and a clock the test moves. */
 class AgentServiceTest {
-
-    /** A clock that only moves when the test says so. */
-    static final class ManualClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-    }
 
     @TempDir
     Path dir;
@@ -138,6 +111,41 @@ class AgentServiceTest {
         assertThat(instances.connected(service.current(c, id))).isTrue();
         assertThat(service.current(c, id).version()).as("heartbeats are not changes").isEqualTo(version);
         assertThatThrownBy(() -> service.heartbeat(c, id, "wrong")).satisfies(e -> assertThat(status(e)).isEqualTo(403));
+    }
+
+    @Test
+    void pollsRecordTheContainerRuntimeHealthAndImpairedInstancesAreNotPlacementCandidates() {
+        AgentService.Registered r = service.register(token, registration("default", Map.of()));
+        String c = r.instance().cluster();
+        String id = r.instance().id();
+        com.fasterxml.jackson.databind.JsonNode fresh = instances.render(service.current(c, id), false, true).get("healthStatus");
+        assertThat(fresh.get("overallStatus").asText()).isEqualTo("INSUFFICIENT_DATA");
+        assertThat(fresh.get("details")).isEmpty();
+
+        long t0 = clock.millis();
+        StoredContainerInstance impaired = service.heartbeat(c, id, r.secret(), "IMPAIRED");
+        assertThat(impaired.version()).as("a status change is visible").isEqualTo(r.instance().version() + 1);
+        assertThat(impaired.runtimeHealthy()).isFalse();
+        assertThat(instances.view(impaired).runtimeHealthy()).isFalse();
+        clock.advance(Duration.ofSeconds(5));
+        StoredContainerInstance again = service.heartbeat(c, id, r.secret(), "IMPAIRED");
+        assertThat(again.version()).isEqualTo(impaired.version());
+        assertThat(again.runtime()).isEqualTo(new StoredContainerInstance.RuntimeHealth("IMPAIRED", t0 + 5000, t0));
+        com.fasterxml.jackson.databind.JsonNode h = instances.render(again, false, true).get("healthStatus");
+        assertThat(h.get("overallStatus").asText()).isEqualTo("IMPAIRED");
+        assertThat(h.get("details").get(0).get("type").asText()).isEqualTo("CONTAINER_RUNTIME");
+        assertThat(h.get("details").get(0).get("lastStatusChange").decimalValue().movePointRight(3).longValue()).isEqualTo(t0);
+        assertThat(instances.render(again, false, false).has("healthStatus")).isFalse();
+
+        assertThat(service.heartbeat(c, id, r.secret(), null).runtime()).as("no report, no change").isEqualTo(again.runtime());
+        StoredContainerInstance ok = service.heartbeat(c, id, r.secret(), "OK");
+        assertThat(ok.runtimeHealthy()).isTrue();
+        assertThat(ok.version()).isEqualTo(again.version() + 1);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(instances.render(service.current(c, id), false, true).get("healthStatus").get("overallStatus").asText())
+                .as("a disconnected agent's report is stale").isEqualTo("INSUFFICIENT_DATA");
+        assertThatThrownBy(() -> service.heartbeat(c, id, r.secret(), "BROKEN"))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400));
     }
 
     @Test

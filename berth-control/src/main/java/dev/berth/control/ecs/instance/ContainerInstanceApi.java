@@ -91,7 +91,7 @@ public final class ContainerInstanceApi {
             for (String ref : refs) {
                 Optional<StoredContainerInstance> ci = instances.resolve(cluster, ref).flatMap(id -> instances.find(tx, cluster, id));
                 if (ci.isPresent()) {
-                    found.add(instances.render(ci.get(), include.contains("TAGS")));
+                    found.add(instances.render(ci.get(), include.contains("TAGS"), include.contains("CONTAINER_INSTANCE_HEALTH")));
                 } else {
                     failures.addObject().put("arn", failureArn(cluster, ref)).put("reason", "MISSING");
                 }

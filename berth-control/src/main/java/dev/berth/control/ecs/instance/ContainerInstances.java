@@ -93,6 +93,11 @@ public final class ContainerInstances {
 
     /** The instance as ECS's ContainerInstance structure; tags only when asked for. */
     public ObjectNode render(StoredContainerInstance ci, boolean withTags) {
+        return render(ci, withTags, false);
+    }
+
+    /** The instance as ECS's ContainerInstance structure; tags and health (CONTAINER_INSTANCE_HEALTH) only when asked for. */
+    public ObjectNode render(StoredContainerInstance ci, boolean withTags, boolean withHealth) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("containerInstanceArn", arnOf(ci.cluster(), ci.id()));
         n.put("ec2InstanceId", ci.ec2InstanceId());
@@ -120,7 +125,28 @@ public final class ContainerInstances {
         n.put("registeredAt", BigDecimal.valueOf(ci.registeredAtMillis()).movePointLeft(3));
         n.putArray("attachments");
         n.set("tags", withTags ? TagRules.toJson(ci.tags()) : JsonNodeFactory.instance.arrayNode());
+        if (withHealth) {
+            n.set("healthStatus", health(ci));
+        }
         return n;
+    }
+
+    /**
+     * ECS's ContainerInstanceHealthStatus: one CONTAINER_RUNTIME check from the agent's last report.
+     * INSUFFICIENT_DATA before the first report and while the agent is disconnected (the report is stale).
+     */
+    private ObjectNode health(StoredContainerInstance ci) {
+        ObjectNode h = JsonNodeFactory.instance.objectNode();
+        StoredContainerInstance.RuntimeHealth r = ci.runtime();
+        boolean current = r != null && connected(ci);
+        h.put("overallStatus", current ? r.status() : "INSUFFICIENT_DATA");
+        ArrayNode details = h.putArray("details");
+        if (r != null) {
+            details.addObject().put("type", "CONTAINER_RUNTIME").put("status", current ? r.status() : "INSUFFICIENT_DATA")
+                    .put("lastUpdated", BigDecimal.valueOf(r.lastUpdatedMillis()).movePointLeft(3))
+                    .put("lastStatusChange", BigDecimal.valueOf(r.lastStatusChangeMillis()).movePointLeft(3));
+        }
+        return h;
     }
 
     private static void resources(ArrayNode out, StoredContainerInstance.Resources r) {
@@ -146,6 +172,7 @@ public final class ContainerInstances {
                 .ec2InstanceId(ci.ec2InstanceId())
                 .status(ci.status())
                 .agentConnected(connected(ci))
+                .runtimeHealthy(ci.runtimeHealthy())
                 .agentVersion(ci.versionInfo().agentVersion())
                 .registeredAt(Instant.ofEpochMilli(ci.registeredAtMillis()))
                 .registered(ci.registered().cpu(), ci.registered().memory())

@@ -23,6 +23,7 @@ import java.util.TreeMap;
  *     attribute without value (stored as JSON null, hence the inclusion override)
  * @param secretHash SHA-256 (hex) of the per-instance agent secret
  * @param highestEventSeq the highest state-change report sequence number applied (idempotency)
+ * @param runtime what the agent last said about its container runtime (Docker Engine); null until its first report
  */
 public record StoredContainerInstance(
         String cluster,
@@ -44,10 +45,23 @@ public record StoredContainerInstance(
         long lastSeenMillis,
         String secretHash,
         long desiredVersion,
-        long highestEventSeq) {
+        long highestEventSeq,
+        RuntimeHealth runtime) {
 
     /** What ECS reports as versionInfo. */
     public record VersionInfo(String agentVersion, String agentHash, String dockerVersion) {
+    }
+
+    /**
+     * ECS's CONTAINER_RUNTIME health check as the agent reports it with each poll.
+     *
+     * @param status {@code OK} or {@code IMPAIRED}
+     * @param lastUpdatedMillis the last report
+     * @param lastStatusChangeMillis the report that changed the status
+     */
+    public record RuntimeHealth(String status, long lastUpdatedMillis, long lastStatusChangeMillis) {
+        public static final String OK = "OK";
+        public static final String IMPAIRED = "IMPAIRED";
     }
 
     /** CPU units, MiB of memory, and the reserved TCP and UDP host ports. */
@@ -83,32 +97,52 @@ public record StoredContainerInstance(
     public StoredContainerInstance withStatus(InstanceStatus s, String reason) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, s, reason, version + 1, versionInfo, registered,
                 remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion + 1, highestEventSeq);
+                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion + 1, highestEventSeq, runtime);
     }
 
     public StoredContainerInstance withCustomAttributes(Map<String, String> attrs) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, versionInfo,
                 registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, attrs, tags, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq);
+                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq, runtime);
     }
 
     public StoredContainerInstance withTags(List<Tag> t) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
                 registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, t, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq);
+                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq, runtime);
     }
 
     public StoredContainerInstance withLastSeen(long millis) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
                 registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags,
-                hostIp, registeredAtMillis, millis, secretHash, desiredVersion, highestEventSeq);
+                hostIp, registeredAtMillis, millis, secretHash, desiredVersion, highestEventSeq, runtime);
+    }
+
+    /**
+     * The instance with its agent's runtime report of {@code nowMillis} recorded; {@code status} null
+     * (an agent that does not report) leaves it as it was. A changed status is a visible change (version + 1).
+     */
+    public StoredContainerInstance withRuntime(String status, long nowMillis) {
+        if (status == null) {
+            return this;
+        }
+        boolean changed = runtime == null || !runtime.status().equals(status);
+        RuntimeHealth r = new RuntimeHealth(status, nowMillis, changed ? nowMillis : runtime.lastStatusChangeMillis());
+        return new StoredContainerInstance(cluster, id, ec2InstanceId, status(), statusReason, changed ? version + 1 : version,
+                versionInfo, registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes,
+                tags, hostIp, registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq, r);
+    }
+
+    /** False only while the agent reports its container runtime impaired. */
+    public boolean runtimeHealthy() {
+        return runtime == null || !RuntimeHealth.IMPAIRED.equals(runtime.status());
     }
 
     public StoredContainerInstance withVersionInfo(VersionInfo v, long highestSeq) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason,
                 v.equals(versionInfo) ? version : version + 1, v, registered, remaining, runningTasksCount,
                 pendingTasksCount, agentAttributes, customAttributes, tags, hostIp, registeredAtMillis, lastSeenMillis,
-                secretHash, desiredVersion, highestSeq);
+                secretHash, desiredVersion, highestSeq, runtime);
     }
 
     /**
@@ -119,7 +153,7 @@ public record StoredContainerInstance(
             long nowMillis) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, v, res, res,
                 runningTasksCount, pendingTasksCount, agentAttrs, customAttributes, tags, ip, registeredAtMillis,
-                nowMillis, secretHash, desiredVersion, highestEventSeq);
+                nowMillis, secretHash, desiredVersion, highestEventSeq, runtime);
     }
 
     /**
@@ -130,13 +164,13 @@ public record StoredContainerInstance(
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, versionInfo,
                 registered, newRemaining, running, pending, agentAttributes, customAttributes, tags, hostIp,
                 registeredAtMillis, lastSeenMillis, secretHash, desiredChanged ? desiredVersion + 1 : desiredVersion,
-                highestEventSeq);
+                highestEventSeq, runtime);
     }
 
     /** The instance with a new highest applied event sequence number. */
     public StoredContainerInstance withHighestEventSeq(long seq) {
         return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
                 registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags,
-                hostIp, registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, seq);
+                hostIp, registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, seq, runtime);
     }
 }
