@@ -10,6 +10,7 @@ import dev.berth.model.error.AwsException;
 import dev.berth.protocol.Authenticator;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.http.FrontDoor;
+import dev.berth.protocol.http.RequestBodies;
 import dev.berth.protocol.sigv4.Dialect;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -70,28 +71,8 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         Context ctx = vertx.getOrCreateContext();
-        String length = req.getHeader("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BODY) {
-            req.resume();
-            error(req, ctx, new AwsException("RequestEntityTooLargeException", 413, "The body is larger than 1 MiB."));
-            return;
-        }
-        Buffer acc = Buffer.buffer();
-        boolean[] tooLarge = {false};
-        req.handler(chunk -> {
-            if (!tooLarge[0] && acc.length() + chunk.length() > MAX_BODY) {
-                tooLarge[0] = true;
-                error(req, ctx, new AwsException("RequestEntityTooLargeException", 413, "The body is larger than 1 MiB."));
-            } else if (!tooLarge[0]) {
-                acc.appendBuffer(chunk);
-            }
-        });
-        req.endHandler(v -> {
-            if (!tooLarge[0]) {
-                byte[] body = acc.getBytes();
-                workers.execute(() -> dispatch(req, ctx, body));
-            }
-        });
+        RequestBodies.read(req, MAX_BODY, body -> workers.execute(() -> dispatch(req, ctx, body)),
+                () -> error(req, ctx, new AwsException("RequestEntityTooLargeException", 413, "The body is larger than 1 MiB.")));
     }
 
     private void dispatch(HttpServerRequest req, Context ctx, byte[] body) {

@@ -179,36 +179,8 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void readBody(HttpServerRequest req, Context ctx, String requestId, Dialect dialect, Handler<byte[]> then) {
-        String length = req.getHeader("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > MAX_API_BODY) {
-                    tooLarge(req, ctx, requestId, dialect);
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                // Netty rejects a malformed Content-Length before we get here; fall through to the counted read.
-            }
-        }
-        Buffer acc = Buffer.buffer();
-        boolean[] failed = {false};
-        req.handler(chunk -> {
-            if (failed[0]) {
-                return;
-            }
-            if (acc.length() + chunk.length() > MAX_API_BODY) {
-                failed[0] = true;
-                tooLarge(req, ctx, requestId, dialect);
-                return;
-            }
-            acc.appendBuffer(chunk);
-        });
         req.exceptionHandler(e -> LOG.debug("request {} failed while reading: {}", requestId, e.toString()));
-        req.endHandler(v -> {
-            if (!failed[0]) {
-                then.handle(acc.getBytes());
-            }
-        });
+        RequestBodies.read(req, MAX_API_BODY, then, () -> tooLarge(req, ctx, requestId, dialect));
     }
 
     private void tooLarge(HttpServerRequest req, Context ctx, String requestId, Dialect dialect) {

@@ -1,0 +1,54 @@
+package dev.berth.protocol.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Reads a whole request body on the event loop with a size limit, for every endpoint that needs
+ * the complete body before it can act (AWS API calls, the agent protocol). A body over the limit is
+ * refused as soon as its declared length or the bytes received so far exceed it, so an oversized
+ * request never makes the server buffer more than the limit.
+ */
+public final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    /**
+     * Collects the body of {@code req}; calls {@code onBody} with it once it has all arrived, or
+     * {@code onTooLarge} (once, and then ignores the rest) when it exceeds {@code maxBytes}.
+     */
+    public static void read(HttpServerRequest req, int maxBytes, Handler<byte[]> onBody, Runnable onTooLarge) {
+        String length = req.getHeader("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > maxBytes) {
+                    req.resume();
+                    onTooLarge.run();
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                // Netty rejects a malformed Content-Length before we get here; fall through to the counted read.
+            }
+        }
+        Buffer acc = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        req.handler(chunk -> {
+            if (tooLarge[0]) {
+                return;
+            }
+            if (acc.length() + chunk.length() > maxBytes) {
+                tooLarge[0] = true;
+                onTooLarge.run();
+                return;
+            }
+            acc.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!tooLarge[0]) {
+                onBody.handle(acc.getBytes());
+            }
+        });
+    }
+}
