@@ -142,39 +142,26 @@ public final class BerthServer implements AutoCloseable {
             this.port = frontDoor.start(config.bind(), config.port());
 
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-housekeeping").factory());
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    int removed = taskDefinitions.purgeDeleted(arn -> false);
-                    if (removed > 0) {
-                        LOG.info("deleted {} task definition revisions marked DELETE_IN_PROGRESS", removed);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("task definition purge failed: {}", e.toString());
+            every(30, TimeUnit.SECONDS, "task definition purge", () -> {
+                int removed = taskDefinitions.purgeDeleted(arn -> false);
+                if (removed > 0) {
+                    LOG.info("deleted {} task definition revisions marked DELETE_IN_PROGRESS", removed);
                 }
-            }, 30, 30, TimeUnit.SECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    int removed = taskApi.purgeStopped(STOPPED_TASK_RETENTION);
-                    if (removed > 0) {
-                        LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("stopped task purge failed: {}", e.toString());
+            });
+            every(5, TimeUnit.MINUTES, "stopped task purge", () -> {
+                int removed = taskApi.purgeStopped(STOPPED_TASK_RETENTION);
+                if (removed > 0) {
+                    LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
                 }
-            }, 5, 5, TimeUnit.MINUTES);
+            });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
-            long sweepMillis = lost.sweepInterval().toMillis();
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    int stopped = lost.sweep();
-                    if (stopped > 0) {
-                        LOG.warn("stopped {} tasks of container instances whose agent was disconnected longer than {}",
-                                stopped, config.lostInstanceTimeout().toSeconds() + " s");
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("lost instance sweep failed: {}", e.toString());
+            every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
+                int stopped = lost.sweep();
+                if (stopped > 0) {
+                    LOG.warn("stopped {} tasks of container instances whose agent was disconnected longer than {}",
+                            stopped, config.lostInstanceTimeout().toSeconds() + " s");
                 }
-            }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            });
             this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
                     dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null,
                     config.imagePullBehavior()),
@@ -186,6 +173,17 @@ public final class BerthServer implements AutoCloseable {
         }
         LOG.info("started in {} ms (store {} ready after {} ms)", (System.nanoTime() - t0) / 1_000_000, store.backend(),
                 (storeReady - t0) / 1_000_000);
+    }
+
+    /** Runs a housekeeping job with a fixed delay; a failure is logged and the job runs again next time. */
+    private void every(long period, TimeUnit unit, String what, Runnable job) {
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                job.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed: {}", what, e.toString());
+            }
+        }, period, period, unit);
     }
 
     public static BerthServer start(ServerConfig config) {
