@@ -19,6 +19,11 @@ class H2StateStoreTest extends StateStoreContract {
     Path dataDir;
 
     @Override
+    protected boolean writersTakeTurns() {
+        return true;
+    }
+
+    @Override
     protected StateStore openStore() {
         return StateStores.open(null, dataDir);
     }

@@ -40,6 +40,11 @@ class PostgresStateStoreTest extends StateStoreContract {
     }
 
     @Override
+    protected boolean writersTakeTurns() {
+        return false;
+    }
+
+    @Override
     protected StateStore openStore() {
         if (schema == null) {
             schema = "berth_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);

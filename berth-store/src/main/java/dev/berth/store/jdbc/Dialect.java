@@ -21,14 +21,22 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
 
     private final String name;
     private final Set<String> retryableStates;
+    private final boolean oneWriterAtATime;
 
     /**
      * @param name {@code h2} or {@code postgresql}; also the name of the migration folder
      * @param retryableStates SQL states after which the whole transaction may simply run again
+     * @param oneWriterAtATime whether write transactions must not overlap for a crash to leave
+     *     only whole transactions behind (see {@link H2Dialect})
      */
-    Dialect(String name, Set<String> retryableStates) {
+    Dialect(String name, Set<String> retryableStates, boolean oneWriterAtATime) {
         this.name = name;
         this.retryableStates = Set.copyOf(retryableStates);
+        this.oneWriterAtATime = oneWriterAtATime;
+    }
+
+    final boolean oneWriterAtATime() {
+        return oneWriterAtATime;
     }
 
     final String name() {

@@ -5,7 +5,9 @@ import dev.berth.store.StoreException;
 import dev.berth.store.Transaction;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -20,7 +22,9 @@ import java.util.function.Function;
  * serialization failures; the ones that remain (deadlocks, H2's MVStore races) are retried: the
  * whole of the caller's work runs again on a fresh transaction, up to {@value #MAX_ATTEMPTS}
  * attempts with a short randomised backoff, then a {@link StoreException} is thrown. {@link #read}
- * runs at REPEATABLE READ so that all of its statements see one snapshot.
+ * runs at REPEATABLE READ so that all of its statements see one snapshot. On H2, write
+ * transactions additionally take turns (a fair semaphore) because that is what keeps a crash from
+ * leaving part of one behind (see {@link H2Dialect}).
  *
  * <p>Why plain JDBC and no mapping library: a request of the server does one to three one-row
  * reads, so the store's own per-call overhead matters as much as the database's, and JDBI's
@@ -44,12 +48,17 @@ public final class JdbcStateStore implements StateStore {
     /** How many times one call of {@link #transact} may run the caller's work. */
     public static final int MAX_ATTEMPTS = 5;
 
+    private static final long WRITE_TURN_TIMEOUT_SECONDS = 30;
+
     private final Dialect dialect;
     private final ConnectionPool pool;
+    /** Held by a write attempt for its whole duration when the dialect needs writers in turn; else null. */
+    private final Semaphore writeTurn;
 
     JdbcStateStore(Dialect dialect, ConnectionPool pool) {
         this.dialect = dialect;
         this.pool = pool;
+        this.writeTurn = dialect.oneWriterAtATime() ? new Semaphore(1, true) : null;
     }
 
     @Override
@@ -89,6 +98,26 @@ public final class JdbcStateStore implements StateStore {
     }
 
     private <T> T attempt(Function<Transaction, T> work, boolean readOnly) {
+        if (readOnly || writeTurn == null) {
+            return attemptOnConnection(work, readOnly);
+        }
+        try {
+            if (!writeTurn.tryAcquire(WRITE_TURN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new StoreException("no write turn after " + WRITE_TURN_TIMEOUT_SECONDS
+                        + " s (is a transaction nested inside another on one thread?)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the write turn", e);
+        }
+        try {
+            return attemptOnConnection(work, false);
+        } finally {
+            writeTurn.release();
+        }
+    }
+
+    private <T> T attemptOnConnection(Function<Transaction, T> work, boolean readOnly) {
         PooledConnection connection;
         try {
             connection = pool.acquire(readOnly);

@@ -18,7 +18,7 @@ final class PostgresDialect extends Dialect {
     static final PostgresDialect INSTANCE = new PostgresDialect();
 
     private PostgresDialect() {
-        super("postgresql", Set.of("40001", "40P01"));
+        super("postgresql", Set.of("40001", "40P01"), false);
     }
 
     @Override
