@@ -1,4 +1,4 @@
-package dev.berth.control;
+package dev.berth.model;
 
 import dev.berth.model.arn.Arn;
 

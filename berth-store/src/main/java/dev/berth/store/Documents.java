@@ -1,9 +1,7 @@
-package dev.berth.control;
+package dev.berth.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.store.Entry;
-import dev.berth.store.Transaction;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 

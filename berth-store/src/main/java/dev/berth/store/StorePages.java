@@ -1,8 +1,5 @@
-package dev.berth.control;
+package dev.berth.store;
 
-import dev.berth.store.Entry;
-import dev.berth.store.Page;
-import dev.berth.store.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

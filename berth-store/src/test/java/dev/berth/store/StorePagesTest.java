@@ -1,9 +1,7 @@
-package dev.berth.control;
+package dev.berth.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.store.StateStore;
-import dev.berth.store.StateStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.berth.cli.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.control.Documents;
-import dev.berth.control.Platform;
+import dev.berth.store.Documents;
+import dev.berth.model.Platform;
 import dev.berth.control.PrivateFiles;
 import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;

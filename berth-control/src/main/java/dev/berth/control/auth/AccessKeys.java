@@ -1,6 +1,6 @@
 package dev.berth.control.auth;
 
-import dev.berth.control.Documents;
+import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.store.StateStore;
 import java.security.SecureRandom;

@@ -1,6 +1,6 @@
 package dev.berth.control.auth;
 
-import dev.berth.control.Platform;
+import dev.berth.model.Platform;
 import dev.berth.protocol.Authenticator;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.sigv4.Dialect;

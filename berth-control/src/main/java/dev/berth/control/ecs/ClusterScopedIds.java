@@ -1,6 +1,6 @@
 package dev.berth.control.ecs;
 
-import dev.berth.control.Platform;
+import dev.berth.model.Platform;
 import dev.berth.model.arn.Arn;
 import java.util.Optional;
 import java.util.regex.Pattern;

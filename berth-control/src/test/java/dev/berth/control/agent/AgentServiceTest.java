@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.control.Documents;
+import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.ManualClock;
-import dev.berth.control.Platform;
+import dev.berth.model.Platform;
 import dev.berth.control.ecs.cluster.ClusterApi;
 import dev.berth.control.ecs.cluster.StoredClusterActivity;
 import dev.berth.control.ecs.instance.ContainerInstanceApi;

@@ -3,7 +3,7 @@ package dev.berth.control.ecs.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.control.Kinds;
-import dev.berth.control.StorePages;
+import dev.berth.store.StorePages;
 import dev.berth.store.Transaction;
 import java.io.IOException;
 import java.io.UncheckedIOException;

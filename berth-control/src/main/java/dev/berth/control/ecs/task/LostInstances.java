@@ -1,7 +1,7 @@
 package dev.berth.control.ecs.task;
 
 import dev.berth.control.Kinds;
-import dev.berth.control.StorePages;
+import dev.berth.store.StorePages;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.instance.StoredContainerInstance;

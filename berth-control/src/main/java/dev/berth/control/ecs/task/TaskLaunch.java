@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Kinds;
-import dev.berth.control.StorePages;
+import dev.berth.store.StorePages;
 import dev.berth.control.agent.Secrets;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.cluster.ClusterApi;

@@ -1,6 +1,6 @@
 package dev.berth.control.ecs.taskdef;
 
-import dev.berth.control.Platform;
+import dev.berth.model.Platform;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.model.arn.Arn;
 import java.util.regex.Matcher;

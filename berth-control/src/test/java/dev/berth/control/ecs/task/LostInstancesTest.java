@@ -3,10 +3,10 @@ package dev.berth.control.ecs.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.berth.control.Documents;
+import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.ManualClock;
-import dev.berth.control.Platform;
+import dev.berth.model.Platform;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.instance.StoredContainerInstance;

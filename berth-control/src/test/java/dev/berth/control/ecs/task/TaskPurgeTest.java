@@ -3,9 +3,9 @@ package dev.berth.control.ecs.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.berth.control.Documents;
+import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
-import dev.berth.control.Platform;
+import dev.berth.model.Platform;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.store.StateStore;
 import dev.berth.store.StateStores;
