@@ -27,6 +27,7 @@ import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
+import dev.berth.registry.ecr.EcrApi;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
@@ -89,6 +90,7 @@ public final class BerthServer implements AutoCloseable {
         ObjectMapper mapper = Jsons.newMapper();
         ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
+        ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -127,6 +129,7 @@ public final class BerthServer implements AutoCloseable {
                     .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
+            EcrApi ecr = new EcrApi(ecrModel);
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -136,7 +139,7 @@ public final class BerthServer implements AutoCloseable {
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
-                    .json(ecs).query(sts)
+                    .json(ecs).json(ecr).query(sts)
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
