@@ -3,6 +3,7 @@ package dev.berth.cli.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.store.Documents;
 import dev.berth.model.Platform;
+import dev.berth.model.lb.LoadBalancerTargets;
 import dev.berth.control.PrivateFiles;
 import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
@@ -20,6 +21,8 @@ import dev.berth.control.ecs.instance.ContainerInstanceApi;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.tags.TagApi;
+import dev.berth.control.ecs.service.ServiceApi;
+import dev.berth.control.ecs.service.ServiceController;
 import dev.berth.control.ecs.task.TaskApi;
 import dev.berth.control.ecs.task.LostInstances;
 import dev.berth.control.ecs.task.TaskLaunch;
@@ -74,6 +77,7 @@ public final class BerthServer implements AutoCloseable {
     private final Path credentialsFile;
     private final JoinTokens joinTokens;
     private final AgentEndpoints agentEndpoints;
+    private final ServiceController serviceController;
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
     private final int port;
@@ -114,19 +118,29 @@ public final class BerthServer implements AutoCloseable {
             ContainerInstanceApi containerInstances = new ContainerInstanceApi(store, instances, clusters, notifier);
             AttributeApi attributes = new AttributeApi(store, instances, clusters);
             Tasks tasks = new Tasks(docs, platform, clock);
-            TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier,
-                    new TaskLaunch(store, tasks, instances, clusters, taskDefinitions, notifier));
+            TaskLaunch taskLaunch = new TaskLaunch(store, tasks, instances, clusters, taskDefinitions, notifier);
+            TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier, taskLaunch);
             containerInstances.onDeregister(taskApi::stopAllOnDeregistered);
+            // no load balancers exist yet: every target group is unknown (CreateService with loadBalancers fails)
+            LoadBalancerTargets loadBalancers = LoadBalancerTargets.NONE;
+            ServiceApi services = new ServiceApi(store, docs, platform, clock, clusters, taskDefinitions, loadBalancers);
+            this.serviceController = new ServiceController(store, docs, tasks, taskApi, taskLaunch, taskDefinitions,
+                    notifier, loadBalancers, clock);
+            services.onChange(serviceController::wake);
+            taskApi.onTaskChanged(serviceController::taskChanged);
+            containerInstances.onInstancesChanged(serviceController::instancesChanged);
             TagApi tags = new TagApi().register("cluster", clusters.taggable())
                     .register("task-definition", taskDefinitions.taggable())
                     .register("container-instance", containerInstances.taggable())
-                    .register("task", taskApi.taggable());
+                    .register("task", taskApi.taggable())
+                    .register("service", services.taggable());
             EcsApi ecs = new EcsApi(ecsModel)
                     .register(clusters.operations())
                     .register(taskDefinitions.operations())
                     .register(containerInstances.operations())
                     .register(attributes.operations())
                     .register(taskApi.operations())
+                    .register(services.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
             EcrApi ecr = new EcrApi(ecrModel);
@@ -136,6 +150,17 @@ public final class BerthServer implements AutoCloseable {
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
             AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
                     tasks);
+            agentService.listener(new AgentService.Listener() {
+                @Override
+                public void taskChanged(String cluster, String group) {
+                    serviceController.taskChanged(cluster, group);
+                }
+
+                @Override
+                public void instancesChanged(String cluster) {
+                    serviceController.instancesChanged(cluster);
+                }
+            });
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
@@ -158,6 +183,8 @@ public final class BerthServer implements AutoCloseable {
                 }
             });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
+            lost.onLost(serviceController::instancesChanged);
+            serviceController.start();
             every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
                 int stopped = lost.sweep();
                 if (stopped > 0) {
@@ -216,6 +243,11 @@ public final class BerthServer implements AutoCloseable {
         return java.util.Optional.ofNullable(localAgent);
     }
 
+    /** The service scheduler (tests and benchmarks read its reconcile count). */
+    public ServiceController serviceController() {
+        return serviceController;
+    }
+
     public String accessKeyId() {
         return rootKey.accessKeyId();
     }
@@ -250,6 +282,7 @@ public final class BerthServer implements AutoCloseable {
         }
         frontDoor.close();
         agentEndpoints.close();
+        serviceController.close();
         housekeeping.shutdownNow();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -67,6 +67,27 @@ public final class AgentService {
     public record Reported(long highestSeq, List<Long> accepted, List<Long> duplicates) {
     }
 
+    /** Told after commit about service task groups whose tasks changed, and clusters whose instances changed. */
+    public interface Listener {
+        void taskChanged(String cluster, String group);
+
+        void instancesChanged(String cluster);
+    }
+
+    private volatile Listener listener = new Listener() {
+        @Override
+        public void taskChanged(String cluster, String group) {
+        }
+
+        @Override
+        public void instancesChanged(String cluster) {
+        }
+    };
+
+    public void listener(Listener l) {
+        this.listener = l;
+    }
+
     /** Seconds an agent should wait in one long-poll: a third of the heartbeat timeout, 1 to 20. */
     public int pollWaitSeconds() {
         return (int) Math.max(1, Math.min(20, instances.heartbeatTimeout().toSeconds() / 3));
@@ -95,6 +116,7 @@ public final class AgentService {
             }
             return fresh;
         });
+        listener.instancesChanged(ci.cluster());
         return new Registered(ci, instances.arnOf(ci.cluster(), ci.id()), secret);
     }
 
@@ -114,6 +136,7 @@ public final class AgentService {
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, updated.key(), updated);
             return updated;
         });
+        listener.instancesChanged(cluster);
         return new Registered(ci, instances.arnOf(cluster, id), null);
     }
 
@@ -186,7 +209,9 @@ public final class AgentService {
                 });
             }
         }
-        return store.transact(tx -> {
+        java.util.Set<String> groups = new java.util.LinkedHashSet<>();
+        Reported done = store.transact(tx -> {
+            groups.clear();
             StoredContainerInstance ci = authenticated(tx, cluster, id, secret);
             List<Long> accepted = new ArrayList<>();
             List<Long> duplicates = new ArrayList<>();
@@ -197,7 +222,7 @@ public final class AgentService {
                     continue;
                 }
                 if (e.path("type").asText().equals("task")) {
-                    ci = reports.apply(tx, ci, e.get("task")).withHighestEventSeq(seq);
+                    ci = reports.apply(tx, ci, e.get("task"), t -> groups.add(t.group() == null ? "" : t.group())).withHighestEventSeq(seq);
                     accepted.add(seq);
                     continue;
                 }
@@ -212,6 +237,8 @@ public final class AgentService {
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
             return new Reported(ci.highestEventSeq(), accepted, duplicates);
         });
+        groups.forEach(g -> listener.taskChanged(cluster, g));
+        return done;
     }
 
     /**
@@ -230,6 +257,7 @@ public final class AgentService {
         StoredContainerInstance gone = store.transact(tx -> instanceApi.deregisterLocked(tx,
                 authenticated(tx, cluster, id, secret), "Instance deregistered by its agent"));
         notifier.changed(gone.key());
+        listener.instancesChanged(cluster);
         return gone;
     }
 

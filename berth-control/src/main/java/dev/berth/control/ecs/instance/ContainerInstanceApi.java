@@ -57,6 +57,14 @@ public final class ContainerInstanceApi {
     }
 
     /** Sets the hook (the task API, which is built after this class). */
+
+    /** Told after commit which cluster's instances changed (joined, left, changed state): the service scheduler. */
+    private volatile java.util.function.Consumer<String> onInstancesChanged = cluster -> { };
+
+    public void onInstancesChanged(java.util.function.Consumer<String> listener) {
+        this.onInstancesChanged = listener;
+    }
+
     public void onDeregister(DeregistrationHook hook) {
         this.onDeregister = hook;
     }
@@ -177,6 +185,7 @@ public final class ContainerInstanceApi {
             return written;
         });
         changed.forEach(c -> notifier.changed(c.key()));
+        changed.stream().map(StoredContainerInstance::cluster).distinct().forEach(onInstancesChanged);
         return out;
     }
 
@@ -194,6 +203,7 @@ public final class ContainerInstanceApi {
             return deregisterLocked(tx, c, "Instance deregistered by API");
         });
         notifier.changed(gone.key());
+        onInstancesChanged.accept(gone.cluster());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("containerInstance", instances.render(gone, false));
         return out;
@@ -203,6 +213,11 @@ public final class ContainerInstanceApi {
      * Moves a locked, registered instance to INACTIVE: out of the registered kind (the cluster no
      * longer counts it), into the inactive kind. The caller wakes the agent after commit.
      */
+    /** The instances-changed listener, for callers that deregister through {@link #deregisterLocked}. */
+    public void instancesChanged(String cluster) {
+        onInstancesChanged.accept(cluster);
+    }
+
     public StoredContainerInstance deregisterLocked(Transaction tx, StoredContainerInstance c, String reason) {
         onDeregister.deregistering(tx, c, reason);
         StoredContainerInstance gone = c.withStatus(InstanceStatus.INACTIVE, reason);

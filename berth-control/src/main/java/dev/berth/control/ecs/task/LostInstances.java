@@ -52,6 +52,13 @@ public final class LostInstances {
         this.timeout = timeout;
     }
 
+    private volatile java.util.function.Consumer<String> onLost = cluster -> { };
+
+    /** Told after commit about each cluster where a lost instance's tasks were stopped (the service scheduler). */
+    public void onLost(java.util.function.Consumer<String> listener) {
+        this.onLost = listener;
+    }
+
     /** A duration as people write it in a reason: "5 min", "90 s". */
     static String describe(Duration d) {
         long s = d.toSeconds();
@@ -108,6 +115,7 @@ public final class LostInstances {
             });
             if (n > 0) {
                 notifier.changed(c.key());
+                onLost.accept(c.cluster());
             }
             stopped += n;
         }

@@ -55,6 +55,13 @@ public final class TaskApi {
         this.launch = launch;
     }
 
+    private volatile java.util.function.BiConsumer<String, String> onTaskChanged = (cluster, group) -> { };
+
+    /** Told after commit about a task (cluster, group) a user stopped: the service scheduler replaces it. */
+    public void onTaskChanged(java.util.function.BiConsumer<String, String> listener) {
+        this.onTaskChanged = listener;
+    }
+
     public Map<String, JsonOperation> operations() {
         Map<String, JsonOperation> ops = new LinkedHashMap<>();
         ops.put("RunTask", launch::runTask);
@@ -77,6 +84,7 @@ public final class TaskApi {
             return stopTask(tx, cluster, id, "UserInitiated", reason);
         });
         notifier.changed(stopped.cluster() + "/" + stopped.containerInstanceId());
+        onTaskChanged.accept(stopped.cluster(), stopped.group());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("task", tasks.render(stopped, false));
         return out;

@@ -207,6 +207,68 @@ public final class TaskLaunch {
         return out;
     }
 
+    /** What a service launch created: the new tasks, the instances to wake after commit, and the placement outcome. */
+    public record ServiceLaunch(List<StoredTask> tasks, Set<String> changed, PlacementResult placement) {
+    }
+
+    /**
+     * Starts tasks for the service scheduler inside the caller's transaction: {@code count} tasks placed
+     * by the engine (REPLICA), or one task on each of {@code instanceArns} that can still take it
+     * (DAEMON, when {@code instanceArns} is not null). Tasks get group {@code group} and startedBy
+     * {@code startedBy} (the deployment id), as ECS gives service tasks.
+     */
+    public ServiceLaunch launchForService(Transaction tx, String cluster, String taskDefinitionArn, String group,
+            String startedBy, List<Tag> tags, String propagateTags, List<PlacementConstraint> constraints,
+            List<PlacementStrategy> strategies, int count, List<String> instanceArns) {
+        Common c = new Common(taskDefinitionArn, null, group, startedBy, tags,
+                "SERVICE".equals(propagateTags) || propagateTags == null ? "NONE" : propagateTags);
+        StoredTaskDefinition td = taskDefinitions.find(tx, taskDefinitionArn)
+                .orElseThrow(() -> EcsErrors.client("TaskDefinition not found."));
+        TaskSpecs.Built probe = TaskSpecs.build(tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(),
+                td.revision(), td.body(), null);
+        Map<String, StoredContainerInstance> locked = lockRegistered(tx, cluster);
+        List<PlacementConstraint> all = new ArrayList<>();
+        td.body().path("placementConstraints").forEach(n -> all.add(
+                PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+        all.addAll(constraints);
+        PlacementResult result;
+        if (instanceArns == null) {
+            PlacementRequest request = new PlacementRequest(requirements(probe.reservation(), td), group, all,
+                    strategies.isEmpty() ? PlacementStrategy.SERVICE_DEFAULT : strategies, count);
+            result = PlacementEngine.place(snapshot(tx, cluster, locked), request, random);
+        } else {
+            PlacementResult daemon = PlacementEngine.placeDaemon(snapshot(tx, cluster, locked),
+                    requirements(probe.reservation(), td), group, all);
+            List<String> wanted = daemon.placements().stream().filter(instanceArns::contains).toList();
+            result = new PlacementResult(daemon.request(), wanted, 0, List.of(), null);
+        }
+        List<StoredTask> created = new ArrayList<>();
+        Set<String> changed = new LinkedHashSet<>();
+        for (String instanceArn : result.placements()) {
+            String instanceId = instanceArn.substring(instanceArn.lastIndexOf('/') + 1);
+            created.add(launch(tx, cluster, td, c, locked, instanceId));
+            changed.add(cluster + "/" + instanceId);
+        }
+        return new ServiceLaunch(created, changed, result);
+    }
+
+    /** The scheduler's view of a cluster's registered instances and their live tasks, without locking (a read). */
+    public ClusterSnapshot readSnapshot(Transaction tx, String cluster) {
+        Map<String, StoredContainerInstance> all = new LinkedHashMap<>();
+        StorePages.forEach(tx, Kinds.CONTAINER_INSTANCE, cluster + "/", e -> {
+            StoredContainerInstance ci = instances.docs().read(e, StoredContainerInstance.class);
+            all.put(ci.id(), ci);
+        });
+        return snapshot(tx, cluster, all);
+    }
+
+    /** What a task of this definition needs from an instance (reservation, ports, requiresAttributes). */
+    public TaskRequirements requirementsOf(String cluster, StoredTaskDefinition td) {
+        TaskSpecs.Built probe = TaskSpecs.build(tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(),
+                td.revision(), td.body(), null);
+        return requirements(probe.reservation(), td);
+    }
+
     private StoredTaskDefinition definition(Transaction tx, Common c) {
         StoredTaskDefinition td = taskDefinitions.find(tx, c.taskDefinition())
                 .filter(d -> !d.status().equals(StoredTaskDefinition.DELETE_IN_PROGRESS))

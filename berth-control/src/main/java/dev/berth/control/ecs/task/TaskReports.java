@@ -40,6 +40,12 @@ public final class TaskReports {
 
     /** Applies one report from instance {@code ci} (locked); returns the instance to store. */
     public StoredContainerInstance apply(Transaction tx, StoredContainerInstance ci, JsonNode report) {
+        return apply(tx, ci, report, t -> { });
+    }
+
+    /** The same, telling {@code changed} about the task when the report changed it. */
+    public StoredContainerInstance apply(Transaction tx, StoredContainerInstance ci, JsonNode report,
+            java.util.function.Consumer<StoredTask> changed) {
         Optional<String> id = tasks.resolve(ci.cluster(), report.path("taskArn").asText());
         TaskLifecycle status = TaskLifecycle.parse(report.path("lastStatus").asText());
         if (id.isEmpty() || status == null) {
@@ -75,6 +81,7 @@ public final class TaskReports {
                 millis(report, "stoppedAt"), now);
         StoredTask after = before.observed(status, containers, text(report, "healthStatus", null), times,
                 text(report, "stopCode", null), text(report, "stoppedReason", null));
+        changed.accept(after);
         return tasks.write(tx, ci, before, after, false);
     }
 
