@@ -194,7 +194,7 @@ public final class ServiceController implements AutoCloseable {
 
     /** What one read of a service found. */
     private record Read(Entry entry, StoredService service, ServiceView view, List<String> orphans,
-            Map<String, TaskView> byId, Map<String, StoredTask> stored) {
+            Map<String, TaskView> byId, Map<String, StoredTask> stored, Map<String, Integer> ownLive) {
     }
 
     /** Reconciles one service now; returns when it wants to be looked at again (0: resync only). */
@@ -254,7 +254,13 @@ public final class ServiceController implements AutoCloseable {
             byId.put(v.id(), v);
             stored.put(v.id(), task);
         });
-        ClusterSnapshot snapshot = launch.readSnapshot(tx, s.cluster());
+        Map<String, Integer> ownLive = new HashMap<>();
+        for (StoredTask t : stored.values()) {
+            if (t.lastStatus() != TaskLifecycle.STOPPED) {
+                ownLive.merge(t.containerInstanceId(), 1, Integer::sum);
+            }
+        }
+        ClusterSnapshot snapshot = launch.readInstances(tx, s.cluster(), s.group(), ownLive);
         Set<String> checked = new HashSet<>();
         Set<String> arns = new LinkedHashSet<>();
         views.forEach(v -> arns.add(v.taskDefinitionArn()));
@@ -279,7 +285,7 @@ public final class ServiceController implements AutoCloseable {
         }
         ServiceView view = new ServiceView(s, views, snapshot, req, constraints(s), strategies(s), checked,
                 Map.of(), clock.millis(), random);
-        return new Read(entry.get(), s, view, orphans, byId, stored);
+        return new Read(entry.get(), s, view, orphans, byId, stored, ownLive);
     }
 
     static List<PlacementConstraint> constraints(StoredService s) {
@@ -416,7 +422,7 @@ public final class ServiceController implements AutoCloseable {
         if (plan.start() > 0 || !plan.startOn().isEmpty()) {
             TaskLaunch.ServiceLaunch l = launch.launchForService(tx, s.cluster(), plan.startTaskDefinitionArn(),
                     s.group(), plan.startDeploymentId(), taskTags(s), s.propagateTags(), constraints(s), strategies(s),
-                    plan.start(), plan.startOn().isEmpty() ? null : plan.startOn());
+                    plan.start(), plan.startOn().isEmpty() ? null : plan.startOn(), read.ownLive());
             woken.addAll(l.changed());
             for (StoredTask t : l.tasks()) {
                 docs.put(tx, ServiceTasks.KIND, ServiceTasks.key(key, t.id()), new ServiceTasks(t.id(), false));

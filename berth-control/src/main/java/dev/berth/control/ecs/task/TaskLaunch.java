@@ -219,7 +219,7 @@ public final class TaskLaunch {
      */
     public ServiceLaunch launchForService(Transaction tx, String cluster, String taskDefinitionArn, String group,
             String startedBy, List<Tag> tags, String propagateTags, List<PlacementConstraint> constraints,
-            List<PlacementStrategy> strategies, int count, List<String> instanceArns) {
+            List<PlacementStrategy> strategies, int count, List<String> instanceArns, Map<String, Integer> ownLive) {
         Common c = new Common(taskDefinitionArn, null, group, startedBy, tags,
                 "SERVICE".equals(propagateTags) || propagateTags == null ? "NONE" : propagateTags);
         StoredTaskDefinition td = taskDefinitions.find(tx, taskDefinitionArn)
@@ -231,13 +231,18 @@ public final class TaskLaunch {
         td.body().path("placementConstraints").forEach(n -> all.add(
                 PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
         all.addAll(constraints);
+        // Only the service's own tasks matter to spread, distinctInstance and DAEMON placement; a
+        // task:group expression may name any group, and then every live task is read.
+        boolean anyGroup = ownLive == null || all.stream()
+                .anyMatch(pc -> pc instanceof PlacementConstraint.MemberOf m && m.expressionText().contains("task:group"));
+        ClusterSnapshot snapshot = anyGroup ? snapshot(tx, cluster, locked) : light(locked, group, ownLive);
         PlacementResult result;
         if (instanceArns == null) {
             PlacementRequest request = new PlacementRequest(requirements(probe.reservation(), td), group, all,
                     strategies.isEmpty() ? PlacementStrategy.SERVICE_DEFAULT : strategies, count);
-            result = PlacementEngine.place(snapshot(tx, cluster, locked), request, random);
+            result = PlacementEngine.place(snapshot, request, random);
         } else {
-            PlacementResult daemon = PlacementEngine.placeDaemon(snapshot(tx, cluster, locked),
+            PlacementResult daemon = PlacementEngine.placeDaemon(snapshot,
                     requirements(probe.reservation(), td), group, all);
             List<String> wanted = daemon.placements().stream().filter(instanceArns::contains).toList();
             result = new PlacementResult(daemon.request(), wanted, 0, List.of(), null);
@@ -252,6 +257,31 @@ public final class TaskLaunch {
         return new ServiceLaunch(created, changed, result);
     }
 
+    /** {@link #readInstances}' view of already locked instances. */
+    private ClusterSnapshot light(Map<String, StoredContainerInstance> locked, String group, Map<String, Integer> ownLive) {
+        List<ContainerInstance> views = new ArrayList<>();
+        for (StoredContainerInstance ci : locked.values()) {
+            views.add(lightView(ci, group, ownLive));
+        }
+        return new ClusterSnapshot(views.stream().filter(v -> v.status() != InstanceStatus.INACTIVE).toList());
+    }
+
+    private ContainerInstance lightView(StoredContainerInstance ci, String group, Map<String, Integer> ownLive) {
+        Set<Integer> ports = new HashSet<>();
+        ci.remaining().ports().forEach(p -> ports.add(Ports.tcp(Integer.parseInt(p))));
+        ci.remaining().portsUdp().forEach(p -> ports.add(Ports.udp(Integer.parseInt(p))));
+        Map<String, Integer> groups = new HashMap<>();
+        int own = ownLive.getOrDefault(ci.id(), 0);
+        if (own > 0) {
+            groups.put(group, own);
+        }
+        int others = ci.runningTasksCount() + ci.pendingTasksCount() - own;
+        if (others > 0) {
+            groups.put(OTHER_TASKS, others);
+        }
+        return instances.view(ci).toBuilder().portsInUse(ports).taskGroups(groups).build();
+    }
+
     /** The scheduler's view of a cluster's registered instances and their live tasks, without locking (a read). */
     public ClusterSnapshot readSnapshot(Transaction tx, String cluster) {
         Map<String, StoredContainerInstance> all = new LinkedHashMap<>();
@@ -261,6 +291,29 @@ public final class TaskLaunch {
         });
         return snapshot(tx, cluster, all);
     }
+
+    /**
+     * A light view of a cluster for a service's reconcile, without reading every live task of the
+     * cluster: each registered instance with its remaining resources, ports in use and attributes, and
+     * as task groups only {@code group} (counted from {@code ownLive}, instance id to the service's live
+     * tasks there) and a synthetic {@link #OTHER_TASKS} group for every other task on the instance (from
+     * the instance's running and pending counts). Enough for scale-in choices, DAEMON placement (which
+     * only asks whether the service has a task on an instance) and "is anything else still running
+     * here"; RunTask-style placement with spread or task:group expressions reads the full snapshot.
+     */
+    public ClusterSnapshot readInstances(Transaction tx, String cluster, String group, Map<String, Integer> ownLive) {
+        List<ContainerInstance> views = new ArrayList<>();
+        StorePages.forEach(tx, Kinds.CONTAINER_INSTANCE, cluster + "/", e -> {
+            StoredContainerInstance ci = instances.docs().read(e, StoredContainerInstance.class);
+            if (ci.status() != InstanceStatus.INACTIVE) {
+                views.add(lightView(ci, group, ownLive));
+            }
+        });
+        return new ClusterSnapshot(views);
+    }
+
+    /** The task group {@link #readInstances} counts every task of other groups under. */
+    public static final String OTHER_TASKS = "\u0000other";
 
     /** What a task of this definition needs from an instance (reservation, ports, requiresAttributes). */
     public TaskRequirements requirementsOf(String cluster, StoredTaskDefinition td) {
