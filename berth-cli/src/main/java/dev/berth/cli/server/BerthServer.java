@@ -28,6 +28,12 @@ import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.ecr.EcrApi;
+import dev.berth.registry.auth.RegistryAuthorizer;
+import dev.berth.registry.auth.RegistryTokens;
+import dev.berth.registry.meta.Images;
+import dev.berth.registry.meta.Uploads;
+import dev.berth.registry.oci.OciHandler;
+import dev.berth.registry.storage.FsBlobStore;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
@@ -76,6 +82,9 @@ public final class BerthServer implements AutoCloseable {
     private final AgentEndpoints agentEndpoints;
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
+    private final RegistryTokens registryTokens;
+    private final Images images;
+    private final OciHandler oci;
     private final int port;
     private volatile boolean closed;
 
@@ -129,6 +138,12 @@ public final class BerthServer implements AutoCloseable {
                     .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
+            this.images = new Images(store, docs, new FsBlobStore(dataDir.resolve("registry")), clock);
+            Uploads uploads = new Uploads(images, Uploads.DEFAULT_EXPIRY);
+            this.registryTokens = new RegistryTokens(store, clock);
+            RegistryAuthorizer registryAuthorizer = new RegistryAuthorizer(registryTokens,
+                    id -> keys.find(id).isPresent(), mapper);
+            this.oci = new OciHandler(vertx, images, uploads, registryAuthorizer);
             EcrApi ecr = new EcrApi(ecrModel);
 
             this.joinTokens = new JoinTokens(store, dataDir);
@@ -140,6 +155,7 @@ public final class BerthServer implements AutoCloseable {
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).query(sts)
+                    .route("/v2/", oci)
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -155,6 +171,12 @@ public final class BerthServer implements AutoCloseable {
                 int removed = taskApi.purgeStopped(STOPPED_TASK_RETENTION);
                 if (removed > 0) {
                     LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
+                }
+            });
+            every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
+                int expired = uploads.expire();
+                if (expired > 0) {
+                    LOG.info("discarded {} registry uploads idle longer than {}", expired, uploads.expiry());
                 }
             });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
@@ -216,6 +238,15 @@ public final class BerthServer implements AutoCloseable {
         return java.util.Optional.ofNullable(localAgent);
     }
 
+    /** Issues registry passwords (what ECR's GetAuthorizationToken hands out). */
+    public RegistryTokens registryTokens() {
+        return registryTokens;
+    }
+
+    public Images images() {
+        return images;
+    }
+
     public String accessKeyId() {
         return rootKey.accessKeyId();
     }
@@ -249,6 +280,7 @@ public final class BerthServer implements AutoCloseable {
             localAgent.close();
         }
         frontDoor.close();
+        oci.close();
         agentEndpoints.close();
         housekeeping.shutdownNow();
         try {
