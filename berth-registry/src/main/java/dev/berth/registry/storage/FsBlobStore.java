@@ -82,6 +82,12 @@ public final class FsBlobStore implements BlobStore {
             Files.createDirectories(blobs);
             Files.createDirectories(uploadsDir);
             Files.createDirectories(tmp);
+            // Small blobs staged before a crash never became visible; nothing refers to them.
+            try (DirectoryStream<Path> stale = Files.newDirectoryStream(tmp)) {
+                for (Path p : stale) {
+                    Files.deleteIfExists(p);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the registry storage under " + root, e);
         }
