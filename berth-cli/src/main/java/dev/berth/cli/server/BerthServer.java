@@ -28,6 +28,8 @@ import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.ecr.EcrApi;
+import dev.berth.registry.ecr.ImageApi;
+import dev.berth.registry.ecr.LayerApi;
 import dev.berth.registry.auth.RegistryAuthorizer;
 import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.meta.Images;
@@ -144,7 +146,9 @@ public final class BerthServer implements AutoCloseable {
             RegistryAuthorizer registryAuthorizer = new RegistryAuthorizer(registryTokens,
                     id -> keys.find(id).isPresent(), mapper);
             this.oci = new OciHandler(vertx, images, uploads, registryAuthorizer);
-            EcrApi ecr = new EcrApi(ecrModel);
+            EcrApi ecr = new EcrApi(ecrModel)
+                    .register(new ImageApi(images).operations())
+                    .register(new LayerApi(images, uploads, registryTokens, () -> endpoint().toString()).operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();

@@ -50,7 +50,7 @@ public final class Uploads {
     public UploadSession start(String repo, String api) {
         String id = UUID.randomUUID().toString();
         long now = images.clock().millis();
-        UploadSession session = new UploadSession(id, repo, api, now, now, 0, 0);
+        UploadSession session = new UploadSession(id, repo, api, now, now, 0, 0, false);
         images.store().transact(tx -> {
             images.requireRepo(tx, repo);
             images.docs().insert(tx, RegistryKinds.UPLOAD, id, session);
