@@ -40,9 +40,13 @@ class RegistryOciIT extends WithServer {
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\"]}]}");
     }
 
-    static String sha(String alg, byte[] b) throws Exception {
+    static String sha(String alg, byte[] b) {
         String jca = alg.equals("sha256") ? "SHA-256" : "SHA-512";
-        return alg + ":" + HexFormat.of().formatHex(MessageDigest.getInstance(jca).digest(b));
+        try {
+            return alg + ":" + HexFormat.of().formatHex(MessageDigest.getInstance(jca).digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static byte[] random(int n, long seed) {
@@ -51,32 +55,32 @@ class RegistryOciIT extends WithServer {
         return b;
     }
 
-    HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
         return registry.send(b.build());
     }
 
     /** Uploads a blob monolithically; returns its digest. */
-    String pushBlob(String repo, byte[] content) throws Exception {
+    static String pushBlob(String repo, byte[] content) throws Exception {
         String d = sha("sha256", content);
         var r = send(registry.request("/v2/" + repo + "/blobs/uploads/?digest=" + d).POST(BodyPublishers.ofByteArray(content)));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return d;
     }
 
-    String imageManifest(String config, long configSize, String layer, long layerSize) {
+    static String imageManifest(String config, long configSize, String layer, long layerSize) {
         return "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
                 + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":" + configSize
                 + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer
                 + "\",\"size\":" + layerSize + "}]}";
     }
 
-    HttpResponse<String> putManifest(String repo, String ref, String mediaType, String body) throws Exception {
+    static HttpResponse<String> putManifest(String repo, String ref, String mediaType, String body) throws Exception {
         return send(registry.request("/v2/" + repo + "/manifests/" + ref).header("Content-Type", mediaType)
                 .PUT(BodyPublishers.ofString(body)));
     }
 
     /** Pushes config + layer + manifest under {@code tag}; returns the manifest digest. */
-    String pushImage(String repo, String tag, long seed) throws Exception {
+    static String pushImage(String repo, String tag, long seed) throws Exception {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"seed\":" + seed + "}").getBytes();
         byte[] layer = random(1000, seed);
         String c = pushBlob(repo, config);
