@@ -23,6 +23,9 @@ package dev.berth.registry;
  *   <li>{@code ecr-upload}: key = upload id (UUID); value = {@link dev.berth.registry.meta.UploadSession}</li>
  *   <li>{@code registry-secret}: key {@code token-hmac}; value = the HMAC key registry tokens are
  *       signed with, shared by every server process of one installation</li>
+ *   <li>{@code registry-gc}: key {@code epoch}; value {@code {"epoch":N}}, the garbage collection
+ *       epoch; every manifest push and blob link locks it, every collection bumps it (see
+ *       {@code GarbageCollector})</li>
  * </ul>
  */
 public final class RegistryKinds {
@@ -34,6 +37,8 @@ public final class RegistryKinds {
     public static final String REFERRER = "ecr-referrer";
     public static final String UPLOAD = "ecr-upload";
     public static final String SECRET = "registry-secret";
+    public static final String GC = "registry-gc";
+    public static final String GC_EPOCH = "epoch";
 
     private RegistryKinds() {
     }

@@ -35,6 +35,8 @@ import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.meta.Images;
 import dev.berth.registry.meta.Uploads;
 import dev.berth.registry.oci.OciHandler;
+import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.gc.GcEndpoint;
 import dev.berth.registry.storage.FsBlobStore;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.protocol.model.ServiceModel;
@@ -87,6 +89,8 @@ public final class BerthServer implements AutoCloseable {
     private final RegistryTokens registryTokens;
     private final Images images;
     private final OciHandler oci;
+    private final GarbageCollector registryGc;
+    private final GcEndpoint gcEndpoint;
     private final int port;
     private volatile boolean closed;
 
@@ -157,9 +161,13 @@ public final class BerthServer implements AutoCloseable {
                     tasks);
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+            this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);
+            this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator,
+                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).query(sts)
                     .route("/v2/", oci)
+                    .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -181,6 +189,12 @@ public final class BerthServer implements AutoCloseable {
                 int expired = uploads.expire();
                 if (expired > 0) {
                     LOG.info("discarded {} registry uploads idle longer than {}", expired, uploads.expiry());
+                }
+            });
+            every(1, TimeUnit.HOURS, "registry garbage collection", () -> {
+                GarbageCollector.Result r = registryGc.run();
+                if (r.blobsDeleted() > 0 || r.linksRemoved() > 0) {
+                    LOG.info("registry gc: {}", r);
                 }
             });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
@@ -247,6 +261,10 @@ public final class BerthServer implements AutoCloseable {
         return registryTokens;
     }
 
+    public GarbageCollector registryGc() {
+        return registryGc;
+    }
+
     public Images images() {
         return images;
     }
@@ -285,6 +303,7 @@ public final class BerthServer implements AutoCloseable {
         }
         frontDoor.close();
         oci.close();
+        gcEndpoint.close();
         agentEndpoints.close();
         housekeeping.shutdownNow();
         try {

@@ -26,9 +26,11 @@ import java.util.regex.Pattern;
  *
  * <p>Order of writes on a push: the manifest bytes go to the blob store first (content-addressed,
  * so harmless if the push then fails: garbage collection removes them), then one store transaction
- * checks the references and writes the image, its tag and its referrer entry together. Blob links
- * referenced by the push get {@code referencedAt} = now in that transaction, which is what lets
- * garbage collection run concurrently with pushes (see {@code GarbageCollector}).
+ * checks the references and writes the image, its tag and its referrer entry together. That
+ * transaction (and every one that links a blob) first locks the garbage collection epoch
+ * ({@link #lockGcEpoch}) and marks the links it uses with it, and re-checks under that lock that
+ * the blobs are still stored; that is what lets garbage collection run concurrently with pushes
+ * (see {@code GarbageCollector}).
  */
 public final class Images {
 
@@ -97,22 +99,24 @@ public final class Images {
                 throw new RegistryError(Code.MANIFEST_BLOB_UNKNOWN, "blob unknown to registry: " + d.digest());
             }
         }
-        try {
-            blobs.put(digest, body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (BlobStore.DigestMismatchException e) {
-            throw new IllegalStateException("a digest computed twice differs", e);
-        }
-        long now = clock.millis();
+        storeManifestBlob(digest, body);
+        ensureGcEpoch();
         return store.transact(tx -> {
+            long epoch = lockGcEpoch(tx);
+            long now = clock.millis();
             Repositories.Repo r = requireRepo(tx, repo);
             for (ParsedManifest.Descriptor d : parsed.blobs()) {
                 String key = RegistryKinds.layerKey(repo, d.digest().toString());
                 LayerLink link = docs.getForUpdate(tx, RegistryKinds.LAYER, key, LayerLink.class)
+                        .filter(l -> stat(d.digest()).isPresent())
                         .orElseThrow(() -> new RegistryError(Code.MANIFEST_BLOB_UNKNOWN,
                                 "blob unknown to registry: " + d.digest() + " is not in repository " + repo));
-                docs.put(tx, RegistryKinds.LAYER, key, link.referenced(now));
+                docs.put(tx, RegistryKinds.LAYER, key, link.referenced(epoch));
+            }
+            if (stat(digest).isEmpty()) {
+                // Collected between the put above and this transaction (older than the grace period):
+                // write it again while the epoch lock keeps the collector out. Idempotent.
+                storeManifestBlob(digest, body);
             }
             for (ParsedManifest.Descriptor d : parsed.children()) {
                 if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repo, d.digest().toString())).isEmpty()) {
@@ -147,6 +151,38 @@ public final class Images {
             }
             return new Pushed(image, existing.isEmpty());
         });
+    }
+
+    private void storeManifestBlob(Digest digest, byte[] body) {
+        try {
+            blobs.put(digest, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (BlobStore.DigestMismatchException e) {
+            throw new IllegalStateException("a digest computed twice differs", e);
+        }
+    }
+
+    private volatile boolean gcEpochExists;
+
+    /** Creates the garbage collection epoch document once, so that locking it always locks a row. */
+    public void ensureGcEpoch() {
+        if (!gcEpochExists) {
+            store.transact(tx -> tx.insert(RegistryKinds.GC, RegistryKinds.GC_EPOCH, "{\"epoch\":1}"));
+            gcEpochExists = true;
+        }
+    }
+
+    /**
+     * Locks the garbage collection epoch row until the transaction ends and returns the epoch. A
+     * collection bumps it (under the same lock) before it marks, and deletes blob files only while
+     * holding it, so a transaction holding it sees blobs that stay until it commits.
+     */
+    public long lockGcEpoch(Transaction tx) {
+        Entry e = tx.getForUpdate(RegistryKinds.GC, RegistryKinds.GC_EPOCH)
+                .orElseThrow(() -> new IllegalStateException("the registry-gc epoch document is missing"));
+        String json = e.json();
+        return Long.parseLong(json.replaceAll("[^0-9]", ""));
     }
 
     /** The manifest a tag or digest names in {@code repo}, if any. */
@@ -205,13 +241,23 @@ public final class Images {
         return link.filter(l -> stat(digest).isPresent());
     }
 
-    /** Makes a stored blob visible in {@code repo} (idempotent); the repository must exist. */
+    /**
+     * Makes a stored blob visible in {@code repo} (idempotent); the repository must exist. Under the
+     * epoch lock the blob must still be stored (garbage collection may have taken it since it was
+     * written, when that was longer ago than the grace period): else BLOB_UPLOAD_INVALID, and the
+     * client pushes it again. Callers must have called {@link #ensureGcEpoch()}.
+     */
     public LayerLink link(Transaction tx, String repo, Digest digest, long size) {
+        lockGcEpoch(tx);
         requireRepo(tx, repo);
+        if (stat(digest).isEmpty()) {
+            throw new RegistryError(Code.BLOB_UPLOAD_INVALID, "the blob " + digest
+                    + " was garbage collected while it was being linked; push it again");
+        }
         String key = RegistryKinds.layerKey(repo, digest.toString());
         long now = clock.millis();
         LayerLink link = docs.getForUpdate(tx, RegistryKinds.LAYER, key, LayerLink.class)
-                .map(l -> new LayerLink(l.digest(), size, now, l.referencedAt()))
+                .map(l -> new LayerLink(l.digest(), size, now, l.referencedEpoch()))
                 .orElse(new LayerLink(digest.toString(), size, now, 0));
         docs.put(tx, RegistryKinds.LAYER, key, link);
         return link;

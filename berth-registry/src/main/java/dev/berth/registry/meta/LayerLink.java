@@ -7,12 +7,12 @@ package dev.berth.registry.meta;
  * themselves are shared in the blob store.
  *
  * @param linkedAt when the link was created, epoch millis
- * @param referencedAt when a manifest put last referenced it, epoch millis, or 0; garbage
- *     collection only removes links neither created nor referenced since its mark began
+ * @param referencedEpoch the garbage collection epoch in which a manifest push last referenced
+ *     it (0 = never); a collection only removes links not referenced in its own epoch
  */
-public record LayerLink(String digest, long size, long linkedAt, long referencedAt) {
+public record LayerLink(String digest, long size, long linkedAt, long referencedEpoch) {
 
-    public LayerLink referenced(long at) {
-        return new LayerLink(digest, size, linkedAt, at);
+    public LayerLink referenced(long epoch) {
+        return new LayerLink(digest, size, linkedAt, epoch);
     }
 }

@@ -142,6 +142,7 @@ public final class Uploads {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        images.ensureGcEpoch();
         images.store().transact(tx -> {
             tx.delete(RegistryKinds.UPLOAD, session.id());
             images.link(tx, session.repositoryName(), digest, info.size());

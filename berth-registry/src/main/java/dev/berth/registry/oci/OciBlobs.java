@@ -146,6 +146,7 @@ final class OciBlobs {
             Digest d = digest(mount);
             if (from != null && mountable(who, from, d)) {
                 long size = images.stat(d).orElseThrow().size();
+                images.ensureGcEpoch();
                 images.store().transact(tx -> images.link(tx, repo, d, size));
                 created(ex, repo, d);
                 return;
@@ -156,6 +157,7 @@ final class OciBlobs {
         Digest expected = digestParam == null ? null : digest(digestParam);
         if (expected != null && images.stat(expected).isPresent() && contentLength(ex) == 0) {
             // Some clients POST an empty body with digest= for content they know the registry holds.
+            images.ensureGcEpoch();
             images.store().transact(tx -> images.link(tx, repo, expected, images.stat(expected).get().size()));
             created(ex, repo, expected);
             return;
