@@ -71,7 +71,7 @@ class ProtocolIT extends WithServer {
         assertThat(notEcs.status()).isEqualTo(400);
         assertThat(parse(notEcs).path("__type").asText()).isEqualTo("UnknownOperationException");
 
-        RawClient.Response notYet = raw.json("ecs", ECS + "CreateService", "{\"serviceName\":\"x\"}".getBytes());
+        RawClient.Response notYet = raw.json("ecs", ECS + "DiscoverPollEndpoint", "{}".getBytes());
         assertThat(parse(notYet).path("__type").asText()).isEqualTo("UnknownOperationException");
         assertThat(parse(notYet).path("message").asText()).contains("does not implement");
 
