@@ -27,7 +27,18 @@ import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
+import dev.berth.registry.auth.AuthorizationTokenApi;
+import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.ecr.EcrApi;
+import dev.berth.registry.lifecycle.ImageCatalog;
+import dev.berth.registry.lifecycle.LifecycleApi;
+import dev.berth.registry.lifecycle.LifecycleExecutor;
+import dev.berth.registry.repo.ImagelessRegistry;
+import dev.berth.registry.repo.Repositories;
+import dev.berth.registry.repo.RepositoryApi;
+import dev.berth.registry.repo.RepositoryContents;
+import dev.berth.registry.repo.RepositoryPolicyApi;
+import dev.berth.registry.repo.RepositoryTagApi;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
@@ -65,6 +76,8 @@ public final class BerthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BerthServer.class);
     /** How long stopped tasks stay describable (ECS: at least an hour). */
     static final java.time.Duration STOPPED_TASK_RETENTION = java.time.Duration.ofHours(1);
+    /** How often every repository's lifecycle policy runs (ECR: images expire within 24 hours). */
+    static final java.time.Duration LIFECYCLE_INTERVAL = java.time.Duration.ofMinutes(10);
 
     private final ServerConfig config;
     private final StateStore store;
@@ -77,6 +90,7 @@ public final class BerthServer implements AutoCloseable {
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
     private final int port;
+    private final LifecycleExecutor lifecycle;
     private volatile boolean closed;
 
     private BerthServer(ServerConfig config) {
@@ -129,7 +143,19 @@ public final class BerthServer implements AutoCloseable {
                     .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
-            EcrApi ecr = new EcrApi(ecrModel);
+            // The registry's images: until the data half's image store is wired here, no repository holds any.
+            ImagelessRegistry images = new ImagelessRegistry();
+            RepositoryContents repositoryContents = images;
+            ImageCatalog imageCatalog = images;
+            Repositories repositories = new Repositories(docs, platform, this::registryHost);
+            this.lifecycle = new LifecycleExecutor(store, docs, imageCatalog, clock);
+            EcrApi ecr = new EcrApi(ecrModel)
+                    .register(new RepositoryApi(store, repositories, repositoryContents, clock).operations())
+                    .register(new RepositoryPolicyApi(store, repositories).operations())
+                    .register(new RepositoryTagApi(store, repositories).operations())
+                    .register(new LifecycleApi(store, repositories, imageCatalog, clock, this::runLifecycleSoon).operations())
+                    .register(new AuthorizationTokenApi(new RegistryTokens(dataDir, clock), config.accountId(),
+                            this::registryHost).operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -157,6 +183,7 @@ public final class BerthServer implements AutoCloseable {
                     LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
                 }
             });
+            every(LIFECYCLE_INTERVAL.toSeconds(), TimeUnit.SECONDS, "registry lifecycle policies", lifecycle::runAll);
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
             every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
                 int stopped = lost.sweep();
@@ -176,6 +203,35 @@ public final class BerthServer implements AutoCloseable {
         }
         LOG.info("started in {} ms (store {} ready after {} ms)", (System.nanoTime() - t0) / 1_000_000, store.backend(),
                 (storeReady - t0) / 1_000_000);
+    }
+
+    /** The {@code host:port} of this server's registry, as repository URIs and docker name it. */
+    private String registryHost() {
+        return endpoint().getAuthority();
+    }
+
+    /** Runs a repository's lifecycle policy on the housekeeping thread, soon (after PutLifecyclePolicy). */
+    private void runLifecycleSoon(String repository) {
+        ScheduledExecutorService jobs = housekeeping;
+        if (jobs == null) {
+            return; // still starting: the scheduled run picks the policy up
+        }
+        try {
+            jobs.execute(() -> {
+                try {
+                    lifecycle.run(repository);
+                } catch (RuntimeException e) {
+                    LOG.warn("lifecycle policy of {} failed: {}", repository, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** The lifecycle policy executor (tests run it on demand). */
+    public LifecycleExecutor lifecycle() {
+        return lifecycle;
     }
 
     /** Runs a housekeeping job with a fixed delay; a failure is logged and the job runs again next time. */
