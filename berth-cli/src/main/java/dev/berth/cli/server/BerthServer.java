@@ -91,6 +91,7 @@ public final class BerthServer implements AutoCloseable {
     private final AccessKeys.AccessKey rootKey;
     private final int port;
     private final LifecycleExecutor lifecycle;
+    private final RegistryTokens registryTokens;
     private volatile boolean closed;
 
     private BerthServer(ServerConfig config) {
@@ -149,13 +150,13 @@ public final class BerthServer implements AutoCloseable {
             ImageCatalog imageCatalog = images;
             Repositories repositories = new Repositories(docs, platform, this::registryHost);
             this.lifecycle = new LifecycleExecutor(store, docs, imageCatalog, clock);
+            this.registryTokens = new RegistryTokens(dataDir, clock);
             EcrApi ecr = new EcrApi(ecrModel)
                     .register(new RepositoryApi(store, repositories, repositoryContents, clock).operations())
                     .register(new RepositoryPolicyApi(store, repositories).operations())
                     .register(new RepositoryTagApi(store, repositories).operations())
                     .register(new LifecycleApi(store, repositories, imageCatalog, clock, this::runLifecycleSoon).operations())
-                    .register(new AuthorizationTokenApi(new RegistryTokens(dataDir, clock), config.accountId(),
-                            this::registryHost).operations());
+                    .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost).operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -227,6 +228,11 @@ public final class BerthServer implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down
         }
+    }
+
+    /** The registry passwords GetAuthorizationToken issues and {@code /v2/} verifies. */
+    public RegistryTokens registryTokens() {
+        return registryTokens;
     }
 
     /** The lifecycle policy executor (tests run it on demand). */
