@@ -53,9 +53,9 @@ class EcrLifecycleIT extends WithServer {
         assertThat(put.lifecyclePolicyText()).isEqualTo(POLICY);
         assertThat(put.registryId()).isEqualTo("000000000000");
         assertThat(ecr.getLifecyclePolicy(b -> b.repositoryName("life")).lifecyclePolicyText()).isEqualTo(POLICY);
-        // the server runs the new policy right away; lastEvaluatedAt appears once it has
-        server.server().lifecycle().run("life");
-        assertThat(ecr.getLifecyclePolicy(b -> b.repositoryName("life")).lastEvaluatedAt()).isNotNull();
+        // the server runs a new policy right away (on its housekeeping thread): lastEvaluatedAt appears
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> ecr.getLifecyclePolicy(b -> b.repositoryName("life")).lastEvaluatedAt() != null);
         var deleted = ecr.deleteLifecyclePolicy(b -> b.repositoryName("life"));
         assertThat(deleted.lifecyclePolicyText()).isEqualTo(POLICY);
         assertThatThrownBy(() -> ecr.deleteLifecyclePolicy(b -> b.repositoryName("life")))

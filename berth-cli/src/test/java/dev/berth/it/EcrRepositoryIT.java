@@ -91,6 +91,35 @@ class EcrRepositoryIT extends WithServer {
     }
 
     @Test
+    void concurrentCreatesOfOneNameLetExactlyOneWin() throws Exception {
+        int n = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < n; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        ecr.createRepository(b -> b.repositoryName("race"));
+                        return true;
+                    } catch (RepositoryAlreadyExistsException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int won = 0;
+            for (var f : results) {
+                won += f.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void repositoryNamesFollowEcrsRules() {
         for (String bad : List.of("Upper", "a", "../etc/passwd", "a//b", "-lead", "trail-", "a..b", "x".repeat(257), "a/b/", "sp ace")) {
             assertThatThrownBy(() -> ecr.createRepository(b -> b.repositoryName(bad))).as(bad)
@@ -101,7 +130,8 @@ class EcrRepositoryIT extends WithServer {
             ecr.deleteRepository(b -> b.repositoryName(good));
         }
         assertThatThrownBy(() -> ecr.describeRepositories(b -> b.repositoryNames("Nope")))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("regular expression");
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression");
     }
 
     @Test

@@ -57,8 +57,7 @@ public final class Repositories {
     /** Rejects a name that is not an ECR repository name, with ECR's validation message. */
     public static void checkName(String member, String name) {
         if (name == null || !NAME.matcher(name).matches() || name.length() < 2 || name.length() > 256) {
-            throw RepositoryErrors.invalidParameter("1 validation error detected: Value '" + name + "' at '" + member
-                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + NAME.pattern());
+            throw RepositoryErrors.invalidParameter(member, "must satisfy regular expression '" + NAME.pattern() + "'");
         }
     }
 
