@@ -109,8 +109,7 @@ public final class LifecycleApi {
         if (given != null) {
             LifecyclePolicyParser.parse(repos.docs().mapper(), given);
         }
-        String[] used = new String[1];
-        RepositoryRecord r = store.transact(tx -> {
+        ObjectNode out = store.transact(tx -> {
             RepositoryRecord repo = repos.lock(tx, in.path("registryId").asText(null), name);
             String text = given != null ? given : repo.lifecyclePolicyText();
             if (text == null) {
@@ -120,11 +119,8 @@ public final class LifecycleApi {
             LifecyclePolicy policy = LifecyclePolicyParser.parse(repos.docs().mapper(), text);
             var expiries = LifecycleEvaluator.evaluate(policy, catalog.images(tx, name), now);
             LifecyclePreviews.save(tx, repos.docs(), name, text, now, expiries);
-            used[0] = text;
-            return repo;
+            return head(repo).put("lifecyclePolicyText", text);
         });
-        ObjectNode out = head(r);
-        out.put("lifecyclePolicyText", used[0]);
         out.put("status", "COMPLETE");
         return out;
     }
@@ -138,6 +134,10 @@ public final class LifecycleApi {
         Set<String> digests = new HashSet<>();
         Set<String> tags = new HashSet<>();
         in.path("imageIds").forEach(id -> {
+            if (!id.has("imageDigest") && !id.has("imageTag")) {
+                throw RepositoryErrors.invalidParameter("imageIds",
+                        "each image identifier needs an imageDigest or an imageTag");
+            }
             if (id.has("imageDigest")) {
                 digests.add(id.get("imageDigest").asText());
             }

@@ -193,6 +193,8 @@ class LifecycleRunTest {
                 .get("previewResults")).hasSize(4);
         assertThat(call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"imageIds\":[{\"imageTag\":\"prod-1\"},"
                 + "{\"imageDigest\":\"sha256:u1\"}]}").get("previewResults")).hasSize(2);
+        assertThatThrownBy(() -> call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"imageIds\":[{}]}"))
+                .hasMessageContaining("imageDigest or an imageTag");
         assertThatThrownBy(() -> call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"nextToken\":\"bogus\"}"))
                 .hasMessageContaining("nextToken");
         // nothing was set: the preview used the given text only
