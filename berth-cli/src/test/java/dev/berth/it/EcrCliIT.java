@@ -29,7 +29,7 @@ class EcrCliIT extends WithServer {
         pb.environment().remove("AWS_PROFILE");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(420, TimeUnit.SECONDS)).isTrue();
         Files.writeString(Path.of("target", "aws-cli-ecr.log"), out);
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("ecr tour complete");

@@ -30,15 +30,22 @@ import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.auth.AuthorizationTokenApi;
 import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.ecr.EcrApi;
-import dev.berth.registry.lifecycle.ImageCatalog;
 import dev.berth.registry.lifecycle.LifecycleApi;
 import dev.berth.registry.lifecycle.LifecycleExecutor;
-import dev.berth.registry.repo.ImagelessRegistry;
+import dev.berth.registry.meta.RepositoryImages;
 import dev.berth.registry.repo.Repositories;
 import dev.berth.registry.repo.RepositoryApi;
-import dev.berth.registry.repo.RepositoryContents;
 import dev.berth.registry.repo.RepositoryPolicyApi;
 import dev.berth.registry.repo.RepositoryTagApi;
+import dev.berth.registry.ecr.ImageApi;
+import dev.berth.registry.ecr.LayerApi;
+import dev.berth.registry.auth.RegistryAuthorizer;
+import dev.berth.registry.meta.Images;
+import dev.berth.registry.meta.Uploads;
+import dev.berth.registry.oci.OciHandler;
+import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.gc.GcEndpoint;
+import dev.berth.registry.storage.FsBlobStore;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
@@ -89,9 +96,13 @@ public final class BerthServer implements AutoCloseable {
     private final AgentEndpoints agentEndpoints;
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
+    private final RegistryTokens registryTokens;
+    private final Images images;
+    private final OciHandler oci;
+    private final GarbageCollector registryGc;
+    private final GcEndpoint gcEndpoint;
     private final int port;
     private final LifecycleExecutor lifecycle;
-    private final RegistryTokens registryTokens;
     private volatile boolean closed;
 
     private BerthServer(ServerConfig config) {
@@ -144,19 +155,23 @@ public final class BerthServer implements AutoCloseable {
                     .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
-            // The registry's images: until the data half's image store is wired here, no repository holds any.
-            ImagelessRegistry images = new ImagelessRegistry();
-            RepositoryContents repositoryContents = images;
-            ImageCatalog imageCatalog = images;
+            this.images = new Images(store, docs, new FsBlobStore(dataDir.resolve("registry")), clock);
+            Uploads uploads = new Uploads(images, Uploads.DEFAULT_EXPIRY);
+            this.registryTokens = new RegistryTokens(store, clock);
+            RegistryAuthorizer registryAuthorizer = new RegistryAuthorizer(registryTokens,
+                    id -> keys.find(id).isPresent(), mapper);
+            this.oci = new OciHandler(vertx, images, uploads, registryAuthorizer);
+            RepositoryImages repositoryImages = new RepositoryImages(images);
             Repositories repositories = new Repositories(docs, platform, this::registryHost);
-            this.lifecycle = new LifecycleExecutor(store, docs, imageCatalog, clock);
-            this.registryTokens = new RegistryTokens(dataDir, clock);
+            this.lifecycle = new LifecycleExecutor(store, docs, repositoryImages, clock);
             EcrApi ecr = new EcrApi(ecrModel)
-                    .register(new RepositoryApi(store, repositories, repositoryContents, clock).operations())
+                    .register(new RepositoryApi(store, repositories, repositoryImages, clock).operations())
                     .register(new RepositoryPolicyApi(store, repositories).operations())
                     .register(new RepositoryTagApi(store, repositories).operations())
-                    .register(new LifecycleApi(store, repositories, imageCatalog, clock, this::runLifecycleSoon).operations())
-                    .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost).operations());
+                    .register(new LifecycleApi(store, repositories, repositoryImages, clock, this::runLifecycleSoon).operations())
+                    .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost).operations())
+                    .register(new ImageApi(images).operations())
+                    .register(new LayerApi(images, uploads, registryTokens, () -> endpoint().toString()).operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -165,8 +180,13 @@ public final class BerthServer implements AutoCloseable {
                     tasks);
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+            this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);
+            this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator,
+                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).query(sts)
+                    .route("/v2/", oci)
+                    .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -185,6 +205,18 @@ public final class BerthServer implements AutoCloseable {
                 }
             });
             every(LIFECYCLE_INTERVAL.toSeconds(), TimeUnit.SECONDS, "registry lifecycle policies", lifecycle::runAll);
+            every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
+                int expired = uploads.expire();
+                if (expired > 0) {
+                    LOG.info("discarded {} registry uploads idle longer than {}", expired, uploads.expiry());
+                }
+            });
+            every(1, TimeUnit.HOURS, "registry garbage collection", () -> {
+                GarbageCollector.Result r = registryGc.run();
+                if (r.blobsDeleted() > 0 || r.linksRemoved() > 0) {
+                    LOG.info("registry gc: {}", r);
+                }
+            });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
             every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
                 int stopped = lost.sweep();
@@ -230,11 +262,6 @@ public final class BerthServer implements AutoCloseable {
         }
     }
 
-    /** The registry passwords GetAuthorizationToken issues and {@code /v2/} verifies. */
-    public RegistryTokens registryTokens() {
-        return registryTokens;
-    }
-
     /** The lifecycle policy executor (tests run it on demand). */
     public LifecycleExecutor lifecycle() {
         return lifecycle;
@@ -278,6 +305,19 @@ public final class BerthServer implements AutoCloseable {
         return java.util.Optional.ofNullable(localAgent);
     }
 
+    /** Issues registry passwords (what ECR's GetAuthorizationToken hands out). */
+    public RegistryTokens registryTokens() {
+        return registryTokens;
+    }
+
+    public GarbageCollector registryGc() {
+        return registryGc;
+    }
+
+    public Images images() {
+        return images;
+    }
+
     public String accessKeyId() {
         return rootKey.accessKeyId();
     }
@@ -311,6 +351,8 @@ public final class BerthServer implements AutoCloseable {
             localAgent.close();
         }
         frontDoor.close();
+        oci.close();
+        gcEndpoint.close();
         agentEndpoints.close();
         housekeeping.shutdownNow();
         try {

@@ -1,139 +1,137 @@
 package dev.berth.registry.auth;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.registry.RegistryKinds;
+import dev.berth.store.StateStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The registry passwords GetAuthorizationToken hands out and {@code /v2/} accepts after
- * {@code docker login --username AWS}. A password names the access key it was issued to and its
- * expiry, signed with HMAC-SHA256 under a 32-byte secret kept in {@code <data-dir>/registry/token.key}
- * (mode 0600, created on first use), so any server sharing the data directory verifies it without a
- * store lookup and nothing needs to be remembered per token.
+ * Registry passwords: what {@code GetAuthorizationToken} hands out (as base64 of {@code AWS:<password>})
+ * and what {@code docker login} then sends back in {@code Authorization: Basic}.
  *
- * <p>Format: {@code base64url(accessKeyId "." expiryEpochSeconds) "." base64url(hmac)} — only
- * {@code [A-Za-z0-9_-.]}, never a colon, because {@code aws ecr get-login-password} splits the
- * decoded {@code AWS:<password>} at the first colon. Tokens live 12 hours, as ECR's do.
- * Thread-safe: the secret is read once; each call makes its own {@link Mac}.
+ * <p>A password is self-contained and signed, so issuing one writes nothing to the store:
+ * {@code b1.<base64url(principal "\n" expiry-epoch-seconds)>.<base64url(HMAC-SHA256)>}. It never
+ * contains a colon (the AWS CLI's {@code get-login-password} splits the token on the first colon).
+ * The HMAC key is created once per installation and kept in the store (kind
+ * {@code registry-secret}), so every server process sharing a PostgreSQL store verifies the
+ * passwords the others issued. Passwords are valid {@link #VALIDITY} (ECR: 12 hours); they cannot be
+ * revoked one by one, only all at once by deleting the secret document.
+ *
+ * <p>Thread-safe; the key is loaded on first use.
  */
 public final class RegistryTokens {
 
-    public static final Duration LIFETIME = Duration.ofHours(12);
-    private static final String ALGORITHM = "HmacSHA256";
+    /** How long a password is valid (ECR's authorization tokens: 12 hours). */
+    public static final Duration VALIDITY = Duration.ofHours(12);
+    private static final String KEY = "token-hmac";
+    private static final String PREFIX = "b1.";
 
-    /** A password and the moment it stops being accepted. */
+    /** An issued password and when it stops being accepted. */
     public record Token(String password, Instant expiresAt) {
     }
 
-    private final byte[] secret;
+    private final StateStore store;
     private final Clock clock;
+    private volatile byte[] secret;
 
-    public RegistryTokens(Path dataDir, Clock clock) {
-        this.secret = loadOrCreate(dataDir.resolve("registry").resolve("token.key"));
+    public RegistryTokens(StateStore store, Clock clock) {
+        this.store = store;
         this.clock = clock;
     }
 
-    public Token issue(String accessKeyId) {
-        Instant expiresAt = clock.instant().plus(LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        String payload = accessKeyId + "." + expiresAt.getEpochSecond();
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String password = b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(mac(payload));
-        return new Token(password, expiresAt);
+    /**
+     * Issues a password for {@code principal} (an access key id, or a scoped principal such as
+     * {@code agent/<instance id>}), valid {@link #VALIDITY} from now. Stable API: the ECR
+     * GetAuthorizationToken operation calls it with the caller's access key id and returns
+     * base64({@code "AWS:" + password}) and {@code expiresAt}.
+     */
+    public Token issue(String principal) {
+        if (principal == null || principal.isEmpty() || principal.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("invalid principal");
+        }
+        Instant expires = clock.instant().plus(VALIDITY);
+        String payload = b64(principal + "\n" + expires.getEpochSecond());
+        return new Token(PREFIX + payload + "." + b64(hmac(payload)), Instant.ofEpochSecond(expires.getEpochSecond()));
     }
 
-    /** The access key id a valid, unexpired password was issued to; empty for anything else. */
+    /** The principal a password was issued to, if it is genuine and not expired. */
     public Optional<String> verify(String password) {
-        if (password == null) {
+        if (password == null || !password.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        int dot = password.indexOf('.');
-        if (dot <= 0 || dot != password.lastIndexOf('.')) {
+        String rest = password.substring(PREFIX.length());
+        int dot = rest.indexOf('.');
+        if (dot < 0) {
             return Optional.empty();
         }
+        String payload = rest.substring(0, dot);
+        byte[] mac;
+        String text;
         try {
-            String payload = new String(Base64.getUrlDecoder().decode(password.substring(0, dot)), StandardCharsets.UTF_8);
-            byte[] given = Base64.getUrlDecoder().decode(password.substring(dot + 1));
-            if (!MessageDigest.isEqual(given, mac(payload))) {
-                return Optional.empty();
-            }
-            int sep = payload.lastIndexOf('.');
-            long expiry = Long.parseLong(payload.substring(sep + 1));
-            if (sep <= 0 || clock.instant().getEpochSecond() >= expiry) {
-                return Optional.empty();
-            }
-            return Optional.of(payload.substring(0, sep));
+            mac = Base64.getUrlDecoder().decode(rest.substring(dot + 1));
+            text = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+        if (!MessageDigest.isEqual(mac, hmac(payload))) {
+            return Optional.empty();
+        }
+        int nl = text.lastIndexOf('\n');
+        if (nl <= 0) {
+            return Optional.empty();
+        }
+        try {
+            long expires = Long.parseLong(text.substring(nl + 1));
+            if (clock.instant().getEpochSecond() >= expires) {
+                return Optional.empty();
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return Optional.of(text.substring(0, nl));
     }
 
-    private byte[] mac(String payload) {
+    private byte[] hmac(String payload) {
         try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(secret, ALGORITHM));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret(), "HmacSHA256"));
             return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
 
-    /** Reads the secret, or writes a fresh one (0600, atomically, so concurrent starters agree on one). */
-    private static byte[] loadOrCreate(Path file) {
-        try {
-            if (Files.exists(file)) {
-                return read(file);
-            }
-            Files.createDirectories(file.getParent());
+    private byte[] secret() {
+        byte[] s = secret;
+        if (s == null) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
-            Path tmp = Files.createTempFile(file.getParent(), "token", ".tmp");
-            try {
-                restrict(tmp);
-                Files.write(tmp, fresh);
-                try {
-                    Files.createLink(file, tmp); // fails if the file exists: the first writer wins, everyone reads its key
-                } catch (FileAlreadyExistsException e) {
-                    // another server won the race
-                } catch (UnsupportedOperationException e) {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            return read(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the registry token key " + file, e);
+            String candidate = "{\"key\":\"" + HexFormat.of().formatHex(fresh) + "\"}";
+            String json = store.transact(tx -> {
+                tx.insert(RegistryKinds.SECRET, KEY, candidate);
+                return tx.get(RegistryKinds.SECRET, KEY).orElseThrow().json();
+            });
+            int start = json.indexOf("\"key\":\"") + 7;
+            s = HexFormat.of().parseHex(json.substring(start, json.indexOf('"', start)));
+            secret = s;
         }
+        return s;
     }
 
-    private static byte[] read(Path file) throws IOException {
-        byte[] key = Files.readAllBytes(file);
-        if (key.length != 32) {
-            throw new IOException(file + " must hold 32 bytes, found " + key.length);
-        }
-        return key;
+    private static String b64(String s) {
+        return b64(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void restrict(Path p) throws IOException {
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
+    private static String b64(byte[] b) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

@@ -116,20 +116,26 @@ public final class Repositories {
     public ObjectNode render(RepositoryRecord r) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("repositoryArn", arnOf(r.repositoryName()));
-        n.put("registryId", r.registryId());
+        n.put("registryId", registryId());
         n.put("repositoryName", r.repositoryName());
         n.put("repositoryUri", uriOf(r.repositoryName()));
-        n.put("createdAt", r.createdAt().toEpochMilli() / 1000.0);
-        n.put("imageTagMutability", r.imageTagMutability());
+        if (r.createdAt() != null) {
+            n.put("createdAt", r.createdAt().toEpochMilli() / 1000.0);
+        }
+        n.put("imageTagMutability", r.imageTagMutability() == null ? RepositoryRecord.MUTABLE : r.imageTagMutability());
         if (!r.imageTagMutabilityExclusionFilters().isEmpty()) {
             var filters = n.putArray("imageTagMutabilityExclusionFilters");
             r.imageTagMutabilityExclusionFilters().forEach(f -> filters.addObject()
                     .put("filterType", f.filterType()).put("filter", f.filter()));
         }
-        n.putObject("imageScanningConfiguration").put("scanOnPush", r.imageScanningConfiguration().scanOnPush());
-        ObjectNode enc = n.putObject("encryptionConfiguration").put("encryptionType", r.encryptionConfiguration().encryptionType());
-        if (r.encryptionConfiguration().kmsKey() != null) {
-            enc.put("kmsKey", r.encryptionConfiguration().kmsKey());
+        // documents written before a field existed (or by test fixtures) get ECR's defaults
+        n.putObject("imageScanningConfiguration").put("scanOnPush",
+                r.imageScanningConfiguration() != null && r.imageScanningConfiguration().scanOnPush());
+        var encryption = r.encryptionConfiguration() != null ? r.encryptionConfiguration()
+                : new RepositoryRecord.EncryptionConfiguration("AES256", null);
+        ObjectNode enc = n.putObject("encryptionConfiguration").put("encryptionType", encryption.encryptionType());
+        if (encryption.kmsKey() != null) {
+            enc.put("kmsKey", encryption.kmsKey());
         }
         return n;
     }
