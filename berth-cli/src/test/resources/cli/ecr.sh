@@ -82,6 +82,14 @@ expect_error "lifecycle policy deleted" LifecyclePolicyNotFoundException aws ecr
 password="$(aws ecr get-login-password)"
 [ -n "$password" ] || fail "empty login password"
 case "$password" in *:*) fail "the password contains a colon";; *) echo "ok - get-login-password";; esac
+# the password is what docker login needs (a private config directory: nothing of the user's changes)
+command -v docker >/dev/null || fail "docker is needed for docker login (scripts/test installs docker.io)"
+login="$(printf '%s' "$password" | docker --config "$work/docker" login --username AWS --password-stdin "$registry" 2>&1)" \
+  || fail "docker login with get-login-password: $login"
+echo "ok - docker login --username AWS --password-stdin $registry"
+printf 'wrong' | docker --config "$work/docker" login --username AWS --password-stdin "$registry" >/dev/null 2>&1 \
+  && fail "docker login accepted a wrong password"
+echo "ok - docker login refuses a wrong password"
 token="$(aws ecr get-authorization-token --query 'authorizationData[0].authorizationToken' | base64 -d)"
 case "$token" in AWS:*:*) fail "a colon inside the password: $token";; AWS:?*) echo "ok - get-authorization-token";;
   *) fail "the token is not base64(AWS:<password>): $token";; esac
