@@ -136,7 +136,13 @@ class ServerProcessIT {
                         }
                     }));
                 }
-                Thread.sleep(1500);
+                // kill once writes are flowing, however slow the machine is (a fixed 1.5 s window
+                // acknowledged nothing on a loaded machine), at a moment the writers cannot predict
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (acked.size() < 10 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(50, 400));
                 s.process().destroyForcibly(); // SIGKILL mid-write
                 s.process().waitFor(10, TimeUnit.SECONDS);
                 stop.set(true);

@@ -13,6 +13,11 @@ package dev.berth.registry;
  * <ul>
  *   <li>{@code ecr-repository}: key = repository name (e.g. {@code team/web}); value =
  *       {@link dev.berth.registry.repo.RepositoryRecord}</li>
+ *   <li>{@code ecr-lifecycle-preview}: key = repository name; the last StartLifecyclePolicyPreview
+ *       of the repository ({@link dev.berth.registry.lifecycle.LifecyclePreviews})</li>
+ *   <li>{@code ecr-lifecycle-preview-result}: key = repository name + {@code #} + index (8 digits);
+ *       one image that preview expires, in evaluation order ({@code #} never occurs in a repository
+ *       name, so one repository's prefix never matches another's)</li>
  *   <li>{@code ecr-image}: key = {@code <repository>@<manifest digest>}; value =
  *       {@link dev.berth.registry.meta.ImageRecord} (manifest bytes are a blob)</li>
  *   <li>{@code ecr-tag}: key = {@code <repository>:<tag>}; value = {@link dev.berth.registry.meta.TagRecord}</li>
@@ -31,6 +36,8 @@ package dev.berth.registry;
 public final class RegistryKinds {
 
     public static final String REPOSITORY = "ecr-repository";
+    public static final String LIFECYCLE_PREVIEW = "ecr-lifecycle-preview";
+    public static final String LIFECYCLE_PREVIEW_RESULT = "ecr-lifecycle-preview-result";
     public static final String IMAGE = "ecr-image";
     public static final String TAG = "ecr-tag";
     public static final String LAYER = "ecr-layer";

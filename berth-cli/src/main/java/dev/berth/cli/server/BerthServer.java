@@ -30,11 +30,19 @@ import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
+import dev.berth.registry.auth.AuthorizationTokenApi;
+import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.ecr.EcrApi;
+import dev.berth.registry.lifecycle.LifecycleApi;
+import dev.berth.registry.lifecycle.LifecycleExecutor;
+import dev.berth.registry.meta.RepositoryImages;
+import dev.berth.registry.repo.Repositories;
+import dev.berth.registry.repo.RepositoryApi;
+import dev.berth.registry.repo.RepositoryPolicyApi;
+import dev.berth.registry.repo.RepositoryTagApi;
 import dev.berth.registry.ecr.ImageApi;
 import dev.berth.registry.ecr.LayerApi;
 import dev.berth.registry.auth.RegistryAuthorizer;
-import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.meta.Images;
 import dev.berth.registry.meta.Uploads;
 import dev.berth.registry.oci.OciHandler;
@@ -78,6 +86,8 @@ public final class BerthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BerthServer.class);
     /** How long stopped tasks stay describable (ECS: at least an hour). */
     static final java.time.Duration STOPPED_TASK_RETENTION = java.time.Duration.ofHours(1);
+    /** How often every repository's lifecycle policy runs (ECR: images expire within 24 hours). */
+    static final java.time.Duration LIFECYCLE_INTERVAL = java.time.Duration.ofMinutes(10);
 
     private final ServerConfig config;
     private final StateStore store;
@@ -96,6 +106,7 @@ public final class BerthServer implements AutoCloseable {
     private final GarbageCollector registryGc;
     private final GcEndpoint gcEndpoint;
     private final int port;
+    private final LifecycleExecutor lifecycle;
     private volatile boolean closed;
 
     private BerthServer(ServerConfig config) {
@@ -164,7 +175,15 @@ public final class BerthServer implements AutoCloseable {
             RegistryAuthorizer registryAuthorizer = new RegistryAuthorizer(registryTokens,
                     id -> keys.find(id).isPresent(), mapper);
             this.oci = new OciHandler(vertx, images, uploads, registryAuthorizer);
+            RepositoryImages repositoryImages = new RepositoryImages(images);
+            Repositories repositories = new Repositories(docs, platform, this::registryHost);
+            this.lifecycle = new LifecycleExecutor(store, docs, repositoryImages, clock);
             EcrApi ecr = new EcrApi(ecrModel)
+                    .register(new RepositoryApi(store, repositories, repositoryImages, clock).operations())
+                    .register(new RepositoryPolicyApi(store, repositories).operations())
+                    .register(new RepositoryTagApi(store, repositories).operations())
+                    .register(new LifecycleApi(store, repositories, repositoryImages, clock, this::runLifecycleSoon).operations())
+                    .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost).operations())
                     .register(new ImageApi(images).operations())
                     .register(new LayerApi(images, uploads, registryTokens, () -> endpoint().toString()).operations());
 
@@ -210,6 +229,7 @@ public final class BerthServer implements AutoCloseable {
                     LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
                 }
             });
+            every(LIFECYCLE_INTERVAL.toSeconds(), TimeUnit.SECONDS, "registry lifecycle policies", lifecycle::runAll);
             every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
                 int expired = uploads.expire();
                 if (expired > 0) {
@@ -243,6 +263,35 @@ public final class BerthServer implements AutoCloseable {
         }
         LOG.info("started in {} ms (store {} ready after {} ms)", (System.nanoTime() - t0) / 1_000_000, store.backend(),
                 (storeReady - t0) / 1_000_000);
+    }
+
+    /** The {@code host:port} of this server's registry, as repository URIs and docker name it. */
+    private String registryHost() {
+        return endpoint().getAuthority();
+    }
+
+    /** Runs a repository's lifecycle policy on the housekeeping thread, soon (after PutLifecyclePolicy). */
+    private void runLifecycleSoon(String repository) {
+        ScheduledExecutorService jobs = housekeeping;
+        if (jobs == null) {
+            return; // still starting: the scheduled run picks the policy up
+        }
+        try {
+            jobs.execute(() -> {
+                try {
+                    lifecycle.run(repository);
+                } catch (RuntimeException e) {
+                    LOG.warn("lifecycle policy of {} failed: {}", repository, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** The lifecycle policy executor (tests run it on demand). */
+    public LifecycleExecutor lifecycle() {
+        return lifecycle;
     }
 
     /** Runs a housekeeping job with a fixed delay; a failure is logged and the job runs again next time. */
