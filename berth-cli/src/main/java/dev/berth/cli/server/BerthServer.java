@@ -159,6 +159,12 @@ public final class BerthServer implements AutoCloseable {
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
             AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
                     tasks);
+            agentService.registryAuth(ci -> {
+                RegistryTokens.Token t = registryTokens.issue("agent/" + ci.id());
+                URI self = endpoint();
+                return mapper.createObjectNode().put("serverAddress", self.getHost() + ":" + self.getPort())
+                        .put("username", "AWS").put("password", t.password()).put("expiresAt", t.expiresAt().getEpochSecond());
+            });
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);
