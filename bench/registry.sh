@@ -3,9 +3,11 @@
 # the same machine in the same run: skopeo push and pull of a ~50 MB and a ~500 MB image (RUNS runs
 # each, median), 8 concurrent pulls of the 50 MB image, and the peak RSS of both servers.
 #
-# Images are OCI layouts of uncompressed random-content layers (10 x 5 MB and 10 x 50 MB), so
-# neither compression nor cross-run dedupe helps: every push run goes to a fresh repository, which
-# makes both registries receive, hash and store every byte again.
+# Images are OCI layouts of uncompressed random-content layers (10 x 5 MB and 10 x 50 MB), generated
+# afresh for every run, so neither compression, dedupe nor skopeo's blob-info cache (which would turn
+# a second push of the same layers into cross-repository mounts) helps: every push run makes both
+# registries receive, hash and store every byte. One 50 MB push to each registry first warms them up
+# (JIT, connection set-up); it is not measured.
 #
 # Usage: bench/registry.sh [runs]   (default 5). Needs: skopeo, docker-registry, python3, Maven.
 # Addresses: 127.0.4.1 (Berth) and 127.0.4.2 (Distribution), ports 5101/5102.
@@ -22,7 +24,7 @@ echo "== build"
 (cd "$root" && mvn -B -o -q -pl berth-cli -am package -DskipTests) >/dev/null
 
 echo "== images"
-python3 - "$work" <<'PY'
+python3 - "$work" "$RUNS" <<'PY'
 import hashlib, json, os, sys, tarfile, io
 work = sys.argv[1]
 def layout(name, layers, size):
@@ -46,14 +48,18 @@ def layout(name, layers, size):
         "size": mn, "annotations": {"org.opencontainers.image.ref.name": "bench"}}]}, open(os.path.join(d, "index.json"), "w"))
     open(os.path.join(d, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
     print(name, sum(x["size"] for x in descs) + cn, "bytes")
-layout("img50", 10, 5 * 1024 * 1024)
-layout("img500", 10, 50 * 1024 * 1024)
+runs = int(sys.argv[2])
+layout("warm", 10, 5 * 1024 * 1024)
+for r in range(1, runs + 1):
+    layout("img50-%d" % r, 10, 5 * 1024 * 1024)
+    layout("img500-%d" % r, 10, 50 * 1024 * 1024)
 PY
-size50=$(du -sb "$work/img50/blobs" | cut -f1); size500=$(du -sb "$work/img500/blobs" | cut -f1)
+size50=$(du -sb "$work/img50-1/blobs" | cut -f1); size500=$(du -sb "$work/img500-1/blobs" | cut -f1)
 
 echo "== servers"
 repos=()
 for r in $(seq 1 "$RUNS"); do repos+=("bench/p50-$r" "bench/p500-$r"); done
+repos+=(bench/warm)
 # A private copy of the build, so a rebuild of the worktree during the run cannot touch the server's jar.
 mkdir -p "$work/cp" && cp -r "$root/berth-cli/target/berth.jar" "$root/berth-cli/target/test-classes" "$root/berth-cli/target/lib" "$work/cp/"
 cp="$work/cp/berth.jar:$work/cp/test-classes:$work/cp/lib/*"
@@ -83,7 +89,7 @@ declare -A addr=([berth]=$B_ADDR [dist]=$D_ADDR)
 push() { # target size run -> seconds
   local t=$1 s=$2 r=$3 a b
   a=$(now)
-  skopeo copy -q --dest-tls-verify=false ${creds[$t]} "oci:$work/img$s:bench" "docker://${addr[$t]}/bench/p$s-$r:bench" >/dev/null
+  skopeo copy -q --dest-tls-verify=false ${creds[$t]} "oci:$work/img$s-$r:bench" "docker://${addr[$t]}/bench/p$s-$r:bench" >/dev/null
   b=$(now); echo "$b - $a" | bc -l
 }
 pull() { # target size run -> seconds
@@ -92,6 +98,9 @@ pull() { # target size run -> seconds
   skopeo copy -q --src-tls-verify=false ${screds[$t]} "docker://${addr[$t]}/bench/p$s-$r:bench" "dir:$out" >/dev/null
   b=$(now); rm -rf "$out"; echo "$b - $a" | bc -l
 }
+for t in berth dist; do
+  skopeo copy -q --dest-tls-verify=false ${creds[$t]} "oci:$work/warm:bench" "docker://${addr[$t]}/bench/warm:bench" >/dev/null
+done
 echo "load before: $(uptime)"
 declare -A result
 for s in 50 500; do
