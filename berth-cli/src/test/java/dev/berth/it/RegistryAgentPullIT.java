@@ -35,7 +35,13 @@ class RegistryAgentPullIT {
         registry.createRepo("it/agentpull", "MUTABLE");
         image = registry.host() + "/it/agentpull:1";
         assertThat(registry.login().code()).isZero();
-        registry.docker("tag", TestImages.BUSYBOX, image);
+        // An image Docker does not have otherwise (one layer more than busybox), so that removing it
+        // locally makes the agent fetch its manifest and layer through /v2/.
+        java.nio.file.Path ctx = java.nio.file.Files.createTempDirectory("berth-it-agentpull");
+        java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM " + TestImages.BUSYBOX
+                + "\nRUN echo " + System.nanoTime() + " > /stamp\n");
+        TestRegistry.Result build = registry.docker("build", "-q", "-t", image, ctx.toString());
+        assertThat(build.code()).as(build.output()).isZero();
         TestRegistry.Result push = registry.docker("push", image);
         assertThat(push.code()).as(push.output()).isZero();
         assertThat(registry.docker("rmi", image).code()).isZero();
