@@ -7,7 +7,8 @@
 # afresh for every run, so neither compression, dedupe nor skopeo's blob-info cache (which would turn
 # a second push of the same layers into cross-repository mounts) helps: every push run makes both
 # registries receive, hash and store every byte. One 50 MB push to each registry first warms them up
-# (JIT, connection set-up); it is not measured.
+# (JIT, connection set-up); it is not measured. Pushes use --preserve-digests: without it skopeo
+# gzips every uncompressed layer on the way, and its gzip (not either registry) sets the pace.
 #
 # Usage: bench/registry.sh [runs]   (default 5). Needs: skopeo, docker-registry, python3, Maven.
 # Addresses: 127.0.4.1 (Berth) and 127.0.4.2 (Distribution), ports 5101/5102.
@@ -21,7 +22,10 @@ D_ADDR=127.0.4.2:5102
 
 rm -rf "$work"; mkdir -p "$work"
 echo "== build"
-(cd "$root" && mvn -B -o -q -pl berth-cli -am package -DskipTests) >/dev/null
+# A private copy of the build, so a rebuild of the worktree during the run cannot touch the server's jar.
+# BENCH_BUILD=0 reuses the existing build (e.g. while another Maven run uses the worktree).
+if [ "${BENCH_BUILD:-1}" != 0 ]; then (cd "$root" && mvn -B -o -q -pl berth-cli -am package -DskipTests) >/dev/null; fi
+mkdir -p "$work/cp" && cp -r "$root/berth-cli/target/berth.jar" "$root/berth-cli/target/test-classes" "$root/berth-cli/target/lib" "$work/cp/"
 
 echo "== images"
 python3 - "$work" "$RUNS" <<'PY'
@@ -60,8 +64,6 @@ echo "== servers"
 repos=()
 for r in $(seq 1 "$RUNS"); do repos+=("bench/p50-$r" "bench/p500-$r"); done
 repos+=(bench/warm)
-# A private copy of the build, so a rebuild of the worktree during the run cannot touch the server's jar.
-mkdir -p "$work/cp" && cp -r "$root/berth-cli/target/berth.jar" "$root/berth-cli/target/test-classes" "$root/berth-cli/target/lib" "$work/cp/"
 cp="$work/cp/berth.jar:$work/cp/test-classes:$work/cp/lib/*"
 "$JAVA_HOME/bin/java" ${BERTH_JAVA_OPTS:-} -cp "$cp" dev.berth.it.RegistryBenchServer 127.0.4.1 5101 "$work/berth" "$work/password" "${repos[@]}" \
   >"$work/berth.log" 2>&1 &
@@ -89,7 +91,7 @@ declare -A addr=([berth]=$B_ADDR [dist]=$D_ADDR)
 push() { # target size run -> seconds
   local t=$1 s=$2 r=$3 a b
   a=$(now)
-  skopeo copy -q --dest-tls-verify=false ${creds[$t]} "oci:$work/img$s-$r:bench" "docker://${addr[$t]}/bench/p$s-$r:bench" >/dev/null
+  skopeo copy -q --preserve-digests --dest-tls-verify=false ${creds[$t]} "oci:$work/img$s-$r:bench" "docker://${addr[$t]}/bench/p$s-$r:bench" >/dev/null
   b=$(now); echo "$b - $a" | bc -l
 }
 pull() { # target size run -> seconds
@@ -99,7 +101,7 @@ pull() { # target size run -> seconds
   b=$(now); rm -rf "$out"; echo "$b - $a" | bc -l
 }
 for t in berth dist; do
-  skopeo copy -q --dest-tls-verify=false ${creds[$t]} "oci:$work/warm:bench" "docker://${addr[$t]}/bench/warm:bench" >/dev/null
+  skopeo copy -q --preserve-digests --dest-tls-verify=false ${creds[$t]} "oci:$work/warm:bench" "docker://${addr[$t]}/bench/warm:bench" >/dev/null
 done
 echo "load before: $(uptime)"
 declare -A result
