@@ -55,6 +55,8 @@ public final class Agent implements AutoCloseable {
     private volatile State state = State.STARTING;
     private volatile AgentIdentity identity;
     private volatile long desiredVersion;
+    /** The pull-only password for Berth's own registry from the last long-poll answer, or null. */
+    private volatile dev.berth.agent.engine.RegistryCredentials registryAuth;
     private volatile int pollWaitSeconds = 20;
     private volatile boolean stopping;
     private volatile long highestSeq;
@@ -97,6 +99,24 @@ public final class Agent implements AutoCloseable {
         return id == null ? Optional.empty() : Optional.of(id.containerInstanceArn());
     }
 
+    /**
+     * Credentials for images of Berth's own registry: those whose registry host is the server's
+     * address as the server names it, or as this agent reaches it. Other images get none here.
+     */
+    java.util.Optional<dev.berth.agent.engine.RegistryCredentials> ownRegistryCredentials(String image) {
+        dev.berth.agent.engine.RegistryCredentials auth = registryAuth;
+        int slash = image.indexOf('/');
+        if (auth == null || slash < 0) {
+            return java.util.Optional.empty();
+        }
+        String host = image.substring(0, slash);
+        String reached = config.server().getHost() + ":" + (config.server().getPort() < 0 ? 80 : config.server().getPort());
+        if (host.equals(auth.serverAddress()) || host.equals(reached)) {
+            return java.util.Optional.of(new dev.berth.agent.engine.RegistryCredentials(host, auth.username(), auth.password()));
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The last desired-state version the server reported. */
     public long desiredVersion() {
         return desiredVersion;
@@ -121,6 +141,11 @@ public final class Agent implements AutoCloseable {
                 TaskRunner tasks = runner();
                 JsonNode desired = client.desired(identity, desiredVersion, pollWaitSeconds, runtimeStatus(tasks));
                 desiredVersion = desired.path("version").asLong(desiredVersion);
+                JsonNode auth = desired.path("registryAuth");
+                if (auth.hasNonNull("password")) {
+                    registryAuth = new dev.berth.agent.engine.RegistryCredentials(auth.path("serverAddress").asText(),
+                            auth.path("username").asText("AWS"), auth.get("password").asText());
+                }
                 state = State.CONNECTED;
                 backoff.reset();
                 if (tasks != null) {
@@ -181,7 +206,8 @@ public final class Agent implements AutoCloseable {
         }
         try {
             var engineConfig = dev.berth.agent.engine.EngineConfig.defaults(id.instanceId(), config.hostIp())
-                    .withImagePullBehavior(config.imagePullBehavior());
+                    .withImagePullBehavior(config.imagePullBehavior())
+                    .withRegistryCredentials(this::ownRegistryCredentials);
             if (config.dockerHost() != null) {
                 engineConfig = engineConfig.withDockerHost(config.dockerHost());
             }

@@ -203,6 +203,12 @@ public final class BerthServer implements AutoCloseable {
                     serviceController.instancesChanged(cluster);
                 }
             });
+            agentService.registryAuth(ci -> {
+                RegistryTokens.Token t = registryTokens.issue("agent/" + ci.id());
+                URI self = endpoint();
+                return mapper.createObjectNode().put("serverAddress", self.getHost() + ":" + self.getPort())
+                        .put("username", "AWS").put("password", t.password()).put("expiresAt", t.expiresAt().getEpochSecond());
+            });
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);

@@ -249,7 +249,23 @@ public final class AgentService {
         ObjectNode out = instances.docs().mapper().createObjectNode().put("version", ci.desiredVersion())
                 .put("status", ci.status().name());
         out.set("tasks", store.read(tx -> tasks.desiredFor(tx, ci.cluster(), ci.id())));
+        ObjectNode auth = registryAuth.apply(ci);
+        if (auth != null) {
+            out.set("registryAuth", auth);
+        }
         return out;
+    }
+
+    private volatile java.util.function.Function<StoredContainerInstance, ObjectNode> registryAuth = ci -> null;
+
+    /**
+     * Sets what every long-poll answer carries as {@code registryAuth}: the credentials an agent pulls
+     * images of Berth's own registry with (a pull-only registry password scoped to the instance,
+     * issued fresh on every answer so it never runs out while the agent is connected). The registry
+     * module supplies it; this module does not know how registry passwords are made.
+     */
+    public void registryAuth(java.util.function.Function<StoredContainerInstance, ObjectNode> provider) {
+        this.registryAuth = provider;
     }
 
     /** Deregisters the instance at its agent's request (agent shutdown with deregistration). */

@@ -101,7 +101,8 @@ public final class FrontDoor implements AutoCloseable {
     public int start(String host, int port) {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setTcpNoDelay(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024);
+                .setTcpNoDelay(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
         try {
             server = vertx.createHttpServer(options).requestHandler(this::onRequest)
                     .listen().toCompletionStage().toCompletableFuture().get();

@@ -33,6 +33,7 @@ public record ImageRecord(String repositoryName, String digest, String mediaType
                 configMediaType, annotations, pushedAt, at);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isIndex() {
         return MediaTypes.isIndex(mediaType);
     }

@@ -93,7 +93,11 @@ public final class Uploads {
         long start = offset == null ? size(session.id()) : offset;
         try {
             long size = images.blobs().append(session.id(), start, data, maxBytes);
-            touch(session.id(), size - start);
+            if ("ECR".equals(session.api())) {
+                // ECR's part rules need the part history; OCI sessions are kept alive by the upload
+                // file's modification time instead (see expire), sparing a store write per chunk.
+                touch(session.id(), size - start);
+            }
             return size;
         } catch (BlobStore.OffsetMismatchException e) {
             throw new RangeMismatch(e.size());

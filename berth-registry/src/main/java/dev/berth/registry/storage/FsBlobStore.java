@@ -207,10 +207,9 @@ public final class FsBlobStore implements BlobStore {
             byte[] buf = new byte[COPY_BUFFER];
             long written = 0;
             int n;
-            while ((n = data.read(buf)) >= 0) {
-                if (n == 0) {
-                    continue;
-                }
+            // Fill the buffer before each write: one syscall and one digest update per 256 KiB, not per
+            // network chunk.
+            while ((n = data.readNBytes(buf, 0, buf.length)) > 0) {
                 if (written + n > maxBytes) {
                     throw new IOException("the upload exceeds " + maxBytes + " bytes");
                 }
