@@ -11,8 +11,10 @@ import static dev.berth.agent.engine.DockerFixture.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.async.ResultCallback;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** dependsOn ordering and Docker health checks, on real containers. */
@@ -119,13 +121,23 @@ class DependsOnAndHealthTest extends SharedEngine {
 
   @Test
   void healthChecksTurnHealthyThenUnhealthy() {
-    var app = container("app", "touch /tmp/ok; sleep 3; rm /tmp/ok; " + LOOP)
+    // The test, not a timer in the container, decides when the check starts failing: on a loaded
+    // machine a fixed "healthy for 3 s" could pass before Docker ran the first check.
+    var app = container("app", "touch /tmp/ok; " + LOOP)
         .withHealthCheck(fileCheck("/tmp/ok"));
     var spec = task(newId(), app);
     engine.start(spec);
-    await().atMost(Duration.ofSeconds(20)).until(() -> engine.task(spec.taskArn())
+    await().atMost(Duration.ofSeconds(40)).until(() -> engine.task(spec.taskArn())
         .map(TaskState::healthStatus).orElse(null) == HealthStatus.HEALTHY);
-    await().atMost(Duration.ofSeconds(20)).until(() -> engine.task(spec.taskArn())
+    String appId = engine.task(spec.taskArn()).orElseThrow().container("app").orElseThrow().runtimeId();
+    String exec = docker.docker.execCreateCmd(appId).withCmd("rm", "/tmp/ok").exec().getId();
+    try {
+      docker.docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>()).awaitCompletion(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    await().atMost(Duration.ofSeconds(40)).until(() -> engine.task(spec.taskArn())
         .map(TaskState::healthStatus).orElse(null) == HealthStatus.UNHEALTHY);
     assertThat(docker.containerChanges(spec.taskArn(), "app"))
         .extracting(ContainerState::healthStatus)
