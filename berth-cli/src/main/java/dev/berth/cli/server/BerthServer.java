@@ -26,6 +26,8 @@ import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
+import dev.berth.lb.LoadBalancers;
+import dev.berth.lb.api.ElbApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.ecr.EcrApi;
 import dev.berth.protocol.json.Jsons;
@@ -76,6 +78,7 @@ public final class BerthServer implements AutoCloseable {
     private final AgentEndpoints agentEndpoints;
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
+    private final LoadBalancers loadBalancers;
     private final int port;
     private volatile boolean closed;
 
@@ -91,6 +94,7 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
         ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
+        ServiceModel elbModel = ServiceModel.load(mapper, ElbApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -129,6 +133,8 @@ public final class BerthServer implements AutoCloseable {
                     .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
+            this.loadBalancers = new LoadBalancers(vertx, store, docs, platform, elbModel, config.lbAddresses(), clock,
+                    new InstanceAddresses(store, docs));
             EcrApi ecr = new EcrApi(ecrModel);
 
             this.joinTokens = new JoinTokens(store, dataDir);
@@ -139,7 +145,7 @@ public final class BerthServer implements AutoCloseable {
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
-                    .json(ecs).json(ecr).query(sts)
+                    .json(ecs).json(ecr).query(sts).query(loadBalancers.api())
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -216,6 +222,16 @@ public final class BerthServer implements AutoCloseable {
         return java.util.Optional.ofNullable(localAgent);
     }
 
+    /** The load balancers as the ECS service scheduler uses them (target registration and health). */
+    public dev.berth.model.lb.LoadBalancerTargets loadBalancerTargets() {
+        return loadBalancers.targets();
+    }
+
+    /** The load balancers' in-memory CloudWatch metrics. */
+    public dev.berth.lb.plane.Metrics loadBalancerMetrics() {
+        return loadBalancers.metrics();
+    }
+
     public String accessKeyId() {
         return rootKey.accessKeyId();
     }
@@ -249,6 +265,7 @@ public final class BerthServer implements AutoCloseable {
             localAgent.close();
         }
         frontDoor.close();
+        loadBalancers.close();
         agentEndpoints.close();
         housekeeping.shutdownNow();
         try {
