@@ -13,7 +13,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,8 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * headers removed and X-Forwarded-For/-Proto/-Port and X-Amzn-Trace-Id added; the response streams
  * back. Errors are answered as ALB answers them: 503 when the group has no registered target, 502
  * when the target refuses or breaks the connection or answers malformed, 504 when it does not answer
- * within the idle timeout. An {@code Upgrade} request (WebSocket) becomes a byte tunnel once the
- * target answers 101.
+ * within the idle timeout. A WebSocket upgrade is relayed frame by frame once the target has
+ * accepted it (other upgrades are forwarded as plain requests; ALB too supports only WebSocket).
  */
 final class HttpListener extends VerticleBase {
 
@@ -48,6 +52,7 @@ final class HttpListener extends VerticleBase {
     private final String lbElb5xx;
     private final String lbElb4xx;
     private HttpClientAgent client;
+    private WebSocketClient webSockets;
     private HttpServer server;
 
     HttpListener(ListenerRuntime rt) {
@@ -58,14 +63,20 @@ final class HttpListener extends VerticleBase {
         this.lbElb4xx = Metrics.key("HTTPCode_ELB_4XX_Count", "LoadBalancer", rt.lbDimension);
     }
 
+    /**
+     * The client side closes a connection idle for the idle timeout plus one second: a request
+     * waiting for a slow target is answered 504 (the target side's idle timeout) before that.
+     */
     @Override
     public Future<?> start() {
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setTcpNoDelay(true)
                         .setConnectTimeout(10_000).setDecompressionSupported(false).setMaxInitialLineLength(16384)
                         .setMaxHeaderSize(65536),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
+        webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000)
+                .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 24));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(rt.address).setPort(rt.port).setTcpNoDelay(true)
-                .setIdleTimeout(rt.idleTimeoutSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS).setCompressionSupported(false)
+                .setIdleTimeout(rt.idleTimeoutSeconds + 1).setIdleTimeoutUnit(TimeUnit.SECONDS).setCompressionSupported(false)
                 .setDecompressionSupported(false).setMaxInitialLineLength(16384).setMaxHeaderSize(65536));
         server.connectionHandler(c -> {
             rt.activeConnections.incrementAndGet();
@@ -77,7 +88,7 @@ final class HttpListener extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server.close().eventually(() -> client.close());
+        return server.close().eventually(() -> client.close()).eventually(() -> webSockets.close());
     }
 
     private void handle(HttpServerRequest req) {
@@ -158,10 +169,6 @@ final class HttpListener extends VerticleBase {
             }
             headers.add(h.getKey(), h.getValue());
         }
-        if (upgrade) {
-            headers.set(HttpHeaderNames.CONNECTION, "Upgrade");
-            headers.set(HttpHeaderNames.UPGRADE, req.getHeader(HttpHeaderNames.UPGRADE));
-        }
         String xff = req.getHeader("X-Forwarded-For");
         headers.set("X-Forwarded-For", xff == null || xff.isEmpty() ? source : xff + ", " + source);
         headers.set("X-Forwarded-Proto", "http");
@@ -170,6 +177,10 @@ final class HttpListener extends VerticleBase {
         headers.set("X-Amzn-Trace-Id", trace == null ? "Root=" + traceId() : "Self=" + traceId() + ";" + trace);
         boolean chunked = "chunked".equalsIgnoreCase(req.getHeader(HttpHeaderNames.TRANSFER_ENCODING));
         boolean hasBody = chunked || req.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        if (upgrade && "websocket".equalsIgnoreCase(req.getHeader(HttpHeaderNames.UPGRADE))) {
+            webSocket(ex, headers);
+            return;
+        }
         RequestOptions o = new RequestOptions().setMethod(req.method()).setHost(ex.backend.address).setPort(ex.backend.port)
                 .setURI(req.uri()).setHeaders(headers).setIdleTimeout(rt.idleTimeoutSeconds * 1000L);
         String stickyValue = sticky ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -183,10 +194,6 @@ final class HttpListener extends VerticleBase {
             }
             var creq = ar.result();
             creq.exceptionHandler(ex::fail);
-            if (upgrade) {
-                creq.connect().onComplete(r -> tunnel(ex, r.succeeded() ? r.result() : null, r.cause()));
-                return;
-            }
             Future<HttpClientResponse> sent;
             if (hasBody) {
                 if (chunked) {
@@ -230,50 +237,64 @@ final class HttpListener extends VerticleBase {
         });
     }
 
-    private void tunnel(Exchange ex, HttpClientResponse cr, Throwable cause) {
-        if (cr == null) {
-            ex.fail(cause);
-            return;
-        }
-        ex.responded(cr.statusCode());
+    /**
+     * A WebSocket upgrade: opens the WebSocket to the target first (with the forwarding headers),
+     * then accepts the client's, and relays frames both ways until either side closes. A target
+     * that refuses the upgrade has its status passed on; one that cannot be reached is a 502.
+     */
+    private void webSocket(Exchange ex, MultiMap headers) {
         HttpServerRequest req = ex.req;
-        if (cr.statusCode() != 101) {
-            HttpServerResponse resp = req.response().setStatusCode(cr.statusCode());
-            cr.headers().forEach(h -> {
-                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                    resp.headers().add(h.getKey(), h.getValue());
-                }
-            });
-            resp.send(cr).onComplete(done -> ex.finish());
-            return;
+        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(ex.backend.address).setPort(ex.backend.port)
+                .setURI(req.uri()).setTimeout(rt.idleTimeoutSeconds * 1000L);
+        String protocols = req.getHeader("Sec-WebSocket-Protocol");
+        if (protocols != null) {
+            for (String p : protocols.split(",")) {
+                o.addSubProtocol(p.trim());
+            }
         }
-        NetSocket back = cr.netSocket();
-        cr.headers().forEach(h -> {
-            String n = h.getKey().toLowerCase(java.util.Locale.ROOT);
-            if (!n.equals("connection") && !n.equals("upgrade")) {
-                req.response().headers().add(h.getKey(), h.getValue());
+        headers.forEach((k, v) -> {
+            String n = k.toLowerCase(java.util.Locale.ROOT);
+            if (!n.startsWith("sec-websocket-") && !n.equals("host") && !n.equals("connection") && !n.equals("upgrade")) {
+                o.addHeader(k, v);
             }
         });
-        req.toNetSocket().onComplete(fr -> {
-            if (fr.failed()) {
-                back.close();
-                ex.finish();
+        webSockets.connect(o).onComplete(ar -> {
+            if (ar.failed()) {
+                if (ar.cause() instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+                    ex.responded(rejected.getStatus());
+                    req.resume();
+                    req.response().setStatusCode(rejected.getStatus()).end(rejected.getBody() == null
+                            ? io.vertx.core.buffer.Buffer.buffer() : rejected.getBody());
+                    ex.finish();
+                } else {
+                    ex.fail(ar.cause());
+                }
                 return;
             }
-            NetSocket front = fr.result();
-            Runnable close = () -> {
-                front.close();
-                back.close();
-            };
-            ex.backend.tunnels.add(close);
-            front.closeHandler(v -> back.close());
-            back.closeHandler(v -> {
-                front.close();
-                ex.backend.tunnels.remove(close);
-                ex.finish();
+            WebSocket back = ar.result();
+            ex.responded(101);
+            req.resume();
+            req.toWebSocket().onComplete(fr -> {
+                if (fr.failed()) {
+                    back.close();
+                    ex.finish();
+                    return;
+                }
+                ServerWebSocket front = fr.result();
+                Runnable close = () -> {
+                    front.close();
+                    back.close();
+                };
+                ex.backend.tunnels.add(close);
+                front.frameHandler(back::writeFrame);
+                back.frameHandler(front::writeFrame);
+                front.closeHandler(v -> back.close());
+                back.closeHandler(v -> {
+                    front.close();
+                    ex.backend.tunnels.remove(close);
+                    ex.finish();
+                });
             });
-            front.pipeTo(back);
-            back.pipeTo(front);
         });
     }
 
