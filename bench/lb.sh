@@ -33,7 +33,7 @@ nginx -c "$tmp/backend.conf" -p "$tmp" & pids+=($!)
 cat >"$tmp/haproxy.cfg" <<CONF
 global
   nbthread 1
-  maxconn 10000
+  maxconn 4000
 defaults
   timeout connect 5s
   timeout client 60s
@@ -95,8 +95,8 @@ done
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(date -u '+%F %H:%M UTC')"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 # warm-up for the JIT (not measured)
-wrk -t2 -c"$conns" -d5s "http://$albhost:$((port+5))/" >/dev/null
-wrk -t2 -c"$conns" -d5s "http://$nlbhost:$((port+6))/" >/dev/null
+wrk -t2 -c"$conns" -d10s "http://$albhost:$((port+5))/" >/dev/null
+wrk -t2 -c"$conns" -d10s "http://$nlbhost:$((port+6))/" >/dev/null
 echo
 echo "| wrk -t2 -c$conns -d${seconds}s, 100-byte body | requests/s | p50 ms | p99 ms | vs direct | vs HAProxy |"
 echo "|---|---|---|---|---|---|"
@@ -109,8 +109,11 @@ run() { # name, url, peer-name-for-ratio
   echo "$out" | awk -v name="$1" -v direct="${rps[direct]:-0}" -v peer="${rps[$3]:-0}" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Requests\/sec/ {rps=$2}
-    END {printf "| %s | %.0f | %.2f | %.2f | %s | %s |\n", name, rps, p50, p99,
-           direct > 0 ? sprintf("%.2f×", rps/direct) : "1.00×", peer > 0 ? sprintf("%.2f×", rps/peer) : "–"}'
+    END {
+      d = "1.00x"; if (direct > 0) d = sprintf("%.2fx", rps / direct)
+      p = "-"; if (peer > 0) p = sprintf("%.2fx", rps / peer)
+      printf "| %s | %.0f | %.2f | %.2f | %s | %s |\n", name, rps, p50, p99, d, p
+    }'
 }
 run direct "http://$backend:$((port+1))/" none
 run haproxy-http "http://$hap:$((port+2))/" none

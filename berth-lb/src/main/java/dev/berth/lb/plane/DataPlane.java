@@ -84,7 +84,7 @@ public final class DataPlane implements Plane, AutoCloseable {
         }
         lbStates.keySet().retainAll(s.loadBalancers().keySet());
         for (TargetGroupConf tg : s.targetGroups().values()) {
-            TargetPool pool = pools.computeIfAbsent(tg.arn(), a -> new TargetPool(tg));
+            TargetPool pool = pools.computeIfAbsent(tg.arn(), a -> new TargetPool(tg, metrics));
             int before = pool.registeredCount();
             pool.update(tg, used.contains(tg.arn()));
             scheduleHealth(pool);

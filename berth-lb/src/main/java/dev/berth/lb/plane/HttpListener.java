@@ -19,7 +19,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,16 +40,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HttpListener extends VerticleBase {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
     static final String STICKY_COOKIE = "AWSALB";
     static final String GROUP_COOKIE = "AWSALBTG";
 
     private final ListenerRuntime rt;
     private final Metrics metrics;
-    private final String lbCount;
-    private final String lbElb5xx;
-    private final String lbElb4xx;
+    private final Metrics.Series lbCount;
+    private final Metrics.Series lbElb5xx;
+    private final Metrics.Series lbElb4xx;
+    private final Metrics.Series lbResponseTime;
+    private final Metrics.Series[] lbTargetCodes = new Metrics.Series[4];
     private HttpClientAgent client;
     private WebSocketClient webSockets;
     private HttpServer server;
@@ -58,9 +57,13 @@ final class HttpListener extends VerticleBase {
     HttpListener(ListenerRuntime rt) {
         this.rt = rt;
         this.metrics = rt.metrics;
-        this.lbCount = Metrics.key("RequestCount", "LoadBalancer", rt.lbDimension);
-        this.lbElb5xx = Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", rt.lbDimension);
-        this.lbElb4xx = Metrics.key("HTTPCode_ELB_4XX_Count", "LoadBalancer", rt.lbDimension);
+        this.lbCount = metrics.series(Metrics.key("RequestCount", "LoadBalancer", rt.lbDimension));
+        this.lbElb5xx = metrics.series(Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", rt.lbDimension));
+        this.lbElb4xx = metrics.series(Metrics.key("HTTPCode_ELB_4XX_Count", "LoadBalancer", rt.lbDimension));
+        this.lbResponseTime = metrics.series(Metrics.key("TargetResponseTime", "LoadBalancer", rt.lbDimension));
+        for (int i = 0; i < 4; i++) {
+            lbTargetCodes[i] = metrics.series(Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "LoadBalancer", rt.lbDimension));
+        }
     }
 
     /**
@@ -93,7 +96,7 @@ final class HttpListener extends VerticleBase {
 
     private void handle(HttpServerRequest req) {
         req.pause();
-        metrics.record(lbCount, 1);
+        lbCount.add(1);
         String source = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
         switch (rt.routes.route(req, source)) {
             case Routes.Fixed f -> {
@@ -163,11 +166,11 @@ final class HttpListener extends VerticleBase {
         boolean upgrade = req.headers().contains(HttpHeaderNames.UPGRADE);
         String connectionTokens = req.getHeader(HttpHeaderNames.CONNECTION);
         for (Map.Entry<String, String> h : req.headers()) {
-            String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || connectionTokens != null && listed(connectionTokens, name)) {
+            String name = h.getKey();
+            if (hopByHop(name) || connectionTokens != null && listed(connectionTokens, name)) {
                 continue;
             }
-            headers.add(h.getKey(), h.getValue());
+            headers.add(name, h.getValue());
         }
         String xff = req.getHeader("X-Forwarded-For");
         headers.set("X-Forwarded-For", xff == null || xff.isEmpty() ? source : xff + ", " + source);
@@ -214,10 +217,11 @@ final class HttpListener extends VerticleBase {
                 HttpServerResponse resp = req.response();
                 resp.setStatusCode(cr.statusCode()).setStatusMessage(cr.statusMessage());
                 String respTokens = cr.getHeader(HttpHeaderNames.CONNECTION);
+                MultiMap out = resp.headers();
                 for (Map.Entry<String, String> h : cr.headers()) {
-                    String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
-                    if (!HOP_BY_HOP.contains(name) && (respTokens == null || !listed(respTokens, name))) {
-                        resp.headers().add(h.getKey(), h.getValue());
+                    String name = h.getKey();
+                    if (!hopByHop(name) && (respTokens == null || !listed(respTokens, name))) {
+                        out.add(name, h.getValue());
                     }
                 }
                 if (stickyValue != null) {
@@ -298,6 +302,20 @@ final class HttpListener extends VerticleBase {
         });
     }
 
+    /** Whether a header is hop-by-hop (RFC 9110 7.6.1), without allocating a lower-case copy. */
+    static boolean hopByHop(String name) {
+        return switch (name.length()) {
+            case 2 -> name.equalsIgnoreCase("te");
+            case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+            case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+            case 16 -> name.equalsIgnoreCase("proxy-connection");
+            case 17 -> name.equalsIgnoreCase("transfer-encoding");
+            case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+            case 19 -> name.equalsIgnoreCase("proxy-authorization");
+            default -> false;
+        };
+    }
+
     private static boolean listed(String connectionHeader, String name) {
         for (String t : connectionHeader.split(",")) {
             if (t.trim().equalsIgnoreCase(name)) {
@@ -321,17 +339,35 @@ final class HttpListener extends VerticleBase {
         return null;
     }
 
-    private static String traceId() {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code 1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>}, the X-Ray trace id format ALB uses. */
+    static String traceId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + String.format("%08x%08x%08x", r.nextInt(), r.nextInt(), r.nextInt());
+        char[] c = new char[35];
+        c[0] = '1';
+        c[1] = '-';
+        long t = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < 8; i++) {
+            c[2 + i] = HEX[(int) (t >>> (28 - 4 * i)) & 15];
+        }
+        c[10] = '-';
+        long a = r.nextLong();
+        int b = r.nextInt();
+        for (int i = 0; i < 16; i++) {
+            c[11 + i] = HEX[(int) (a >>> (60 - 4 * i)) & 15];
+        }
+        for (int i = 0; i < 8; i++) {
+            c[27 + i] = HEX[(b >>> (28 - 4 * i)) & 15];
+        }
+        return new String(c);
     }
 
     private void countElb(int status) {
         if (status >= 500) {
-            metrics.record(lbElb5xx, 1);
+            lbElb5xx.add(1);
         } else if (status >= 400) {
-            metrics.record(lbElb4xx, 1);
+            lbElb4xx.add(1);
         }
     }
 
@@ -363,17 +399,18 @@ final class HttpListener extends VerticleBase {
             this.pool = pool;
             this.startNanos = startNanos;
             backend.inFlight.incrementAndGet();
-            metrics.record(Metrics.key("RequestCount", "TargetGroup", pool.dimension), 1);
+            pool.requestCount.add(1);
             req.response().closeHandler(v -> finish());
         }
 
         void responded(int status) {
             responded = true;
-            metrics.record(Metrics.key("TargetResponseTime", "TargetGroup", pool.dimension), (System.nanoTime() - startNanos) / 1e9);
-            metrics.record(Metrics.key("TargetResponseTime", "LoadBalancer", rt.lbDimension), (System.nanoTime() - startNanos) / 1e9);
-            String cls = status >= 500 ? "5XX" : status >= 400 ? "4XX" : status >= 300 ? "3XX" : "2XX";
-            metrics.record(Metrics.key("HTTPCode_Target_" + cls + "_Count", "TargetGroup", pool.dimension), 1);
-            metrics.record(Metrics.key("HTTPCode_Target_" + cls + "_Count", "LoadBalancer", rt.lbDimension), 1);
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            pool.responseTime.add(seconds);
+            lbResponseTime.add(seconds);
+            int cls = Math.max(0, Math.min(3, status / 100 - 2));
+            pool.targetCodes[cls].add(1);
+            lbTargetCodes[cls].add(1);
         }
 
         void fail(Throwable cause) {

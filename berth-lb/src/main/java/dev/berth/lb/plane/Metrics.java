@@ -50,8 +50,27 @@ public final class Metrics {
         }
     }
 
+    /** One series: its buckets and a shortcut to the current minute's, so recording is one comparison and two adds. */
+    public final class Series {
+        private final ConcurrentNavigableMap<Long, Bucket> buckets = new ConcurrentSkipListMap<>();
+        private volatile long currentMinute = -1;
+        private volatile Bucket current;
+
+        public void add(double value) {
+            long minute = clock.millis() / 60_000;
+            Bucket b = current;
+            if (minute != currentMinute || b == null) {
+                b = buckets.computeIfAbsent(minute, m -> new Bucket());
+                buckets.headMap(minute - RETENTION_MINUTES).clear();
+                current = b;
+                currentMinute = minute;
+            }
+            b.add(value);
+        }
+    }
+
     private final Clock clock;
-    private final Map<String, ConcurrentNavigableMap<Long, Bucket>> series = new ConcurrentHashMap<>();
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
 
     public Metrics(Clock clock) {
         this.clock = clock;
@@ -62,25 +81,23 @@ public final class Metrics {
         return name + "|" + dimensionName + "=" + dimensionValue;
     }
 
+    /** The series named {@code key}, created empty if needed; hot paths keep the handle. */
+    public Series series(String key) {
+        return series.computeIfAbsent(key, k -> new Series());
+    }
+
     public void record(String key, double value) {
-        long minute = clock.millis() / 60_000;
-        ConcurrentNavigableMap<Long, Bucket> s = series.computeIfAbsent(key, k -> new ConcurrentSkipListMap<>());
-        Bucket b = s.get(minute);
-        if (b == null) {
-            b = s.computeIfAbsent(minute, m -> new Bucket());
-            s.headMap(minute - RETENTION_MINUTES).clear();
-        }
-        b.add(value);
+        series(key).add(value);
     }
 
     /** One datapoint per minute with data in [fromMillis, toMillis). */
     public List<Datapoint> query(String key, long fromMillis, long toMillis) {
         List<Datapoint> out = new ArrayList<>();
-        ConcurrentNavigableMap<Long, Bucket> s = series.get(key);
-        if (s == null) {
+        Series found = series.get(key);
+        if (found == null) {
             return out;
         }
-        s.subMap(fromMillis / 60_000, true, (toMillis - 1) / 60_000, true).forEach((m, b) -> {
+        found.buckets.subMap(fromMillis / 60_000, true, (toMillis - 1) / 60_000, true).forEach((m, b) -> {
             long n = b.count.sum();
             out.add(new Datapoint(m, b.sum.sum(), n, n == 0 ? 0 : b.min, n == 0 ? 0 : b.max));
         });

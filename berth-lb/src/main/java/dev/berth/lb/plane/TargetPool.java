@@ -31,10 +31,21 @@ public final class TargetPool {
     private volatile Backend[] routable = new Backend[0];
     private final AtomicInteger next = new AtomicInteger();
 
-    TargetPool(TargetGroupConf conf) {
+    /** This group's request metrics, resolved once. */
+    final Metrics.Series requestCount;
+    final Metrics.Series responseTime;
+    /** HTTPCode_Target_2XX..5XX_Count, indexed by status / 100 - 2. */
+    final Metrics.Series[] targetCodes = new Metrics.Series[4];
+
+    TargetPool(TargetGroupConf conf, Metrics metrics) {
         this.arn = conf.arn();
         this.dimension = conf.arn().substring(conf.arn().indexOf(":targetgroup/") + 1);
         this.conf = conf;
+        this.requestCount = metrics.series(Metrics.key("RequestCount", "TargetGroup", dimension));
+        this.responseTime = metrics.series(Metrics.key("TargetResponseTime", "TargetGroup", dimension));
+        for (int i = 0; i < 4; i++) {
+            targetCodes[i] = metrics.series(Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "TargetGroup", dimension));
+        }
     }
 
     public TargetGroupConf conf() {
