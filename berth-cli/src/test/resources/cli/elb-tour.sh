@@ -10,15 +10,16 @@ aws() { "$AWS" --endpoint-url "$ENDPOINT" --output text "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect() { [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"; echo "ok - $1"; }
 expect_error() { # expect_error <description> <error code> <command...>
-  local out
-  if out=$("$@" 2>&1); then fail "$1: succeeded: $out"; fi
-  case "$out" in *"($2)"*) echo "ok - $1 ($2)";; *) fail "$1: expected ($2), got: $out";; esac
+  local desc="$1" code="$2" out
+  shift 2
+  if out=$("$@" 2>&1); then fail "$desc: succeeded: $out"; fi
+  case "$out" in *"($code)"*) echo "ok - $desc ($code)";; *) fail "$desc: expected ($code), got: $out";; esac
 }
 
 LB=$(aws elbv2 create-load-balancer --name tour-alb --type application --query 'LoadBalancers[0].LoadBalancerArn')
 DNS=$(aws elbv2 describe-load-balancers --names tour-alb --query 'LoadBalancers[0].DNSName')
 TG=$(aws elbv2 create-target-group --name tour-tg --protocol HTTP --port "$BACKEND_PORT" --target-type ip \
-  --health-check-path / --health-check-interval-seconds 5 --query 'TargetGroups[0].TargetGroupArn')
+  --health-check-path / --health-check-interval-seconds 5 --health-check-timeout-seconds 2 --query 'TargetGroups[0].TargetGroupArn')
 aws elbv2 register-targets --target-group-arn "$TG" --targets "Id=$BACKEND" >/dev/null
 LISTENER=$(aws elbv2 create-listener --load-balancer-arn "$LB" --protocol HTTP --port "$LISTENER_PORT" \
   --default-actions "Type=forward,TargetGroupArn=$TG" --query 'Listeners[0].ListenerArn')
@@ -41,7 +42,7 @@ aws elbv2 modify-target-group-attributes --target-group-arn "$TG" --attributes K
 expect "attribute" "5" "$(aws elbv2 describe-target-group-attributes --target-group-arn "$TG" \
   --query 'Attributes[?Key==`deregistration_delay.timeout_seconds`].Value | [0]')"
 
-expect_error "bad name" ValidationError aws elbv2 create-load-balancer --name -bad-
+expect_error "bad name" ValidationError aws elbv2 create-load-balancer --name bad_name
 expect_error "duplicate listener" DuplicateListener aws elbv2 create-listener --load-balancer-arn "$LB" --protocol HTTP \
   --port "$LISTENER_PORT" --default-actions "Type=fixed-response,FixedResponseConfig={StatusCode=200}"
 expect_error "priority in use" PriorityInUse aws elbv2 create-rule --listener-arn "$LISTENER" --priority 5 \
@@ -49,7 +50,7 @@ expect_error "priority in use" PriorityInUse aws elbv2 create-rule --listener-ar
 expect_error "target group in use" ResourceInUse aws elbv2 delete-target-group --target-group-arn "$TG"
 expect_error "unknown target group" TargetGroupNotFound aws elbv2 describe-target-health --target-group-arn "${TG}0"
 expect_error "timeout not below interval" ValidationError aws elbv2 modify-target-group --target-group-arn "$TG" \
-  --health-check-timeout-seconds 5
+  --health-check-timeout-seconds 6
 expect_error "unknown attribute" ValidationError aws elbv2 modify-load-balancer-attributes --load-balancer-arn "$LB" \
   --attributes Key=no.such,Value=1
 

@@ -23,6 +23,8 @@ public final class Backend {
     final int port;
     final String address;
     final String availabilityZone;
+    /** Where the data plane connects, resolved once (an IP literal needs no resolver). */
+    final io.vertx.core.net.SocketAddress socketAddress;
     final AtomicInteger inFlight = new AtomicInteger();
     /** Long-lived flows (NLB connections, WebSocket tunnels) to close when draining ends. */
     final java.util.Set<Runnable> tunnels = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -39,6 +41,7 @@ public final class Backend {
         this.port = port;
         this.address = address;
         this.availabilityZone = availabilityZone;
+        this.socketAddress = io.vertx.core.net.SocketAddress.inetSocketAddress(port, address);
     }
 
     public State state() {

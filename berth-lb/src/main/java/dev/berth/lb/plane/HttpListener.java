@@ -184,7 +184,8 @@ final class HttpListener extends VerticleBase {
             webSocket(ex, headers);
             return;
         }
-        RequestOptions o = new RequestOptions().setMethod(req.method()).setHost(ex.backend.address).setPort(ex.backend.port)
+        RequestOptions o = new RequestOptions().setMethod(req.method()).setServer(ex.backend.socketAddress)
+                .setHost(ex.backend.address).setPort(ex.backend.port)
                 .setURI(req.uri()).setHeaders(headers).setIdleTimeout(rt.idleTimeoutSeconds * 1000L);
         String stickyValue = sticky ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 TargetPool.cookieKey(b).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
