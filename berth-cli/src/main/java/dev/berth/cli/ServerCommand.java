@@ -49,6 +49,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " before its tasks are marked STOPPED: seconds, or a number with s, m or h (default ${DEFAULT-VALUE}).")
     String lostInstanceTimeout;
 
+    @Option(names = "--lb-addresses", defaultValue = "${env:BERTH_LB_ADDRESSES:-" + dev.berth.lb.api.AddressPool.DEFAULT + "}",
+            description = "The IPv4 addresses load balancers listen on, one each: a range a.b.c.d-a.b.c.e or a comma-separated"
+                    + " list (env BERTH_LB_ADDRESSES; default ${DEFAULT-VALUE}). A load balancer's DNSName is its address.")
+    String lbAddresses;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -88,7 +93,7 @@ public final class ServerCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
                 System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
-                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout());
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout(), lbAddresses);
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class TestServer implements AutoCloseable {
 
+    /** Load balancers of test servers take addresses from this range (the range of the tests' loopback block). */
+    static final String LB_ADDRESSES = System.getProperty("berth.it.lb-addresses", "127.0.2.10-127.0.2.199");
+
     private final BerthServer server;
     private final Path dataDir;
 
@@ -29,7 +32,7 @@ public final class TestServer implements AutoCloseable {
             ImagePullBehavior pull, Duration lostInstanceTimeout) {
         this.dataDir = dataDir;
         this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
-                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout));
+                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout, LB_ADDRESSES));
     }
 
     /** A server without the local agent: tests that need container instances start their own agents. */
@@ -92,6 +95,15 @@ public final class TestServer implements AutoCloseable {
     public StsClient sts(String keyId, String secret) {
         return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
+    public software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elbv2() {
+        return software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client.builder()
+                .endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();

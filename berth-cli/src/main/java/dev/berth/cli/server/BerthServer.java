@@ -29,6 +29,8 @@ import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
+import dev.berth.lb.LoadBalancers;
+import dev.berth.lb.api.ElbApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.auth.AuthorizationTokenApi;
 import dev.berth.registry.auth.RegistryTokens;
@@ -100,6 +102,7 @@ public final class BerthServer implements AutoCloseable {
     private final ServiceController serviceController;
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
+    private final LoadBalancers loadBalancers;
     private final RegistryTokens registryTokens;
     private final Images images;
     private final OciHandler oci;
@@ -121,6 +124,7 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
         ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
+        ServiceModel elbModel = ServiceModel.load(mapper, ElbApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -147,11 +151,13 @@ public final class BerthServer implements AutoCloseable {
             TaskLaunch taskLaunch = new TaskLaunch(store, tasks, instances, clusters, taskDefinitions, notifier);
             TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier, taskLaunch);
             containerInstances.onDeregister(taskApi::stopAllOnDeregistered);
-            // no load balancers exist yet: every target group is unknown (CreateService with loadBalancers fails)
-            LoadBalancerTargets loadBalancers = LoadBalancerTargets.NONE;
-            ServiceApi services = new ServiceApi(store, docs, platform, clock, clusters, taskDefinitions, loadBalancers);
+            this.loadBalancers = new LoadBalancers(vertx, store, docs, platform, elbModel, config.lbAddresses(), clock,
+                    new InstanceAddresses(store, docs));
+            // services register their tasks in target groups of Berth's own load balancers
+            LoadBalancerTargets targets = loadBalancers.targets();
+            ServiceApi services = new ServiceApi(store, docs, platform, clock, clusters, taskDefinitions, targets);
             this.serviceController = new ServiceController(store, docs, tasks, taskApi, taskLaunch, taskDefinitions,
-                    notifier, loadBalancers, clock);
+                    notifier, targets, clock);
             services.onChange(serviceController::wake);
             taskApi.onTaskChanged(serviceController::taskChanged);
             containerInstances.onInstancesChanged(serviceController::instancesChanged);
@@ -215,7 +221,7 @@ public final class BerthServer implements AutoCloseable {
             this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
-                    .json(ecs).json(ecr).query(sts)
+                    .json(ecs).json(ecr).query(sts).query(loadBalancers.api())
                     .route("/v2/", oci)
                     .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
@@ -343,6 +349,16 @@ public final class BerthServer implements AutoCloseable {
         return serviceController;
     }
 
+    /** The load balancers as the ECS service scheduler uses them (target registration and health). */
+    public dev.berth.model.lb.LoadBalancerTargets loadBalancerTargets() {
+        return loadBalancers.targets();
+    }
+
+    /** The load balancers' in-memory CloudWatch metrics. */
+    public dev.berth.lb.plane.Metrics loadBalancerMetrics() {
+        return loadBalancers.metrics();
+    }
+
     /** Issues registry passwords (what ECR's GetAuthorizationToken hands out). */
     public RegistryTokens registryTokens() {
         return registryTokens;
@@ -389,6 +405,7 @@ public final class BerthServer implements AutoCloseable {
             localAgent.close();
         }
         frontDoor.close();
+        loadBalancers.close();
         oci.close();
         gcEndpoint.close();
         agentEndpoints.close();

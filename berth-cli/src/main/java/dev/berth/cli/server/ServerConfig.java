@@ -13,10 +13,24 @@ import java.time.Duration;
  * @param agentHeartbeatTimeout how long after its last poll an agent still counts as connected
  * @param imagePullBehavior the local agent's image pull behaviour
  * @param lostInstanceTimeout how long an agent may stay disconnected before its tasks are marked STOPPED
+ * @param lbAddresses the addresses load balancers take, one each (a range {@code a.b.c.d-a.b.c.e} or a list)
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
         String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
+        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses) {
+
+    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
+            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
+        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, null);
+    }
+
+    /** The same configuration with another load balancer address pool. */
+    public ServerConfig withLbAddresses(String addresses) {
+        return new ServerConfig(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId,
+                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses);
+    }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_LOST_INSTANCE_TIMEOUT = Duration.ofMinutes(5);
@@ -41,6 +55,7 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
     }
 
     public ServerConfig {
+        lbAddresses = lbAddresses == null || lbAddresses.isBlank() ? dev.berth.lb.api.AddressPool.DEFAULT : lbAddresses;
         imagePullBehavior = imagePullBehavior == null ? ImagePullBehavior.DEFAULT : imagePullBehavior;
         lostInstanceTimeout = lostInstanceTimeout == null ? DEFAULT_LOST_INSTANCE_TIMEOUT : lostInstanceTimeout;
         if (lostInstanceTimeout.toSeconds() < 1) {

@@ -1,0 +1,346 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+
+/**
+ * Traffic through Berth's load balancers to real backends (Vert.x servers on the test loopback
+ * block): round robin, health checks steering around a dead target, rules by path and host,
+ * fixed responses and redirects, ALB's 502/503/504, stickiness, draining with its delay,
+ * WebSocket passthrough, and the NLB forwarding raw TCP.
+ */
+class LoadBalancerTrafficIT extends WithServer {
+
+    private static LbBackends backends;
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(200);
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(21000 + new java.util.Random().nextInt(20000));
+
+    @BeforeAll
+    static void startBackends() {
+        backends = new LbBackends();
+    }
+
+    @AfterAll
+    static void stopBackends() throws Exception {
+        backends.close();
+    }
+
+    private static ElasticLoadBalancingV2Client elb() {
+        return server.elbv2();
+    }
+
+    private static String nextAddress() {
+        return "127.0.2." + NEXT_ADDRESS.getAndIncrement();
+    }
+
+    private static LoadBalancer lb(String name, String type) {
+        return elb().createLoadBalancer(b -> b.name(name).type(type)).loadBalancers().getFirst();
+    }
+
+    private static TargetGroup group(String name, String protocol) {
+        TargetGroup tg = elb().createTargetGroup(b -> {
+            b.name(name).protocol(protocol).port(80).targetType("ip").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
+                    .healthyThresholdCount(2).unhealthyThresholdCount(2);
+            if (protocol.equals("HTTP")) {
+                b.healthCheckPath("/health");
+            }
+        }).targetGroups().getFirst();
+        elb().modifyTargetGroupAttributes(b -> b.targetGroupArn(tg.targetGroupArn())
+                .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("3")));
+        return tg;
+    }
+
+    private static void register(TargetGroup tg, String address, int port) {
+        elb().registerTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(address).port(port)));
+    }
+
+    private static Action forward(TargetGroup tg) {
+        return Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(tg.targetGroupArn()).build();
+    }
+
+    private static int listener(LoadBalancer lb, String protocol, Action action) {
+        int port = NEXT_PORT.getAndIncrement();
+        elb().createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol(protocol).port(port).defaultActions(action));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            try (Socket s = new Socket(lb.dnsName(), port)) {
+                return true;
+            }
+        });
+        return port;
+    }
+
+    private static List<TargetHealthDescription> health(TargetGroup tg) {
+        return elb().describeTargetHealth(b -> b.targetGroupArn(tg.targetGroupArn())).targetHealthDescriptions();
+    }
+
+    private static void awaitStates(TargetGroup tg, String... states) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(health(tg)).extracting(h -> h.targetHealth().stateAsString()).containsExactlyInAnyOrder(states));
+    }
+
+    @Test
+    void roundRobinAcrossThreeHealthyTargetsWithForwardingHeaders() {
+        LoadBalancer lb = lb("rr-alb", "application");
+        TargetGroup tg = group("rr-tg", "HTTP");
+        List<LbBackends.Http> three = new ArrayList<>();
+        for (String n : new String[] {"one", "two", "three"}) {
+            LbBackends.Http b = backends.http(n, nextAddress());
+            three.add(b);
+            register(tg, b.address, b.port);
+        }
+        int port = listener(lb, "HTTP", forward(tg));
+        awaitStates(tg, "healthy", "healthy", "healthy");
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            LbBackends.Response r = LbBackends.get(lb.dnsName(), port, "/");
+            assertThat(r.status()).isEqualTo(200);
+            seen.merge(r.body(), 1, Integer::sum);
+        }
+        assertThat(seen).containsOnlyKeys("one", "two", "three").allSatisfy((k, v) -> assertThat(v).isEqualTo(10));
+
+        LbBackends.Response h = LbBackends.request(lb.dnsName(), port, "GET", "/headers", Map.of("X-Forwarded-For", "10.1.2.3"));
+        assertThat(h.body()).contains("Host=" + lb.dnsName() + ":" + port).contains("X-Forwarded-For=10.1.2.3, 127.0.0.1")
+                .contains("X-Forwarded-Proto=http").contains("X-Forwarded-Port=" + port).containsPattern("X-Amzn-Trace-Id=Root=1-[0-9a-f]{8}-[0-9a-f]{24}");
+
+        // a request body streams through (1 MiB upload) to the target that is next in turn
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            var up = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + lb.dnsName() + ":" + port + "/upload"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(1 << 20))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(up.statusCode()).isEqualTo(200);
+            assertThat(up.body()).endsWith(":" + (1 << 20));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aKilledTargetTurnsUnhealthyAndTrafficAvoidsIt() throws Exception {
+        LoadBalancer lb = lb("kill-alb", "application");
+        TargetGroup tg = group("kill-tg", "HTTP");
+        LbBackends.Http a = backends.http("alive", nextAddress());
+        LbBackends.Http d = backends.http("doomed", nextAddress());
+        register(tg, a.address, a.port);
+        register(tg, d.address, d.port);
+        int port = listener(lb, "HTTP", forward(tg));
+        awaitStates(tg, "healthy", "healthy");
+        d.stop();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            TargetHealthDescription dead = health(tg).stream().filter(x -> x.target().port() == d.port).findFirst().orElseThrow();
+            assertThat(dead.targetHealth().stateAsString()).isEqualTo("unhealthy");
+            assertThat(dead.targetHealth().reasonAsString()).isEqualTo("Target.FailedHealthChecks");
+        });
+        for (int i = 0; i < 20; i++) {
+            LbBackends.Response r = LbBackends.get(lb.dnsName(), port, "/");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("alive");
+        }
+        // a target that answers its health check with the wrong code: ResponseCodeMismatch
+        a.healthy.set(false);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            TargetHealthDescription sick = health(tg).stream().filter(x -> x.target().port() == a.port).findFirst().orElseThrow();
+            assertThat(sick.targetHealth().reasonAsString()).isEqualTo("Target.ResponseCodeMismatch");
+            assertThat(sick.targetHealth().description()).isEqualTo("Health checks failed with these codes: [503]");
+        });
+        // every target unhealthy: ALB fails open; the live one answers, the dead one is a 502
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            statuses.merge(LbBackends.get(lb.dnsName(), port, "/").status(), 1, Integer::sum);
+        }
+        assertThat(statuses).containsOnlyKeys(200, 502);
+        assertThat(statuses.get(200)).isEqualTo(5);
+    }
+
+    @Test
+    void rulesRouteByPathAndHostAndAnswerFixedResponsesAndRedirects() {
+        LoadBalancer lb = lb("rules-traffic", "application");
+        TargetGroup web = group("web-tg", "HTTP");
+        TargetGroup api = group("api-tg", "HTTP");
+        TargetGroup admin = group("admin-tg", "HTTP");
+        LbBackends.Http w = backends.http("web", nextAddress());
+        LbBackends.Http p = backends.http("api", nextAddress());
+        LbBackends.Http m = backends.http("admin", nextAddress());
+        register(web, w.address, w.port);
+        register(api, p.address, p.port);
+        register(admin, m.address, m.port);
+        int port = listener(lb, "HTTP", forward(web));
+        String listenerArn = elb().describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().getFirst().listenerArn();
+        elb().createRule(b -> b.listenerArn(listenerArn).priority(10).conditions(c -> c.field("path-pattern").values("/api/*"))
+                .actions(forward(api)));
+        elb().createRule(b -> b.listenerArn(listenerArn).priority(20).conditions(c -> c.field("host-header").values("admin.*.example"))
+                .actions(forward(admin)));
+        elb().createRule(b -> b.listenerArn(listenerArn).priority(30).conditions(c -> c.field("path-pattern").values("/teapot"))
+                .actions(x -> x.type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(f -> f.statusCode("418").contentType("text/plain")
+                        .messageBody("short and stout"))));
+        elb().createRule(b -> b.listenerArn(listenerArn).priority(40).conditions(c -> c.field("path-pattern").values("/old/*"))
+                .actions(x -> x.type(ActionTypeEnum.REDIRECT).redirectConfig(r -> r.path("/new/#{path}").statusCode("HTTP_301"))));
+        elb().createRule(b -> b.listenerArn(listenerArn).priority(50)
+                .conditions(c -> c.field("query-string").queryStringConfig(q -> q.values(v -> v.key("v").value("2"))))
+                .actions(forward(api)));
+        awaitStates(web, "healthy");
+        awaitStates(api, "healthy");
+        awaitStates(admin, "healthy");
+        assertThat(LbBackends.get(lb.dnsName(), port, "/").body()).isEqualTo("web");
+        assertThat(LbBackends.get(lb.dnsName(), port, "/api/users").body()).isEqualTo("api");
+        assertThat(LbBackends.get(lb.dnsName(), port, "/API/users").body()).isEqualTo("web"); // paths are case-sensitive
+        assertThat(LbBackends.get(lb.dnsName(), port, "/x?v=2").body()).isEqualTo("api");
+        assertThat(LbBackends.request(lb.dnsName(), port, "GET", "/", Map.of("Host", "ADMIN.eu.example")).body()).isEqualTo("admin");
+        LbBackends.Response tea = LbBackends.get(lb.dnsName(), port, "/teapot");
+        assertThat(tea.status()).isEqualTo(418);
+        assertThat(tea.body()).isEqualTo("short and stout");
+        LbBackends.Response moved = LbBackends.get(lb.dnsName(), port, "/old/page?a=1");
+        assertThat(moved.status()).isEqualTo(301);
+        assertThat(moved.header("Location")).isEqualTo("http://" + lb.dnsName() + ":" + port + "/new/old/page?a=1");
+    }
+
+    @Test
+    void albErrors503502And504() throws Exception {
+        LoadBalancer lb = lb("errors-alb", "application");
+        TargetGroup empty = group("empty-tg", "HTTP");
+        int port = listener(lb, "HTTP", forward(empty));
+        LbBackends.Response none = LbBackends.get(lb.dnsName(), port, "/");
+        assertThat(none.status()).isEqualTo(503);
+        assertThat(none.header("Server")).isEqualTo("awselb/2.0");
+
+        // a target that refuses connections (nothing listens there): 502
+        String refusing = nextAddress();
+        register(empty, refusing, 9);
+        assertThat(LbBackends.get(lb.dnsName(), port, "/").status()).isEqualTo(502);
+        elb().deregisterTargets(b -> b.targetGroupArn(empty.targetGroupArn()).targets(t -> t.id(refusing).port(9)));
+
+        // a target slower than the idle timeout: 504
+        LbBackends.Http slow = backends.http("slow", nextAddress());
+        register(empty, slow.address, slow.port);
+        awaitStates(empty, "healthy", "draining");
+        elb().modifyLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())
+                .attributes(a -> a.key("idle_timeout.timeout_seconds").value("1")));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> LbBackends.get(lb.dnsName(), port, "/").status() == 200);
+        LbBackends.Response timeout = LbBackends.get(lb.dnsName(), port, "/slow?ms=3000");
+        assertThat(timeout.status()).isEqualTo(504);
+        assertThat(LbBackends.get(lb.dnsName(), port, "/slow?ms=200").status()).isEqualTo(200);
+        String lbDim = lb.loadBalancerArn().substring(lb.loadBalancerArn().indexOf(":loadbalancer/") + 14);
+        long now = System.currentTimeMillis();
+        double elb5xx = server.server().loadBalancerMetrics().query(
+                dev.berth.lb.plane.Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", lbDim), now - 600_000, now + 60_000)
+                .stream().mapToDouble(x -> x.sum()).sum();
+        assertThat(elb5xx).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void drainingTargetsFinishInFlightRequestsTakeNoNewOnesAndLeaveAfterTheDelay() throws Exception {
+        LoadBalancer lb = lb("drain-alb", "application");
+        TargetGroup tg = group("drain-tg", "HTTP");
+        LbBackends.Http stay = backends.http("stay", nextAddress());
+        LbBackends.Http go = backends.http("go", nextAddress());
+        register(tg, stay.address, stay.port);
+        register(tg, go.address, go.port);
+        int port = listener(lb, "HTTP", forward(tg));
+        awaitStates(tg, "healthy", "healthy");
+        // start slow requests until one lands on the target about to leave
+        List<CompletableFuture<LbBackends.Response>> inflight = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            inflight.add(CompletableFuture.supplyAsync(() -> LbBackends.get(lb.dnsName(), port, "/slow?ms=2000")));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> go.requests.get() >= 1);
+        long t0 = System.nanoTime();
+        elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(go.address).port(go.port)));
+        for (int i = 0; i < 10; i++) {
+            assertThat(LbBackends.get(lb.dnsName(), port, "/").body()).isEqualTo("stay");
+        }
+        for (CompletableFuture<LbBackends.Response> f : inflight) {
+            LbBackends.Response r = f.get(10, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(200);
+        }
+        assertThat(health(tg)).anySatisfy(h -> {
+            assertThat(h.target().id()).isEqualTo(go.address);
+            assertThat(h.targetHealth().stateAsString()).isEqualTo("draining");
+            assertThat(h.targetHealth().reasonAsString()).isEqualTo("Target.DeregistrationInProgress");
+        });
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> health(tg).size() == 1);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(seconds).isBetween(2.5, 6.0); // the 3 s deregistration delay, checked every second
+    }
+
+    @Test
+    void stickySessionsKeepAClientOnOneTarget() {
+        LoadBalancer lb = lb("sticky-alb", "application");
+        TargetGroup tg = group("sticky-tg", "HTTP");
+        for (String n : new String[] {"s1", "s2", "s3"}) {
+            LbBackends.Http b = backends.http(n, nextAddress());
+            register(tg, b.address, b.port);
+        }
+        elb().modifyTargetGroupAttributes(b -> b.targetGroupArn(tg.targetGroupArn()).attributes(a -> a.key("stickiness.enabled").value("true")));
+        int port = listener(lb, "HTTP", forward(tg));
+        awaitStates(tg, "healthy", "healthy", "healthy");
+        LbBackends.Response first = LbBackends.get(lb.dnsName(), port, "/");
+        String cookie = first.header("Set-Cookie");
+        assertThat(cookie).startsWith("AWSALB=");
+        String value = cookie.substring(0, cookie.indexOf(';'));
+        for (int i = 0; i < 10; i++) {
+            assertThat(LbBackends.request(lb.dnsName(), port, "GET", "/", Map.of("Cookie", value)).body()).isEqualTo(first.body());
+        }
+    }
+
+    @Test
+    void webSocketUpgradesPassThrough() throws Exception {
+        LoadBalancer lb = lb("ws-alb", "application");
+        TargetGroup tg = group("ws-tg", "HTTP");
+        LbBackends.Http b = backends.http("ws", nextAddress());
+        register(tg, b.address, b.port);
+        int port = listener(lb, "HTTP", forward(tg));
+        awaitStates(tg, "healthy");
+        var client = backends.vertx.createWebSocketClient();
+        var ws = client.connect(port, lb.dnsName(), "/chat").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CompletableFuture<String> echoed = new CompletableFuture<>();
+        ws.textMessageHandler(echoed::complete);
+        ws.writeTextMessage("hello through the ALB");
+        assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hello through the ALB");
+        ws.close();
+    }
+
+    @Test
+    void networkLoadBalancerForwardsRawTcp() throws Exception {
+        LoadBalancer lb = lb("tcp-nlb", "network");
+        TargetGroup tg = group("tcp-tg", "TCP");
+        String address = nextAddress();
+        int echoPort = backends.tcpEcho(address);
+        register(tg, address, echoPort);
+        int port = listener(lb, "TCP", forward(tg));
+        awaitStates(tg, "healthy");
+        for (int i = 0; i < 3; i++) {
+            try (Socket s = new Socket(lb.dnsName(), port)) {
+                s.setSoTimeout(10_000);
+                byte[] msg = ("raw bytes " + i + " \u0000\u0001\u00ff").getBytes(StandardCharsets.ISO_8859_1);
+                OutputStream out = s.getOutputStream();
+                out.write(msg);
+                out.flush();
+                InputStream in = s.getInputStream();
+                byte[] got = in.readNBytes(msg.length);
+                assertThat(got).isEqualTo(msg);
+            }
+        }
+    }
+}

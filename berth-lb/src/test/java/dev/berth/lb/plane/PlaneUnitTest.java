@@ -1,0 +1,105 @@
+package dev.berth.lb.plane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.lb.config.HealthCheckConf;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The small pure parts of the data plane: header rules, trace ids, wildcards, matchers, health transitions, metrics. */
+class PlaneUnitTest {
+
+    @Test
+    void hopByHopHeadersAreRecognisedInAnyCase() {
+        for (String h : new String[] {"Connection", "keep-alive", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+                "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization"}) {
+            assertThat(HttpListener.hopByHop(h)).as(h).isTrue();
+        }
+        for (String h : new String[] {"Host", "Content-Length", "X-Forwarded-For", "Cookie", "Upgrades"}) {
+            assertThat(HttpListener.hopByHop(h)).as(h).isFalse();
+        }
+    }
+
+    @Test
+    void traceIdsHaveTheXRayShape() {
+        assertThat(HttpListener.traceId()).matches("1-[0-9a-f]{8}-[0-9a-f]{24}");
+        assertThat(HttpListener.traceId()).isNotEqualTo(HttpListener.traceId());
+    }
+
+    @Test
+    void wildcardsMatchAsAlbDoes() {
+        assertThat(Routes.wildcard("/api/*", false).matcher("/api/users/1").matches()).isTrue();
+        assertThat(Routes.wildcard("/api/*", false).matcher("/API/users").matches()).isFalse();
+        assertThat(Routes.wildcard("*.example.com", true).matcher("WWW.Example.com").matches()).isTrue();
+        assertThat(Routes.wildcard("v?", true).matcher("v2").matches()).isTrue();
+        assertThat(Routes.wildcard("a.b", true).matcher("axb").matches()).isFalse();
+    }
+
+    @Test
+    void matcherCodesAndRanges() {
+        HealthCheckConf hc = new HealthCheckConf(true, "HTTP", "traffic-port", "/", 30, 5, 5, 2, "200,202-204");
+        assertThat(hc.matches(200)).isTrue();
+        assertThat(hc.matches(203)).isTrue();
+        assertThat(hc.matches(201)).isFalse();
+        assertThat(hc.portFor(8080)).isEqualTo(8080);
+    }
+
+    @Test
+    void healthStateMachine() {
+        Backend b = new Backend("10.0.0.1", 80, "10.0.0.1", null);
+        assertThat(b.state()).isEqualTo(Backend.State.INITIAL);
+        assertThat(b.reason()).isEqualTo("Elb.RegistrationInProgress");
+        b.checking();
+        assertThat(b.reason()).isEqualTo("Elb.InitialHealthChecking");
+        b.passed(3);
+        assertThat(b.state()).isEqualTo(Backend.State.HEALTHY); // one pass after registration
+        b.failed(2, "Target.Timeout", "Request timed out");
+        assertThat(b.state()).isEqualTo(Backend.State.HEALTHY);
+        b.failed(2, "Target.Timeout", "Request timed out");
+        assertThat(b.state()).isEqualTo(Backend.State.UNHEALTHY);
+        b.passed(3);
+        b.passed(3);
+        assertThat(b.state()).isEqualTo(Backend.State.UNHEALTHY);
+        b.passed(3);
+        assertThat(b.state()).isEqualTo(Backend.State.HEALTHY);
+        b.drain(0);
+        b.passed(3);
+        assertThat(b.state()).isEqualTo(Backend.State.DRAINING);
+    }
+
+    @Test
+    void metricsBucketByMinute() {
+        AtomicLong now = new AtomicLong(Instant.parse("2026-11-27T10:00:10Z").toEpochMilli());
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(now.get());
+            }
+        };
+        Metrics m = new Metrics(clock);
+        String key = Metrics.key("TargetResponseTime", "TargetGroup", "targetgroup/t/1");
+        m.record(key, 0.5);
+        m.record(key, 1.5);
+        now.addAndGet(60_000);
+        m.record(key, 3);
+        var points = m.query(key, now.get() - 120_000, now.get() + 1);
+        assertThat(points).hasSize(2);
+        assertThat(points.get(0).sampleCount()).isEqualTo(2);
+        assertThat(points.get(0).average()).isEqualTo(1.0);
+        assertThat(points.get(0).maximum()).isEqualTo(1.5);
+        assertThat(points.get(1).sum()).isEqualTo(3);
+    }
+}
