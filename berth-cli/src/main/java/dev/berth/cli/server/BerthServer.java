@@ -25,6 +25,13 @@ import dev.berth.control.ecs.task.LostInstances;
 import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
+import dev.berth.control.logs.LogCatalog;
+import dev.berth.control.logs.LogEventApi;
+import dev.berth.control.logs.LogGroupApi;
+import dev.berth.control.logs.LogRetention;
+import dev.berth.control.logs.LogStreamApi;
+import dev.berth.control.logs.LogsApi;
+import dev.berth.control.logs.files.LogFiles;
 import dev.berth.control.sts.StsApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.ecr.EcrApi;
@@ -75,6 +82,7 @@ public final class BerthServer implements AutoCloseable {
     private final JoinTokens joinTokens;
     private final AgentEndpoints agentEndpoints;
     private final Agent localAgent;
+    private final LogFiles logFiles;
     private final AccessKeys.AccessKey rootKey;
     private final int port;
     private volatile boolean closed;
@@ -91,6 +99,7 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
         ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
+        ServiceModel logsModel = ServiceModel.load(mapper, LogsApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -130,6 +139,13 @@ public final class BerthServer implements AutoCloseable {
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
             EcrApi ecr = new EcrApi(ecrModel);
+            this.logFiles = new LogFiles(dataDir.resolve("logs"));
+            LogCatalog logCatalog = new LogCatalog(store, docs, platform, clock, logFiles);
+            LogGroupApi logGroups = new LogGroupApi(logCatalog);
+            LogStreamApi logStreams = new LogStreamApi(logCatalog);
+            LogEventApi logEvents = new LogEventApi(logCatalog, logGroups, logStreams);
+            LogsApi logs = new LogsApi(logsModel).register(logGroups.operations()).register(logStreams.operations())
+                    .register(logEvents.operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -139,7 +155,7 @@ public final class BerthServer implements AutoCloseable {
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
-                    .json(ecs).json(ecr).query(sts)
+                    .json(ecs).json(ecr).json(logs).query(sts)
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -155,6 +171,13 @@ public final class BerthServer implements AutoCloseable {
                 int removed = taskApi.purgeStopped(STOPPED_TASK_RETENTION);
                 if (removed > 0) {
                     LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
+                }
+            });
+            LogRetention retention = new LogRetention(logCatalog);
+            every(10, TimeUnit.MINUTES, "log retention", () -> {
+                long freed = retention.sweep();
+                if (freed > 0) {
+                    LOG.info("log retention deleted {} bytes of expired log events", freed);
                 }
             });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
@@ -251,6 +274,7 @@ public final class BerthServer implements AutoCloseable {
         frontDoor.close();
         agentEndpoints.close();
         housekeeping.shutdownNow();
+        logFiles.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
