@@ -8,6 +8,7 @@ import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
 import dev.berth.cli.agent.HostFacts;
 import dev.berth.control.agent.AgentEndpoints;
+import dev.berth.control.agent.AgentLogs;
 import dev.berth.control.agent.AgentService;
 import dev.berth.control.agent.JoinTokens;
 import dev.berth.control.auth.AccessKeys;
@@ -153,7 +154,8 @@ public final class BerthServer implements AutoCloseable {
             AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
                     tasks);
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
-                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false))
+                    .withLogs(new AgentLogs(store, instances, tasks, logEvents));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).json(logs).query(sts)
                     .route("/_berth/agent/", agentEndpoints)
