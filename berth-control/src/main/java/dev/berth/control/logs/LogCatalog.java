@@ -133,8 +133,12 @@ public final class LogCatalog {
         return files.stream(group.id(), stream.id());
     }
 
-    /** A stream name must fit a store key next to its group id. */
+    /** A stream name has no ':' or '*' (the model's pattern, matched whole) and fits a store key next to its group id. */
     public static void checkStreamName(String name) {
+        if (name.indexOf(':') >= 0 || name.indexOf('*') >= 0) {
+            throw LogsErrors.invalidParameter("1 validation error detected: Value '" + name + "' at 'logStreamName' failed "
+                    + "to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*");
+        }
         if (name.getBytes(StandardCharsets.UTF_8).length > 2000) {
             throw LogsErrors.invalidParameter("Log stream names longer than 2000 bytes in UTF-8 are not supported.");
         }

@@ -66,6 +66,10 @@ public final class LogGroupApi {
     }
 
     private static void checkName(String name) {
+        if (!name.matches("[\\.\\-_/#A-Za-z0-9]+")) {
+            throw LogsErrors.invalidParameter("1 validation error detected: Value '" + name + "' at 'logGroupName' failed "
+                    + "to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+        }
         if (name.startsWith("aws/")) {
             throw LogsErrors.invalidParameter("Log group names starting with 'aws/' are reserved.");
         }
