@@ -206,7 +206,8 @@ final class LogShipper implements AutoCloseable {
                 }
             });
             try {
-                Map<String, StringBuilder> partial = new LinkedHashMap<>();
+                Map<String, java.io.ByteArrayOutputStream> pending = new LinkedHashMap<>();
+                long[] lastNanos = {cursor};
                 var cmd = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
                         .withTimestamps(true);
                 if (cursor > 0) {
@@ -215,35 +216,43 @@ final class LogShipper implements AutoCloseable {
                 cmd.exec(new ResultCallback.Adapter<Frame>() {
                     @Override
                     public void onNext(Frame frame) {
-                        String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
-                        int sp = text.indexOf(' ');
-                        if (sp < 0) {
-                            return;
+                        // Frames need not align with lines: collect each stream's bytes, cut at newlines.
+                        var buf = pending.computeIfAbsent(frame.getStreamType().name(), k -> new java.io.ByteArrayOutputStream());
+                        byte[] payload = frame.getPayload();
+                        int from = 0;
+                        for (int i = 0; i < payload.length; i++) {
+                            if (payload[i] == '\n') {
+                                buf.write(payload, from, i - from);
+                                line(buf.toString(StandardCharsets.UTF_8));
+                                buf.reset();
+                                from = i + 1;
+                            }
                         }
+                        buf.write(payload, from, payload.length - from);
+                    }
+
+                    /** One line "timestamp text"; a line Docker split (over 16 KiB) keeps its inner timestamps. */
+                    private void line(String text) {
+                        int sp = text.indexOf(' ');
                         long nanos;
+                        String body;
                         try {
-                            Instant at = Instant.parse(text.substring(0, sp));
+                            Instant at = Instant.parse(text.substring(0, Math.max(0, sp)));
                             nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+                            body = text.substring(sp + 1);
                         } catch (RuntimeException e) {
-                            return;
+                            nanos = lastNanos[0];
+                            body = text;
                         }
                         if (nanos <= cursor) {
                             return;
                         }
-                        String body = text.substring(sp + 1);
-                        StringBuilder part = partial.computeIfAbsent(frame.getStreamType().name(), k -> new StringBuilder());
-                        if (!body.endsWith("\n")) {
-                            part.append(body);   // Docker split a long line; the rest follows
-                            return;
-                        }
-                        part.append(body, 0, body.length() - 1);
-                        String line = part.toString();
-                        part.setLength(0);
-                        if (line.endsWith("\r")) {
-                            line = line.substring(0, line.length() - 1);
+                        lastNanos[0] = nanos;
+                        if (body.endsWith("\r")) {
+                            body = body.substring(0, body.length() - 1);
                         }
                         synchronized (grouper) {
-                            grouper.line(line, nanos, System.currentTimeMillis());
+                            grouper.line(body, nanos, System.currentTimeMillis());
                         }
                     }
                 }).awaitCompletion();
