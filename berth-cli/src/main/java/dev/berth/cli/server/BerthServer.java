@@ -145,8 +145,8 @@ public final class BerthServer implements AutoCloseable {
             LogGroupApi logGroups = new LogGroupApi(logCatalog);
             LogStreamApi logStreams = new LogStreamApi(logCatalog);
             LogEventApi logEvents = new LogEventApi(logCatalog, logGroups, logStreams);
-            LogsApi logs = new LogsApi(logsModel).register(logGroups.operations()).register(logStreams.operations())
-                    .register(logEvents.operations());
+            LogsApi logs = new LogsApi(logsModel);
+            logs.register(logGroups.operations()).register(logStreams.operations()).register(logEvents.operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
