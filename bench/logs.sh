@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CloudWatch Logs benchmarks: PutLogEvents ingest (signed SDK v2 calls, 1,000 x 1 KiB events per
+# CloudWatch Logs benchmarks: PutLogEvents ingest (signed SDK v2 calls, 1,000 x 1 KB events per
 # batch) against raw append+fsync, and FilterLogEvents over N GiB (a term matching 0.1%) against
 # `grep -c` over the same data as text files. Usage: bench/logs.sh [callers=4] [seconds=20] [gib=1]
 # Builds in the reactor (never installs into ~/.m2), runs dev.berth.bench.LogsBenchmark, prints
