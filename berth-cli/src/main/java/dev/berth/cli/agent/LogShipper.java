@@ -135,6 +135,11 @@ final class LogShipper implements AutoCloseable {
     public void close() {
         closing = true;
         threads.forEach(Thread::interrupt);
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.debug("closing the log shipper's Docker client: {}", e.toString());
+        }
     }
 
     /** Follows one container. */
