@@ -18,9 +18,18 @@ class AwsCliIT extends WithServer {
 
     @Test
     void theReadmeTourWorksWithTheAwsCli() throws Exception {
+        runScript("/cli/tour.sh", "aws-cli-tour.log", "tour complete");
+    }
+
+    @Test
+    void cloudWatchLogsWorkWithTheAwsCli() throws Exception {
+        runScript("/cli/logs.sh", "aws-cli-logs.log", "logs tour complete");
+    }
+
+    private void runScript(String resource, String logName, String done) throws Exception {
         String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
         assertThat(new File(aws).canExecute()).as("the AWS CLI at %s is executable (scripts/test installs the awscli package)", aws).isTrue();
-        Path script = Path.of(getClass().getResource("/cli/tour.sh").toURI());
+        Path script = Path.of(getClass().getResource(resource).toURI());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
         pb.environment().put("AWS", aws);
         pb.environment().put("ENDPOINT", server.endpoint().toString());
@@ -30,9 +39,9 @@ class AwsCliIT extends WithServer {
         pb.environment().remove("AWS_PROFILE");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        Files.writeString(Path.of("target", "aws-cli-tour.log"), out);
+        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        Files.writeString(Path.of("target", logName), out);
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("tour complete");
+        assertThat(out).contains(done);
     }
 }

@@ -92,6 +92,15 @@ public final class TestServer implements AutoCloseable {
                 .build();
     }
 
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
+        return software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder().endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
     public StsClient sts(String keyId, String secret) {
         return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))

@@ -85,7 +85,7 @@ public final class TaskEngine implements AutoCloseable {
   }
 
   /** A Docker client for the engine's endpoint; {@code responseTimeout} null means none. */
-  static DockerClient connect(EngineConfig config, Duration responseTimeout) {
+  public static DockerClient connect(EngineConfig config, Duration responseTimeout) {
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(config.dockerHost().toString())
         .build();

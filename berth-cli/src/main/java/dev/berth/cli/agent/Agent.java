@@ -211,7 +211,7 @@ public final class Agent implements AutoCloseable {
             if (config.dockerHost() != null) {
                 engineConfig = engineConfig.withDockerHost(config.dockerHost());
             }
-            runner = TaskRunner.open(engineConfig, mapper, client, id, highestSeq);
+            runner = TaskRunner.open(engineConfig, mapper, client, id, highestSeq, config.dataDir().resolve("logs"));
             dockerWarned = false;
             return runner;
         } catch (RuntimeException e) {
@@ -319,12 +319,14 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Capabilities the task engine really has beyond the Docker API versions: Docker health checks,
-     * and container ordering (dependsOn, startTimeout, stopTimeout). Task definitions that need
-     * others (awslogs, secrets, task IAM roles, ...) are not placed on Berth agents until the engine
+     * container ordering (dependsOn, startTimeout, stopTimeout), and the awslogs log driver (the
+     * agent's {@code LogShipper}, with or without an execution role). Task definitions that need
+     * others (secrets, task IAM roles, ...) are not placed on Berth agents until the engine
      * supports them: RunTask answers with an {@code ATTRIBUTE} failure instead of running them wrong.
      */
     static final List<String> ENGINE_CAPABILITIES = List.of("ecs.capability.container-health-check",
-            "ecs.capability.container-ordering");
+            "ecs.capability.container-ordering", "com.amazonaws.ecs.capability.logging-driver.awslogs",
+            "ecs.capability.execution-role-awslogs");
 
     /**
      * The capabilities this agent really has: the Docker remote API versions the local engine speaks

@@ -72,6 +72,11 @@ public final class AgentClient implements AutoCloseable {
         return send("POST", instancePath(id) + "/events", id.secret(), events, Duration.ofSeconds(30));
     }
 
+    /** Ships one batch of a container's log events (the awslogs driver). */
+    public JsonNode shipLogs(AgentIdentity id, JsonNode batch) throws IOException, InterruptedException, AgentHttpException {
+        return send("POST", instancePath(id) + "/logs", id.secret(), batch, Duration.ofSeconds(30));
+    }
+
     public JsonNode deregister(AgentIdentity id) throws IOException, InterruptedException, AgentHttpException {
         return send("DELETE", instancePath(id), id.secret(), null, Duration.ofSeconds(10));
     }

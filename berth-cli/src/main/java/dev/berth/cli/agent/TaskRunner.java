@@ -13,6 +13,7 @@ import dev.berth.agent.engine.TaskSpec;
 import dev.berth.agent.engine.TaskState;
 import dev.berth.agent.engine.TaskStateChange;
 import dev.berth.agent.engine.TaskStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -53,13 +54,16 @@ public final class TaskRunner implements AutoCloseable {
     private volatile TaskEngine engine;
     private final Thread reporter;
     private volatile long nextSeq;
+    private final LogShipper logs;
     private volatile boolean closing;
 
-    private TaskRunner(EngineConfig config, ObjectMapper mapper, AgentClient client, AgentIdentity identity, long highestSeq) {
+    private TaskRunner(EngineConfig config, ObjectMapper mapper, AgentClient client, AgentIdentity identity, long highestSeq,
+            Path logCursors) {
         this.mapper = mapper;
         this.client = client;
         this.identity = identity;
         this.nextSeq = highestSeq + 1;
+        this.logs = new LogShipper(TaskEngine.connect(config, null), client, identity, mapper, logCursors);
         this.engine = TaskEngine.open(config, event -> {
             TaskState state = switch (event) {
                 case TaskStateChange c -> c.task();
@@ -67,9 +71,13 @@ public final class TaskRunner implements AutoCloseable {
             };
             if (state != null) {
                 outbox.add(report(state));
+                logs.observe(state);
             }
         });
-        engine.tasks().forEach(t -> outbox.add(report(t)));
+        engine.tasks().forEach(t -> {
+            outbox.add(report(t));
+            logs.observe(t);
+        });
         this.reporter = Thread.ofVirtual().name("berth-agent-reporter").start(this::reportLoop);
     }
 
@@ -79,8 +87,8 @@ public final class TaskRunner implements AutoCloseable {
      * @throws IllegalStateException when Docker Engine is not reachable
      */
     public static TaskRunner open(EngineConfig config, ObjectMapper mapper, AgentClient client, AgentIdentity identity,
-            long highestSeq) {
-        return new TaskRunner(config, mapper, client, identity, highestSeq);
+            long highestSeq, Path logCursors) {
+        return new TaskRunner(config, mapper, client, identity, highestSeq, logCursors);
     }
 
     public AgentIdentity identity() {
@@ -98,6 +106,7 @@ public final class TaskRunner implements AutoCloseable {
         for (JsonNode t : desired) {
             String arn = t.path("taskArn").asText();
             listed.add(arn);
+            logs.configure(arn, t.get("spec"));
             boolean known = engine.task(arn).isPresent();
             if (t.path("desiredStatus").asText().equals("STOPPED")) {
                 StopCode code = stopCode(t.path("stopCode").asText(null));
@@ -121,6 +130,7 @@ public final class TaskRunner implements AutoCloseable {
                 engine.stop(t.taskArn(), StopCode.USER_INITIATED, "Task not desired by the server");
             }
         }
+        logs.retain(listed);
     }
 
     /** Stops every task (the instance was deregistered). */
@@ -241,6 +251,7 @@ public final class TaskRunner implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        logs.close();
         closing = true;
         try {
             reporter.join(Duration.ofSeconds(3));

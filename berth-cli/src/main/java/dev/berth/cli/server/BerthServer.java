@@ -9,6 +9,7 @@ import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
 import dev.berth.cli.agent.HostFacts;
 import dev.berth.control.agent.AgentEndpoints;
+import dev.berth.control.agent.AgentLogs;
 import dev.berth.control.agent.AgentService;
 import dev.berth.control.agent.JoinTokens;
 import dev.berth.control.auth.AccessKeys;
@@ -28,6 +29,13 @@ import dev.berth.control.ecs.task.LostInstances;
 import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
+import dev.berth.control.logs.LogCatalog;
+import dev.berth.control.logs.LogEventApi;
+import dev.berth.control.logs.LogGroupApi;
+import dev.berth.control.logs.LogRetention;
+import dev.berth.control.logs.LogStreamApi;
+import dev.berth.control.logs.LogsApi;
+import dev.berth.control.logs.files.LogFiles;
 import dev.berth.control.sts.StsApi;
 import dev.berth.lb.LoadBalancers;
 import dev.berth.lb.api.ElbApi;
@@ -101,6 +109,7 @@ public final class BerthServer implements AutoCloseable {
     private final AgentEndpoints agentEndpoints;
     private final ServiceController serviceController;
     private final Agent localAgent;
+    private final LogFiles logFiles;
     private final AccessKeys.AccessKey rootKey;
     private final LoadBalancers loadBalancers;
     private final RegistryTokens registryTokens;
@@ -125,6 +134,7 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
         ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
         ServiceModel elbModel = ServiceModel.load(mapper, ElbApi.MODEL);
+        ServiceModel logsModel = ServiceModel.load(mapper, LogsApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -192,6 +202,13 @@ public final class BerthServer implements AutoCloseable {
                     .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost).operations())
                     .register(new ImageApi(images).operations())
                     .register(new LayerApi(images, uploads, registryTokens, () -> endpoint().toString()).operations());
+            this.logFiles = new LogFiles(dataDir.resolve("logs"));
+            LogCatalog logCatalog = new LogCatalog(store, docs, platform, clock, logFiles);
+            LogGroupApi logGroups = new LogGroupApi(logCatalog);
+            LogStreamApi logStreams = new LogStreamApi(logCatalog);
+            LogEventApi logEvents = new LogEventApi(logCatalog, logGroups, logStreams);
+            LogsApi logs = new LogsApi(logsModel);
+            logs.register(logGroups.operations()).register(logStreams.operations()).register(logEvents.operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -216,12 +233,13 @@ public final class BerthServer implements AutoCloseable {
                         .put("username", "AWS").put("password", t.password()).put("expiresAt", t.expiresAt().getEpochSecond());
             });
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
-                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false))
+                    .withLogs(new AgentLogs(store, instances, tasks, logEvents));
             this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);
             this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
-                    .json(ecs).json(ecr).query(sts).query(loadBalancers.api())
+                    .json(ecs).json(ecr).json(logs).query(sts).query(loadBalancers.api())
                     .route("/v2/", oci)
                     .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
@@ -242,6 +260,13 @@ public final class BerthServer implements AutoCloseable {
                 }
             });
             every(LIFECYCLE_INTERVAL.toSeconds(), TimeUnit.SECONDS, "registry lifecycle policies", lifecycle::runAll);
+            LogRetention retention = new LogRetention(logCatalog);
+            every(10, TimeUnit.MINUTES, "log retention", () -> {
+                long freed = retention.sweep();
+                if (freed > 0) {
+                    LOG.info("log retention deleted {} bytes of expired log events", freed);
+                }
+            });
             every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
                 int expired = uploads.expire();
                 if (expired > 0) {
@@ -411,6 +436,7 @@ public final class BerthServer implements AutoCloseable {
         agentEndpoints.close();
         serviceController.close();
         housekeeping.shutdownNow();
+        logFiles.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -46,7 +46,7 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     private static final int MAX_BODY = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoints.class);
     private static final Pattern INSTANCE = Pattern.compile(
-            "/_berth/agent/v1/clusters/([A-Za-z0-9_-]{1,255})/instances/([^/]+)(/desired|/events)?");
+            "/_berth/agent/v1/clusters/([A-Za-z0-9_-]{1,255})/instances/([^/]+)(/desired|/events|/logs)?");
 
     private final Vertx vertx;
     private final ObjectMapper mapper;
@@ -56,6 +56,7 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     private final Authenticator authenticator;
     private final Predicate<CallContext> isRoot;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile AgentLogs logs;
 
     public AgentEndpoints(Vertx vertx, ObjectMapper mapper, AgentService service, JoinTokens joinTokens,
             InstanceNotifier notifier, Authenticator authenticator, Predicate<CallContext> isRoot) {
@@ -66,6 +67,12 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
         this.notifier = notifier;
         this.authenticator = authenticator;
         this.isRoot = isRoot;
+    }
+
+    /** Serves {@code POST .../logs} (the awslogs driver's log shipping) with {@code logs}. */
+    public AgentEndpoints withLogs(AgentLogs logs) {
+        this.logs = logs;
+        return this;
     }
 
     @Override
@@ -116,6 +123,12 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
                         out.putArray("duplicates");
                     }
                     send(req, ctx, 200, out);
+                }
+                case "/logs POST" -> {
+                    if (logs == null) {
+                        throw AgentErrors.notFound(method.name(), path);
+                    }
+                    send(req, ctx, 200, logs.ship(cluster, id, secret, json(body)));
                 }
                 default -> throw AgentErrors.notFound(method.name(), path);
             }

@@ -135,6 +135,13 @@ final class ContainerOptionRules {
             if (!missing.isEmpty()) {
                 throw client("Log driver awslogs requires options: %s", String.join(", ", missing));
             }
+            java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+            log.path("options").fields().forEachRemaining(f -> options.put(f.getKey(), f.getValue().asText()));
+            try {
+                dev.berth.model.logs.AwslogsOptions.parse(options);
+            } catch (IllegalArgumentException e) {
+                throw invalidContainerSetting(name, "logConfiguration", e.getMessage());
+            }
         }
         if (driver.equals("awsfirelens") && task.containers().values().stream()
                 .allMatch(c -> Nodes.absent(c, "firelensConfiguration"))) {

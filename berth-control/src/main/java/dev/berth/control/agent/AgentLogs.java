@@ -1,0 +1,111 @@
+package dev.berth.control.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.control.ecs.instance.ContainerInstances;
+import dev.berth.control.ecs.instance.StoredContainerInstance;
+import dev.berth.control.ecs.task.StoredTask;
+import dev.berth.control.ecs.task.Tasks;
+import dev.berth.control.logs.LogEventApi;
+import dev.berth.model.error.AwsException;
+import dev.berth.model.logs.AwslogsOptions;
+import dev.berth.scheduler.InstanceStatus;
+import dev.berth.store.StateStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server's half of the awslogs driver: stores the log lines an agent ships for one container of
+ * one of its tasks ({@code POST .../instances/{id}/logs}, docs/agent-protocol.md).
+ *
+ * <p>The agent says which task and container the lines are from; the server decides where they go.
+ * The log group, stream prefix and {@code awslogs-create-group} come from the task's own spec in the
+ * store, and the task must be placed on the calling instance, so an agent's credential can only
+ * write its own tasks' logs, into the groups their task definitions name. Authentication is a read
+ * (no lock on the instance row), so shipping logs never contends with heartbeats and reports.
+ */
+public final class AgentLogs {
+
+    private static final int MAX_EVENTS = 10_000;
+
+    private final StateStore store;
+    private final ContainerInstances instances;
+    private final Tasks tasks;
+    private final LogEventApi events;
+
+    public AgentLogs(StateStore store, ContainerInstances instances, Tasks tasks, LogEventApi events) {
+        this.store = store;
+        this.instances = instances;
+        this.tasks = tasks;
+        this.events = events;
+    }
+
+    /**
+     * Stores {@code {"taskArn", "container", "containerId", "events": [{"timestamp", "message"}]}} and
+     * answers like PutLogEvents (plus {@code logGroupName}/{@code logStreamName}).
+     */
+    public ObjectNode ship(String cluster, String instanceId, String secret, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw AgentErrors.invalid("The body must be a JSON object.");
+        }
+        String taskArn = body.path("taskArn").asText("");
+        String container = body.path("container").asText("");
+        String containerId = body.path("containerId").asText("");
+        JsonNode list = body.path("events");
+        if (!list.isArray() || list.isEmpty() || list.size() > MAX_EVENTS) {
+            throw AgentErrors.invalid("events must be an array of 1 to " + MAX_EVENTS + " events.");
+        }
+        List<LogEventApi.InputEvent> batch = new ArrayList<>(list.size());
+        for (JsonNode e : list) {
+            if (!e.path("timestamp").isIntegralNumber() || !e.path("message").isTextual()) {
+                throw AgentErrors.invalid("Every event needs an integer timestamp and a string message.");
+            }
+            batch.add(new LogEventApi.InputEvent(e.get("timestamp").asLong(), e.get("message").asText()));
+        }
+        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        if (!taskArn.startsWith("arn:") || !taskArn.contains(":task/" + cluster + "/") || taskId.isEmpty()) {
+            throw AgentErrors.invalid("taskArn must name a task of cluster " + cluster + ".");
+        }
+        StoredTask task = store.read(tx -> {
+            if (!ContainerInstances.isId(instanceId)) {
+                throw AgentErrors.badInstanceCredential();
+            }
+            StoredContainerInstance ci = instances.find(tx, cluster, instanceId).orElseThrow(AgentErrors::badInstanceCredential);
+            if (!Secrets.matchesHash(secret, ci.secretHash())) {
+                throw AgentErrors.badInstanceCredential();
+            }
+            if (ci.status() == InstanceStatus.INACTIVE) {
+                throw AgentErrors.inactive(instances.arnOf(cluster, instanceId));
+            }
+            return tasks.find(tx, cluster, taskId).filter(t -> instanceId.equals(t.containerInstanceId()))
+                    .orElseThrow(() -> new AwsException("NotFoundException", 404,
+                            "Task " + taskArn + " is not placed on this container instance."));
+        });
+        JsonNode def = null;
+        for (JsonNode c : task.spec().path("containers")) {
+            if (c.path("name").asText().equals(container)) {
+                def = c;
+            }
+        }
+        JsonNode log = def == null ? null : def.path("logConfiguration");
+        if (log == null || !"awslogs".equals(log.path("logDriver").asText())) {
+            throw AgentErrors.invalid("Container " + container + " of task " + taskArn + " does not use the awslogs log driver.");
+        }
+        Map<String, String> opts = new LinkedHashMap<>();
+        log.path("options").fields().forEachRemaining(f -> opts.put(f.getKey(), f.getValue().asText()));
+        AwslogsOptions options;
+        try {
+            options = AwslogsOptions.parse(opts);
+        } catch (IllegalArgumentException e) {
+            throw AgentErrors.invalid(e.getMessage());
+        }
+        if (options.streamPrefix() == null && !containerId.matches("[0-9a-f]{12,64}")) {
+            throw AgentErrors.invalid("containerId (the Docker container id) names the stream when there is no awslogs-stream-prefix.");
+        }
+        String stream = options.streamName(container, taskId, containerId);
+        ObjectNode out = events.ingest(options.group(), stream, batch, options.createGroup());
+        return out.put("logGroupName", options.group()).put("logStreamName", stream);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.berth.protocol.json;
+
+import dev.berth.protocol.model.ServiceModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link JsonService} built from a service model and the operation handlers that per-resource
+ * API classes register: each name must be an operation of the model and registered once. An
+ * operation nobody registered answers {@code UnknownOperationException} at the front door; nothing
+ * pretends to succeed. Not thread-safe while registering; read-only afterwards.
+ */
+public class OperationTable implements JsonService {
+
+    private final ServiceModel model;
+    private final String validationErrorCode;
+    private final Map<String, JsonOperation> operations = new LinkedHashMap<>();
+
+    public OperationTable(ServiceModel model, String validationErrorCode) {
+        this.model = model;
+        this.validationErrorCode = validationErrorCode;
+    }
+
+    /** Adds operations; each name must be an operation of the model and registered once. */
+    public OperationTable register(Map<String, JsonOperation> ops) {
+        ops.forEach((name, op) -> {
+            if (model.operation(name).isEmpty()) {
+                throw new IllegalArgumentException(name + " is not an operation of " + model.serviceId());
+            }
+            if (operations.putIfAbsent(name, op) != null) {
+                throw new IllegalArgumentException(name + " registered twice");
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public ServiceModel model() {
+        return model;
+    }
+
+    @Override
+    public String validationErrorCode() {
+        return validationErrorCode;
+    }
+
+    @Override
+    public Optional<JsonOperation> operation(String name) {
+        return Optional.ofNullable(operations.get(name));
+    }
+
+    public Set<String> implemented() {
+        return operations.keySet();
+    }
+}
