@@ -49,6 +49,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " before its tasks are marked STOPPED: seconds, or a number with s, m or h (default ${DEFAULT-VALUE}).")
     String lostInstanceTimeout;
 
+    @Option(names = "--master-key-file", defaultValue = "${env:BERTH_MASTER_KEY_FILE}",
+            description = "File holding the master key that seals secrets at rest (base64 of 32 bytes; env BERTH_MASTER_KEY_FILE;"
+                    + " BERTH_MASTER_KEY may hold the base64 key itself). Default: <data-dir>/master.key, created on first start.")
+    Path masterKeyFile;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -88,7 +93,7 @@ public final class ServerCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
                 System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
-                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout());
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout(), masterKeyFile);
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -26,6 +26,15 @@ import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
 import dev.berth.control.sts.StsApi;
+import dev.berth.control.OffsetClock;
+import dev.berth.control.kms.Envelope;
+import dev.berth.control.kms.KmsApi;
+import dev.berth.control.kms.KmsKeys;
+import dev.berth.control.kms.MasterKey;
+import dev.berth.control.secretsmanager.SecretStore;
+import dev.berth.control.secretsmanager.SecretsManagerApi;
+import dev.berth.control.ssm.ParameterNames;
+import dev.berth.control.ssm.SsmApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.ecr.EcrApi;
 import dev.berth.protocol.json.Jsons;
@@ -76,6 +85,9 @@ public final class BerthServer implements AutoCloseable {
     private final AgentEndpoints agentEndpoints;
     private final Agent localAgent;
     private final AccessKeys.AccessKey rootKey;
+    private final OffsetClock secretsClock;
+    private final KmsKeys kmsKeys;
+    private final SecretStore secretStore;
     private final int port;
     private volatile boolean closed;
 
@@ -91,6 +103,9 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
         ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
+        ServiceModel kmsModel = ServiceModel.load(mapper, KmsApi.MODEL);
+        ServiceModel ssmModel = ServiceModel.load(mapper, SsmApi.MODEL);
+        ServiceModel secretsManagerModel = ServiceModel.load(mapper, SecretsManagerApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -103,6 +118,13 @@ public final class BerthServer implements AutoCloseable {
             Documents docs = new Documents(mapper);
             Platform platform = new Platform(config.accountId(), config.region());
             Clock clock = Clock.systemUTC();
+            MasterKey masterKey = MasterKey.load(dataDir, config.masterKeyFile(), System.getenv(MasterKey.ENV_KEY));
+            this.secretsClock = new OffsetClock(clock);
+            this.kmsKeys = new KmsKeys(store, docs, platform, secretsClock, masterKey);
+            kmsKeys.checkMasterKey();
+            Envelope envelope = new Envelope(kmsKeys);
+            this.secretStore = new SecretStore(store, envelope, platform, secretsClock);
+            SsmApi ssm = new SsmApi(store, envelope, new ParameterNames(platform), secretsClock);
             AccessKeys keys = new AccessKeys(store, docs);
             this.rootKey = keys.ensureRoot(config.accountId(), config.rootAccessKeyId(), config.rootSecretAccessKey());
             this.credentialsFile = writeCredentials(dataDir, rootKey);
@@ -140,6 +162,9 @@ public final class BerthServer implements AutoCloseable {
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).query(sts)
+                    .json(new KmsApi(store, kmsKeys).service(kmsModel))
+                    .json(ssm.service(ssmModel))
+                    .json(new SecretsManagerApi(secretStore).service(secretsManagerModel))
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -157,6 +182,7 @@ public final class BerthServer implements AutoCloseable {
                     LOG.info("forgot {} tasks stopped more than {} ago", removed, STOPPED_TASK_RETENTION);
                 }
             });
+            every(SECRETS_HOUSEKEEPING.toSeconds(), TimeUnit.SECONDS, "secrets housekeeping", this::secretsHousekeeping);
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
             every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
                 int stopped = lost.sweep();
@@ -176,6 +202,28 @@ public final class BerthServer implements AutoCloseable {
         }
         LOG.info("started in {} ms (store {} ready after {} ms)", (System.nanoTime() - t0) / 1_000_000, store.backend(),
                 (storeReady - t0) / 1_000_000);
+    }
+
+    /** How often due KMS key rotations and deletions and ended secret recovery windows are acted on. */
+    static final java.time.Duration SECRETS_HOUSEKEEPING = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Rotates KMS keys whose rotation is due, deletes keys whose deletion date passed and secrets
+     * whose recovery window ended. Scheduled every {@link #SECRETS_HOUSEKEEPING}; tests call it after
+     * moving {@link #secretsClock()} forward.
+     */
+    public void secretsHousekeeping() {
+        int keys = kmsKeys.housekeeping();
+        int secrets = secretStore.deleteDue();
+        if (keys > 0 || secrets > 0) {
+            LOG.info("secrets housekeeping: {} KMS keys rotated or deleted, {} secrets deleted after their recovery window",
+                    keys, secrets);
+        }
+    }
+
+    /** The clock KMS, SSM and Secrets Manager use; tests move it forward to let recovery windows pass. */
+    public OffsetClock secretsClock() {
+        return secretsClock;
     }
 
     /** Runs a housekeeping job with a fixed delay; a failure is logged and the job runs again next time. */

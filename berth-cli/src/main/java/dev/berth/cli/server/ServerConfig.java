@@ -13,10 +13,18 @@ import java.time.Duration;
  * @param agentHeartbeatTimeout how long after its last poll an agent still counts as connected
  * @param imagePullBehavior the local agent's image pull behaviour
  * @param lostInstanceTimeout how long an agent may stay disconnected before its tasks are marked STOPPED
+ * @param masterKeyFile the operator's master key file (base64 of 32 bytes), or null for {@code <dataDir>/master.key}
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
         String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
+        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, Path masterKeyFile) {
+
+    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
+            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
+        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, null);
+    }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_LOST_INSTANCE_TIMEOUT = Duration.ofMinutes(5);
