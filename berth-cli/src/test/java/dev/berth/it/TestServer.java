@@ -89,6 +89,27 @@ public final class TestServer implements AutoCloseable {
                 .build();
     }
 
+    /** A client of any SDK v2 service pointed at this server with the root key and no retries. */
+    public <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
+    public software.amazon.awssdk.services.ssm.SsmClient ssm() {
+        return client(software.amazon.awssdk.services.ssm.SsmClient.builder().httpClient(UrlConnectionHttpClient.create()));
+    }
+
+    public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
+        return client(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()));
+    }
+
+    public software.amazon.awssdk.services.kms.KmsClient kms() {
+        return client(software.amazon.awssdk.services.kms.KmsClient.builder().httpClient(UrlConnectionHttpClient.create()));
+    }
+
     public StsClient sts(String keyId, String secret) {
         return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))

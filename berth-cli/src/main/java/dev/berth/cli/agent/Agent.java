@@ -293,12 +293,16 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Capabilities the task engine really has beyond the Docker API versions: Docker health checks,
-     * and container ordering (dependsOn, startTimeout, stopTimeout). Task definitions that need
+     * container ordering (dependsOn, startTimeout, stopTimeout), and secrets from SSM and Secrets
+     * Manager as environment variables and private registry logins (the server resolves them for the
+     * agent when the task starts, see {@code TaskSecrets}). Task definitions that need
      * others (awslogs, secrets, task IAM roles, ...) are not placed on Berth agents until the engine
      * supports them: RunTask answers with an {@code ATTRIBUTE} failure instead of running them wrong.
      */
     static final List<String> ENGINE_CAPABILITIES = List.of("ecs.capability.container-health-check",
-            "ecs.capability.container-ordering");
+            "ecs.capability.container-ordering", "ecs.capability.secrets.ssm.environment-variables",
+            "ecs.capability.secrets.asm.environment-variables",
+            "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
 
     /**
      * The capabilities this agent really has: the Docker remote API versions the local engine speaks

@@ -10,6 +10,7 @@ import dev.berth.cli.agent.HostFacts;
 import dev.berth.control.agent.AgentEndpoints;
 import dev.berth.control.agent.AgentService;
 import dev.berth.control.agent.JoinTokens;
+import dev.berth.control.agent.TaskSecrets;
 import dev.berth.control.auth.AccessKeys;
 import dev.berth.control.auth.SigV4Authenticator;
 import dev.berth.control.ecs.EcsApi;
@@ -157,7 +158,7 @@ public final class BerthServer implements AutoCloseable {
             joinTokens.ensure();
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
             AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
-                    tasks);
+                    tasks, new TaskSecrets(ssm, secretStore));
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)

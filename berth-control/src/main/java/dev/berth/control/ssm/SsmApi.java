@@ -350,6 +350,17 @@ public final class SsmApi {
         return n;
     }
 
+    /**
+     * The value of the parameter a reference names (name or ARN, with an optional selector),
+     * SecureStrings decrypted: what an ECS task's {@code secrets} entry receives. Runs in the
+     * caller's transaction; failures are SSM's errors (ParameterNotFound, InvalidKeyId, ...).
+     */
+    public String valueForTask(Transaction tx, String reference) {
+        ParameterNames.Ref ref = names.parse(reference, true);
+        StoredParameter p = head(tx, ref).orElseThrow(SsmErrors::notFound);
+        return plaintext(tx, p.name(), select(tx, p, ref));
+    }
+
     private JsonNode get(CallContext call, ObjectNode in) {
         ParameterNames.Ref ref = names.parse(in.path("Name").asText(), true);
         boolean decrypt = in.path("WithDecryption").asBoolean(false);
