@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * KMS, SSM Parameter Store and Secrets Manager through the AWS SDK for Java v2 against a real
  * server: AWS's error codes and messages for bad input, limits, pagination, the recovery window
  * with a clock the test moves (then the server's own housekeeping job), key rotation keeping old
- * ciphertexts readable, and the master key across restarts.
+ * ciphertexts readable, and the master key across restarts (access keys sealed with it at rest).
  */
 class SecretsApiIT extends WithServer {
 
@@ -276,11 +276,22 @@ class SecretsApiIT extends WithServer {
     void theMasterKeyIsPrivateSurvivesRestartsAndAWrongOneIsRefused() throws Exception {
         Path dir = Files.createTempDirectory("berth-master");
         ServerConfig config = new ServerConfig("127.0.0.1", 0, dir, null, false, "000000000000", "us-east-1", null, null);
+        String rootSecret;
         try (TestServerHandle first = new TestServerHandle(BerthServer.start(config))) {
+            rootSecret = first.server().secretAccessKey();
             try (SsmClient ssm = first.ssm()) {
                 ssm.putParameter(r -> r.name("/m/p").value("kept").type(ParameterType.SECURE_STRING));
             }
         }
+        boolean keyIdFound = false;
+        try (var files = Files.walk(dir.resolve("state"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(content.contains(rootSecret)).as("%s holds the root secret access key in clear", f).isFalse();
+                keyIdFound |= content.contains("AKIA");
+            }
+        }
+        assertThat(keyIdFound).as("the access key id is found in the store files, so the search works").isTrue();
         Path keyFile = dir.resolve("master.key");
         assertThat(Files.getPosixFilePermissions(keyFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Base64.getDecoder().decode(Files.readString(keyFile).strip())).hasSize(32);

@@ -126,7 +126,7 @@ public final class BerthServer implements AutoCloseable {
             Envelope envelope = new Envelope(kmsKeys);
             this.secretStore = new SecretStore(store, envelope, platform, secretsClock);
             SsmApi ssm = new SsmApi(store, envelope, new ParameterNames(platform), secretsClock);
-            AccessKeys keys = new AccessKeys(store, docs);
+            AccessKeys keys = new AccessKeys(store, docs, masterKey);
             this.rootKey = keys.ensureRoot(config.accountId(), config.rootAccessKeyId(), config.rootSecretAccessKey());
             this.credentialsFile = writeCredentials(dataDir, rootKey);
 
