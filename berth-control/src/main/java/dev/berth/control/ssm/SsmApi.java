@@ -77,11 +77,12 @@ public final class SsmApi {
         ops.put("DeleteParameters", this::deleteMany);
         ops.put("DescribeParameters", this::describe);
         ops.put("GetParameterHistory", this::history);
-        ops.put("LabelParameterVersion", this::label);
-        ops.put("UnlabelParameterVersion", this::unlabel);
-        ops.put("AddTagsToResource", this::addTags);
-        ops.put("RemoveTagsFromResource", this::removeTags);
-        ops.put("ListTagsForResource", this::listTags);
+        ParameterLabelsAndTags more = new ParameterLabelsAndTags(this, store);
+        ops.put("LabelParameterVersion", more::label);
+        ops.put("UnlabelParameterVersion", more::unlabel);
+        ops.put("AddTagsToResource", more::addTags);
+        ops.put("RemoveTagsFromResource", more::removeTags);
+        ops.put("ListTagsForResource", more::listTags);
         return ops;
     }
 
@@ -233,7 +234,7 @@ public final class SsmApi {
         tx.delete(KIND_VERSION, first.get(0).key());
     }
 
-    private List<Tag> tags(JsonNode given) {
+    static List<Tag> tags(JsonNode given) {
         List<Tag> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         if (given != null) {
@@ -260,7 +261,7 @@ public final class SsmApi {
         return read(e.json(), StoredParameter.class);
     }
 
-    private StoredParameter.Version readVersion(String json) {
+    StoredParameter.Version readVersion(String json) {
         return read(json, StoredParameter.Version.class);
     }
 
@@ -272,7 +273,7 @@ public final class SsmApi {
         }
     }
 
-    private static String write(Object value) {
+    static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -563,130 +564,5 @@ public final class SsmApi {
             }
             return out;
         });
-    }
-
-    // ---- labels and tags ----------------------------------------------------------------------
-
-    private JsonNode label(CallContext call, ObjectNode in) {
-        ParameterNames.Ref ref = names.parse(in.path("Name").asText(), false);
-        List<String> labels = new ArrayList<>();
-        in.path("Labels").forEach(l -> labels.add(l.asText()));
-        return store.transact(tx -> {
-            StoredParameter p = head(tx, ref).orElseThrow(SsmErrors::notFound);
-            tx.getForUpdate(KIND, p.name());
-            long version = in.hasNonNull("ParameterVersion") ? in.get("ParameterVersion").asLong() : p.current().version();
-            StoredParameter.Version target = select(tx, p, new ParameterNames.Ref(p.name(), version, null, null));
-            ObjectNode out = obj();
-            ArrayNode invalid = out.putArray("InvalidLabels");
-            List<String> valid = new ArrayList<>();
-            for (String l : labels) {
-                if (ParameterNames.validLabel(l)) {
-                    valid.add(l);
-                } else {
-                    invalid.add(l);
-                }
-            }
-            Set<String> merged = new LinkedHashSet<>(target.labels());
-            merged.addAll(valid);
-            if (merged.size() > MAX_LABELS_PER_VERSION) {
-                throw SsmErrors.of("ParameterVersionLabelLimitExceeded", "A parameter version can have maximum 10 labels."
-                        + " Move one or more labels to another version and try again.");
-            }
-            // a label names one version: take it off whichever version has it now
-            StorePages.forEach(tx, KIND_VERSION, p.name() + "#", e -> {
-                StoredParameter.Version v = readVersion(e.json());
-                if (v.version() != version && v.labels().stream().anyMatch(valid::contains)) {
-                    StoredParameter.Version moved = v.withLabels(v.labels().stream().filter(x -> !valid.contains(x)).toList());
-                    tx.put(KIND_VERSION, e.key(), write(moved));
-                }
-            });
-            StoredParameter.Version labelled = target.withLabels(List.copyOf(merged));
-            tx.put(KIND_VERSION, versionKey(p.name(), version), write(labelled));
-            refreshHead(tx, p);
-            out.put("ParameterVersion", version);
-            return out;
-        });
-    }
-
-    private void refreshHead(Transaction tx, StoredParameter p) {
-        StoredParameter.Version current = readVersion(tx.get(KIND_VERSION, versionKey(p.name(), p.current().version()))
-                .orElseThrow().json());
-        tx.put(KIND, p.name(), write(p.withCurrent(current)));
-    }
-
-    private JsonNode unlabel(CallContext call, ObjectNode in) {
-        ParameterNames.Ref ref = names.parse(in.path("Name").asText(), false);
-        List<String> labels = new ArrayList<>();
-        in.path("Labels").forEach(l -> labels.add(l.asText()));
-        return store.transact(tx -> {
-            StoredParameter p = head(tx, ref).orElseThrow(SsmErrors::notFound);
-            tx.getForUpdate(KIND, p.name());
-            long version = in.path("ParameterVersion").asLong();
-            StoredParameter.Version target = select(tx, p, new ParameterNames.Ref(p.name(), version, null, null));
-            ObjectNode out = obj();
-            ArrayNode removed = out.putArray("RemovedLabels");
-            ArrayNode invalid = out.putArray("InvalidLabels");
-            labels.forEach(l -> (target.labels().contains(l) ? removed : invalid).add(l));
-            tx.put(KIND_VERSION, versionKey(p.name(), version),
-                    write(target.withLabels(target.labels().stream().filter(l -> !labels.contains(l)).toList())));
-            refreshHead(tx, p);
-            return out;
-        });
-    }
-
-    private String taggedName(ObjectNode in) {
-        String type = in.path("ResourceType").asText();
-        if (!type.equals("Parameter")) {
-            throw SsmErrors.of("InvalidResourceType", "Berth's Systems Manager holds parameters only; resource type "
-                    + type + " does not exist here.");
-        }
-        return in.path("ResourceId").asText();
-    }
-
-    private StoredParameter lockTagged(Transaction tx, ObjectNode in) {
-        ParameterNames.Ref ref = names.parse(taggedName(in), false);
-        StoredParameter p = head(tx, ref).orElseThrow(() -> SsmErrors.of("InvalidResourceId",
-                "The resource ID \"" + ref.name() + "\" is not valid. Verify the ID and try again."));
-        tx.getForUpdate(KIND, p.name());
-        return p;
-    }
-
-    private JsonNode addTags(CallContext call, ObjectNode in) {
-        List<Tag> added = tags(in.get("Tags"));
-        store.transact(tx -> {
-            StoredParameter p = lockTagged(tx, in);
-            Map<String, String> map = new LinkedHashMap<>();
-            p.tags().forEach(t -> map.put(t.key(), t.value()));
-            added.forEach(t -> map.put(t.key(), t.value()));
-            if (map.size() > 50) {
-                throw SsmErrors.of("TooManyTagsError", "The Tags list may contain at most 50 tags.");
-            }
-            tx.put(KIND, p.name(), write(p.withTags(map.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList())));
-            return null;
-        });
-        return obj();
-    }
-
-    private JsonNode removeTags(CallContext call, ObjectNode in) {
-        List<String> keys = new ArrayList<>();
-        in.path("TagKeys").forEach(k -> keys.add(k.asText()));
-        store.transact(tx -> {
-            StoredParameter p = lockTagged(tx, in);
-            tx.put(KIND, p.name(), write(p.withTags(p.tags().stream().filter(t -> !keys.contains(t.key())).toList())));
-            return null;
-        });
-        return obj();
-    }
-
-    private JsonNode listTags(CallContext call, ObjectNode in) {
-        StoredParameter p = store.read(tx -> {
-            ParameterNames.Ref ref = names.parse(taggedName(in), false);
-            return head(tx, ref).orElseThrow(() -> SsmErrors.of("InvalidResourceId",
-                    "The resource ID \"" + ref.name() + "\" is not valid. Verify the ID and try again."));
-        });
-        ObjectNode out = obj();
-        ArrayNode list = out.putArray("TagList");
-        p.tags().forEach(t -> list.addObject().put("Key", t.key()).put("Value", t.value()));
-        return out;
     }
 }
