@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = BerthVersion.class,
         description = "Self-hosted container platform that speaks the Amazon ECS and ECR APIs.",
-        subcommands = {ServerCommand.class, AgentCommand.class})
+        subcommands = {ServerCommand.class, AgentCommand.class, dev.berth.cli.registry.RegistryCommand.class})
 public final class BerthCommand implements Runnable {
 
     @CommandLine.Spec

@@ -38,6 +38,16 @@ import dev.berth.control.ssm.ParameterNames;
 import dev.berth.control.ssm.SsmApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.ecr.EcrApi;
+import dev.berth.registry.ecr.ImageApi;
+import dev.berth.registry.ecr.LayerApi;
+import dev.berth.registry.auth.RegistryAuthorizer;
+import dev.berth.registry.auth.RegistryTokens;
+import dev.berth.registry.meta.Images;
+import dev.berth.registry.meta.Uploads;
+import dev.berth.registry.oci.OciHandler;
+import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.gc.GcEndpoint;
+import dev.berth.registry.storage.FsBlobStore;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
@@ -89,6 +99,11 @@ public final class BerthServer implements AutoCloseable {
     private final OffsetClock secretsClock;
     private final KmsKeys kmsKeys;
     private final SecretStore secretStore;
+    private final RegistryTokens registryTokens;
+    private final Images images;
+    private final OciHandler oci;
+    private final GarbageCollector registryGc;
+    private final GcEndpoint gcEndpoint;
     private final int port;
     private volatile boolean closed;
 
@@ -152,7 +167,15 @@ public final class BerthServer implements AutoCloseable {
                     .register(taskApi.operations())
                     .register(tags.operations());
             StsApi sts = new StsApi(stsModel);
-            EcrApi ecr = new EcrApi(ecrModel);
+            this.images = new Images(store, docs, new FsBlobStore(dataDir.resolve("registry")), clock);
+            Uploads uploads = new Uploads(images, Uploads.DEFAULT_EXPIRY);
+            this.registryTokens = new RegistryTokens(store, clock);
+            RegistryAuthorizer registryAuthorizer = new RegistryAuthorizer(registryTokens,
+                    id -> keys.find(id).isPresent(), mapper);
+            this.oci = new OciHandler(vertx, images, uploads, registryAuthorizer);
+            EcrApi ecr = new EcrApi(ecrModel)
+                    .register(new ImageApi(images).operations())
+                    .register(new LayerApi(images, uploads, registryTokens, () -> endpoint().toString()).operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
@@ -161,11 +184,16 @@ public final class BerthServer implements AutoCloseable {
                     tasks, new TaskSecrets(ssm, secretStore));
             this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+            this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);
+            this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator,
+                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).query(sts)
                     .json(new KmsApi(store, kmsKeys).service(kmsModel))
                     .json(ssm.service(ssmModel))
                     .json(new SecretsManagerApi(secretStore).service(secretsManagerModel))
+                    .route("/v2/", oci)
+                    .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
@@ -184,6 +212,18 @@ public final class BerthServer implements AutoCloseable {
                 }
             });
             every(SECRETS_HOUSEKEEPING.toSeconds(), TimeUnit.SECONDS, "secrets housekeeping", this::secretsHousekeeping);
+            every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
+                int expired = uploads.expire();
+                if (expired > 0) {
+                    LOG.info("discarded {} registry uploads idle longer than {}", expired, uploads.expiry());
+                }
+            });
+            every(1, TimeUnit.HOURS, "registry garbage collection", () -> {
+                GarbageCollector.Result r = registryGc.run();
+                if (r.blobsDeleted() > 0 || r.linksRemoved() > 0) {
+                    LOG.info("registry gc: {}", r);
+                }
+            });
             LostInstances lost = new LostInstances(store, tasks, instances, notifier, config.lostInstanceTimeout());
             every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
                 int stopped = lost.sweep();
@@ -265,6 +305,19 @@ public final class BerthServer implements AutoCloseable {
         return java.util.Optional.ofNullable(localAgent);
     }
 
+    /** Issues registry passwords (what ECR's GetAuthorizationToken hands out). */
+    public RegistryTokens registryTokens() {
+        return registryTokens;
+    }
+
+    public GarbageCollector registryGc() {
+        return registryGc;
+    }
+
+    public Images images() {
+        return images;
+    }
+
     public String accessKeyId() {
         return rootKey.accessKeyId();
     }
@@ -298,6 +351,8 @@ public final class BerthServer implements AutoCloseable {
             localAgent.close();
         }
         frontDoor.close();
+        oci.close();
+        gcEndpoint.close();
         agentEndpoints.close();
         housekeeping.shutdownNow();
         try {
