@@ -16,7 +16,7 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
  * that measures what the server can do per signed call without the SDK client's CPU cost on the
  * same two cores (bench/api-throughput.sh runs it next to the SDK numbers).
  *
- * <p>Arguments: endpoint accessKeyId secret target jsonBody.
+ * <p>Arguments: endpoint accessKeyId secret target jsonBody [signingName, default ecs].
  */
 public final class SignedRequestScript {
 
@@ -28,7 +28,7 @@ public final class SignedRequestScript {
                 .contentStreamProvider(ContentStreamProvider.fromByteArray(body)).build();
         SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsBasicCredentials.create(args[1], args[2]))
                 .request(req).payload(req.contentStreamProvider().orElseThrow())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ecs")
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, args.length > 5 ? args[5] : "ecs")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.systemUTC())).request();
         StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\nwrk.body = ").append(luaString(args[4])).append('\n');

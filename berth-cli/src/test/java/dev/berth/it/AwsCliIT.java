@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the README's tour with the real AWS CLI ({@code /usr/bin/aws}, or {@code BERTH_AWS_CLI})
+ * Runs the README's tour, and the KMS / SSM / Secrets Manager script, with the real AWS CLI ({@code /usr/bin/aws}, or {@code BERTH_AWS_CLI})
  * against a real server. The CLI is a prerequisite that scripts/test installs: when it is missing
  * this test fails rather than skipping.
  */
@@ -18,18 +18,24 @@ class AwsCliIT extends WithServer {
 
     @Test
     void theReadmeTourWorksWithTheAwsCli() throws Exception {
-        runScript("/cli/tour.sh", "aws-cli-tour.log", "tour complete");
+        assertThat(runScript("tour")).contains("tour complete");
     }
 
     @Test
     void cloudWatchLogsWorkWithTheAwsCli() throws Exception {
-        runScript("/cli/logs.sh", "aws-cli-logs.log", "logs tour complete");
+        assertThat(runScript("logs")).contains("logs tour complete");
     }
 
-    private void runScript(String resource, String logName, String done) throws Exception {
+    @Test
+    void kmsParametersAndSecretsWorkWithTheAwsCli() throws Exception {
+        assertThat(runScript("secrets")).contains("secrets complete");
+    }
+
+    /** Runs {@code src/test/resources/cli/<name>.sh}; its output, which is also kept in target/aws-cli-<name>.log. */
+    private String runScript(String name) throws Exception {
         String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
         assertThat(new File(aws).canExecute()).as("the AWS CLI at %s is executable (scripts/test installs the awscli package)", aws).isTrue();
-        Path script = Path.of(getClass().getResource(resource).toURI());
+        Path script = Path.of(getClass().getResource("/cli/" + name + ".sh").toURI());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
         pb.environment().put("AWS", aws);
         pb.environment().put("ENDPOINT", server.endpoint().toString());
@@ -40,8 +46,8 @@ class AwsCliIT extends WithServer {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        Files.writeString(Path.of("target", logName), out);
+        Files.writeString(Path.of("target", "aws-cli-" + name + ".log"), out);
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains(done);
+        return out;
     }
 }

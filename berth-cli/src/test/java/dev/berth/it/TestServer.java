@@ -32,7 +32,7 @@ public final class TestServer implements AutoCloseable {
             ImagePullBehavior pull, Duration lostInstanceTimeout) {
         this.dataDir = dataDir;
         this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
-                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout, LB_ADDRESSES));
+                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout, LB_ADDRESSES, null));
     }
 
     /** A server without the local agent: tests that need container instances start their own agents. */
@@ -92,13 +92,30 @@ public final class TestServer implements AutoCloseable {
                 .build();
     }
 
-    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
-        return software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder().endpointOverride(endpoint())
-                .region(Region.US_EAST_1)
+    /** A client of any SDK v2 service pointed at this server with the root key and no retries. */
+    public <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
-                .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
+    }
+
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
+        return client(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()));
+    }
+
+    public software.amazon.awssdk.services.ssm.SsmClient ssm() {
+        return client(software.amazon.awssdk.services.ssm.SsmClient.builder().httpClient(UrlConnectionHttpClient.create()));
+    }
+
+    public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
+        return client(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()));
+    }
+
+    public software.amazon.awssdk.services.kms.KmsClient kms() {
+        return client(software.amazon.awssdk.services.kms.KmsClient.builder().httpClient(UrlConnectionHttpClient.create()));
     }
 
     public StsClient sts(String keyId, String secret) {

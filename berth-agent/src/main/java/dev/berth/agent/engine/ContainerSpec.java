@@ -15,6 +15,9 @@ import java.util.Map;
  * @param stopTimeout seconds between SIGTERM and SIGKILL, null for the engine default (30 s)
  * @param startTimeout seconds to wait for {@code dependsOn} conditions, null for the default
  * @param repositoryCredentials registry login for this image, or null
+ * @param secretEnvironment the container's resolved {@code secrets} (name to value): set as environment
+ *     variables like {@code environment} (winning on a clash), but never written into a Docker label,
+ *     and left out of {@link #toString()}
  */
 public record ContainerSpec(
     String name,
@@ -38,7 +41,8 @@ public record ContainerSpec(
     HealthCheckSpec healthCheck,
     Integer stopTimeout,
     Integer startTimeout,
-    RegistryCredentials repositoryCredentials) {
+    RegistryCredentials repositoryCredentials,
+    Map<String, String> secretEnvironment) {
 
   public ContainerSpec {
     if (name == null || !name.matches("[A-Za-z0-9_-]{1,255}")) {
@@ -57,6 +61,22 @@ public record ContainerSpec(
     dockerLabels = dockerLabels == null ? Map.of() : Map.copyOf(dockerLabels);
     ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    secretEnvironment = secretEnvironment == null ? Map.of() : Map.copyOf(secretEnvironment);
+  }
+
+  /** Every environment variable the container gets: {@code environment}, then {@code secretEnvironment} over it. */
+  public Map<String, String> effectiveEnvironment() {
+    if (secretEnvironment.isEmpty()) {
+      return environment;
+    }
+    var all = new java.util.HashMap<>(environment);
+    all.putAll(secretEnvironment);
+    return all;
+  }
+
+  @Override
+  public String toString() {
+    return "ContainerSpec[name=" + name + ", image=" + image + ", secretEnvironment=" + secretEnvironment.keySet() + "]";
   }
 
   /** A minimal essential container; use {@link #toBuilder()} or the {@code with...} methods for the rest. */
@@ -94,6 +114,7 @@ public record ContainerSpec(
     b.stopTimeout = stopTimeout;
     b.startTimeout = startTimeout;
     b.repositoryCredentials = repositoryCredentials;
+    b.secretEnvironment = secretEnvironment;
     return b;
   }
 
@@ -125,9 +146,9 @@ public record ContainerSpec(
     return toBuilder().stopTimeout(stopSeconds).startTimeout(startSeconds).build();
   }
 
-  /** This spec without registry credentials: what may be written into a Docker label. */
+  /** This spec without registry credentials and secrets: what may be written into a Docker label. */
   public ContainerSpec withoutCredentials() {
-    return toBuilder().repositoryCredentials(null).build();
+    return toBuilder().repositoryCredentials(null).secretEnvironment(null).build();
   }
 
   /**
@@ -157,6 +178,7 @@ public record ContainerSpec(
     private Integer stopTimeout;
     private Integer startTimeout;
     private RegistryCredentials repositoryCredentials;
+    private Map<String, String> secretEnvironment;
 
     private Builder() {}
 
@@ -265,13 +287,18 @@ public record ContainerSpec(
       return this;
     }
 
+    public Builder secretEnvironment(Map<String, String> value) {
+      this.secretEnvironment = value;
+      return this;
+    }
+
     public Builder repositoryCredentials(RegistryCredentials value) {
       this.repositoryCredentials = value;
       return this;
     }
 
     public ContainerSpec build() {
-      return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu, memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts, dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout, repositoryCredentials);
+      return new ContainerSpec(name, image, command, entryPoint, environment, portMappings, cpu, memory, memoryReservation, essential, workingDirectory, user, hostname, links, extraHosts, dockerLabels, ulimits, dependsOn, healthCheck, stopTimeout, startTimeout, repositoryCredentials, secretEnvironment);
     }
   }
 

@@ -86,7 +86,7 @@ final class DockerContainers {
         .withName(dockerName(task, c.name()))
         .withHostConfig(host)
         .withLabels(labels(config, task, c, taskSpecJson))
-        .withEnv(c.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .withEnv(c.effectiveEnvironment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
             .sorted().toList());
     if (!exposed.isEmpty()) {
       cmd.withExposedPorts(exposed);

@@ -12,6 +12,7 @@ import dev.berth.control.agent.AgentEndpoints;
 import dev.berth.control.agent.AgentLogs;
 import dev.berth.control.agent.AgentService;
 import dev.berth.control.agent.JoinTokens;
+import dev.berth.control.agent.TaskSecrets;
 import dev.berth.control.auth.AccessKeys;
 import dev.berth.control.auth.SigV4Authenticator;
 import dev.berth.control.ecs.EcsApi;
@@ -39,6 +40,15 @@ import dev.berth.control.logs.files.LogFiles;
 import dev.berth.control.sts.StsApi;
 import dev.berth.lb.LoadBalancers;
 import dev.berth.lb.api.ElbApi;
+import dev.berth.control.OffsetClock;
+import dev.berth.control.kms.Envelope;
+import dev.berth.control.kms.KmsApi;
+import dev.berth.control.kms.KmsKeys;
+import dev.berth.control.kms.MasterKey;
+import dev.berth.control.secretsmanager.SecretStore;
+import dev.berth.control.secretsmanager.SecretsManagerApi;
+import dev.berth.control.ssm.ParameterNames;
+import dev.berth.control.ssm.SsmApi;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.registry.auth.AuthorizationTokenApi;
 import dev.berth.registry.auth.RegistryTokens;
@@ -112,6 +122,9 @@ public final class BerthServer implements AutoCloseable {
     private final LogFiles logFiles;
     private final AccessKeys.AccessKey rootKey;
     private final LoadBalancers loadBalancers;
+    private final OffsetClock secretsClock;
+    private final KmsKeys kmsKeys;
+    private final SecretStore secretStore;
     private final RegistryTokens registryTokens;
     private final Images images;
     private final OciHandler oci;
@@ -135,6 +148,9 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel ecrModel = ServiceModel.load(mapper, EcrApi.MODEL);
         ServiceModel elbModel = ServiceModel.load(mapper, ElbApi.MODEL);
         ServiceModel logsModel = ServiceModel.load(mapper, LogsApi.MODEL);
+        ServiceModel kmsModel = ServiceModel.load(mapper, KmsApi.MODEL);
+        ServiceModel ssmModel = ServiceModel.load(mapper, SsmApi.MODEL);
+        ServiceModel secretsManagerModel = ServiceModel.load(mapper, SecretsManagerApi.MODEL);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         try {
             this.store = opening.join();
@@ -147,7 +163,14 @@ public final class BerthServer implements AutoCloseable {
             Documents docs = new Documents(mapper);
             Platform platform = new Platform(config.accountId(), config.region());
             Clock clock = Clock.systemUTC();
-            AccessKeys keys = new AccessKeys(store, docs);
+            MasterKey masterKey = MasterKey.load(dataDir, config.masterKeyFile(), System.getenv(MasterKey.ENV_KEY));
+            this.secretsClock = new OffsetClock(clock);
+            this.kmsKeys = new KmsKeys(store, docs, platform, secretsClock, masterKey);
+            kmsKeys.checkMasterKey();
+            Envelope envelope = new Envelope(kmsKeys);
+            this.secretStore = new SecretStore(store, envelope, platform, secretsClock);
+            SsmApi ssm = new SsmApi(store, envelope, new ParameterNames(platform), secretsClock);
+            AccessKeys keys = new AccessKeys(store, docs, masterKey);
             this.rootKey = keys.ensureRoot(config.accountId(), config.rootAccessKeyId(), config.rootSecretAccessKey());
             this.credentialsFile = writeCredentials(dataDir, rootKey);
 
@@ -214,7 +237,7 @@ public final class BerthServer implements AutoCloseable {
             joinTokens.ensure();
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
             AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
-                    tasks);
+                    tasks, new TaskSecrets(ssm, secretStore));
             agentService.listener(new AgentService.Listener() {
                 @Override
                 public void taskChanged(String cluster, String group) {
@@ -240,6 +263,9 @@ public final class BerthServer implements AutoCloseable {
                     call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
                     .json(ecs).json(ecr).json(logs).query(sts).query(loadBalancers.api())
+                    .json(new KmsApi(store, kmsKeys).service(kmsModel))
+                    .json(ssm.service(ssmModel))
+                    .json(new SecretsManagerApi(secretStore).service(secretsManagerModel))
                     .route("/v2/", oci)
                     .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
@@ -267,6 +293,7 @@ public final class BerthServer implements AutoCloseable {
                     LOG.info("log retention deleted {} bytes of expired log events", freed);
                 }
             });
+            every(SECRETS_HOUSEKEEPING.toSeconds(), TimeUnit.SECONDS, "secrets housekeeping", this::secretsHousekeeping);
             every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
                 int expired = uploads.expire();
                 if (expired > 0) {
@@ -329,6 +356,28 @@ public final class BerthServer implements AutoCloseable {
     /** The lifecycle policy executor (tests run it on demand). */
     public LifecycleExecutor lifecycle() {
         return lifecycle;
+    }
+
+    /** How often due KMS key rotations and deletions and ended secret recovery windows are acted on. */
+    static final java.time.Duration SECRETS_HOUSEKEEPING = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Rotates KMS keys whose rotation is due, deletes keys whose deletion date passed and secrets
+     * whose recovery window ended. Scheduled every {@link #SECRETS_HOUSEKEEPING}; tests call it after
+     * moving {@link #secretsClock()} forward.
+     */
+    public void secretsHousekeeping() {
+        int keys = kmsKeys.housekeeping();
+        int secrets = secretStore.deleteDue();
+        if (keys > 0 || secrets > 0) {
+            LOG.info("secrets housekeeping: {} KMS keys rotated or deleted, {} secrets deleted after their recovery window",
+                    keys, secrets);
+        }
+    }
+
+    /** The clock KMS, SSM and Secrets Manager use; tests move it forward to let recovery windows pass. */
+    public OffsetClock secretsClock() {
+        return secretsClock;
     }
 
     /** Runs a housekeeping job with a fixed delay; a failure is logged and the job runs again next time. */

@@ -14,22 +14,23 @@ import java.time.Duration;
  * @param imagePullBehavior the local agent's image pull behaviour
  * @param lostInstanceTimeout how long an agent may stay disconnected before its tasks are marked STOPPED
  * @param lbAddresses the addresses load balancers take, one each (a range {@code a.b.c.d-a.b.c.e} or a list)
+ * @param masterKeyFile the operator's master key file (base64 of 32 bytes), or null for {@code <dataDir>/master.key}
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
         String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses) {
+        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile) {
 
     public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
             String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
             ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
         this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
-                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, null);
+                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, null, null);
     }
 
     /** The same configuration with another load balancer address pool. */
     public ServerConfig withLbAddresses(String addresses) {
         return new ServerConfig(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId,
-                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses);
+                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses, masterKeyFile);
     }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);

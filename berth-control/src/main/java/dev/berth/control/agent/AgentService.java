@@ -46,9 +46,17 @@ public final class AgentService {
     private final InstanceNotifier notifier;
     private final Tasks tasks;
     private final TaskReports reports;
+    private final TaskSecrets secrets;
 
     public AgentService(StateStore store, ContainerInstances instances, ContainerInstanceApi instanceApi, ClusterApi clusters,
             JoinTokens joinTokens, InstanceNotifier notifier, Tasks tasks) {
+        this(store, instances, instanceApi, clusters, joinTokens, notifier, tasks, null);
+    }
+
+    /** @param secrets resolves tasks' secrets and registry logins; null when this server has none (tests) */
+    public AgentService(StateStore store, ContainerInstances instances, ContainerInstanceApi instanceApi, ClusterApi clusters,
+            JoinTokens joinTokens, InstanceNotifier notifier, Tasks tasks, TaskSecrets secrets) {
+        this.secrets = secrets;
         this.tasks = tasks;
         this.reports = new TaskReports(tasks);
         this.store = store;
@@ -248,12 +256,86 @@ public final class AgentService {
     public ObjectNode desired(StoredContainerInstance ci) {
         ObjectNode out = instances.docs().mapper().createObjectNode().put("version", ci.desiredVersion())
                 .put("status", ci.status().name());
-        out.set("tasks", store.read(tx -> tasks.desiredFor(tx, ci.cluster(), ci.id())));
+        java.util.Map<String, String> failed = new java.util.LinkedHashMap<>();
+        com.fasterxml.jackson.databind.node.ArrayNode list = store.read(tx -> {
+            failed.clear();
+            com.fasterxml.jackson.databind.node.ArrayNode desired = tasks.desiredFor(tx, ci.cluster(), ci.id());
+            for (JsonNode t : desired) {
+                resolveSecrets(tx, ci.cluster(), (ObjectNode) t, failed);
+            }
+            return desired;
+        });
+        if (!failed.isEmpty()) {
+            failToStart(ci, failed);
+            com.fasterxml.jackson.databind.node.ArrayNode kept = out.arrayNode();
+            list.forEach(t -> {
+                if (!failed.containsKey(t.path("taskArn").asText())) {
+                    kept.add(t);
+                }
+            });
+            list = kept;
+        }
+        out.set("tasks", list);
         ObjectNode auth = registryAuth.apply(ci);
         if (auth != null) {
             out.set("registryAuth", auth);
         }
         return out;
+    }
+
+    /**
+     * Puts a task's resolved secrets into its long-poll entry while the task has not started
+     * (lastStatus before RUNNING); an agent that runs it already gets the spec without references.
+     * A task that cannot be resolved while still PROVISIONING is recorded in {@code failed}
+     * (task ARN to stoppedReason).
+     */
+    private void resolveSecrets(Transaction tx, String cluster, ObjectNode entry, java.util.Map<String, String> failed) {
+        JsonNode spec = entry.get("spec");
+        if (spec == null || !spec.isObject() || !TaskSecrets.needed(spec)) {
+            return;
+        }
+        String arn = entry.path("taskArn").asText();
+        var task = tasks.find(tx, cluster, arn.substring(arn.lastIndexOf('/') + 1));
+        boolean starting = entry.path("desiredStatus").asText().equals("RUNNING") && task.isPresent()
+                && task.get().lastStatus().compareTo(dev.berth.control.ecs.task.TaskLifecycle.RUNNING) < 0;
+        if (!starting || secrets == null) {
+            entry.set("spec", TaskSecrets.stripped((ObjectNode) spec));
+            if (starting && task.get().lastStatus() == dev.berth.control.ecs.task.TaskLifecycle.PROVISIONING) {
+                failed.put(arn, TaskSecrets.REASON_PREFIX + "this server has no secret stores");
+            }
+            return;
+        }
+        try {
+            entry.set("spec", secrets.resolve(tx, (ObjectNode) spec));
+        } catch (TaskSecrets.Unresolvable e) {
+            entry.set("spec", TaskSecrets.stripped((ObjectNode) spec));
+            if (task.get().lastStatus() == dev.berth.control.ecs.task.TaskLifecycle.PROVISIONING) {
+                failed.put(arn, e.getMessage());
+            }
+        }
+    }
+
+    /** Marks tasks whose secrets could not be resolved STOPPED (TaskFailedToStart), freeing their reservations. */
+    private void failToStart(StoredContainerInstance ci, java.util.Map<String, String> failed) {
+        store.transact(tx -> {
+            Optional<StoredContainerInstance> live = instances.lockRegistered(tx, ci.cluster(), ci.id());
+            StoredContainerInstance current = live.orElse(null);
+            long now = instances.clock().millis();
+            for (var f : failed.entrySet()) {
+                String id = f.getKey().substring(f.getKey().lastIndexOf('/') + 1);
+                var t = tasks.lock(tx, ci.cluster(), id);
+                if (t.isEmpty() || t.get().lastStatus() != dev.berth.control.ecs.task.TaskLifecycle.PROVISIONING
+                        || t.get().desiredStatus() == dev.berth.control.ecs.task.TaskLifecycle.STOPPED) {
+                    continue;
+                }
+                current = tasks.write(tx, current, t.get(), t.get().stoppedWithoutAgent("TaskFailedToStart", f.getValue(), now),
+                        false);
+            }
+            if (current != null) {
+                instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, current.key(), current);
+            }
+            return null;
+        });
     }
 
     private volatile java.util.function.Function<StoredContainerInstance, ObjectNode> registryAuth = ci -> null;

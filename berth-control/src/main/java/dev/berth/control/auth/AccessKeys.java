@@ -2,8 +2,13 @@ package dev.berth.control.auth;
 
 import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
+import dev.berth.control.kms.Aead;
+import dev.berth.control.kms.MasterKey;
 import dev.berth.store.StateStore;
+import dev.berth.store.Transaction;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Lookups are on the hot path of every request, so keys are cached after the first read; a key
  * unknown to the cache is looked up in the store (another process may have created it). Keys are
  * never deleted yet, so the cache cannot go stale.
+ *
+ * <p>At rest a key's secret is sealed with the {@link MasterKey} (associated data
+ * {@code access-key/<id>}), so the store holds no usable credential; documents written before
+ * that (plaintext {@code secretAccessKey}) are still read, and the root key is sealed again on
+ * the next start.
  */
 public final class AccessKeys {
 
@@ -24,14 +34,41 @@ public final class AccessKeys {
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+    /** The stored form: the secret sealed under the master key (or, in older documents, in clear). */
+    record StoredKey(String accessKeyId, String sealedSecret, String secretAccessKey, String accountId, boolean root) {
+    }
+
     private final StateStore store;
     private final Documents docs;
+    private final MasterKey master;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, AccessKey> cache = new ConcurrentHashMap<>();
 
-    public AccessKeys(StateStore store, Documents docs) {
+    public AccessKeys(StateStore store, Documents docs, MasterKey master) {
         this.store = store;
         this.docs = docs;
+        this.master = master;
+    }
+
+    private Optional<AccessKey> read(Transaction tx, String id) {
+        return docs.get(tx, Kinds.ACCESS_KEY, id, StoredKey.class).map(k -> {
+            String secret = k.secretAccessKey();
+            if (k.sealedSecret() != null) {
+                try {
+                    secret = new String(master.open(Base64.getDecoder().decode(k.sealedSecret()), "access-key/" + id),
+                            StandardCharsets.UTF_8);
+                } catch (Aead.OpenFailed e) {
+                    throw new IllegalStateException("the secret of access key " + id + " does not open with the master key");
+                }
+            }
+            return new AccessKey(k.accessKeyId(), secret, k.accountId(), k.root());
+        });
+    }
+
+    private void write(Transaction tx, AccessKey k) {
+        String sealed = Base64.getEncoder().encodeToString(master.seal(k.secretAccessKey().getBytes(StandardCharsets.UTF_8),
+                "access-key/" + k.accessKeyId()));
+        docs.put(tx, Kinds.ACCESS_KEY, k.accessKeyId(), new StoredKey(k.accessKeyId(), sealed, null, k.accountId(), k.root()));
     }
 
     public Optional<AccessKey> find(String accessKeyId) {
@@ -42,7 +79,7 @@ public final class AccessKeys {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
             return Optional.empty();
         }
-        Optional<AccessKey> stored = store.read(tx -> docs.get(tx, Kinds.ACCESS_KEY, accessKeyId, AccessKey.class));
+        Optional<AccessKey> stored = store.read(tx -> read(tx, accessKeyId));
         stored.ifPresent(k -> cache.put(k.accessKeyId(), k));
         return stored;
     }
@@ -58,18 +95,19 @@ public final class AccessKeys {
             if (presetId != null && presetSecret != null) {
                 AccessKey k = new AccessKey(presetId, presetSecret, accountId, true);
                 currentId.filter(id -> !id.equals(presetId)).ifPresent(old -> tx.delete(Kinds.ACCESS_KEY, old));
-                docs.put(tx, Kinds.ACCESS_KEY, presetId, k);
+                write(tx, k);
                 tx.put("root-key", marker, "\"" + presetId + "\"");
                 return k;
             }
             if (currentId.isPresent()) {
-                Optional<AccessKey> k = docs.get(tx, Kinds.ACCESS_KEY, currentId.get(), AccessKey.class);
+                Optional<AccessKey> k = read(tx, currentId.get());
                 if (k.isPresent()) {
+                    write(tx, k.get());
                     return k.get();
                 }
             }
             AccessKey k = new AccessKey("AKIA" + randomString(ID_ALPHABET, 16), randomString(SECRET_ALPHABET, 40), accountId, true);
-            docs.put(tx, Kinds.ACCESS_KEY, k.accessKeyId(), k);
+            write(tx, k);
             tx.put("root-key", marker, "\"" + k.accessKeyId() + "\"");
             return k;
         });

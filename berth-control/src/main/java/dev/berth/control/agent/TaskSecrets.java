@@ -1,0 +1,182 @@
+package dev.berth.control.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.control.secretsmanager.SecretStore;
+import dev.berth.control.secretsmanager.StoredSecret;
+import dev.berth.control.ssm.SsmApi;
+import dev.berth.model.error.AwsException;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.store.Transaction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Resolves a task's {@code secrets} and {@code repositoryCredentials} for the agent that is about
+ * to start it, as the ECS agent does with the task execution role: each {@code secrets} entry's
+ * {@code valueFrom} (an SSM parameter name or ARN, or a Secrets Manager ARN with the optional
+ * {@code :json-key:version-stage:version-id} selectors) becomes an entry of the container's
+ * {@code secretEnvironment}, and {@code repositoryCredentials.credentialsParameter} (a secret holding
+ * {@code {"username": ..., "password": ...}}) becomes the registry login the image is pulled with.
+ *
+ * <p>The resolved values exist only in the long-poll answer to that task's own, authenticated
+ * agent: the task document keeps the definition's {@code valueFrom} references, DescribeTasks shows
+ * nothing of them, and no message here contains a value (only names and error codes).
+ * Stateless; runs inside the caller's read transaction.
+ */
+public final class TaskSecrets {
+
+    /** Prefix of the stoppedReason ECS gives a task whose secrets or registry login cannot be fetched. */
+    public static final String REASON_PREFIX = "ResourceInitializationError: unable to pull secrets or registry auth: ";
+    private static final ObjectMapper MAPPER = Jsons.newMapper();
+    private static final int MAX_REASON = 1024;
+
+    /** Why a task's secrets could not be resolved; the message is the task's stoppedReason. */
+    public static final class Unresolvable extends Exception {
+        Unresolvable(String detail) {
+            super(trim(REASON_PREFIX + detail), null, false, false);
+        }
+
+        private static String trim(String s) {
+            return s.length() > MAX_REASON ? s.substring(0, MAX_REASON) : s;
+        }
+    }
+
+    private final SsmApi ssm;
+    private final SecretStore secrets;
+
+    public TaskSecrets(SsmApi ssm, SecretStore secrets) {
+        this.ssm = ssm;
+        this.secrets = secrets;
+    }
+
+    /** Whether any container of the spec has secrets or registry credentials to resolve. */
+    public static boolean needed(JsonNode spec) {
+        for (JsonNode c : spec.path("containers")) {
+            if (!c.path("secrets").isEmpty() || c.path("repositoryCredentials").has("credentialsParameter")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The spec without the references (for an agent that already runs the task and needs no values). */
+    public static ObjectNode stripped(ObjectNode spec) {
+        ObjectNode copy = spec.deepCopy();
+        for (JsonNode c : copy.path("containers")) {
+            ((ObjectNode) c).remove("secrets");
+            ((ObjectNode) c).remove("repositoryCredentials");
+        }
+        return copy;
+    }
+
+    /** A copy of the spec with every container's secrets and registry credentials resolved. */
+    public ObjectNode resolve(Transaction tx, ObjectNode spec) throws Unresolvable {
+        ObjectNode copy = stripped(spec);
+        JsonNode original = spec.path("containers");
+        for (int i = 0; i < original.size(); i++) {
+            JsonNode def = original.get(i);
+            ObjectNode out = (ObjectNode) copy.path("containers").get(i);
+            ObjectNode env = out.putObject("secretEnvironment");
+            for (JsonNode s : def.path("secrets")) {
+                env.put(s.path("name").asText(), value(tx, s.path("valueFrom").asText()));
+            }
+            String credentials = def.path("repositoryCredentials").path("credentialsParameter").asText(null);
+            if (credentials != null) {
+                out.set("repositoryCredentials", registryLogin(tx, credentials));
+            }
+        }
+        return copy;
+    }
+
+    private String value(Transaction tx, String valueFrom) throws Unresolvable {
+        if (valueFrom.startsWith("arn:") && valueFrom.split(":", 4).length > 2
+                && valueFrom.split(":", 4)[2].equals("secretsmanager")) {
+            return secretValue(tx, valueFrom);
+        }
+        try {
+            return ssm.valueForTask(tx, valueFrom);
+        } catch (AwsException e) {
+            throw new Unresolvable("execution resource retrieval failed: unable to retrieve secrets from ssm: "
+                    + "service call has failed: " + e.code() + ": parameter " + valueFrom
+                    + (e.getMessage() == null || e.getMessage().isEmpty() ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /** {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>[-XXXXXX][:json-key[:version-stage[:version-id]]]}. */
+    private String secretValue(Transaction tx, String valueFrom) throws Unresolvable {
+        String[] parts = valueFrom.split(":", -1);
+        if (parts.length < 7 || parts.length > 10 || !parts[5].equals("secret")) {
+            throw new Unresolvable("execution resource retrieval failed: unable to retrieve secret from asm: "
+                    + "invalid secret ARN " + valueFrom);
+        }
+        String secretArn = String.join(":", java.util.Arrays.copyOfRange(parts, 0, 7));
+        String jsonKey = part(parts, 7);
+        String stage = part(parts, 8);
+        String versionId = part(parts, 9);
+        byte[] raw = fetch(tx, secretArn, stage, versionId);
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (jsonKey == null) {
+            return text;
+        }
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw new Unresolvable("execution resource retrieval failed: unable to retrieve secret from asm: secret "
+                    + secretArn + " is not a JSON object, so it has no key " + jsonKey);
+        }
+        JsonNode v = json.get(jsonKey);
+        if (v == null) {
+            throw new Unresolvable("execution resource retrieval failed: unable to retrieve secret from asm: "
+                    + "retrieved secret from Secrets Manager did not contain json key " + jsonKey);
+        }
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+
+    private static String part(String[] parts, int i) {
+        return i < parts.length && !parts[i].isEmpty() ? parts[i] : null;
+    }
+
+    private byte[] fetch(Transaction tx, String secretId, String stage, String versionId) throws Unresolvable {
+        try {
+            Optional<StoredSecret> s = secrets.find(tx, secretId, false);
+            if (s.isEmpty()) {
+                throw new AwsException("ResourceNotFoundException", 400, "Secrets Manager can't find the specified secret.");
+            }
+            if (s.get().scheduledForDeletion()) {
+                throw new AwsException("InvalidRequestException", 400,
+                        "You can't perform this operation on the secret because it was marked for deletion.");
+            }
+            StoredSecret.VersionInfo v = secrets.select(s.get(), versionId, stage);
+            return secrets.open(tx, s.get(), v.versionId()).value();
+        } catch (AwsException e) {
+            throw new Unresolvable("execution resource retrieval failed: unable to retrieve secret from asm: "
+                    + "service call has failed: failed to fetch secret " + secretId + " from secrets manager: "
+                    + e.code() + ": " + e.getMessage());
+        }
+    }
+
+    private JsonNode registryLogin(Transaction tx, String credentialsParameter) throws Unresolvable {
+        byte[] raw = fetch(tx, credentialsParameter, null, null);
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(new String(raw, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            json = null;
+        }
+        if (json == null || !json.path("username").isTextual() || !json.path("password").isTextual()) {
+            throw new Unresolvable("execution resource retrieval failed: unable to retrieve secret from asm: "
+                    + "the secret " + credentialsParameter + " for repositoryCredentials must be a JSON object with "
+                    + "string fields username and password");
+        }
+        ObjectNode login = MAPPER.createObjectNode();
+        login.put("username", json.get("username").asText()).put("password", json.get("password").asText());
+        return login;
+    }
+}
