@@ -29,10 +29,10 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
 
     private TestServer(Path dataDir, String storeUrl, boolean localAgent, Duration heartbeatTimeout,
-            ImagePullBehavior pull, Duration lostInstanceTimeout) {
+            ImagePullBehavior pull, Duration lostInstanceTimeout, String lbAddresses) {
         this.dataDir = dataDir;
         this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
-                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout, LB_ADDRESSES, null));
+                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout, lbAddresses, null));
     }
 
     /** A server without the local agent: tests that need container instances start their own agents. */
@@ -54,7 +54,17 @@ public final class TestServer implements AutoCloseable {
             Duration lostInstanceTimeout) {
         try {
             return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout, pull,
-                    lostInstanceTimeout);
+                    lostInstanceTimeout, LB_ADDRESSES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server without the local agent whose load balancers take addresses from {@code lbAddresses} ("a-b"). */
+    public static TestServer withLbAddresses(String lbAddresses) {
+        try {
+            return new TestServer(Files.createTempDirectory("berth-it"), null, false, ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT,
+                    ImagePullBehavior.PREFER_CACHED, ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT, lbAddresses);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
