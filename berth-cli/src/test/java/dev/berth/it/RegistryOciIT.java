@@ -388,7 +388,16 @@ class RegistryOciIT extends WithServer {
     @Test
     void hugeHeadersAreRefusedAndTheServerKeepsServing() throws Exception {
         String big = "X-Big: " + "a".repeat(200_000) + "\r\n";
-        assertThat(raw("GET /v2/ HTTP/1.1", big)).startsWith("HTTP/1.1 431");
+        String answer;
+        try {
+            answer = raw("GET /v2/ HTTP/1.1", big);
+        } catch (java.net.SocketException e) {
+            // The server answers 431 and closes as soon as the limit is passed; when that happens
+            // while the client is still writing the rest, the client sees a broken pipe or a reset
+            // instead of the answer. Either way the request was refused, never served.
+            answer = "refused mid-request: " + e.getMessage();
+        }
+        assertThat(answer).matches("(?s)(HTTP/1\\.1 431.*|refused mid-request: .*)");
         assertThat(send(registry.request("/v2/")).statusCode()).isEqualTo(200);
     }
 }
