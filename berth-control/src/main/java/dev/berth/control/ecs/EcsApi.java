@@ -1,11 +1,9 @@
 package dev.berth.control.ecs;
 
 import dev.berth.protocol.json.JsonOperation;
-import dev.berth.protocol.json.JsonService;
+import dev.berth.protocol.json.OperationTable;
 import dev.berth.protocol.model.ServiceModel;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Amazon ECS as the front door sees it: the ECS service model and the table of operations Berth
@@ -13,46 +11,17 @@ import java.util.Optional;
  * class has registered answer {@code UnknownOperationException} saying Berth does not implement
  * them yet; nothing pretends to succeed.
  */
-public final class EcsApi implements JsonService {
+public final class EcsApi extends OperationTable {
 
     public static final String MODEL = "aws-models/ecs-2014-11-13.json";
 
-    private final ServiceModel model;
-    private final Map<String, JsonOperation> operations = new LinkedHashMap<>();
-
     public EcsApi(ServiceModel model) {
-        this.model = model;
+        super(model, "InvalidParameterException");
     }
 
-    /** Adds operations; each name must be an operation of the ECS model and registered once. */
+    @Override
     public EcsApi register(Map<String, JsonOperation> ops) {
-        ops.forEach((name, op) -> {
-            if (model.operation(name).isEmpty()) {
-                throw new IllegalArgumentException(name + " is not an ECS operation");
-            }
-            if (operations.putIfAbsent(name, op) != null) {
-                throw new IllegalArgumentException(name + " registered twice");
-            }
-        });
+        super.register(ops);
         return this;
-    }
-
-    @Override
-    public ServiceModel model() {
-        return model;
-    }
-
-    @Override
-    public String validationErrorCode() {
-        return "InvalidParameterException";
-    }
-
-    @Override
-    public Optional<JsonOperation> operation(String name) {
-        return Optional.ofNullable(operations.get(name));
-    }
-
-    public java.util.Set<String> implemented() {
-        return operations.keySet();
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.control.OperationTable;
+import dev.berth.protocol.json.OperationTable;
 import dev.berth.control.PageTokens;
 import dev.berth.control.kms.KmsKey;
 import dev.berth.model.tag.Tag;
@@ -55,7 +55,7 @@ public final class SecretsManagerApi {
     }
 
     public OperationTable service(ServiceModel model) {
-        return new OperationTable(model, "InvalidParameterException", operations());
+        return new OperationTable(model, "InvalidParameterException").register(operations());
     }
 
     public Map<String, JsonOperation> operations() {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.control.OperationTable;
+import dev.berth.protocol.json.OperationTable;
 import dev.berth.control.PageTokens;
 import dev.berth.control.kms.Envelope;
 import dev.berth.control.kms.KmsKey;
@@ -64,7 +64,7 @@ public final class SsmApi {
     }
 
     public OperationTable service(ServiceModel model) {
-        return new OperationTable(model, "ValidationException", operations());
+        return new OperationTable(model, "ValidationException").register(operations());
     }
 
     public Map<String, JsonOperation> operations() {
