@@ -114,8 +114,18 @@ final class HttpListener extends VerticleBase {
         return stopped.future();
     }
 
+    /** Limits for requests from clients; their headers are validated (names are tokens, values have no control bytes). */
     static HttpDecoderConfig decoderConfig() {
         return new HttpDecoderConfig().setMaxInitialLineLength(16384).setMaxHeaderSize(65536).setMaxChunkSize(65536);
+    }
+
+    /**
+     * Limits for responses from targets, whose header names and values are not checked
+     * character by character (the parser still splits them strictly by line and colon): that
+     * check is per-response work on the hot path, and a target is the operator's own.
+     */
+    static HttpDecoderConfig targetDecoderConfig() {
+        return decoderConfig().setValidateHeaders(false);
     }
 
     private LoopPool loop(EventLoop el) {
@@ -173,7 +183,7 @@ final class HttpListener extends VerticleBase {
                 protected void initChannel(Channel ch) {
                     channels.add(ch);
                     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, rt.idleTimeoutSeconds, TimeUnit.SECONDS))
-                            .addLast("http", new HttpClientCodec(decoderConfig(), HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
+                            .addLast("http", new HttpClientCodec(targetDecoderConfig(), HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
                                     HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE))
                             .addLast("proxy", new BackConnection(LoopPool.this, b));
                 }

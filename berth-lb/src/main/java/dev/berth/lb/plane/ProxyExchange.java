@@ -302,34 +302,38 @@ final class ProxyExchange {
         }
     }
 
-    /** Removes hop-by-hop headers (RFC 9110 7.6.1) and those the Connection header lists. */
+    /**
+     * Removes hop-by-hop headers (RFC 9110 7.6.1) and those the Connection header lists: one pass
+     * over the headers finds them, so names that are not there cost no lookups.
+     */
     static void stripHopByHop(HttpHeaders h) {
-        boolean any = false;
+        java.util.List<CharSequence> remove = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext();) {
-            if (HttpListener.hopByHop(it.next().getKey())) {
-                any = true;
-                break;
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (!HttpListener.hopByHop(name)) {
+                continue;
             }
-        }
-        if (!any) {
-            return;
-        }
-        for (String connection : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty()) {
-                    h.remove(t);
+            if (remove == null) {
+                remove = new java.util.ArrayList<>(4);
+            }
+            remove.add(name);
+            CharSequence v = e.getValue();
+            if (name.length() == 10 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                    && !AsciiString.contentEqualsIgnoreCase(v, HttpHeaderValues.KEEP_ALIVE)
+                    && !AsciiString.contentEqualsIgnoreCase(v, HttpHeaderValues.CLOSE)) {
+                for (String token : v.toString().split(",")) {
+                    String t = token.trim();
+                    if (!t.isEmpty()) {
+                        remove.add(t);
+                    }
                 }
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION);
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        h.remove(HttpHeaderNames.UPGRADE);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
-        h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
-        h.remove("Proxy-Connection");
+        if (remove != null) {
+            for (CharSequence name : remove) {
+                h.remove(name);
+            }
+        }
     }
 }

@@ -89,8 +89,11 @@ public final class Routes {
             String uri = http.uri();
             if (!uri.startsWith("/") && uri.contains("://")) {
                 int s = uri.indexOf("://") + 3;
-                int e = uri.indexOf('/', s);
-                authority = e < 0 ? uri.substring(s) : uri.substring(s, e);
+                int e = s;
+                while (e < uri.length() && uri.charAt(e) != '/' && uri.charAt(e) != '?') {
+                    e++;
+                }
+                authority = uri.substring(s, e);
             }
             if (authority == null || authority.isEmpty()) {
                 return null;
