@@ -321,14 +321,14 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
         HttpHeaders h = r.headers();
-        h.set(HttpHeaderNames.SERVER, "awselb/2.0");
-        h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+        h.set(HttpListener.Names.SERVER, "awselb/2.0");
+        h.set(HttpListener.Names.CONTENT_TYPE, contentType);
+        h.setInt(HttpListener.Names.CONTENT_LENGTH, r.content().readableBytes());
         if (location != null) {
-            h.set(HttpHeaderNames.LOCATION, location);
+            h.set(HttpListener.Names.LOCATION, location);
         }
         if (!keepAlive) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.CLOSE);
             ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         } else {
             ch.writeAndFlush(r);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,6 +44,22 @@ import java.util.concurrent.TimeUnit;
  * thread-safe. The Vert.x deployment is a single instance that owns the server channel.
  */
 final class HttpListener extends VerticleBase {
+
+    /** Header names as ALB writes them (Netty's constants are lower case; ALB capitalises). */
+    static final class Names {
+        static final AsciiString SERVER = AsciiString.cached("Server");
+        static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+        static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+        static final AsciiString LOCATION = AsciiString.cached("Location");
+        static final AsciiString CONNECTION = AsciiString.cached("Connection");
+        static final AsciiString UPGRADE = AsciiString.cached("Upgrade");
+        static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
+        static final AsciiString HOST = AsciiString.cached("Host");
+        static final AsciiString SET_COOKIE = AsciiString.cached("Set-Cookie");
+
+        private Names() {
+        }
+    }
 
     static final String STICKY_COOKIE = "AWSALB";
     static final String GROUP_COOKIE = "AWSALBTG";
@@ -93,15 +110,25 @@ final class HttpListener extends VerticleBase {
                     }
                 });
         Promise<Void> bound = Promise.promise();
+        bind(b, bound, 30);
+        return bound.future();
+    }
+
+    /**
+     * Binds, retrying for up to 3 s while the address is in use: a listener redeployed on the
+     * same port (a new idle timeout) starts while the previous deployment's channel is closing.
+     */
+    private void bind(ServerBootstrap b, Promise<Void> bound, int attemptsLeft) {
         b.bind(new InetSocketAddress(rt.address, rt.port)).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 server = f.channel();
                 bound.complete();
+            } else if (attemptsLeft > 0 && String.valueOf(f.cause().getMessage()).contains("in use")) {
+                vertx.setTimer(100, t -> bind(b, bound, attemptsLeft - 1));
             } else {
                 bound.fail(f.cause());
             }
         });
-        return bound.future();
     }
 
     @Override

@@ -78,11 +78,11 @@ final class ProxyExchange {
         CharSequence upgrade = webSocket ? h.get(HttpHeaderNames.UPGRADE) : null;
         stripHopByHop(h);
         if (webSocket) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            h.set(HttpHeaderNames.UPGRADE, upgrade);
+            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.UPGRADE);
+            h.set(HttpListener.Names.UPGRADE, upgrade);
         }
         if (chunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            h.set(HttpListener.Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         String source = front.source;
         String xff = h.get(X_FORWARDED_FOR);
@@ -92,7 +92,7 @@ final class ProxyExchange {
         String trace = h.get(X_AMZN_TRACE_ID);
         h.set(X_AMZN_TRACE_ID, trace == null ? "Root=" + HttpListener.traceId() : "Self=" + HttpListener.traceId() + ";" + trace);
         if (!h.contains(HttpHeaderNames.HOST)) {
-            h.set(HttpHeaderNames.HOST, backend.hostHeader);
+            h.set(HttpListener.Names.HOST, backend.hostHeader);
         }
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
         BackConnection c = webSocket ? null : front.loop.take(backend);
@@ -158,23 +158,23 @@ final class ProxyExchange {
             if (http10 || !keepAlive) {
                 keepAlive = false;
             } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                h.set(HttpListener.Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
         }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (!keepAlive) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         TargetPool.Tuning tuning = pool.tuning();
         if (tuning.sticky()) {
             String value = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(TargetPool.cookieKey(backend).getBytes(StandardCharsets.UTF_8));
-            h.add(HttpHeaderNames.SET_COOKIE, HttpListener.STICKY_COOKIE + "=" + value + "; Max-Age=" + tuning.cookieSeconds() + "; Path=/");
+            h.add(HttpListener.Names.SET_COOKIE, HttpListener.STICKY_COOKIE + "=" + value + "; Max-Age=" + tuning.cookieSeconds() + "; Path=/");
         }
         if (action.groupStickiness() && action.groups().size() > 1) {
-            h.add(HttpHeaderNames.SET_COOKIE, HttpListener.GROUP_COOKIE + "=" + Integer.toHexString(pool.arn.hashCode())
+            h.add(HttpListener.Names.SET_COOKIE, HttpListener.GROUP_COOKIE + "=" + Integer.toHexString(pool.arn.hashCode())
                     + "; Max-Age=" + action.groupStickinessSeconds() + "; Path=/");
         }
         back.writeToClient(r);
