@@ -98,10 +98,10 @@ final class BackConnection extends ChannelInboundHandlerAdapter {
     void writeToClient(Object msg) {
         Channel client = this.client;
         if (reading) {
-            client.write(msg);
+            client.write(msg, client.voidPromise());
             flushLater = client;
         } else {
-            client.writeAndFlush(msg);
+            client.writeAndFlush(msg, client.voidPromise());
         }
         if (!client.isWritable()) {
             channel.config().setAutoRead(false);

@@ -94,7 +94,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
         reading = true;
         if (tunnel != null) {
             if (msg instanceof ByteBuf) {
-                tunnel.channel.write(msg);
+                tunnel.channel.write(msg, tunnel.channel.voidPromise());
                 flushLater = tunnel.channel;
                 if (!tunnel.channel.isWritable()) {
                     pause(TARGET_BUSY);
@@ -128,13 +128,13 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     /** Writes to a target connection; flushed when this read batch ends, or now outside one. */
     void writeToTarget(Channel target, Object msg) {
         if (reading) {
-            target.write(msg);
+            target.write(msg, target.voidPromise());
             if (flushLater != null && flushLater != target) {
                 flushLater.flush();
             }
             flushLater = target;
         } else {
-            target.writeAndFlush(msg);
+            target.writeAndFlush(msg, target.voidPromise());
         }
     }
 
@@ -331,7 +331,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
             h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.CLOSE);
             ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ch.writeAndFlush(r);
+            ch.writeAndFlush(r, ch.voidPromise());
         }
     }
 }

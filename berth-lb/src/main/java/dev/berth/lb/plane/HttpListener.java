@@ -2,6 +2,7 @@ package dev.berth.lb.plane;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -99,7 +100,7 @@ final class HttpListener extends VerticleBase {
         ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
                 .channelFactory(vx.transport().serverChannelFactory(false))
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -171,7 +172,8 @@ final class HttpListener extends VerticleBase {
         LoopPool(EventLoop el) {
             VertxInternal vx = (VertxInternal) vertx;
             this.bootstrap = new Bootstrap().group(el).channelFactory(vx.transport().channelFactory(false))
-                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         }
 
         /** An idle connection to {@code b}, or null. */
