@@ -163,7 +163,7 @@ public final class LogEventApi {
             if (e.message().isEmpty()) {
                 throw LogsErrors.invalidParameter("Log event messages must not be empty.");
             }
-            bytes += e.message().getBytes(StandardCharsets.UTF_8).length + EVENT_OVERHEAD;
+            bytes += utf8Length(e.message()) + EVENT_OVERHEAD;
             if (i > 0 && e.timestamp() < events.get(i - 1).timestamp()) {
                 throw LogsErrors.invalidParameter("Log events in a single PutLogEvents request must be in chronological order.");
             }
@@ -175,6 +175,28 @@ public final class LogEventApi {
             throw LogsErrors.invalidParameter(
                     "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
         }
+    }
+
+    /** The UTF-8 length of {@code s} without encoding it (an unpaired surrogate counts as '?', as getBytes writes it). */
+    static int utf8Length(String s) {
+        int n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- GetLogEvents
