@@ -103,7 +103,7 @@ class LogsBenchmark {
     }
 
     static BerthServer server(Path dir) {
-        return BerthServer.start(new ServerConfig("127.0.6.1", 0, dir, null, false, "000000000000", "us-east-1", null, null));
+        return BerthServer.start(new ServerConfig(System.getProperty("bench.host", "127.0.6.1"), 0, dir, null, false, "000000000000", "us-east-1", null, null));
     }
 
     void ingest(Path dir, int callers, int seconds) throws Exception {
