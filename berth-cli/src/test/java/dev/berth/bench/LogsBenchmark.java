@@ -200,6 +200,8 @@ class LogsBenchmark {
                 }
                 bodies.add(json.writeValueAsBytes(body));
             }
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             long t0 = System.nanoTime();
             try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
@@ -230,8 +232,9 @@ class LogsBenchmark {
             double secs = (System.nanoTime() - t0) / 1e9;
             long events = batches.get() * BATCH;
             double mb = events * (double) EVENT_BYTES / (1 << 20);
-            System.out.printf("BENCH ingest replay (one signed body per caller, java.net.http, no SDK): %d callers, %d batches in %.1f s: %.0f events/s, %.1f MiB/s%n",
-                    callers, batches.get(), secs, events / secs, mb / secs);
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / Math.max(1, batches.get());
+            System.out.printf("BENCH ingest replay (one signed body per caller, java.net.http, no SDK): %d callers, %d batches in %.1f s: %.0f events/s, %.1f MiB/s, %.1f ms process CPU per batch (server + replaying client)%n",
+                    callers, batches.get(), secs, events / secs, mb / secs, cpuMs);
         }
     }
 

@@ -77,6 +77,26 @@ public final class LogEventApi {
         return store(group, stream, events, createGroup, true);
     }
 
+    /**
+     * The awslogs driver's start-up (Docker: CreateLogGroup when {@code createGroup}, then
+     * CreateLogStream, each ignoring "already exists"): makes sure the stream exists, or throws
+     * {@code ResourceNotFoundException} for a missing group without {@code createGroup}.
+     */
+    public void openStream(String groupName, String streamName, boolean createGroup) {
+        catalog.store().transact(tx -> {
+            var g = catalog.group(tx, groupName);
+            if (g.isEmpty() && createGroup) {
+                groups.createGroup(tx, groupName, Map.of());
+                g = catalog.group(tx, groupName);
+            }
+            LogGroupRecord group = g.orElseThrow(LogsErrors::groupNotFound);
+            if (catalog.stream(tx, group, streamName).isEmpty()) {
+                streams.createStream(tx, group, streamName);
+            }
+            return null;
+        });
+    }
+
     private ObjectNode store(String groupName, String streamName, List<InputEvent> events, boolean createGroup,
             boolean createStream) {
         checkBatch(events);
