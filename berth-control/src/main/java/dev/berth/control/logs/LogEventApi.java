@@ -83,7 +83,16 @@ public final class LogEventApi {
      * {@code ResourceNotFoundException} for a missing group without {@code createGroup}.
      */
     public void openStream(String groupName, String streamName, boolean createGroup) {
-        catalog.store().transact(tx -> {
+        ensureStream(groupName, streamName, createGroup);
+    }
+
+    /** A stream and its group. */
+    private record Target(LogGroupRecord group, LogStreamRecord stream) {
+    }
+
+    /** Creates the group (only when {@code createGroup}) and the stream, each if missing. */
+    private Target ensureStream(String groupName, String streamName, boolean createGroup) {
+        return catalog.store().transact(tx -> {
             var g = catalog.group(tx, groupName);
             if (g.isEmpty() && createGroup) {
                 groups.createGroup(tx, groupName, Map.of());
@@ -93,15 +102,13 @@ public final class LogEventApi {
             if (catalog.stream(tx, group, streamName).isEmpty()) {
                 streams.createStream(tx, group, streamName);
             }
-            return null;
+            return new Target(group, catalog.stream(tx, group, streamName).orElseThrow());
         });
     }
 
     private ObjectNode store(String groupName, String streamName, List<InputEvent> events, boolean createGroup,
             boolean createStream) {
         checkBatch(events);
-        record Target(LogGroupRecord group, LogStreamRecord stream) {
-        }
         Target t = catalog.store().read(tx -> {
             var g = catalog.group(tx, groupName);
             var s = g.flatMap(x -> catalog.stream(tx, x, streamName));
@@ -112,18 +119,7 @@ public final class LogEventApi {
                 catalog.store().read(tx -> catalog.requireGroup(tx, groupName));
                 throw LogsErrors.streamNotFound();
             }
-            t = catalog.store().transact(tx -> {
-                var g = catalog.group(tx, groupName);
-                if (g.isEmpty() && createGroup) {
-                    groups.createGroup(tx, groupName, Map.of());
-                    g = catalog.group(tx, groupName);
-                }
-                LogGroupRecord group = g.orElseThrow(LogsErrors::groupNotFound);
-                if (catalog.stream(tx, group, streamName).isEmpty()) {
-                    streams.createStream(tx, group, streamName);
-                }
-                return new Target(group, catalog.stream(tx, group, streamName).orElseThrow());
-            });
+            t = ensureStream(groupName, streamName, createGroup);
         }
         long now = catalog.clock().millis();
         int n = events.size();
@@ -232,8 +228,6 @@ public final class LogEventApi {
     private JsonNode get(CallContext call, ObjectNode in) {
         String groupName = catalog.groupName(in);
         String streamName = in.get("logStreamName").asText();
-        record Target(LogGroupRecord group, LogStreamRecord stream) {
-        }
         Target t = catalog.store().read(tx -> {
             LogGroupRecord g = catalog.requireGroup(tx, groupName);
             return new Target(g, catalog.stream(tx, g, streamName).orElseThrow(LogsErrors::streamNotFound));
