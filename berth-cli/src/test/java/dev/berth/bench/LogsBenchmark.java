@@ -82,11 +82,13 @@ class LogsBenchmark {
         Path work = Files.createTempDirectory("berth-logs-bench");
         try {
             String only = System.getProperty("bench.only", "");
-            if (!only.equals("filter")) {
+            if (only.isEmpty() || only.equals("ingest")) {
                 ingest(work.resolve("ingest"), callers, seconds);
+            }
+            if (only.isEmpty() || only.equals("ingest") || only.equals("replay")) {
                 ingestReplay(work.resolve("replay"), callers, seconds);
             }
-            if (!only.equals("ingest")) {
+            if (only.isEmpty() || only.equals("filter")) {
                 filter(work.resolve("filter"), gb);
             }
         } finally {
