@@ -422,7 +422,7 @@ class ServicePlannerTest {
         Plan healthy = plan(s, List.of(reg), cluster(1), Set.of(), Map.of(t.id(), TargetHealth.HEALTHY));
         assertThat(healthy.service().primary().rolloutState()).isEqualTo("COMPLETED");
         Plan unhealthy = plan(s, List.of(reg), cluster(1), Set.of(), Map.of(t.id(), TargetHealth.UNHEALTHY));
-        assertThat(unhealthy.stops()).singleElement().satisfies(st -> assertThat(st.reason()).isEqualTo("Task failed ELB health checks"));
+        assertThat(unhealthy.stops()).singleElement().satisfies(st -> assertThat(st.reason()).isEqualTo("Task failed ELB health checks in (target-group arn:tg)"));
         assertThat(unhealthy.deregister()).containsExactly(t.id());
         assertThat(messages(unhealthy)).contains("(service web) has begun draining connections on 1 tasks.");
     }
