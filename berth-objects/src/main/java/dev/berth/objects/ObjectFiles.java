@@ -25,7 +25,8 @@ import java.util.UUID;
  *
  * <p>Visibility: a body streams into {@code tmp/} (never held in memory), is fsync'ed, and only then
  * renamed atomically into {@code data/}; the store document that names it is written after that.
- * So a crash leaves at worst an unreferenced file, never a document pointing at a partial one.
+ * So a crash leaves at worst an unreferenced file, never a document pointing at a partial one;
+ * {@code tmp/} is emptied when the server starts.
  * Files are named by random ids, not by content: an overwrite writes a new file and deletes the
  * old one after the store switched to the new one, so a GET in flight keeps reading whole bytes.
  *
@@ -48,6 +49,12 @@ final class ObjectFiles {
         try {
             Files.createDirectories(data);
             Files.createDirectories(tmp);
+            // nothing is being received yet: what a previous run left in tmp/ is never referenced
+            try (var leftovers = Files.newDirectoryStream(tmp)) {
+                for (Path p : leftovers) {
+                    Files.deleteIfExists(p);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create object directories under " + root, e);
         }
