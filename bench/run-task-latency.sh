@@ -12,8 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 runs="${1:-20}"
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+. bench/lib.sh
 image="berth-bench/busybox:1"
 cmd=(httpd -f -p 80 -h /tmp)   # the task definition's command (RunTaskLatencyBenchmark) and the floor's
 label="dev.berth.bench=run-task-latency-$$"
@@ -22,10 +21,8 @@ mvn -B -q -DskipTests install >/dev/null
 mvn -B -q -pl berth-cli dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp >/dev/null
 cp="berth-cli/target/test-classes:berth-cli/target/classes:$(cat berth-cli/target/bench.cp)"
 
-data="$(mktemp -d)"; port=$(( 20000 + RANDOM % 20000 ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$(( 20000 + RANDOM % 20000 )); done
+data="$(mktemp -d)"; port="$(bench_free_port)"
 pid=""; agent_pid=""
-instance_of() { [ -f "$1/instance.json" ] && sed -n 's/.*"instanceId" *: *"\([^"]*\)".*/\1/p' "$1/instance.json" || true; }
 cleanup() {
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
@@ -42,15 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The image: a root filesystem holding /bin/busybox and its applets (TestImages does the same).
-if ! docker image inspect "$image" >/dev/null 2>&1; then
-  rootfs="$data/rootfs"; mkdir -p "$rootfs"
-  (cd "$rootfs" && mkdir -p bin tmp etc && cp /bin/busybox bin/busybox \
-    && for a in $(bin/busybox --list); do [ -e "bin/$a" ] || ln -s busybox "bin/$a"; done \
-    && echo 'root:x:0:0:root:/:/bin/sh' > etc/passwd && echo 'root:x:0:' > etc/group \
-    && tar -cf ../rootfs.tar . && docker import ../rootfs.tar "$image" >/dev/null)
-  rm -rf "$rootfs" "$data/rootfs.tar"
-fi
+bench_busybox_image "$image" "$data"
 
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u '+%F %H:%M') UTC"
 echo "docker: $(docker version --format '{{.Server.Version}}'), java: $("$java" -version 2>&1 | head -1)"

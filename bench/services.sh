@@ -12,8 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 rounds="${1:-1}"
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+. bench/lib.sh
 image="berth-bench/busybox:1"
 name="berth-bench-svc-$$"
 
@@ -23,10 +22,8 @@ mvn -B -q -o -DskipTests -pl berth-cli -am package dependency:build-classpath -D
   -Dmdep.outputFile="$root/berth-cli/target/bench.cp" >/dev/null
 cp="berth-cli/target/test-classes:berth-cli/target/classes:$(cat berth-cli/target/bench.cp)"
 
-data="$(mktemp -d)"; port=$(( 20000 + RANDOM % 20000 ))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$(( 20000 + RANDOM % 20000 )); done
+data="$(mktemp -d)"; port="$(bench_free_port)"
 pid=""; agent_pid=""; swarm=0
-instance_of() { [ -f "$1/instance.json" ] && sed -n 's/.*"instanceId" *: *"\([^"]*\)".*/\1/p' "$1/instance.json" || true; }
 cleanup() {
   [ "$swarm" = 1 ] && { docker service rm "$name" >/dev/null 2>&1 || true; docker swarm leave --force >/dev/null 2>&1 || true; }
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null || true
@@ -38,14 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! docker image inspect "$image" >/dev/null 2>&1; then
-  rootfs="$data/rootfs"; mkdir -p "$rootfs"
-  (cd "$rootfs" && mkdir -p bin tmp etc && cp /bin/busybox bin/busybox \
-    && for a in $(bin/busybox --list); do [ -e "bin/$a" ] || ln -s busybox "bin/$a"; done \
-    && echo 'root:x:0:0:root:/:/bin/sh' > etc/passwd && echo 'root:x:0:' > etc/group \
-    && tar -cf ../rootfs.tar . && docker import ../rootfs.tar "$image" >/dev/null)
-  rm -rf "$rootfs" "$data/rootfs.tar"
-fi
+bench_busybox_image "$image" "$data"
 image_id="$(docker image inspect -f '{{.Id}}' "$image")"
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u '+%F %H:%M') UTC"

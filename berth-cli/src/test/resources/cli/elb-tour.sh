@@ -3,18 +3,7 @@
 # server, with checks: an ALB in front of a real HTTP server answers curl at its DNSName, and bad
 # input gets ELBv2's errors. Needs: ENDPOINT, AWS_SHARED_CREDENTIALS_FILE, BACKEND (ip) and
 # BACKEND_PORT (an HTTP server answering there), LISTENER_PORT; AWS (default /usr/bin/aws).
-set -euo pipefail
-AWS="${AWS:-/usr/bin/aws}"
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null
-aws() { "$AWS" --endpoint-url "$ENDPOINT" --output text "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() { [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"; echo "ok - $1"; }
-expect_error() { # expect_error <description> <error code> <command...>
-  local desc="$1" code="$2" out
-  shift 2
-  if out=$("$@" 2>&1); then fail "$desc: succeeded: $out"; fi
-  case "$out" in *"($code)"*) echo "ok - $desc ($code)";; *) fail "$desc: expected ($code), got: $out";; esac
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LB=$(aws elbv2 create-load-balancer --name tour-alb --type application --query 'LoadBalancers[0].LoadBalancerArn')
 DNS=$(aws elbv2 describe-load-balancers --names tour-alb --query 'LoadBalancers[0].DNSName')

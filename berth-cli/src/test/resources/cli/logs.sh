@@ -1,22 +1,8 @@
 #!/usr/bin/env bash
 # CloudWatch Logs with the real AWS CLI against a running Berth server: every implemented
 # operation, its errors, and `aws logs tail --follow` seeing lines written while it runs.
-# Needs: ENDPOINT (http://127.0.0.1:port), AWS_SHARED_CREDENTIALS_FILE; AWS (default /usr/bin/aws).
-set -euo pipefail
-AWS="${AWS:-/usr/bin/aws}"
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null
-aws() { "$AWS" --endpoint-url "$ENDPOINT" --output text "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() { # expect <description> <expected> <actual>
-  [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
-  echo "ok - $1"
-}
-expect_error() { # expect_error <description> <error code> <command...>
-  local desc="$1" code="$2"; shift 2
-  local out
-  if out="$("$@" 2>&1)"; then fail "$desc: expected $code, the command succeeded: $out"; fi
-  case "$out" in *"($code)"*) echo "ok - $desc ($code)";; *) fail "$desc: expected $code, got: $out";; esac
-}
+# Needs what lib.sh needs (ENDPOINT, AWS_SHARED_CREDENTIALS_FILE, AWS).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$(mktemp -d)"; tailpid=""
 trap '[ -n "$tailpid" ] && kill "$tailpid" 2>/dev/null; rm -rf "$work"' EXIT
 now=$(( $(date +%s) * 1000 ))

@@ -1,21 +1,8 @@
 #!/usr/bin/env bash
 # KMS, SSM Parameter Store and Secrets Manager with the real AWS CLI against a running Berth server.
-# Needs: ENDPOINT (http://127.0.0.1:port), AWS_SHARED_CREDENTIALS_FILE; AWS (default /usr/bin/aws).
+# Needs what lib.sh needs (ENDPOINT, AWS_SHARED_CREDENTIALS_FILE, AWS).
 # Prints hashes of secret values, never the values.
-set -euo pipefail
-AWS="${AWS:-/usr/bin/aws}"
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null
-aws() { "$AWS" --endpoint-url "$ENDPOINT" --output text "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() { # expect <description> <expected> <actual>
-  [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
-  echo "ok - $1"
-}
-expect_error() { # expect_error <description> <error code> <command...>
-  local what="$1" code="$2"; shift 2
-  if out="$("$@" 2>&1)"; then fail "$what: succeeded"; fi
-  case "$out" in *"($code)"*) echo "ok - $what";; *) fail "$what: expected $code, got: $out";; esac
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 hash() { printf '%s' "$1" | sha256sum | cut -c1-16; }
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 

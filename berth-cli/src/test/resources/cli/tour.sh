@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # The README's tour, run with the real AWS CLI against a running Berth server, with checks.
-# Needs: ENDPOINT (http://127.0.0.1:port), AWS_SHARED_CREDENTIALS_FILE; AWS (default /usr/bin/aws).
-set -euo pipefail
-AWS="${AWS:-/usr/bin/aws}"
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null
-aws() { "$AWS" --endpoint-url "$ENDPOINT" --output text "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() { # expect <description> <expected> <actual>
-  [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
-  echo "ok - $1"
-}
+# Needs what lib.sh needs (ENDPOINT, AWS_SHARED_CREDENTIALS_FILE, AWS).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 
 expect "caller identity" "000000000000" "$(aws sts get-caller-identity --query Account)"

@@ -3,12 +3,9 @@ package dev.berth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +17,6 @@ class ElbCliIT extends WithServer {
 
     @Test
     void theLoadBalancerTourWorksWithTheAwsCli() throws Exception {
-        String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
-        assertThat(new File(aws).canExecute()).as("the AWS CLI at %s is executable", aws).isTrue();
         HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.2.220", 0), 0);
         backend.createContext("/", ex -> {
             byte[] body = "hello from the backend".getBytes(StandardCharsets.UTF_8);
@@ -31,22 +26,9 @@ class ElbCliIT extends WithServer {
         });
         backend.start();
         try {
-            Path script = Path.of(getClass().getResource("/cli/elb-tour.sh").toURI());
-            ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
-            pb.environment().put("AWS", aws);
-            pb.environment().put("ENDPOINT", server.endpoint().toString());
-            pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", server.dataDir().resolve("credentials").toString());
-            pb.environment().put("BACKEND", "127.0.2.220");
-            pb.environment().put("BACKEND_PORT", String.valueOf(backend.getAddress().getPort()));
-            pb.environment().put("LISTENER_PORT", String.valueOf(20000 + new java.util.Random().nextInt(20000)));
-            pb.environment().remove("AWS_ACCESS_KEY_ID");
-            pb.environment().remove("AWS_SECRET_ACCESS_KEY");
-            pb.environment().remove("AWS_PROFILE");
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
-            Files.writeString(Path.of("target", "elb-cli-tour.log"), out);
-            assertThat(p.exitValue()).as(out).isZero();
+            String out = CliScripts.run(server, "elb-tour", Map.of("BACKEND", "127.0.2.220",
+                    "BACKEND_PORT", String.valueOf(backend.getAddress().getPort()),
+                    "LISTENER_PORT", String.valueOf(20000 + new java.util.Random().nextInt(20000))), 180);
             assertThat(out).contains("elb tour complete");
         } finally {
             backend.stop(0);

@@ -11,12 +11,12 @@ public final class NextTokens {
     }
 
     public static String encode(String operation, String afterKey) {
-        return dev.berth.control.PageTokens.encode(operation, afterKey);
+        return dev.berth.protocol.json.PageTokens.encode(operation, afterKey);
     }
 
     /** The key to resume after, or null when {@code token} is null (first page). */
     public static String decode(String operation, String token) {
-        return dev.berth.control.PageTokens.decode(operation, token, () -> EcsErrors.invalidParameter(
+        return dev.berth.protocol.json.PageTokens.decode(operation, token, () -> EcsErrors.invalidParameter(
                 "Invalid nextToken: it was not returned by a previous " + operation + " call."));
     }
 

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.protocol.json.OperationTable;
-import dev.berth.control.PageTokens;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
@@ -123,11 +124,11 @@ public final class KmsApi {
     ObjectNode metadata(KmsKey k) {
         ObjectNode m = obj();
         m.put("AWSAccountId", keys.platform().accountId()).put("KeyId", k.keyId()).put("Arn", keys.arnOf(k.keyId()));
-        m.put("CreationDate", PageTokens.seconds(k.creationMillis()));
+        m.put("CreationDate", Jsons.seconds(k.creationMillis()));
         m.put("Enabled", k.keyState().equals(KmsKey.ENABLED)).put("Description", k.description());
         m.put("KeyUsage", k.keyUsage()).put("KeyState", k.keyState());
         if (k.deletionMillis() != null) {
-            m.put("DeletionDate", PageTokens.seconds(k.deletionMillis()));
+            m.put("DeletionDate", Jsons.seconds(k.deletionMillis()));
             m.put("PendingDeletionWindowInDays", k.pendingWindowDays());
         }
         m.put("Origin", k.origin()).put("KeyManager", k.keyManager());
@@ -221,7 +222,7 @@ public final class KmsApi {
             keys.put(tx, scheduled);
             return scheduled;
         });
-        return obj().put("KeyId", keys.arnOf(k.keyId())).put("DeletionDate", PageTokens.seconds(k.deletionMillis()))
+        return obj().put("KeyId", keys.arnOf(k.keyId())).put("DeletionDate", Jsons.seconds(k.deletionMillis()))
                 .put("KeyState", k.keyState()).put("PendingWindowInDays", window);
     }
 
@@ -316,8 +317,8 @@ public final class KmsApi {
         ArrayNode list = out.putArray("Aliases");
         for (KmsAlias a : page.items()) {
             list.addObject().put("AliasName", a.aliasName()).put("AliasArn", keys.aliasArnOf(a.aliasName()))
-                    .put("TargetKeyId", a.targetKeyId()).put("CreationDate", PageTokens.seconds(a.creationMillis()))
-                    .put("LastUpdatedDate", PageTokens.seconds(a.lastUpdatedMillis()));
+                    .put("TargetKeyId", a.targetKeyId()).put("CreationDate", Jsons.seconds(a.creationMillis()))
+                    .put("LastUpdatedDate", Jsons.seconds(a.lastUpdatedMillis()));
         }
         truncation(out, "ListAliases", page.resumeAfter());
         return out;

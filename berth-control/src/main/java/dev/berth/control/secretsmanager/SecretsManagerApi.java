@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.protocol.json.OperationTable;
-import dev.berth.control.PageTokens;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.control.kms.KmsKey;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
@@ -235,7 +236,7 @@ public final class SecretsManagerApi {
         }
         ArrayNode stages = out.putArray("VersionStages");
         got.version().stages().forEach(stages::add);
-        out.put("CreatedDate", PageTokens.seconds(got.version().createdMillis()));
+        out.put("CreatedDate", Jsons.seconds(got.version().createdMillis()));
         return out;
     }
 
@@ -382,12 +383,12 @@ public final class SecretsManagerApi {
         if (s.kmsKeyId() != null) {
             out.put("KmsKeyId", s.kmsKeyId());
         }
-        out.put("LastChangedDate", PageTokens.seconds(s.lastChangedMillis()));
+        out.put("LastChangedDate", Jsons.seconds(s.lastChangedMillis()));
         if (s.lastAccessedMillis() != null) {
-            out.put("LastAccessedDate", PageTokens.seconds(s.lastAccessedMillis()));
+            out.put("LastAccessedDate", Jsons.seconds(s.lastAccessedMillis()));
         }
         if (s.deletedMillis() != null) {
-            out.put("DeletedDate", PageTokens.seconds(s.deletedMillis()));
+            out.put("DeletedDate", Jsons.seconds(s.deletedMillis()));
         }
         ArrayNode tags = out.putArray("Tags");
         s.tags().forEach(t -> tags.addObject().put("Key", t.key()).put("Value", t.value()));
@@ -396,7 +397,7 @@ public final class SecretsManagerApi {
             ArrayNode a = stages.putArray(v.versionId());
             v.stages().forEach(a::add);
         });
-        out.put("CreatedDate", PageTokens.seconds(s.createdMillis()));
+        out.put("CreatedDate", Jsons.seconds(s.createdMillis()));
         return out;
     }
 
@@ -475,9 +476,9 @@ public final class SecretsManagerApi {
             ArrayNode st = n.putArray("VersionStages");
             v.stages().forEach(st::add);
             if (v.lastAccessedMillis() != null) {
-                n.put("LastAccessedDate", PageTokens.seconds(v.lastAccessedMillis()));
+                n.put("LastAccessedDate", Jsons.seconds(v.lastAccessedMillis()));
             }
-            n.put("CreatedDate", PageTokens.seconds(v.createdMillis()));
+            n.put("CreatedDate", Jsons.seconds(v.createdMillis()));
             n.putArray("KmsKeyIds").add(v.kmsKeyId() == null ? "DefaultEncryptionKey" : v.kmsKeyId());
         }
         if (end < versions.size()) {
@@ -503,12 +504,12 @@ public final class SecretsManagerApi {
             if (force) {
                 tx.delete(SecretStore.KIND, s.name());
                 secrets.deleteVersions(tx, s.name());
-                return arnAndName(s).put("DeletionDate", PageTokens.seconds(now));
+                return arnAndName(s).put("DeletionDate", Jsons.seconds(now));
             }
             notDeleted(s);
             long deletion = now + Duration.ofDays(window).toMillis();
             secrets.put(tx, s.withDeletion(now, deletion));
-            return arnAndName(s).put("DeletionDate", PageTokens.seconds(deletion));
+            return arnAndName(s).put("DeletionDate", Jsons.seconds(deletion));
         });
     }
 

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.protocol.json.OperationTable;
-import dev.berth.control.PageTokens;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.control.kms.Envelope;
 import dev.berth.control.kms.KmsKey;
 import dev.berth.control.kms.KmsKeys;
@@ -346,7 +347,7 @@ public final class SsmApi {
         if (selector != null) {
             n.put("Selector", selector);
         }
-        n.put("LastModifiedDate", PageTokens.seconds(v.lastModifiedMillis())).put("ARN", names.arnOf(name))
+        n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis())).put("ARN", names.arnOf(name))
                 .put("DataType", v.dataType());
         return n;
     }
@@ -494,7 +495,7 @@ public final class SsmApi {
         if (v.keyId() != null) {
             n.put("KeyId", v.keyId());
         }
-        n.put("LastModifiedDate", PageTokens.seconds(v.lastModifiedMillis())).put("LastModifiedUser", v.lastModifiedUser());
+        n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis())).put("LastModifiedUser", v.lastModifiedUser());
         if (v.description() != null) {
             n.put("Description", v.description());
         }
@@ -543,7 +544,7 @@ public final class SsmApi {
                 if (v.keyId() != null) {
                     n.put("KeyId", v.keyId());
                 }
-                n.put("LastModifiedDate", PageTokens.seconds(v.lastModifiedMillis())).put("LastModifiedUser", v.lastModifiedUser());
+                n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis())).put("LastModifiedUser", v.lastModifiedUser());
                 if (v.description() != null) {
                     n.put("Description", v.description());
                 }

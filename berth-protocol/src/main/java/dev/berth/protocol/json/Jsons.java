@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.math.BigDecimal;
 
 /**
  * The one Jackson configuration Berth uses for wire bodies and stored documents: nulls are not
@@ -27,5 +28,10 @@ public final class Jsons {
                 .maxNumberLength(100)
                 .build());
         return mapper;
+    }
+
+    /** Epoch milliseconds as the JSON protocols' timestamp: seconds with a fraction. */
+    public static BigDecimal seconds(long millis) {
+        return BigDecimal.valueOf(millis).movePointLeft(3);
     }
 }

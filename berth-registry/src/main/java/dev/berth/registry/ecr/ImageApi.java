@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.error.AwsException;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.registry.RegistryError;
 import dev.berth.registry.RegistryKinds;
 import dev.berth.registry.meta.ImageRecord;
@@ -131,7 +132,7 @@ public final class ImageApi {
     private JsonNode listImages(CallContext call, ObjectNode in) {
         String repo = repository(call, in);
         int max = maxResults(in, 1000);
-        String after = PageTokens.decode("ListImages", repo, in.hasNonNull("nextToken") ? in.get("nextToken").asText() : null);
+        String after = after("ListImages", repo, in);
         ImagePage page = images.store().read(tx -> {
             requireRepo(tx, call, repo);
             return page(tx, repo, after, max, tagStatus(in), true);
@@ -147,7 +148,7 @@ public final class ImageApi {
                 ids.addObject().put("imageDigest", img.digest()).put("imageTag", t);
             }
         }
-        String next = PageTokens.encode("ListImages", repo, page.resumeAfter());
+        String next = PageTokens.encode("ListImages\n" + repo, page.resumeAfter());
         if (next != null) {
             out.put("nextToken", next);
         }
@@ -182,13 +183,13 @@ public final class ImageApi {
             return out;
         }
         int max = maxResults(in, 100);
-        String after = PageTokens.decode("DescribeImages", repo, in.hasNonNull("nextToken") ? in.get("nextToken").asText() : null);
+        String after = after("DescribeImages", repo, in);
         ImagePage page = images.store().read(tx -> {
             requireRepo(tx, call, repo);
             return page(tx, repo, after, max, tagStatus(in), false);
         });
         page.images().forEach(img -> details.add(detail(call, img, page.tags().getOrDefault(img.digest(), List.of()))));
-        String next = PageTokens.encode("DescribeImages", repo, page.resumeAfter());
+        String next = PageTokens.encode("DescribeImages\n" + repo, page.resumeAfter());
         if (next != null) {
             out.put("nextToken", next);
         }
@@ -401,5 +402,12 @@ public final class ImageApi {
         }
         image.put("imageManifest", manifest).put("imageManifestMediaType", pushed.image().mediaType());
         return out;
+    }
+
+    /** The key to resume after for an image listing of one repository; the token is only valid for both. */
+    private static String after(String operation, String repo, JsonNode in) {
+        return PageTokens.decode(operation + "\n" + repo, in.hasNonNull("nextToken") ? in.get("nextToken").asText() : null,
+                () -> ImageErrors.invalidParameter("Invalid parameter at 'nextToken' failed to satisfy constraint: "
+                        + "'The token was not returned by a previous " + operation + " call for this repository'"));
     }
 }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.registry.RegistryKinds;
-import dev.berth.registry.repo.PageTokens;
 import dev.berth.registry.repo.Repositories;
 import dev.berth.registry.repo.RepositoryErrors;
 import dev.berth.registry.repo.RepositoryRecord;
@@ -147,7 +147,8 @@ public final class LifecycleApi {
         });
         String tagStatus = in.path("filter").path("tagStatus").asText("ANY");
         int max = byIds ? Integer.MAX_VALUE : in.has("maxResults") ? in.get("maxResults").asInt() : DEFAULT_PAGE;
-        String after = PageTokens.decode("GetLifecyclePolicyPreview", in.path("nextToken").asText(null));
+        String after = PageTokens.decode("GetLifecyclePolicyPreview", in.path("nextToken").asText(null),
+                () -> RepositoryErrors.invalidNextToken("GetLifecyclePolicyPreview"));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         store.read(tx -> {
             RepositoryRecord r = repos.require(tx, in.path("registryId").asText(null), name);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.registry.RegistryKinds;
 import dev.berth.registry.lifecycle.LifecyclePreviews;
@@ -102,7 +103,8 @@ public final class RepositoryApi {
             return out;
         }
         int max = in.has("maxResults") ? in.get("maxResults").asInt() : DEFAULT_PAGE;
-        String after = PageTokens.decode("DescribeRepositories", in.path("nextToken").asText(null));
+        String after = PageTokens.decode("DescribeRepositories", in.path("nextToken").asText(null),
+                () -> RepositoryErrors.invalidNextToken("DescribeRepositories"));
         StorePages.Listing<RepositoryRecord> page = store.read(tx -> StorePages.list(tx, RegistryKinds.REPOSITORY, "", after, max,
                 e -> Optional.of(repos.docs().read(e, RepositoryRecord.class))));
         page.items().forEach(r -> list.add(repos.render(r)));

@@ -16,6 +16,11 @@ public final class RepositoryErrors {
     }
 
     /** ECR's wording for a constraint on one request member: {@code Invalid parameter at 'x' failed to satisfy constraint: '...'}. */
+    /** ECR's answer to a nextToken that a previous call of {@code operation} did not return. */
+    public static AwsException invalidNextToken(String operation) {
+        return invalidParameter("nextToken", "the token was not returned by a previous " + operation + " call");
+    }
+
     public static AwsException invalidParameter(String member, String constraint) {
         return invalidParameter("Invalid parameter at '" + member + "' failed to satisfy constraint: '" + constraint + "'");
     }
