@@ -1,20 +1,7 @@
 #!/usr/bin/env bash
 # Berth's S3-compatible object endpoint, run with the real AWS CLI against a running Berth server.
-# Needs: ENDPOINT (http://127.0.0.1:port), AWS_SHARED_CREDENTIALS_FILE; AWS (default /usr/bin/aws).
-set -euo pipefail
-AWS="${AWS:-/usr/bin/aws}"
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null
-aws() { "$AWS" --endpoint-url "$ENDPOINT" --output text "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() { # expect <description> <expected> <actual>
-  [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
-  echo "ok - $1"
-}
-expect_error() { # expect_error <description> <error code> <command...>
-  local what="$1" code="$2"; shift 2
-  if out="$("$@" 2>&1)"; then fail "$what succeeded"; fi
-  case "$out" in *"$code"*) echo "ok - $what ($code)";; *) fail "$what: expected $code, got: $out";; esac
-}
+# Needs what lib.sh needs (ENDPOINT, AWS_SHARED_CREDENTIALS_FILE, AWS).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 
 expect "s3 mb" "make_bucket: config" "$(aws s3 mb s3://config)"
