@@ -129,8 +129,13 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
                     null, null, resource);
         } finally {
             if (stream != null) {
-                // drain what the client still sends after an early error, so the connection stays usable
-                ex.ctx.runOnContext(v -> ex.req.resume());
+                // discard what the client still sends after an early error (nothing reads the stream any
+                // more), so neither memory nor the connection is held by an abandoned body
+                ex.ctx.runOnContext(v -> {
+                    if (!ex.req.isEnded()) {
+                        ex.req.handler(b -> { }).resume();
+                    }
+                });
             }
         }
     }
