@@ -94,6 +94,7 @@ done
 
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(date -u '+%F %H:%M UTC')"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
+echo "berth $(grep -o 'network transport: .*' "$tmp/berth.log" | head -1 || echo 'network transport: not logged')"
 # warm-up for the JIT (not measured)
 wrk -t2 -c"$conns" -d10s "http://$albhost:$((port+5))/" >/dev/null
 wrk -t2 -c"$conns" -d10s "http://$nlbhost:$((port+6))/" >/dev/null

@@ -74,6 +74,14 @@ expect "filter with ? terms" "2" "$(aws logs filter-log-events --log-group-name 
 expect "filter with exclusion" "1" "$(aws logs filter-log-events --log-group-name $G --filter-pattern '"GET /" -slow' --query 'length(events)')"
 expect "filter JSON pattern" "web/app/1" "$(aws logs filter-log-events --log-group-name $G \
   --filter-pattern '{ $.level = "error" && $.latency > 100 }' --query 'events[].logStreamName')"
+expect "filter space-delimited pattern" "GET /index 200" "$(aws logs filter-log-events --log-group-name $G \
+  --filter-pattern '[verb = GET, path, status = 2*]' --query 'events[].message')"
+expect "filter space-delimited with || and ellipsis" "2" "$(aws logs filter-log-events --log-group-name $G \
+  --filter-pattern '[level = ERROR || level = WARN, ...]' --query 'length(events)')"
+expect "filter space-delimited numeric" "1" "$(aws logs filter-log-events --log-group-name $G \
+  --filter-pattern '[..., status >= 200 && status < 300]' --query 'length(events)')"
+expect_error "malformed space-delimited pattern" InvalidParameterException aws logs filter-log-events --log-group-name $G \
+  --filter-pattern '[verb, status == 200]'
 expect "filter interleaves streams" "web/app/1 web/app/2 web/app/1 web/app/2 web/app/1 web/app/2" \
   "$(aws logs filter-log-events --log-group-name $G --query 'events[].logStreamName' | tr '\t' ' ')"
 expect "filter by stream names" "3" "$(aws logs filter-log-events --log-group-name $G --log-stream-names web/app/1 --query 'length(events)')"

@@ -31,7 +31,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.berth.it.RawClient;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -76,8 +81,16 @@ class LogsBenchmark {
         double gb = Double.parseDouble(System.getProperty("bench.gb", "1"));
         Path work = Files.createTempDirectory("berth-logs-bench");
         try {
-            ingest(work.resolve("ingest"), callers, seconds);
-            filter(work.resolve("filter"), gb);
+            String only = System.getProperty("bench.only", "");
+            if (only.isEmpty() || only.equals("ingest")) {
+                ingest(work.resolve("ingest"), callers, seconds);
+            }
+            if (only.isEmpty() || only.equals("ingest") || only.equals("replay")) {
+                ingestReplay(work.resolve("replay"), callers, seconds);
+            }
+            if (only.isEmpty() || only.equals("filter")) {
+                filter(work.resolve("filter"), gb);
+            }
         } finally {
             try (var walk = Files.walk(work)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -92,7 +105,7 @@ class LogsBenchmark {
     }
 
     static BerthServer server(Path dir) {
-        return BerthServer.start(new ServerConfig("127.0.6.1", 0, dir, null, false, "000000000000", "us-east-1", null, null));
+        return BerthServer.start(new ServerConfig(System.getProperty("bench.host", "127.0.6.1"), 0, dir, null, false, "000000000000", "us-east-1", null, null));
     }
 
     void ingest(Path dir, int callers, int seconds) throws Exception {
@@ -162,6 +175,69 @@ class LogsBenchmark {
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("BENCH ingest peer (append 1 MiB + fsync per batch, no HTTP/JSON/SigV4): %.0f events/s, %.1f MiB/s%n",
                 peerBatches.get() * BATCH / secs, peerBatches.get() * BATCH * (double) EVENT_BYTES / (1 << 20) / secs);
+    }
+
+    /**
+     * The server's side of ingest alone: each caller signs one PutLogEvents body of 1,000 x 1 KB
+     * events once (timestamps = start of the run, valid for the whole run) and replays it with
+     * java.net.http, so no SDK marshalling or client-side hashing shares the cores with the server.
+     */
+    void ingestReplay(Path dir, int callers, int seconds) throws Exception {
+        Random r = new Random(2);
+        ObjectMapper json = new ObjectMapper();
+        try (BerthServer s = server(dir); CloudWatchLogsClient logs = client(s)) {
+            logs.createLogGroup(b -> b.logGroupName("/bench/replay"));
+            RawClient raw = new RawClient(s.endpoint(), s.accessKeyId(), s.secretAccessKey());
+            AtomicLong batches = new AtomicLong();
+            AtomicLong failures = new AtomicLong();
+            long now = System.currentTimeMillis();
+            List<byte[]> bodies = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                int n = c;
+                logs.createLogStream(b -> b.logGroupName("/bench/replay").logStreamName("s" + n));
+                ObjectNode body = json.createObjectNode().put("logGroupName", "/bench/replay").put("logStreamName", "s" + c);
+                ArrayNode events = body.putArray("logEvents");
+                for (int i = 0; i < BATCH; i++) {
+                    events.addObject().put("timestamp", now).put("message", message(r, false));
+                }
+                bodies.add(json.writeValueAsBytes(body));
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            long t0 = System.nanoTime();
+            try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
+                List<Future<?>> fs = new ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    byte[] body = bodies.get(c);
+                    fs.add(pool.submit(() -> {
+                        SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(s.endpoint())
+                                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                                .putHeader("X-Amz-Target", "Logs_20140328.PutLogEvents")
+                                .contentStreamProvider(ContentStreamProvider.fromByteArray(body)).build();
+                        SdkHttpRequest signed = raw.sign(req, "logs", Clock.systemUTC());
+                        while (System.nanoTime() < end) {
+                            RawClient.Response resp = raw.send(signed, body);
+                            if (resp.status() != 200) {
+                                failures.incrementAndGet();
+                                throw new IllegalStateException("PutLogEvents answered " + resp.status() + ": " + resp.body());
+                            }
+                            batches.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get();
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long events = batches.get() * BATCH;
+            double mb = events * (double) EVENT_BYTES / (1 << 20);
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / Math.max(1, batches.get());
+            System.out.printf("BENCH ingest replay (one signed body per caller, java.net.http, no SDK): %d callers, %d batches in %.1f s: %.0f events/s, %.1f MiB/s, %.1f ms process CPU per batch (server + replaying client)%n",
+                    callers, batches.get(), secs, events / secs, mb / secs, cpuMs);
+        }
     }
 
     void filter(Path dir, double gb) throws Exception {

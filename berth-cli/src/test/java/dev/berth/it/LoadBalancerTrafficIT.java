@@ -322,6 +322,53 @@ class LoadBalancerTrafficIT extends WithServer {
     }
 
     @Test
+    void oneClientConnectionCarriesPipelinedRequestsChunkedBodiesHeadAndClose() throws Exception {
+        LoadBalancer lb = lb("wire-alb", "application");
+        TargetGroup tg = group("wire-tg", "HTTP");
+        LbBackends.Http b = backends.http("wire", nextAddress());
+        register(tg, b.address, b.port);
+        int port = listener(lb, "HTTP", forward(tg));
+        awaitStates(tg, "healthy");
+        String host = "Host: " + lb.dnsName() + ":" + port + "\r\n";
+        // four requests in one write, answered in order on the one connection; the last closes it
+        String wire = exchange(lb.dnsName(), port, "GET /a HTTP/1.1\r\n" + host + "\r\n"
+                + "POST /upload HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+                + "HEAD /b HTTP/1.1\r\n" + host + "\r\n"
+                + "GET /c HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+        List<String> bodies = new ArrayList<>();
+        int at = 0;
+        for (boolean head : new boolean[] {false, false, true, false}) {
+            assertThat(wire.startsWith("HTTP/1.1 200 ", at)).as(wire).isTrue();
+            int end = wire.indexOf("\r\n\r\n", at) + 4;
+            String headers = wire.substring(at, end).toLowerCase(java.util.Locale.ROOT);
+            int cl = headers.indexOf("content-length: ");
+            int length = head ? 0 : Integer.parseInt(headers.substring(cl + 16, headers.indexOf("\r\n", cl)).trim());
+            bodies.add(wire.substring(end, end + length));
+            at = end + length;
+        }
+        assertThat(at).isEqualTo(wire.length());
+        assertThat(bodies).containsExactly("wire", "wire:11", "", "wire");
+        assertThat(b.requests.get()).isEqualTo(4);
+
+        // HTTP/1.0 without keep-alive: answered, then closed
+        String old = exchange(lb.dnsName(), port, "GET / HTTP/1.0\r\n\r\n");
+        assertThat(old).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nwire");
+        // a request line that is not HTTP: 400 from the load balancer, then closed
+        String bad = exchange(lb.dnsName(), port, "NOT-HTTP\r\n\r\n");
+        assertThat(bad).startsWith("HTTP/1.1 400 ").contains("Server: awselb/2.0");
+    }
+
+    /** Writes {@code requests} on a new connection and reads until the load balancer closes it. */
+    private static String exchange(String address, int port, String requests) throws Exception {
+        try (Socket s = new Socket(address, port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void networkLoadBalancerForwardsRawTcp() throws Exception {
         LoadBalancer lb = lb("tcp-nlb", "network");
         TargetGroup tg = group("tcp-tg", "TCP");

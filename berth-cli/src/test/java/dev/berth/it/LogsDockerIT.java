@@ -15,9 +15,12 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
+import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * The awslogs log driver end to end on real Docker: a real server, a real agent (its own loopback
@@ -27,7 +30,7 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 class LogsDockerIT {
 
     static final String CLUSTER = "logs";
-    static final String HOST_IP = "127.0.6.21";
+    static final String HOST_IP = System.getProperty("berth.it.logs-host-ip", "127.0.6.21");
     static TestServer server;
     static TestAgents agents;
     static EcsClient ecs;
@@ -74,10 +77,61 @@ class LogsDockerIT {
         return logs.getLogEvents(r -> r.logGroupName(group).logStreamName(stream).startFromHead(true)).events();
     }
 
+    /** Every event of a stream from its head, following forward tokens until the same token comes back. */
+    static List<OutputLogEvent> allEvents(String group, String stream) {
+        List<OutputLogEvent> all = new java.util.ArrayList<>();
+        String token = null;
+        while (true) {
+            String t = token;
+            var page = logs.getLogEvents(r -> r.logGroupName(group).logStreamName(stream).startFromHead(true).nextToken(t));
+            all.addAll(page.events());
+            if (page.nextForwardToken().equals(token)) {
+                return all;
+            }
+            token = page.nextForwardToken();
+        }
+    }
+
+    static final String NO_GROUP_REASON = "CannotStartContainerError: Error response from daemon: failed to initialize logging "
+            + "driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.";
+
+    @Test
+    void withoutCreateGroupAMissingGroupStopsTheTaskBeforeTheContainerRuns() {
+        ecs.registerTaskDefinition(r -> r.family("nogroup").containerDefinitions(container("app", "echo never printed; sleep 300",
+                Map.of("awslogs-group", "/ecs/never-created", "awslogs-region", "us-east-1", "awslogs-stream-prefix", "p")).build()));
+        String arn = run("nogroup");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arn)).tasks().getFirst().lastStatus().equals("STOPPED"));
+        Task task = ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arn)).tasks().getFirst();
+        assertThat(task.stoppedReason()).isEqualTo(NO_GROUP_REASON);
+        assertThat(task.stopCode()).isEqualTo(TaskStopCode.TASK_FAILED_TO_START);
+        assertThat(task.startedAt()).as("the task never ran").isNull();
+        Container c = task.containers().getFirst();
+        assertThat(c.reason()).isEqualTo(NO_GROUP_REASON);
+        assertThat(c.exitCode()).as("the container never ran").isNull();
+        assertThat(logs.describeLogGroups(r -> r.logGroupNamePrefix("/ecs/never-created")).logGroups())
+                .as("the driver does not create the group without awslogs-create-group").isEmpty();
+    }
+
+    @Test
+    void theStreamIsCreatedWhenTheContainerStartsEvenIfItPrintsNothing() {
+        logs.createLogGroup(r -> r.logGroupName("/ecs/quiet"));
+        ecs.registerTaskDefinition(r -> r.family("quiet").containerDefinitions(container("app", "sleep 300",
+                Map.of("awslogs-group", "/ecs/quiet", "awslogs-region", "us-east-1", "awslogs-stream-prefix", "q")).build()));
+        String arn = run("quiet");
+        String stream = "q/app/" + arn.substring(arn.lastIndexOf('/') + 1);
+        await().ignoreExceptions().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arn)).tasks().getFirst().lastStatus()).isEqualTo("RUNNING"));
+        assertThat(logs.describeLogStreams(r -> r.logGroupName("/ecs/quiet")).logStreams())
+                .as("created before the container started").extracting(s -> s.logStreamName()).containsExactly(stream);
+        assertThat(events("/ecs/quiet", stream)).isEmpty();
+        ecs.stopTask(r -> r.cluster(CLUSTER).task(arn));
+    }
+
     @Test
     void aTaskThatExitsAtOnceHasEveryLineInItsStream() {
         ecs.registerTaskDefinition(r -> r.family("burst").containerDefinitions(container("app",
-                "i=0; while [ $i -lt 500 ]; do echo \"out $i\"; i=$((i+1)); done; echo 'to stderr' >&2; echo 'the very last line'",
+                "i=0; while [ $i -lt 2000 ]; do echo \"out $i\"; i=$((i+1)); done; echo 'to stderr' >&2; echo 'the very last line'",
                 Map.of("awslogs-group", "/ecs/burst", "awslogs-region", "us-east-1", "awslogs-stream-prefix", "svc",
                         "awslogs-create-group", "true")).build()));
         String arn = run("burst");
@@ -87,13 +141,13 @@ class LogsDockerIT {
                 assertThat(logs.describeLogStreams(r -> r.logGroupName("/ecs/burst")).logStreams())
                         .extracting(s -> s.logStreamName()).containsExactly(stream));
         await().ignoreExceptions().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(events("/ecs/burst", stream)).hasSize(502));
-        List<String> messages = events("/ecs/burst", stream).stream().map(OutputLogEvent::message).toList();
+                assertThat(allEvents("/ecs/burst", stream)).hasSize(2002));
+        List<String> messages = allEvents("/ecs/burst", stream).stream().map(OutputLogEvent::message).toList();
         assertThat(messages).contains("to stderr");
         // Docker stamps each stream when it reads it, so stderr may sort anywhere; stdout keeps its order
         List<String> stdout = messages.stream().filter(m -> !m.equals("to stderr")).toList();
         List<String> expected = new java.util.ArrayList<>();
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 2000; i++) {
             expected.add("out " + i);
         }
         expected.add("the very last line");

@@ -11,10 +11,16 @@ import java.time.Instant;
 
 /**
  * What every worker of one engine shares: the Docker client, the agent's settings, the image
- * puller, task-level cgroups, the clock, and the JSON mapper for the task-spec label. All of it is thread-safe.
+ * puller, task-level cgroups, the clock, the JSON mapper for the task-spec label, and the check run
+ * before each container starts (log driver initialisation). All of it is thread-safe.
  */
 record EngineServices(DockerClient docker, EngineConfig config, ImagePuller puller,
-    TaskCgroups cgroups, Clock clock, ObjectMapper json) {
+    TaskCgroups cgroups, Clock clock, ObjectMapper json, ContainerStartCheck startCheck) {
+
+  EngineServices(DockerClient docker, EngineConfig config, ImagePuller puller, TaskCgroups cgroups,
+      Clock clock, ObjectMapper json) {
+    this(docker, config, puller, cgroups, clock, json, ContainerStartCheck.NONE);
+  }
 
   static ObjectMapper labelMapper() {
     return new ObjectMapper()

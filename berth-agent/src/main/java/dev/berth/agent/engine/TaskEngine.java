@@ -67,6 +67,15 @@ public final class TaskEngine implements AutoCloseable {
    * @throws IllegalStateException when Docker Engine is not reachable
    */
   public static TaskEngine open(EngineConfig config, TaskEventListener listener) {
+    return open(config, listener, ContainerStartCheck.NONE);
+  }
+
+  /**
+   * As {@link #open(EngineConfig, TaskEventListener)}, with {@code startCheck} run between each
+   * container's create and start (see {@link ContainerStartCheck}).
+   */
+  public static TaskEngine open(EngineConfig config, TaskEventListener listener,
+      ContainerStartCheck startCheck) {
     DockerClient commands = connect(config, Duration.ofMinutes(5));
     DockerClient events = connect(config, null);
     try {
@@ -77,7 +86,7 @@ public final class TaskEngine implements AutoCloseable {
     }
     var cgroups = TaskCgroups.probe(commands.infoCmd().exec().getCGroupDriver());
     var services = new EngineServices(commands, config, new ImagePuller(commands, config),
-        cgroups, Clock.systemUTC(), EngineServices.labelMapper());
+        cgroups, Clock.systemUTC(), EngineServices.labelMapper(), startCheck);
     var engine = new TaskEngine(services, events, connect(config, Duration.ofSeconds(5)), listener);
     engine.events = DockerEventStream.start(events, config.instanceId(), engine::route, engine::resyncAll);
     engine.recover();

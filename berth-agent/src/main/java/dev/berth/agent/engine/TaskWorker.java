@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -422,6 +423,16 @@ final class TaskWorker {
   }
 
   private void start(ContainerRecord r) {
+    Optional<String> refused;
+    try {
+      refused = services.startCheck().beforeStart(spec.taskArn(), r.spec, r.runtimeId);
+    } catch (RuntimeException e) {
+      refused = Optional.of(String.valueOf(e.getMessage()));
+    }
+    if (refused.isPresent()) {
+      failContainer(r, "CannotStartContainerError: Error response from daemon: " + refused.get());
+      return;
+    }
     try {
       services.docker().startContainerCmd(r.runtimeId).exec();
     } catch (DockerException e) {

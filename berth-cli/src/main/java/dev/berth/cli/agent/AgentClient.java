@@ -23,11 +23,18 @@ public final class AgentClient implements AutoCloseable {
     public static final class AgentHttpException extends Exception {
         private final int status;
         private final String type;
+        private final String detail;
 
         public AgentHttpException(int status, String type, String message) {
             super(status + " " + type + ": " + message);
             this.status = status;
             this.type = type;
+            this.detail = message;
+        }
+
+        /** The server's own message, without status and type. */
+        public String detail() {
+            return detail;
         }
 
         public int status() {
@@ -75,6 +82,11 @@ public final class AgentClient implements AutoCloseable {
     /** Ships one batch of a container's log events (the awslogs driver). */
     public JsonNode shipLogs(AgentIdentity id, JsonNode batch) throws IOException, InterruptedException, AgentHttpException {
         return send("POST", instancePath(id) + "/logs", id.secret(), batch, Duration.ofSeconds(30));
+    }
+
+    /** Creates a container's log stream (and group, with awslogs-create-group) before the container starts. */
+    public JsonNode openLogStream(AgentIdentity id, JsonNode body) throws IOException, InterruptedException, AgentHttpException {
+        return send("POST", instancePath(id) + "/logs/streams", id.secret(), body, Duration.ofSeconds(10));
     }
 
     public JsonNode deregister(AgentIdentity id) throws IOException, InterruptedException, AgentHttpException {

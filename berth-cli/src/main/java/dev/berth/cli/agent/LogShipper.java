@@ -8,6 +8,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
+import dev.berth.agent.engine.ContainerSpec;
 import dev.berth.agent.engine.ContainerState;
 import dev.berth.agent.engine.TaskState;
 import dev.berth.model.logs.AwslogsOptions;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +61,10 @@ final class LogShipper implements AutoCloseable {
     static final long MAX_BATCH_SPAN = 24L * 3600 * 1000 - 1;
     /** The reader's buffer in blocking mode (non-blocking uses max-buffer-size). */
     static final long BLOCKING_BUFFER = 4 * 1024 * 1024;
+    /** How long a container start waits for an unreachable server to create its log stream. */
+    static final long START_RETRY_MILLIS = 10_000;
+    /** Docker's awslogs driver's words when CreateLogStream fails at container start. */
+    static final String LOG_DRIVER_FAILED = "failed to initialize logging driver: failed to create Cloudwatch log stream: ";
 
     private final DockerClient docker;
     private final AgentClient client;
@@ -103,6 +109,53 @@ final class LogShipper implements AutoCloseable {
         TaskState known = observed.get(taskArn);
         if (known != null) {
             observe(known);
+        }
+    }
+
+    /**
+     * The awslogs driver's start-up, run by the engine between {@code docker create} and
+     * {@code docker start} ({@link dev.berth.agent.engine.ContainerStartCheck}): asks the server to
+     * create the container's stream (and its group with {@code awslogs-create-group}). A refusal
+     * (the group does not exist) is the reason Docker's driver gives, so the container never
+     * starts and the task stops with {@code CannotStartContainerError: Error response from daemon:
+     * failed to initialize logging driver: failed to create Cloudwatch log stream:
+     * ResourceNotFoundException: The specified log group does not exist.}, as on ECS. A server that
+     * cannot be reached is retried for {@link #START_RETRY_MILLIS}, then refuses the same way.
+     */
+    Optional<String> beforeStart(String taskArn, ContainerSpec container, String runtimeId) {
+        Map<String, AwslogsOptions> byContainer = configured.get(taskArn);
+        if (byContainer == null || !byContainer.containsKey(container.name())) {
+            return Optional.empty();
+        }
+        ObjectNode body = mapper.createObjectNode().put("taskArn", taskArn).put("container", container.name())
+                .put("containerId", runtimeId);
+        long deadline = System.currentTimeMillis() + START_RETRY_MILLIS;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), new Random());
+        String last;
+        while (true) {
+            try {
+                client.openLogStream(identity, body);
+                return Optional.empty();
+            } catch (AgentClient.AgentHttpException e) {
+                if (e.status() / 100 == 4) {
+                    return Optional.of(LOG_DRIVER_FAILED + e.type() + ": " + e.detail());
+                }
+                last = e.type() + ": " + e.detail();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of(LOG_DRIVER_FAILED + "RequestCanceled: interrupted");
+            } catch (IOException e) {
+                last = "RequestError: send request failed: " + e;
+            }
+            if (System.currentTimeMillis() >= deadline) {
+                return Optional.of(LOG_DRIVER_FAILED + last);
+            }
+            try {
+                Thread.sleep(backoff.next());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of(LOG_DRIVER_FAILED + "RequestCanceled: interrupted");
+            }
         }
     }
 

@@ -73,7 +73,7 @@ public final class TaskRunner implements AutoCloseable {
                 outbox.add(report(state));
                 logs.observe(state);
             }
-        });
+        }, logs::beforeStart);
         engine.tasks().forEach(t -> {
             outbox.add(report(t));
             logs.observe(t);

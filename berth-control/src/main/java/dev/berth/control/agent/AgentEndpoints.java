@@ -46,7 +46,7 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     private static final int MAX_BODY = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoints.class);
     private static final Pattern INSTANCE = Pattern.compile(
-            "/_berth/agent/v1/clusters/([A-Za-z0-9_-]{1,255})/instances/([^/]+)(/desired|/events|/logs)?");
+            "/_berth/agent/v1/clusters/([A-Za-z0-9_-]{1,255})/instances/([^/]+)(/desired|/events|/logs/streams|/logs)?");
 
     private final Vertx vertx;
     private final ObjectMapper mapper;
@@ -123,6 +123,12 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
                         out.putArray("duplicates");
                     }
                     send(req, ctx, 200, out);
+                }
+                case "/logs/streams POST" -> {
+                    if (logs == null) {
+                        throw AgentErrors.notFound(method.name(), path);
+                    }
+                    send(req, ctx, 200, logs.openStream(cluster, id, secret, json(body)));
                 }
                 case "/logs POST" -> {
                     if (logs == null) {

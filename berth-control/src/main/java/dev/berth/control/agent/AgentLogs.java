@@ -1,6 +1,7 @@
 package dev.berth.control.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.StoredContainerInstance;
@@ -50,9 +51,6 @@ public final class AgentLogs {
         if (body == null || !body.isObject()) {
             throw AgentErrors.invalid("The body must be a JSON object.");
         }
-        String taskArn = body.path("taskArn").asText("");
-        String container = body.path("container").asText("");
-        String containerId = body.path("containerId").asText("");
         JsonNode list = body.path("events");
         if (!list.isArray() || list.isEmpty() || list.size() > MAX_EVENTS) {
             throw AgentErrors.invalid("events must be an array of 1 to " + MAX_EVENTS + " events.");
@@ -64,6 +62,36 @@ public final class AgentLogs {
             }
             batch.add(new LogEventApi.InputEvent(e.get("timestamp").asLong(), e.get("message").asText()));
         }
+        Target t = target(cluster, instanceId, secret, body);
+        ObjectNode out = events.ingest(t.group(), t.stream(), batch, t.createGroup());
+        return out.put("logGroupName", t.group()).put("logStreamName", t.stream());
+    }
+
+    /**
+     * The awslogs driver's initialisation when a container starts ({@code POST .../logs/streams},
+     * {@code {"taskArn", "container", "containerId"}}): creates the group when the task definition
+     * says {@code awslogs-create-group: true}, then the container's stream (both idempotent, as
+     * Docker's driver ignores "already exists"). Without the option a missing group is
+     * {@code ResourceNotFoundException: The specified log group does not exist.}, and the agent
+     * refuses to start the container, as Docker does.
+     */
+    public ObjectNode openStream(String cluster, String instanceId, String secret, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw AgentErrors.invalid("The body must be a JSON object.");
+        }
+        Target t = target(cluster, instanceId, secret, body);
+        events.openStream(t.group(), t.stream(), t.createGroup());
+        return JsonNodeFactory.instance.objectNode().put("logGroupName", t.group()).put("logStreamName", t.stream());
+    }
+
+    /** Where one container's logs go, decided from the task's spec in the store. */
+    private record Target(String group, String stream, boolean createGroup) {
+    }
+
+    private Target target(String cluster, String instanceId, String secret, JsonNode body) {
+        String taskArn = body.path("taskArn").asText("");
+        String container = body.path("container").asText("");
+        String containerId = body.path("containerId").asText("");
         String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
         if (!taskArn.startsWith("arn:") || !taskArn.contains(":task/" + cluster + "/") || taskId.isEmpty()) {
             throw AgentErrors.invalid("taskArn must name a task of cluster " + cluster + ".");
@@ -104,8 +132,6 @@ public final class AgentLogs {
         if (options.streamPrefix() == null && !containerId.matches("[0-9a-f]{12,64}")) {
             throw AgentErrors.invalid("containerId (the Docker container id) names the stream when there is no awslogs-stream-prefix.");
         }
-        String stream = options.streamName(container, taskId, containerId);
-        ObjectNode out = events.ingest(options.group(), stream, batch, options.createGroup());
-        return out.put("logGroupName", options.group()).put("logStreamName", stream);
+        return new Target(options.group(), options.streamName(container, taskId, containerId), options.createGroup());
     }
 }

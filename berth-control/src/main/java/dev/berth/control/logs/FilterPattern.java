@@ -23,13 +23,15 @@ import java.util.regex.PatternSyntaxException;
  *       {@code { ($.a = 1) || ($.b IS TRUE) }}, {@code { $.x NOT EXISTS }}, {@code { $.y IS NULL }};
  *       selectors {@code $.a.b}, {@code $.a[0]}; operators {@code = != < > <= >=}; {@code *} in a string
  *       value is a wildcard. An event that is not a JSON object never matches.</li>
+ *   <li><b>Space-delimited</b>: {@code [ip, user, ..., status_code = 4*, bytes > 1000]}, see
+ *       {@link SpaceDelimitedFilter}.</li>
  * </ul>
  *
  * <p>Term matching works on the UTF-8 bytes of the stored event, so scanning needs no decoding;
  * JSON and regex patterns decode the event. Immutable and thread-safe. A malformed pattern is an
  * {@code InvalidParameterException}.
  */
-public sealed interface FilterPattern permits FilterPattern.All, FilterPattern.Terms, JsonFilter {
+public sealed interface FilterPattern permits FilterPattern.All, FilterPattern.Terms, JsonFilter, SpaceDelimitedFilter {
 
     /** Whether the event with these UTF-8 message bytes matches. */
     boolean matches(byte[] buf, int offset, int length);
@@ -49,8 +51,7 @@ public sealed interface FilterPattern permits FilterPattern.All, FilterPattern.T
             return JsonFilter.parse(t, mapper);
         }
         if (t.startsWith("[")) {
-            throw invalid("space-delimited patterns ([w1, w2, ...]) are not supported by Berth; "
-                    + "use terms or a JSON pattern");
+            return SpaceDelimitedFilter.parse(t);
         }
         return Terms.parse(t);
     }

@@ -77,11 +77,38 @@ public final class LogEventApi {
         return store(group, stream, events, createGroup, true);
     }
 
+    /**
+     * The awslogs driver's start-up (Docker: CreateLogGroup when {@code createGroup}, then
+     * CreateLogStream, each ignoring "already exists"): makes sure the stream exists, or throws
+     * {@code ResourceNotFoundException} for a missing group without {@code createGroup}.
+     */
+    public void openStream(String groupName, String streamName, boolean createGroup) {
+        ensureStream(groupName, streamName, createGroup);
+    }
+
+    /** A stream and its group. */
+    private record Target(LogGroupRecord group, LogStreamRecord stream) {
+    }
+
+    /** Creates the group (only when {@code createGroup}) and the stream, each if missing. */
+    private Target ensureStream(String groupName, String streamName, boolean createGroup) {
+        return catalog.store().transact(tx -> {
+            var g = catalog.group(tx, groupName);
+            if (g.isEmpty() && createGroup) {
+                groups.createGroup(tx, groupName, Map.of());
+                g = catalog.group(tx, groupName);
+            }
+            LogGroupRecord group = g.orElseThrow(LogsErrors::groupNotFound);
+            if (catalog.stream(tx, group, streamName).isEmpty()) {
+                streams.createStream(tx, group, streamName);
+            }
+            return new Target(group, catalog.stream(tx, group, streamName).orElseThrow());
+        });
+    }
+
     private ObjectNode store(String groupName, String streamName, List<InputEvent> events, boolean createGroup,
             boolean createStream) {
         checkBatch(events);
-        record Target(LogGroupRecord group, LogStreamRecord stream) {
-        }
         Target t = catalog.store().read(tx -> {
             var g = catalog.group(tx, groupName);
             var s = g.flatMap(x -> catalog.stream(tx, x, streamName));
@@ -92,18 +119,7 @@ public final class LogEventApi {
                 catalog.store().read(tx -> catalog.requireGroup(tx, groupName));
                 throw LogsErrors.streamNotFound();
             }
-            t = catalog.store().transact(tx -> {
-                var g = catalog.group(tx, groupName);
-                if (g.isEmpty() && createGroup) {
-                    groups.createGroup(tx, groupName, Map.of());
-                    g = catalog.group(tx, groupName);
-                }
-                LogGroupRecord group = g.orElseThrow(LogsErrors::groupNotFound);
-                if (catalog.stream(tx, group, streamName).isEmpty()) {
-                    streams.createStream(tx, group, streamName);
-                }
-                return new Target(group, catalog.stream(tx, group, streamName).orElseThrow());
-            });
+            t = ensureStream(groupName, streamName, createGroup);
         }
         long now = catalog.clock().millis();
         int n = events.size();
@@ -163,7 +179,7 @@ public final class LogEventApi {
             if (e.message().isEmpty()) {
                 throw LogsErrors.invalidParameter("Log event messages must not be empty.");
             }
-            bytes += e.message().getBytes(StandardCharsets.UTF_8).length + EVENT_OVERHEAD;
+            bytes += utf8Length(e.message()) + EVENT_OVERHEAD;
             if (i > 0 && e.timestamp() < events.get(i - 1).timestamp()) {
                 throw LogsErrors.invalidParameter("Log events in a single PutLogEvents request must be in chronological order.");
             }
@@ -175,6 +191,28 @@ public final class LogEventApi {
             throw LogsErrors.invalidParameter(
                     "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
         }
+    }
+
+    /** The UTF-8 length of {@code s} without encoding it (an unpaired surrogate counts as '?', as getBytes writes it). */
+    static int utf8Length(String s) {
+        int n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- GetLogEvents
@@ -190,8 +228,6 @@ public final class LogEventApi {
     private JsonNode get(CallContext call, ObjectNode in) {
         String groupName = catalog.groupName(in);
         String streamName = in.get("logStreamName").asText();
-        record Target(LogGroupRecord group, LogStreamRecord stream) {
-        }
         Target t = catalog.store().read(tx -> {
             LogGroupRecord g = catalog.requireGroup(tx, groupName);
             return new Target(g, catalog.stream(tx, g, streamName).orElseThrow(LogsErrors::streamNotFound));

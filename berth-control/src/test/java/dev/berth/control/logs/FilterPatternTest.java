@@ -104,12 +104,91 @@ class FilterPatternTest {
         assertThat(matches(pattern, message)).isEqualTo(expected);
     }
 
+    static final String ACCESS = "127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] \"GET /apache_pb.gif HTTP/1.0\" 404 1534";
+    static final String ACCESS_OK = "10.0.0.2 - - [10/Oct/2000:13:25:16 -0700] \"GET /index.html HTTP/1.1\" 200 2326";
+
+    @ParameterizedTest(name = "[{0}] vs [{1}] -> {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        // exact field count, names only
+        "'[ip, user, username, timestamp, request, status_code, bytes]'            | ACCESS    | true",
+        "'[ip, user, username, timestamp, request, status_code]'                   | ACCESS    | false",
+        "'[ip, user, username, timestamp, request, status_code, bytes, extra]'     | ACCESS    | false",
+        // wildcards and equality
+        "'[ip, user, username, timestamp, request, status_code = 4*, bytes]'       | ACCESS    | true",
+        "'[ip, user, username, timestamp, request, status_code = 4*, bytes]'       | ACCESS_OK | false",
+        "'[ip, user, username, timestamp, request = *html*, status_code, bytes]'   | ACCESS_OK | true",
+        "'[ip, user, username, timestamp, request = *html*, status_code, bytes]'   | ACCESS    | false",
+        "'[ip, user = -, username = frank, timestamp, request, status_code, bytes]'| ACCESS    | true",
+        "'[ip = 127.0.0.*, ...]'                                                   | ACCESS    | true",
+        "'[ip = 127.0.0.*, ...]'                                                   | ACCESS_OK | false",
+        // quoted and bracketed fields are one field, without their delimiters
+        "'[ip, user, username, timestamp = \"10/Oct/2000:13:25:15 -0700\", ...]'   | ACCESS    | true",
+        "'[ip, user, username, timestamp, request = \"GET /apache_pb.gif HTTP/1.0\", ...]' | ACCESS | true",
+        "'[ip, user, username, timestamp, request = \"GET *\", ...]'               | ACCESS    | true",
+        "'[ip, user, username, timestamp, request = \"POST *\", ...]'              | ACCESS    | false",
+        // numbers compare numerically; a non-number never satisfies a numeric condition
+        "'[..., status_code = 404, bytes]'                                         | ACCESS    | true",
+        "'[..., status_code = 404.0, bytes]'                                       | ACCESS    | true",
+        "'[..., status_code != 404, bytes]'                                        | ACCESS    | false",
+        "'[..., status_code != 404, bytes]'                                        | ACCESS_OK | true",
+        "'[..., status_code >= 400, bytes]'                                        | ACCESS    | true",
+        "'[..., status_code >= 400, bytes]'                                        | ACCESS_OK | false",
+        "'[..., status_code < 300, bytes > 2000]'                                  | ACCESS_OK | true",
+        "'[..., status_code < 300, bytes > 2000]'                                  | ACCESS    | false",
+        "'[..., bytes <= 1534]'                                                    | ACCESS    | true",
+        "'[..., bytes > -1]'                                                       | ACCESS    | true",
+        "'[ip > 1, ...]'                                                           | ACCESS    | false",
+        "'[..., status_code = \"404\", bytes]'                                     | ACCESS    | true",
+        // ellipsis anywhere, several of them
+        "'[ip, ..., bytes]'                                                        | ACCESS    | true",
+        "'[ip, ..., status_code = 404, ...]'                                       | ACCESS    | true",
+        "'[..., username = frank, ...]'                                            | ACCESS    | true",
+        "'[..., username = bob, ...]'                                              | ACCESS    | false",
+        "'[...]'                                                                   | ACCESS    | true",
+        "'[..., a, b, c, d, e, f, g, h]'                                           | ACCESS    | false",
+        // && and ||
+        "'[..., status_code = 404 || status_code = 410, bytes]'                    | ACCESS    | true",
+        "'[..., status_code = 500 || status_code = 200, bytes]'                    | ACCESS    | false",
+        "'[..., status_code = 500 || status_code = 200, bytes]'                    | ACCESS_OK | true",
+        "'[..., status_code >= 400 && status_code < 500, bytes]'                   | ACCESS    | true",
+        "'[..., status_code >= 400 && status_code < 404, bytes]'                   | ACCESS    | false",
+        "'[ip, user, username = frank || ip = 10.*, ...]'                          | ACCESS_OK | true",
+        // regular expressions in values
+        "'[..., status_code = %^4[0-9]{2}$%, bytes]'                               | ACCESS    | true",
+        "'[..., status_code != %^4%, bytes]'                                       | ACCESS    | false",
+        // simple w1, w2 fields
+        "'[w1 = ERROR, w2]'                                                        | ERROR timeout | true",
+        "'[w1 = ERROR, w2]'                                                        | WARN timeout  | false",
+        "'[w1, w2 = *out]'                                                         | ERROR timeout | true",
+        "'[w1]'                                                                    | '   single   ' | true",
+    })
+    void spaceDelimited(String pattern, String message, boolean expected) {
+        String event = switch (message) {
+            case "ACCESS" -> ACCESS;
+            case "ACCESS_OK" -> ACCESS_OK;
+            default -> message;
+        };
+        assertThat(matches(pattern, event)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void spaceDelimitedFieldsKeepQuotedAndBracketedTextWhole() {
+        assertThat(SpaceDelimitedFilter.split(ACCESS)).containsExactly("127.0.0.1", "-", "frank",
+                "10/Oct/2000:13:25:15 -0700", "GET /apache_pb.gif HTTP/1.0", "404", "1534");
+        assertThat(SpaceDelimitedFilter.split("  a  \"b c\"  [d e] \"unterminated f")).containsExactly("a", "b c", "d e",
+                "unterminated f");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "\"unterminated", "\"\"", "?", "- x", "%%", "%[unclosed%", "%abc", "ERROR {", "a(b)",
         "{", "{ $.level = }", "{ level = 1 }", "{ $. = 1 }", "{ $.a > \"x\" }", "{ $.a < abc }", "{ $.a == 1 }",
         "{ $.a = 1 ", "{ $.a = 1 } trailing", "{ $.a = 1 && }", "{ ($.a = 1 }", "{ $.a IS MAYBE }",
-        "{ $.a NOT THERE }", "{ $.a[x] = 1 }", "{ $.a[1 = 1 }", "{ $.a = \"open }", "[ip, user]",
+        "{ $.a NOT THERE }", "{ $.a[x] = 1 }", "{ $.a[1 = 1 }", "{ $.a = \"open }",
+        "[", "[]", "[ ]", "[ip, user", "[ip,, user]", "[ip user]", "[ip, status = ]", "[ip, status == 4]",
+        "[ip, status > abc]", "[ip, status <= \"4\"]", "[ip, status = \"open]", "[ip, status = 1] x",
+        "[ip, status = 1 || other = 2]", "[ip, status = %[bad%]", "[ip, status < %4%]", "[ip, status =! 4]",
+        "[ip, -status]", "[ip, status = 1 ||]",
     })
     void malformedPatternsAreInvalidParameter(String pattern) {
         assertThatThrownBy(() -> FilterPattern.parse(pattern, MAPPER))

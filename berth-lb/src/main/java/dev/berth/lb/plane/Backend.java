@@ -24,7 +24,9 @@ public final class Backend {
     final String address;
     final String availabilityZone;
     /** Where the data plane connects, resolved once (an IP literal needs no resolver). */
-    final io.vertx.core.net.SocketAddress socketAddress;
+    final java.net.InetSocketAddress inetSocketAddress;
+    /** The Host header for a request that came without one (HTTP/1.0). */
+    final String hostHeader;
     final AtomicInteger inFlight = new AtomicInteger();
     /** Long-lived flows (NLB connections, WebSocket tunnels) to close when draining ends. */
     final java.util.Set<Runnable> tunnels = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -41,7 +43,8 @@ public final class Backend {
         this.port = port;
         this.address = address;
         this.availabilityZone = availabilityZone;
-        this.socketAddress = io.vertx.core.net.SocketAddress.inetSocketAddress(port, address);
+        this.inetSocketAddress = new java.net.InetSocketAddress(address, port);
+        this.hostHeader = (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
     }
 
     public State state() {

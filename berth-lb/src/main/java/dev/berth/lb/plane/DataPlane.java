@@ -130,7 +130,9 @@ public final class DataPlane implements Plane, AutoCloseable {
     }
 
     private void deploy(ListenerRuntime rt) {
-        DeploymentOptions options = new DeploymentOptions().setInstances(instances);
+        // An HTTP listener is one server channel whose connections Netty spreads over all event
+        // loops; a TCP listener is a Vert.x NetServer instance per event loop.
+        DeploymentOptions options = new DeploymentOptions().setInstances(rt.http ? 1 : instances);
         vertx.deployVerticle(() -> rt.http ? new HttpListener(rt) : new TcpListener(rt), options).onComplete(ar -> {
             if (ar.succeeded()) {
                 rt.deploymentId = ar.result();

@@ -1,62 +1,85 @@
 package dev.berth.lb.plane;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One event loop's share of an application load balancer listener: an HTTP/1.1 server on the load
- * balancer's address and a client with keep-alive connection pools to the targets. The listener is
- * deployed with one instance per event loop; Vert.x spreads accepted connections across them, and
- * each instance's client connections live on its own event loop, so a request never changes thread.
+ * An application load balancer listener: an HTTP/1.1 reverse proxy written directly on Netty's
+ * HTTP codecs, running on Vert.x's event loops and transport (native epoll when it loads).
  *
- * <p>Per request: the rules pick an action; a forward picks a target group (by weight) and a
- * target (sticky cookie, then the group's algorithm), and the request streams to it with hop-by-hop
- * headers removed and X-Forwarded-For/-Proto/-Port and X-Amzn-Trace-Id added; the response streams
- * back. Errors are answered as ALB answers them: 503 when the group has no registered target, 502
- * when the target refuses or breaks the connection or answers malformed, 504 when it does not answer
- * within the idle timeout. A WebSocket upgrade is relayed frame by frame once the target has
- * accepted it (other upgrades are forwarded as plain requests; ALB too supports only WebSocket).
+ * <p>Why Netty and not Vert.x's HttpServer/HttpClient: the proxy's cost per request is what the
+ * benchmark (bench/lb.sh) measures, and Vert.x's pair copies every header into new maps, creates
+ * request options, futures and a pipe per exchange and takes a connection from a shared pool; here
+ * the decoded request head is edited in place and written to a target connection that belongs to
+ * the same event loop, bodies stream as Netty content messages, and flushes are coalesced per read.
+ *
+ * <p>Threading: one server channel accepts; each accepted connection lives on one event loop with
+ * its {@link FrontConnection}, and every target connection it uses is opened on, and pooled
+ * per, that same event loop ({@link LoopPool}), so an exchange never changes thread and needs no
+ * locks. What is shared across loops (backends' in-flight counters, metrics, routes) is
+ * thread-safe. The Vert.x deployment is a single instance that owns the server channel.
  */
 final class HttpListener extends VerticleBase {
+
+    /** Header names as ALB writes them (Netty's constants are lower case; ALB capitalises). */
+    static final class Names {
+        static final AsciiString SERVER = AsciiString.cached("Server");
+        static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+        static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+        static final AsciiString LOCATION = AsciiString.cached("Location");
+        static final AsciiString CONNECTION = AsciiString.cached("Connection");
+        static final AsciiString UPGRADE = AsciiString.cached("Upgrade");
+        static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
+        static final AsciiString HOST = AsciiString.cached("Host");
+        static final AsciiString SET_COOKIE = AsciiString.cached("Set-Cookie");
+
+        private Names() {
+        }
+    }
 
     static final String STICKY_COOKIE = "AWSALB";
     static final String GROUP_COOKIE = "AWSALBTG";
 
-    private final ListenerRuntime rt;
-    private final Metrics metrics;
-    private final Metrics.Series lbCount;
-    private final Metrics.Series lbElb5xx;
-    private final Metrics.Series lbElb4xx;
-    private final Metrics.Series lbResponseTime;
-    private final Metrics.Series[] lbTargetCodes = new Metrics.Series[4];
-    private HttpClientAgent client;
-    private WebSocketClient webSockets;
-    private HttpServer server;
+    final ListenerRuntime rt;
+    final Metrics.Series lbCount;
+    final Metrics.Series lbElb5xx;
+    final Metrics.Series lbElb4xx;
+    final Metrics.Series lbResponseTime;
+    final Metrics.Series[] lbTargetCodes = new Metrics.Series[4];
+    /** X-Forwarded-Port's value. */
+    final String portText;
+    private final Map<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel server;
 
     HttpListener(ListenerRuntime rt) {
         this.rt = rt;
-        this.metrics = rt.metrics;
+        Metrics metrics = rt.metrics;
         this.lbCount = metrics.series(Metrics.key("RequestCount", "LoadBalancer", rt.lbDimension));
         this.lbElb5xx = metrics.series(Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", rt.lbDimension));
         this.lbElb4xx = metrics.series(Metrics.key("HTTPCode_ELB_4XX_Count", "LoadBalancer", rt.lbDimension));
@@ -64,6 +87,7 @@ final class HttpListener extends VerticleBase {
         for (int i = 0; i < 4; i++) {
             lbTargetCodes[i] = metrics.series(Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "LoadBalancer", rt.lbDimension));
         }
+        this.portText = String.valueOf(rt.port);
     }
 
     /**
@@ -72,268 +96,163 @@ final class HttpListener extends VerticleBase {
      */
     @Override
     public Future<?> start() {
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setTcpNoDelay(true)
-                        .setConnectTimeout(10_000).setDecompressionSupported(false).setMaxInitialLineLength(16384)
-                        .setMaxHeaderSize(65536),
-                new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
-        webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000)
-                .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 24));
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(rt.address).setPort(rt.port).setTcpNoDelay(true)
-                .setIdleTimeout(rt.idleTimeoutSeconds + 1).setIdleTimeoutUnit(TimeUnit.SECONDS).setCompressionSupported(false)
-                .setDecompressionSupported(false).setMaxInitialLineLength(16384).setMaxHeaderSize(65536));
-        server.connectionHandler(c -> {
-            rt.activeConnections.incrementAndGet();
-            c.closeHandler(v -> rt.activeConnections.decrementAndGet());
+        VertxInternal vx = (VertxInternal) vertx;
+        ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
+                .channelFactory(vx.transport().serverChannelFactory(false))
+                .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, rt.idleTimeoutSeconds + 1L, TimeUnit.SECONDS))
+                                .addLast("http", new HttpServerCodec(decoderConfig()))
+                                .addLast("proxy", new FrontConnection(HttpListener.this, loop(ch.eventLoop())));
+                    }
+                });
+        Promise<Void> bound = Promise.promise();
+        bind(b, bound, 30);
+        return bound.future();
+    }
+
+    /**
+     * Binds, retrying for up to 3 s while the address is in use: a listener redeployed on the
+     * same port (a new idle timeout) starts while the previous deployment's channel is closing.
+     */
+    private void bind(ServerBootstrap b, Promise<Void> bound, int attemptsLeft) {
+        b.bind(new InetSocketAddress(rt.address, rt.port)).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                server = f.channel();
+                bound.complete();
+            } else if (attemptsLeft > 0 && String.valueOf(f.cause().getMessage()).contains("in use")) {
+                vertx.setTimer(100, t -> bind(b, bound, attemptsLeft - 1));
+            } else {
+                bound.fail(f.cause());
+            }
         });
-        server.requestHandler(this::handle);
-        return server.listen();
     }
 
     @Override
     public Future<?> stop() {
-        return server.close().eventually(() -> client.close()).eventually(() -> webSockets.close());
+        Promise<Void> stopped = Promise.promise();
+        if (server != null) {
+            server.close();
+        }
+        channels.close().addListener(f -> stopped.complete());
+        return stopped.future();
     }
 
-    private void handle(HttpServerRequest req) {
-        req.pause();
-        lbCount.add(1);
-        String source = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
-        switch (rt.routes.route(req, source)) {
-            case Routes.Fixed f -> {
-                req.resume();
-                countElb(f.status());
-                req.response().setStatusCode(f.status()).putHeader("Server", "awselb/2.0")
-                        .putHeader("Content-Type", f.contentType()).end(f.body());
-            }
-            case Routes.Redirect r -> {
-                req.resume();
-                req.response().setStatusCode(r.status()).putHeader("Server", "awselb/2.0")
-                        .putHeader("Location", location(req, r)).putHeader("Content-Type", "text/html")
-                        .end("<html>\r\n<head><title>" + r.status() + " Moved</title></head>\r\n<body>\r\n<center><h1>" + r.status()
-                                + " Moved</h1></center>\r\n</body>\r\n</html>\r\n");
-            }
-            case Routes.Forward f -> forward(req, f, source);
-        }
-    }
-
-    private String location(HttpServerRequest req, Routes.Redirect r) {
-        String host = req.authority() != null ? req.authority().host() : rt.address;
-        String path = req.path().startsWith("/") ? req.path().substring(1) : req.path();
-        String query = req.query() == null ? "" : req.query();
-        String protocol = r.protocol().replace("#{protocol}", "HTTP").toLowerCase(java.util.Locale.ROOT);
-        String port = r.port().replace("#{port}", String.valueOf(rt.port));
-        String h = r.host().replace("#{host}", host).replace("#{port}", String.valueOf(rt.port));
-        String p = r.path().replace("#{path}", path).replace("#{host}", host).replace("#{port}", String.valueOf(rt.port));
-        String q = r.query().replace("#{query}", query).replace("#{host}", host).replace("#{path}", path);
-        boolean defaultPort = protocol.equals("http") && port.equals("80") || protocol.equals("https") && port.equals("443");
-        return protocol + "://" + h + (defaultPort ? "" : ":" + port) + p + (q.isEmpty() ? "" : "?" + q);
-    }
-
-    private void forward(HttpServerRequest req, Routes.Forward f, String source) {
-        TargetPool pool = null;
-        String groupCookie = f.groupStickiness() ? cookie(req, GROUP_COOKIE) : null;
-        if (groupCookie != null) {
-            for (TargetPool p : f.groups()) {
-                if (Integer.toHexString(p.arn.hashCode()).equals(groupCookie)) {
-                    pool = p;
-                }
-            }
-        }
-        if (pool == null) {
-            pool = f.choose();
-        }
-        if (pool == null || pool.registeredCount() == 0) {
-            elbError(req, 503, "Service Temporarily Unavailable");
-            return;
-        }
-        boolean sticky = pool.conf().attributes().getOrDefault("stickiness.enabled", "false").equals("true");
-        Backend b = null;
-        if (sticky) {
-            String c = cookie(req, STICKY_COOKIE);
-            if (c != null) {
-                b = pool.sticky(new String(java.util.Base64.getUrlDecoder().decode(c), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        if (b == null) {
-            b = pool.pickForRequest();
-        }
-        if (b == null) {
-            elbError(req, 503, "Service Temporarily Unavailable");
-            return;
-        }
-        Exchange ex = new Exchange(req, b, pool, System.nanoTime());
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        boolean upgrade = req.headers().contains(HttpHeaderNames.UPGRADE);
-        String connectionTokens = req.getHeader(HttpHeaderNames.CONNECTION);
-        for (Map.Entry<String, String> h : req.headers()) {
-            String name = h.getKey();
-            if (hopByHop(name) || connectionTokens != null && listed(connectionTokens, name)) {
-                continue;
-            }
-            headers.add(name, h.getValue());
-        }
-        String xff = req.getHeader("X-Forwarded-For");
-        headers.set("X-Forwarded-For", xff == null || xff.isEmpty() ? source : xff + ", " + source);
-        headers.set("X-Forwarded-Proto", "http");
-        headers.set("X-Forwarded-Port", String.valueOf(rt.port));
-        String trace = req.getHeader("X-Amzn-Trace-Id");
-        headers.set("X-Amzn-Trace-Id", trace == null ? "Root=" + traceId() : "Self=" + traceId() + ";" + trace);
-        boolean chunked = "chunked".equalsIgnoreCase(req.getHeader(HttpHeaderNames.TRANSFER_ENCODING));
-        boolean hasBody = chunked || req.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        if (upgrade && "websocket".equalsIgnoreCase(req.getHeader(HttpHeaderNames.UPGRADE))) {
-            webSocket(ex, headers);
-            return;
-        }
-        RequestOptions o = new RequestOptions().setMethod(req.method()).setServer(ex.backend.socketAddress)
-                .setHost(ex.backend.address).setPort(ex.backend.port)
-                .setURI(req.uri()).setHeaders(headers).setIdleTimeout(rt.idleTimeoutSeconds * 1000L);
-        String stickyValue = sticky ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                TargetPool.cookieKey(b).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
-        int stickySeconds = Integer.parseInt(pool.conf().attributes().getOrDefault("stickiness.lb_cookie.duration_seconds", "86400"));
-        TargetPool chosen = pool;
-        client.request(o).onComplete(ar -> {
-            if (ar.failed()) {
-                ex.fail(ar.cause());
-                return;
-            }
-            var creq = ar.result();
-            creq.exceptionHandler(ex::fail);
-            Future<HttpClientResponse> sent;
-            if (hasBody) {
-                if (chunked) {
-                    creq.setChunked(true);
-                }
-                sent = creq.send(req);
-            } else {
-                req.resume();
-                sent = creq.send();
-            }
-            sent.onComplete(r -> {
-                if (r.failed()) {
-                    ex.fail(r.cause());
-                    return;
-                }
-                HttpClientResponse cr = r.result();
-                ex.responded(cr.statusCode());
-                HttpServerResponse resp = req.response();
-                resp.setStatusCode(cr.statusCode()).setStatusMessage(cr.statusMessage());
-                String respTokens = cr.getHeader(HttpHeaderNames.CONNECTION);
-                MultiMap out = resp.headers();
-                for (Map.Entry<String, String> h : cr.headers()) {
-                    String name = h.getKey();
-                    if (!hopByHop(name) && (respTokens == null || !listed(respTokens, name))) {
-                        out.add(name, h.getValue());
-                    }
-                }
-                if (stickyValue != null) {
-                    resp.headers().add("Set-Cookie", STICKY_COOKIE + "=" + stickyValue + "; Max-Age=" + stickySeconds + "; Path=/");
-                }
-                if (f.groupStickiness() && f.groups().size() > 1) {
-                    resp.headers().add("Set-Cookie", GROUP_COOKIE + "=" + Integer.toHexString(chosen.arn.hashCode())
-                            + "; Max-Age=" + f.groupStickinessSeconds() + "; Path=/");
-                }
-                resp.send(cr).onComplete(done -> {
-                    if (done.failed() && !resp.closed()) {
-                        req.connection().close();
-                    }
-                    ex.finish();
-                });
-            });
-        });
+    /** Limits for requests from clients; their headers are validated (names are tokens, values have no control bytes). */
+    static HttpDecoderConfig decoderConfig() {
+        return new HttpDecoderConfig().setMaxInitialLineLength(16384).setMaxHeaderSize(65536).setMaxChunkSize(65536);
     }
 
     /**
-     * A WebSocket upgrade: opens the WebSocket to the target first (with the forwarding headers),
-     * then accepts the client's, and relays frames both ways until either side closes. A target
-     * that refuses the upgrade has its status passed on; one that cannot be reached is a 502.
+     * Limits for responses from targets, whose header names and values are not checked
+     * character by character (the parser still splits them strictly by line and colon): that
+     * check is per-response work on the hot path, and a target is the operator's own.
      */
-    private void webSocket(Exchange ex, MultiMap headers) {
-        HttpServerRequest req = ex.req;
-        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(ex.backend.address).setPort(ex.backend.port)
-                .setURI(req.uri()).setTimeout(rt.idleTimeoutSeconds * 1000L);
-        String protocols = req.getHeader("Sec-WebSocket-Protocol");
-        if (protocols != null) {
-            for (String p : protocols.split(",")) {
-                o.addSubProtocol(p.trim());
+    static HttpDecoderConfig targetDecoderConfig() {
+        return decoderConfig().setValidateHeaders(false);
+    }
+
+    private LoopPool loop(EventLoop el) {
+        return loops.computeIfAbsent(el, LoopPool::new);
+    }
+
+    /**
+     * The target connections of one event loop: idle keep-alive connections per backend (used
+     * last-in first-out, so a few stay warm) and the bootstrap that opens new ones on this loop.
+     * Touched only from its event loop.
+     */
+    final class LoopPool {
+        private final Map<Backend, ArrayDeque<BackConnection>> idle = new IdentityHashMap<>();
+        private final Bootstrap bootstrap;
+
+        LoopPool(EventLoop el) {
+            VertxInternal vx = (VertxInternal) vertx;
+            this.bootstrap = new Bootstrap().group(el).channelFactory(vx.transport().channelFactory(false))
+                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        }
+
+        /** An idle connection to {@code b}, or null. */
+        BackConnection take(Backend b) {
+            ArrayDeque<BackConnection> q = idle.get(b);
+            if (q == null) {
+                return null;
+            }
+            BackConnection c;
+            while ((c = q.pollLast()) != null) {
+                if (c.channel.isActive()) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        void release(BackConnection c) {
+            idle.computeIfAbsent(c.backend, k -> new ArrayDeque<>()).addLast(c);
+        }
+
+        void forget(BackConnection c) {
+            ArrayDeque<BackConnection> q = idle.get(c.backend);
+            if (q != null) {
+                q.remove(c);
+                if (q.isEmpty()) {
+                    idle.remove(c.backend);
+                }
             }
         }
-        headers.forEach((k, v) -> {
-            String n = k.toLowerCase(java.util.Locale.ROOT);
-            if (!n.startsWith("sec-websocket-") && !n.equals("host") && !n.equals("connection") && !n.equals("upgrade")) {
-                o.addHeader(k, v);
-            }
-        });
-        webSockets.connect(o).onComplete(ar -> {
-            if (ar.failed()) {
-                if (ar.cause() instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
-                    ex.responded(rejected.getStatus());
-                    req.resume();
-                    req.response().setStatusCode(rejected.getStatus()).end(rejected.getBody() == null
-                            ? io.vertx.core.buffer.Buffer.buffer() : rejected.getBody());
-                    ex.finish();
-                } else {
-                    ex.fail(ar.cause());
+
+        /** Opens a connection to {@code b} on this loop and hands it to {@code ex} (or fails it: 502). */
+        void connect(Backend b, ProxyExchange ex) {
+            Bootstrap bs = bootstrap.clone().handler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    channels.add(ch);
+                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, rt.idleTimeoutSeconds, TimeUnit.SECONDS))
+                            .addLast("http", new HttpClientCodec(targetDecoderConfig(), HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
+                                    HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE))
+                            .addLast("proxy", new BackConnection(LoopPool.this, b));
                 }
-                return;
-            }
-            WebSocket back = ar.result();
-            ex.responded(101);
-            req.resume();
-            req.toWebSocket().onComplete(fr -> {
-                if (fr.failed()) {
-                    back.close();
-                    ex.finish();
-                    return;
-                }
-                ServerWebSocket front = fr.result();
-                Runnable close = () -> {
-                    front.close();
-                    back.close();
-                };
-                ex.backend.tunnels.add(close);
-                front.frameHandler(back::writeFrame);
-                back.frameHandler(front::writeFrame);
-                front.closeHandler(v -> back.close());
-                back.closeHandler(v -> {
-                    front.close();
-                    ex.backend.tunnels.remove(close);
-                    ex.finish();
-                });
             });
-        });
+            bs.connect(b.inetSocketAddress).addListener((ChannelFuture f) -> {
+                if (f.isSuccess()) {
+                    ex.connected(f.channel().pipeline().get(BackConnection.class));
+                } else {
+                    ex.fail(f.cause());
+                }
+            });
+        }
     }
 
     /** Whether a header is hop-by-hop (RFC 9110 7.6.1), without allocating a lower-case copy. */
-    static boolean hopByHop(String name) {
+    static boolean hopByHop(CharSequence name) {
         return switch (name.length()) {
-            case 2 -> name.equalsIgnoreCase("te");
-            case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
-            case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
-            case 16 -> name.equalsIgnoreCase("proxy-connection");
-            case 17 -> name.equalsIgnoreCase("transfer-encoding");
-            case 18 -> name.equalsIgnoreCase("proxy-authenticate");
-            case 19 -> name.equalsIgnoreCase("proxy-authorization");
+            case 2 -> is(name, "te");
+            case 7 -> is(name, "trailer") || is(name, "upgrade");
+            case 10 -> is(name, "connection") || is(name, "keep-alive");
+            case 16 -> is(name, "proxy-connection");
+            case 17 -> is(name, "transfer-encoding");
+            case 18 -> is(name, "proxy-authenticate");
+            case 19 -> is(name, "proxy-authorization");
             default -> false;
         };
     }
 
-    private static boolean listed(String connectionHeader, String name) {
-        for (String t : connectionHeader.split(",")) {
-            if (t.trim().equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean is(CharSequence name, String lower) {
+        return io.netty.util.AsciiString.contentEqualsIgnoreCase(name, lower);
     }
 
-    static String cookie(HttpServerRequest req, String name) {
-        String header = req.getHeader("Cookie");
+    /** The value of cookie {@code name} in a Cookie header, or null. */
+    static String cookie(String header, String name) {
         if (header == null) {
             return null;
         }
         for (String part : header.split(";")) {
             String p = part.trim();
-            if (p.startsWith(name + "=")) {
+            if (p.startsWith(name) && p.length() > name.length() && p.charAt(name.length()) == '=') {
                 return p.substring(name.length() + 1);
             }
         }
@@ -364,77 +283,11 @@ final class HttpListener extends VerticleBase {
         return new String(c);
     }
 
-    private void countElb(int status) {
+    void countElb(int status) {
         if (status >= 500) {
             lbElb5xx.add(1);
         } else if (status >= 400) {
             lbElb4xx.add(1);
-        }
-    }
-
-    private void elbError(HttpServerRequest req, int status, String text) {
-        req.resume();
-        countElb(status);
-        HttpServerResponse resp = req.response();
-        if (resp.headWritten()) {
-            req.connection().close();
-            return;
-        }
-        resp.setStatusCode(status).setStatusMessage(text).putHeader("Server", "awselb/2.0").putHeader("Content-Type", "text/html")
-                .end("<html>\r\n<head><title>" + status + " " + text + "</title></head>\r\n<body>\r\n<center><h1>" + status + " "
-                        + text + "</h1></center>\r\n</body>\r\n</html>\r\n");
-    }
-
-    /** One forwarded request: counts it against its backend until it ends, once. */
-    private final class Exchange {
-        final HttpServerRequest req;
-        final Backend backend;
-        final TargetPool pool;
-        final long startNanos;
-        final AtomicBoolean done = new AtomicBoolean();
-        volatile boolean responded;
-
-        Exchange(HttpServerRequest req, Backend backend, TargetPool pool, long startNanos) {
-            this.req = req;
-            this.backend = backend;
-            this.pool = pool;
-            this.startNanos = startNanos;
-            backend.inFlight.incrementAndGet();
-            pool.requestCount.add(1);
-            req.response().closeHandler(v -> finish());
-        }
-
-        void responded(int status) {
-            responded = true;
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            pool.responseTime.add(seconds);
-            lbResponseTime.add(seconds);
-            int cls = Math.max(0, Math.min(3, status / 100 - 2));
-            pool.targetCodes[cls].add(1);
-            lbTargetCodes[cls].add(1);
-        }
-
-        void fail(Throwable cause) {
-            if (done.get()) {
-                return;
-            }
-            if (!responded) {
-                if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException
-                        || cause != null && cause.getClass().getSimpleName().contains("Timeout")) {
-                    elbError(req, 504, "Gateway Time-out");
-                } else {
-                    elbError(req, 502, "Bad Gateway");
-                }
-            } else if (!req.response().ended()) {
-                req.connection().close();
-            }
-            finish();
-        }
-
-        void finish() {
-            if (done.compareAndSet(false, true)) {
-                backend.inFlight.decrementAndGet();
-            }
         }
     }
 }

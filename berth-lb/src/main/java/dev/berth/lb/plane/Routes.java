@@ -2,7 +2,9 @@ package dev.berth.lb.plane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.lb.config.RuleConf;
-import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +60,71 @@ public final class Routes {
     private record Rule(Predicate<Request> condition, Action action) {
     }
 
-    /** The parts of a request conditions look at. */
-    record Request(HttpServerRequest http, String sourceIp) {
+    /**
+     * The parts of a request conditions (and redirects) look at, read from the decoded request
+     * head: the target of an origin-form URI ({@code /path?query}) or of an absolute-form one
+     * ({@code http://host/path?query}), the Host header (or the absolute URI's authority).
+     */
+    record Request(HttpRequest http, String sourceIp) {
+
+        /** The path without the query string, as sent (not percent-decoded). */
+        String path() {
+            String uri = http.uri();
+            int start = pathStart(uri);
+            int q = uri.indexOf('?', start);
+            String p = q < 0 ? uri.substring(start) : uri.substring(start, q);
+            return p.isEmpty() ? "/" : p;
+        }
+
+        /** The raw query string, or null without one. */
+        String query() {
+            String uri = http.uri();
+            int q = uri.indexOf('?');
+            return q < 0 ? null : uri.substring(q + 1);
+        }
+
+        /** The host the client asked for, without a port; null when it names none. */
+        String host() {
+            String authority = http.headers().get(HttpHeaderNames.HOST);
+            String uri = http.uri();
+            if (!uri.startsWith("/") && uri.contains("://")) {
+                int s = uri.indexOf("://") + 3;
+                int e = s;
+                while (e < uri.length() && uri.charAt(e) != '/' && uri.charAt(e) != '?') {
+                    e++;
+                }
+                authority = uri.substring(s, e);
+            }
+            if (authority == null || authority.isEmpty()) {
+                return null;
+            }
+            if (authority.startsWith("[")) {
+                int close = authority.indexOf(']');
+                return close < 0 ? authority : authority.substring(0, close + 1);
+            }
+            int colon = authority.lastIndexOf(':');
+            return colon < 0 ? authority : authority.substring(0, colon);
+        }
+
+        Map<String, List<String>> params() {
+            return new QueryStringDecoder(http.uri()).parameters();
+        }
+
+        private static int pathStart(String uri) {
+            if (uri.startsWith("/")) {
+                return 0;
+            }
+            int scheme = uri.indexOf("://");
+            if (scheme < 0) {
+                return 0;
+            }
+            int slash = uri.indexOf('/', scheme + 3);
+            int q = uri.indexOf('?', scheme + 3);
+            if (slash < 0 || q >= 0 && q < slash) {
+                return q < 0 ? uri.length() : q;
+            }
+            return slash;
+        }
     }
 
     private final List<Rule> rules;
@@ -78,7 +143,7 @@ public final class Routes {
         return new Routes(List.copyOf(compiled), action(defaultActions, pools));
     }
 
-    Action route(HttpServerRequest req, String sourceIp) {
+    Action route(HttpRequest req, String sourceIp) {
         if (!rules.isEmpty()) {
             Request r = new Request(req, sourceIp);
             for (Rule rule : rules) {
@@ -138,13 +203,13 @@ public final class Routes {
             case "host-header" -> {
                 List<Pattern> ps = patterns(c.path("HostHeaderConfig").path("Values"), true);
                 yield r -> {
-                    String host = r.http().authority() != null ? r.http().authority().host() : r.http().getHeader("Host");
+                    String host = r.host();
                     return host != null && any(ps, host);
                 };
             }
             case "path-pattern" -> {
                 List<Pattern> ps = patterns(c.path("PathPatternConfig").path("Values"), false);
-                yield r -> any(ps, r.http().path());
+                yield r -> any(ps, r.path());
             }
             case "http-header" -> {
                 String name = c.path("HttpHeaderConfig").path("HttpHeaderName").asText();
@@ -170,10 +235,12 @@ public final class Routes {
                             wildcard(p.path("Value").asText(), true)});
                 }
                 yield r -> {
-                    for (Map.Entry<String, String> e : r.http().params()) {
-                        for (Pattern[] p : pairs) {
-                            if ((p[0] == null || p[0].matcher(e.getKey()).matches()) && p[1].matcher(e.getValue()).matches()) {
-                                return true;
+                    for (Map.Entry<String, List<String>> e : r.params().entrySet()) {
+                        for (String value : e.getValue()) {
+                            for (Pattern[] p : pairs) {
+                                if ((p[0] == null || p[0].matcher(e.getKey()).matches()) && p[1].matcher(value).matches()) {
+                                    return true;
+                                }
                             }
                         }
                     }

@@ -24,6 +24,8 @@ public final class TargetPool {
     final String arn;
     final String dimension;
     private volatile TargetGroupConf conf;
+    /** The group's attributes the data plane reads per request, parsed once per configuration. */
+    private volatile Tuning tuning;
     private volatile boolean inUse;
     private final Map<String, Backend> registered = new LinkedHashMap<>();
     private final List<Backend> draining = new ArrayList<>();
@@ -41,6 +43,7 @@ public final class TargetPool {
         this.arn = conf.arn();
         this.dimension = conf.arn().substring(conf.arn().indexOf(":targetgroup/") + 1);
         this.conf = conf;
+        this.tuning = Tuning.of(conf);
         this.requestCount = metrics.series(Metrics.key("RequestCount", "TargetGroup", dimension));
         this.responseTime = metrics.series(Metrics.key("TargetResponseTime", "TargetGroup", dimension));
         for (int i = 0; i < 4; i++) {
@@ -50,6 +53,27 @@ public final class TargetPool {
 
     public TargetGroupConf conf() {
         return conf;
+    }
+
+    /**
+     * The attributes a request needs: the algorithm, slow start, lb_cookie stickiness.
+     *
+     * @param cookieSeconds stickiness.lb_cookie.duration_seconds
+     */
+    record Tuning(boolean leastOutstanding, boolean weightedRandom, int slowStartSeconds, boolean sticky, int cookieSeconds) {
+
+        static Tuning of(TargetGroupConf c) {
+            Map<String, String> a = c.attributes();
+            String algorithm = a.getOrDefault("load_balancing.algorithm.type", "round_robin");
+            return new Tuning(algorithm.equals("least_outstanding_requests"), algorithm.equals("weighted_random"),
+                    Integer.parseInt(a.getOrDefault("slow_start.duration_seconds", "0")),
+                    a.getOrDefault("stickiness.enabled", "false").equals("true"),
+                    Integer.parseInt(a.getOrDefault("stickiness.lb_cookie.duration_seconds", "86400")));
+        }
+    }
+
+    Tuning tuning() {
+        return tuning;
     }
 
     public boolean inUse() {
@@ -64,6 +88,7 @@ public final class TargetPool {
     synchronized void update(TargetGroupConf next, boolean nowInUse) {
         boolean wasInUse = inUse;
         this.conf = next;
+        this.tuning = Tuning.of(next);
         this.inUse = nowInUse;
         Map<String, TargetConf> wanted = new LinkedHashMap<>();
         for (TargetConf t : next.targets()) {
@@ -167,33 +192,29 @@ public final class TargetPool {
         if (n == 1) {
             return r[0];
         }
-        String algorithm = conf.attributes().getOrDefault("load_balancing.algorithm.type", "round_robin");
-        int slowStart = Integer.parseInt(conf.attributes().getOrDefault("slow_start.duration_seconds", "0"));
-        switch (algorithm) {
-            case "least_outstanding_requests" -> {
-                int start = Math.floorMod(next.getAndIncrement(), n);
-                Backend best = r[start];
-                for (int i = 1; i < n; i++) {
-                    Backend b = r[(start + i) % n];
-                    if (b.inFlight() < best.inFlight()) {
-                        best = b;
-                    }
+        Tuning t = tuning;
+        if (t.leastOutstanding()) {
+            int start = Math.floorMod(next.getAndIncrement(), n);
+            Backend best = r[start];
+            for (int i = 1; i < n; i++) {
+                Backend b = r[(start + i) % n];
+                if (b.inFlight() < best.inFlight()) {
+                    best = b;
                 }
-                return best;
             }
-            case "weighted_random" -> {
-                return r[ThreadLocalRandom.current().nextInt(n)];
-            }
-            default -> {
-                for (int attempt = 0; attempt < n; attempt++) {
-                    Backend b = r[Math.floorMod(next.getAndIncrement(), n)];
-                    if (slowStart == 0 || inSlowStartAccepts(b, slowStart)) {
-                        return b;
-                    }
-                }
-                return r[Math.floorMod(next.getAndIncrement(), n)];
+            return best;
+        }
+        if (t.weightedRandom()) {
+            return r[ThreadLocalRandom.current().nextInt(n)];
+        }
+        int slowStart = t.slowStartSeconds();
+        for (int attempt = 0; attempt < n; attempt++) {
+            Backend b = r[Math.floorMod(next.getAndIncrement(), n)];
+            if (slowStart == 0 || inSlowStartAccepts(b, slowStart)) {
+                return b;
             }
         }
+        return r[Math.floorMod(next.getAndIncrement(), n)];
     }
 
     /** Slow start: a newly healthy backend takes a share of requests that grows linearly over the window. */

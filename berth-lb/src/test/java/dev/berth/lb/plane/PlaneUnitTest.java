@@ -3,13 +3,19 @@ package dev.berth.lb.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.lb.config.HealthCheckConf;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The small pure parts of the data plane: header rules, trace ids, wildcards, matchers, health transitions, metrics. */
+/** The small pure parts of the data plane: header rules, request parts for rules, cookies, trace ids, wildcards, matchers, health transitions, metrics. */
 class PlaneUnitTest {
 
     @Test
@@ -21,6 +27,46 @@ class PlaneUnitTest {
         for (String h : new String[] {"Host", "Content-Length", "X-Forwarded-For", "Cookie", "Upgrades"}) {
             assertThat(HttpListener.hopByHop(h)).as(h).isFalse();
         }
+    }
+
+    @Test
+    void hopByHopHeadersAndTheConnectionListAreStripped() {
+        HttpHeaders h = new DefaultHttpHeaders();
+        h.add("Host", "a.example:8080").add("Connection", "keep-alive, X-Private").add("X-Private", "1").add("Keep-Alive", "timeout=5")
+                .add("transfer-encoding", "chunked").add("TE", "trailers").add("Accept", "*/*").add("Proxy-Connection", "close");
+        ProxyExchange.stripHopByHop(h);
+        assertThat(h.names()).containsExactlyInAnyOrder("Host", "Accept");
+        HttpHeaders clean = new DefaultHttpHeaders().add("Host", "b").add("Cookie", "x=1");
+        ProxyExchange.stripHopByHop(clean);
+        assertThat(clean.names()).containsExactlyInAnyOrder("Host", "Cookie");
+    }
+
+    @Test
+    void requestPartsForRulesFromOriginAndAbsoluteForms() {
+        Routes.Request origin = new Routes.Request(request("/api/users?v=2&v=3&x=%41"), "10.0.0.1");
+        origin.http().headers().set("Host", "Admin.Example:8080");
+        assertThat(origin.path()).isEqualTo("/api/users");
+        assertThat(origin.query()).isEqualTo("v=2&v=3&x=%41");
+        assertThat(origin.host()).isEqualTo("Admin.Example");
+        assertThat(origin.params()).containsEntry("v", java.util.List.of("2", "3")).containsEntry("x", java.util.List.of("A"));
+        Routes.Request absolute = new Routes.Request(request("http://other.example:81/p/q"), "10.0.0.1");
+        absolute.http().headers().set("Host", "ignored.example");
+        assertThat(absolute.path()).isEqualTo("/p/q");
+        assertThat(absolute.query()).isNull();
+        assertThat(absolute.host()).isEqualTo("other.example");
+        Routes.Request bare = new Routes.Request(request("http://h.example?a=1"), "10.0.0.1");
+        assertThat(bare.path()).isEqualTo("/");
+        assertThat(bare.host()).isEqualTo("h.example");
+        Routes.Request v6 = new Routes.Request(request("/"), "::1");
+        v6.http().headers().set("Host", "[::1]:8080");
+        assertThat(v6.host()).isEqualTo("[::1]");
+        assertThat(new Routes.Request(request("/"), "10.0.0.1").host()).isNull();
+        assertThat(HttpListener.cookie("a=1; AWSALB=xyz; AWSALBTG=t", "AWSALB")).isEqualTo("xyz");
+        assertThat(HttpListener.cookie("AWSALBTG=t", "AWSALB")).isNull();
+    }
+
+    private static HttpRequest request(String uri) {
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
     }
 
     @Test

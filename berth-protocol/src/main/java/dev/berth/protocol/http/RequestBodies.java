@@ -21,18 +21,22 @@ public final class RequestBodies {
      */
     public static void read(HttpServerRequest req, int maxBytes, Handler<byte[]> onBody, Runnable onTooLarge) {
         String length = req.getHeader("Content-Length");
+        int declared = 0;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > maxBytes) {
+                long n = Long.parseLong(length.trim());
+                if (n > maxBytes) {
                     req.resume();
                     onTooLarge.run();
                     return;
                 }
+                declared = (int) Math.max(0, n);
             } catch (NumberFormatException e) {
                 // Netty rejects a malformed Content-Length before we get here; fall through to the counted read.
             }
         }
-        Buffer acc = Buffer.buffer();
+        // Sized from Content-Length (already bounded by maxBytes) so a big body is not regrown and copied chunk by chunk.
+        Buffer acc = declared > 0 ? Buffer.buffer(declared) : Buffer.buffer();
         boolean[] tooLarge = {false};
         req.handler(chunk -> {
             if (tooLarge[0]) {

@@ -55,7 +55,7 @@ public final class ShapeValidator {
             return JsonNodeFactory.instance.objectNode();
         }
         List<String> violations = new ArrayList<>();
-        JsonNode clean = check(model.shape(shapeName), body, "", violations);
+        JsonNode clean = check(model.shape(shapeName), body, null, violations);
         if (!violations.isEmpty()) {
             int n = violations.size();
             String head = n == 1 ? "1 validation error detected: " : n + " validation errors detected: ";
@@ -65,7 +65,7 @@ public final class ShapeValidator {
         return (ObjectNode) clean;
     }
 
-    private JsonNode check(Shape shape, JsonNode value, String path, List<String> violations) {
+    private JsonNode check(Shape shape, JsonNode value, Loc path, List<String> violations) {
         return switch (shape.type()) {
             case STRUCTURE -> structure(shape, value, path, violations);
             case LIST -> list(shape, value, path, violations);
@@ -104,14 +104,14 @@ public final class ShapeValidator {
         };
     }
 
-    private JsonNode structure(Shape shape, JsonNode value, String path, List<String> violations) {
+    private JsonNode structure(Shape shape, JsonNode value, Loc path, List<String> violations) {
         if (!value.isObject()) {
             throw typeError(path, "structure", value);
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, Shape.Member> m : shape.members().entrySet()) {
             JsonNode v = value.get(m.getKey());
-            String childPath = path.isEmpty() ? m.getKey() : path + "." + m.getKey();
+            Loc childPath = new Loc(path, m.getKey(), 0);
             if (v == null || v.isNull()) {
                 if (shape.required().contains(m.getKey())) {
                     violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
@@ -123,7 +123,7 @@ public final class ShapeValidator {
         return out;
     }
 
-    private JsonNode list(Shape shape, JsonNode value, String path, List<String> violations) {
+    private JsonNode list(Shape shape, JsonNode value, Loc path, List<String> violations) {
         if (!value.isArray()) {
             throw typeError(path, "list", value);
         }
@@ -132,7 +132,7 @@ public final class ShapeValidator {
         Shape member = model.shape(shape.listMember());
         int i = 1;
         for (JsonNode item : value) {
-            String childPath = path + "." + i + ".member";
+            Loc childPath = new Loc(path, null, i);
             if (item.isNull()) {
                 violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
             } else {
@@ -143,7 +143,7 @@ public final class ShapeValidator {
         return out;
     }
 
-    private JsonNode map(Shape shape, JsonNode value, String path, List<String> violations) {
+    private JsonNode map(Shape shape, JsonNode value, Loc path, List<String> violations) {
         if (!value.isObject()) {
             throw typeError(path, "map", value);
         }
@@ -154,8 +154,8 @@ public final class ShapeValidator {
         Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            String childPath = path + "." + e.getKey();
-            string(keyShape, JsonNodeFactory.instance.textNode(e.getKey()), path + ".key", violations);
+            Loc childPath = new Loc(path, e.getKey(), 0);
+            string(keyShape, JsonNodeFactory.instance.textNode(e.getKey()), new Loc(path, "key", 0), violations);
             if (e.getValue().isNull()) {
                 violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
                 continue;
@@ -165,7 +165,7 @@ public final class ShapeValidator {
         return out;
     }
 
-    private JsonNode string(Shape shape, JsonNode value, String path, List<String> violations) {
+    private JsonNode string(Shape shape, JsonNode value, Loc path, List<String> violations) {
         if (!value.isTextual()) {
             throw typeError(path, "string", value);
         }
@@ -182,7 +182,7 @@ public final class ShapeValidator {
         return value;
     }
 
-    private JsonNode integral(Shape shape, JsonNode value, String path, List<String> violations) {
+    private JsonNode integral(Shape shape, JsonNode value, Loc path, List<String> violations) {
         boolean fits = shape.type() == Shape.Type.INTEGER ? value.canConvertToInt() : value.canConvertToLong();
         if (!value.isIntegralNumber() || !fits) {
             throw typeError(path, shape.type() == Shape.Type.INTEGER ? "integer" : "long", value);
@@ -199,7 +199,7 @@ public final class ShapeValidator {
         return value;
     }
 
-    private static void checkLength(Shape shape, int length, String path, String what, List<String> violations) {
+    private static void checkLength(Shape shape, int length, Loc path, String what, List<String> violations) {
         if (shape.min() != null && length < shape.min()) {
             violations.add("Value at '" + path + "' (" + what
                     + ") failed to satisfy constraint: Member must have length greater than or equal to " + shape.min());
@@ -210,8 +210,8 @@ public final class ShapeValidator {
         }
     }
 
-    private static AwsException typeError(String path, String expected, JsonNode found) {
-        String where = path.isEmpty() ? "the request body" : "'" + path + "'";
+    private static AwsException typeError(Loc path, String expected, JsonNode found) {
+        String where = path == null ? "the request body" : "'" + path + "'";
         return serialization("Unexpected value type at " + where + ": expected " + expected + ", found " + describe(found));
     }
 
@@ -228,6 +228,22 @@ public final class ShapeValidator {
             case BOOLEAN -> "boolean";
             default -> node.getNodeType().name().toLowerCase();
         };
+    }
+
+    /**
+     * Where a value sits in the request, in AWS's notation ({@code logEvents.1.member.message});
+     * rendered only when a message needs it, so valid requests build no path strings.
+     * {@code null} is the request body itself.
+     *
+     * @param name the member or map key, or null for a list item
+     * @param index the 1-based list position when {@code name} is null
+     */
+    private record Loc(Loc parent, String name, int index) {
+        @Override
+        public String toString() {
+            String self = name != null ? name : index + ".member";
+            return parent == null ? self : parent + "." + self;
+        }
     }
 
     private static String abbreviate(String s) {

@@ -74,10 +74,8 @@ public final class StreamLog {
      *
      * @return the sequence number of the first event
      */
-    public synchronized long append(long[] timestamps, String[] messages, long ingestionTime) {
-        if (deleted) {
-            throw new IllegalStateException("log stream deleted");
-        }
+    public long append(long[] timestamps, String[] messages, long ingestionTime) {
+        // Encoded before taking the lock: concurrent batches for one stream only serialise on the write + fsync.
         int n = timestamps.length;
         byte[][] bytes = new byte[n][];
         int[] recordBytes = new int[n];
@@ -92,11 +90,18 @@ public final class StreamLog {
             buf.putInt(bytes[i].length).putLong(timestamps[i]).putLong(ingestionTime).put(bytes[i]);
         }
         buf.flip();
+        return appendEncoded(buf, timestamps, recordBytes, ingestionTime);
+    }
+
+    private synchronized long appendEncoded(ByteBuffer buf, long[] timestamps, int[] recordBytes, long ingestionTime) {
+        if (deleted) {
+            throw new IllegalStateException("log stream deleted");
+        }
         try {
             Segment active = active(ingestionTime);
             long first = nextSeq;
             active.append(buf, timestamps, recordBytes, ingestionTime);
-            nextSeq += n;
+            nextSeq += timestamps.length;
             return first;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to log stream files in " + dir, e);
