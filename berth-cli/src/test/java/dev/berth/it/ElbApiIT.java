@@ -57,7 +57,7 @@ class ElbApiIT extends WithServer {
         assertThat(lb.typeAsString()).isEqualTo("application");
         assertThat(lb.schemeAsString()).isEqualTo("internet-facing");
         // an address of the configured pool (-Dberth.it.lb-addresses, 127.0.2.10-127.0.2.199 by default)
-        String first = TestServer.LB_ADDRESSES.substring(0, TestServer.LB_ADDRESSES.indexOf('-'));
+        String first = TestServer.LB_ADDRESSES.split("[-,]")[0].trim();
         assertThat(lb.dnsName()).startsWith(first.substring(0, first.lastIndexOf('.') + 1));
         assertThat(lb.ipAddressTypeAsString()).isEqualTo("ipv4");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->

@@ -58,6 +58,12 @@ final class ElbTargets implements LoadBalancerTargets {
     }
 
     @Override
+    public int deregistrationDelaySeconds(String targetGroupArn) {
+        TargetGroupConf tg = state.snapshot().targetGroups().get(targetGroupArn);
+        return tg == null ? 0 : tg.deregistrationDelaySeconds();
+    }
+
+    @Override
     public Map<Target, TargetHealth> health(String targetGroupArn, List<Target> list) {
         List<Plane.TargetHealthView> views = targets.health(targetGroupArn);
         Map<Target, TargetHealth> out = new LinkedHashMap<>();

@@ -207,6 +207,7 @@ public final class BerthServer implements AutoCloseable {
                     notifier, targets, clock);
             services.onChange(serviceController::wake);
             taskApi.onTaskChanged(serviceController::taskChanged);
+            taskApi.drainPolicy(serviceController::drainUntil);
             containerInstances.onInstancesChanged(serviceController::instancesChanged);
             TagApi tags = new TagApi().register("cluster", clusters.taggable())
                     .register("task-definition", taskDefinitions.taggable())

@@ -149,11 +149,13 @@ final class HttpListener extends VerticleBase {
 
     /**
      * Limits for responses from targets, whose header names and values are not checked
-     * character by character (the parser still splits them strictly by line and colon): that
-     * check is per-response work on the hot path, and a target is the operator's own.
+     * character by character (the parser still splits them by line and colon): that check is
+     * per-response work on the hot path, and a target is the operator's own. Lines may end in a
+     * bare LF, as many small servers and CGI scripts write them and as nginx and HAProxy accept;
+     * requests from clients keep strict CRLF parsing (request smuggling).
      */
     static HttpDecoderConfig targetDecoderConfig() {
-        return decoderConfig().setValidateHeaders(false);
+        return decoderConfig().setValidateHeaders(false).setStrictLineParsing(false);
     }
 
     private LoopPool loop(EventLoop el) {

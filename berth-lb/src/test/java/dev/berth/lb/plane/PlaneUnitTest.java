@@ -13,6 +13,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The small pure parts of the data plane: header rules, request parts for rules, cookies, trace ids, wildcards, matchers, health transitions, metrics. */
@@ -91,6 +99,29 @@ class PlaneUnitTest {
         assertThat(hc.matches(203)).isTrue();
         assertThat(hc.matches(201)).isFalse();
         assertThat(hc.portFor(8080)).isEqualTo(8080);
+    }
+
+    @Test
+    void targetResponsesMayEndLinesWithABareLfButClientRequestsMayNot() {
+        EmbeddedChannel target = new EmbeddedChannel(new HttpClientCodec(HttpListener.targetDecoderConfig(),
+                HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST, HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE));
+        target.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        target.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 2\n\nok",
+                StandardCharsets.US_ASCII));
+        HttpResponse head = target.readInbound();
+        assertThat(head.decoderResult().isSuccess()).isTrue();
+        assertThat(head.status().code()).isEqualTo(200);
+        assertThat(head.headers().get("Content-Type")).isEqualTo("text/plain");
+        HttpContent body = target.readInbound();
+        assertThat(body.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
+        body.release();
+        target.finishAndReleaseAll();
+
+        EmbeddedChannel client = new EmbeddedChannel(new HttpServerCodec(HttpListener.decoderConfig()));
+        client.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\nHost: a\n\n", StandardCharsets.US_ASCII));
+        HttpRequest req = client.readInbound();
+        assertThat(req.decoderResult().isFailure()).isTrue();
+        client.finishAndReleaseAll();
     }
 
     @Test

@@ -9,8 +9,8 @@ import java.util.Map;
  * neither module imports the other: berth-lb implements it, the CLI wires it in.
  *
  * <p>A service with {@code loadBalancers} registers each task's container port as a target when
- * the task is RUNNING, deregisters it (the target starts draining) before the task is stopped, and
- * asks for target health to decide whether a task counts as healthy during a deployment.
+ * the task is RUNNING, deregisters it (the target starts draining) and keeps the task's container
+ * running for the group's deregistration delay before it is stopped, and asks for target health to decide whether a task counts as healthy during a deployment.
  */
 public interface LoadBalancerTargets {
 
@@ -30,6 +30,13 @@ public interface LoadBalancerTargets {
 
     /** The current health of the given targets; unknown targets are {@link TargetHealth#UNUSED}. */
     Map<Target, TargetHealth> health(String targetGroupArn, List<Target> targets);
+
+    /**
+     * The group's {@code deregistration_delay.timeout_seconds} (ELBv2 default 300): how long a
+     * deregistered target drains, and so how long ECS keeps a stopping task's container running.
+     * 0 for a group that does not exist.
+     */
+    int deregistrationDelaySeconds(String targetGroupArn);
 
     /**
      * One target: for target type {@code instance} the id is the container instance's EC2
@@ -67,6 +74,11 @@ public interface LoadBalancerTargets {
             Map<Target, TargetHealth> out = new java.util.LinkedHashMap<>();
             targets.forEach(t -> out.put(t, TargetHealth.UNUSED));
             return out;
+        }
+
+        @Override
+        public int deregistrationDelaySeconds(String targetGroupArn) {
+            return 0;
         }
     };
 }

@@ -292,10 +292,16 @@ public final class ServiceApi {
         PlacementValidation.validate(tdc, call, st);
     }
 
+    /** ECS's limit of target groups per service. */
+    static final int MAX_LOAD_BALANCERS = 5;
+
     /** Checks each loadBalancers entry against the task definition and the load balancers; returns them to store. */
     private JsonNode loadBalancers(JsonNode n, StoredTaskDefinition td) {
         if (n == null || n.isNull() || n.isEmpty()) {
             return JsonNodeFactory.instance.arrayNode();
+        }
+        if (n.size() > MAX_LOAD_BALANCERS) {
+            throw EcsErrors.invalidParameter("load balancers can have at most " + MAX_LOAD_BALANCERS + " items.");
         }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (JsonNode lb : n) {

@@ -207,10 +207,8 @@ public final class ServiceController implements AutoCloseable {
             }
             ServiceView view = read.view();
             if (read.service().loadBalancers() != null && !read.service().loadBalancers().isEmpty()) {
-                view = new ServiceView(view.service(), view.tasks(), view.snapshot(), view.primaryRequirements(),
-                        view.constraints(), view.strategies(), view.healthChecked(),
-                        targetHealth(read.service(), read.stored(), view.snapshot(), view.tasks()), view.now(),
-                        view.random());
+                view = view.withLoadBalancers(targetHealth(read.service(), read.stored(), view.snapshot(), view.tasks()),
+                        drainMillis(read.service()), drained(read, view.tasks()));
             }
             Plan plan = ServicePlanner.plan(view);
             boolean changed = !plan.service().equals(read.service()) || !read.orphans().isEmpty();
@@ -249,7 +247,8 @@ public final class ServiceController implements AutoCloseable {
             TaskView v = new TaskView(task.id(), tasks.instanceArnOf(s.cluster(), task.containerInstanceId()),
                     task.startedBy(), task.taskDefinitionArn(), task.lastStatus(),
                     task.desiredStatus() == TaskLifecycle.RUNNING, task.healthStatus(), task.times().startedAt(),
-                    task.stopCode(), task.reservation().cpu(), task.reservation().memory(), st.registered());
+                    task.stopCode(), task.reservation().cpu(), task.reservation().memory(), st.registered(),
+                    task.drainUntil());
             views.add(v);
             byId.put(v.id(), v);
             stored.put(v.id(), task);
@@ -397,6 +396,61 @@ public final class ServiceController implements AutoCloseable {
         return out;
     }
 
+    /** The longest deregistration delay over the service's target groups, in milliseconds. */
+    long drainMillis(StoredService s) {
+        long max = 0;
+        if (s.loadBalancers() != null) {
+            for (JsonNode lb : s.loadBalancers()) {
+                max = Math.max(max, lbs.deregistrationDelaySeconds(lb.path("targetGroupArn").asText()) * 1000L);
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Tasks held for draining, already deregistered, whose targets no group reports draining any more
+     * (the load balancer finished early, or forgot them in a restart: nothing can be in flight).
+     */
+    private Set<String> drained(Read read, List<TaskView> views) {
+        Set<String> out = new HashSet<>();
+        for (TaskView v : views) {
+            if (!v.draining() || v.registered()) {
+                continue;
+            }
+            boolean done = true;
+            for (JsonNode lb : read.service().loadBalancers()) {
+                Target t = target(read.stored().get(v.id()), lb, read.view().snapshot());
+                if (t != null && lbs.health(lb.path("targetGroupArn").asText(), List.of(t)).get(t) == TargetHealth.DRAINING) {
+                    done = false;
+                }
+            }
+            if (done) {
+                out.add(v.id());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The {@link TaskApi.DrainPolicy} for StopTask: a RUNNING task of a service, registered in the
+     * service's target groups, is held for the longest deregistration delay of those groups (its targets
+     * are deregistered by the reconcile the stop wakes).
+     */
+    public Long drainUntil(Transaction tx, StoredTask task, long now) {
+        if (task.group() == null || !task.group().startsWith("service:")) {
+            return null;
+        }
+        String key = task.cluster() + "/" + task.group().substring("service:".length());
+        boolean registered = docs.get(tx, ServiceTasks.KIND, ServiceTasks.key(key, task.id()), ServiceTasks.class)
+                .map(ServiceTasks::registered).orElse(false);
+        if (!registered) {
+            return null;
+        }
+        Optional<StoredService> s = docs.get(tx, Kinds.SERVICE, key, StoredService.class);
+        long delay = s.map(this::drainMillis).orElse(0L);
+        return delay > 0 ? now + delay : null;
+    }
+
     private static boolean worse(TargetHealth a, TargetHealth b) {
         return a != TargetHealth.HEALTHY && b == TargetHealth.HEALTHY || a == TargetHealth.UNHEALTHY;
     }
@@ -415,8 +469,12 @@ public final class ServiceController implements AutoCloseable {
         StoredService s = plan.service();
         Set<String> woken = new LinkedHashSet<>();
         for (Plan.Stop stop : plan.stops()) {
-            StoredTask t = taskApi.stopTask(tx, s.cluster(), stop.taskId(), "ServiceSchedulerInitiated", stop.reason());
+            StoredTask t = taskApi.stopTask(tx, s.cluster(), stop.taskId(), "ServiceSchedulerInitiated", stop.reason(),
+                    stop.drainUntil());
             woken.add(t.cluster() + "/" + t.containerInstanceId());
+        }
+        for (String id : plan.release()) {
+            taskApi.releaseDrain(tx, s.cluster(), id).ifPresent(t -> woken.add(t.cluster() + "/" + t.containerInstanceId()));
         }
         List<StoredService.Event> events = new ArrayList<>(lbEvents);
         if (plan.start() > 0 || !plan.startOn().isEmpty()) {

@@ -95,9 +95,14 @@ public final class ServicePlanner {
             events.add(new Event(uuid(view.random()), view.now(), label + " " + message));
         }
 
+        /**
+         * Decides a stop; a RUNNING task registered in the service's target groups is held while its
+         * targets drain (the longest deregistration delay over the groups), as ECS does.
+         */
         void stop(TaskView t, String reason) {
             if (stopping.add(t.id())) {
-                stops.add(new Plan.Stop(t.id(), reason));
+                boolean drain = hasLoadBalancers() && t.registered() && t.running() && view.drainMillis() > 0;
+                stops.add(new Plan.Stop(t.id(), reason, drain ? view.now() + view.drainMillis() : null));
             }
         }
 
@@ -238,7 +243,8 @@ public final class ServicePlanner {
                 reason = STOP_HEALTH;
                 p.event("(task " + t.id() + ") failed container health checks.");
             } else if (p.hasLoadBalancers() && p.view.targetHealth().get(t.id()) == TargetHealth.UNHEALTHY) {
-                reason = STOP_ELB;
+                String tg = p.s.loadBalancers().get(0).path("targetGroupArn").asText();
+                reason = STOP_ELB + " in (target-group " + tg + ")";
                 p.event("(task " + t.id() + ") failed ELB health checks in (target-group "
                         + p.s.loadBalancers().get(0).path("targetGroupArn").asText() + ").");
             }
@@ -297,9 +303,33 @@ public final class ServicePlanner {
         if (!deregister.isEmpty()) {
             p.event("has begun draining connections on " + deregister.size() + " tasks.");
         }
-        if (!p.stops.isEmpty()) {
-            StringBuilder m = new StringBuilder("has stopped " + p.stops.size() + " running tasks:");
-            p.stops.forEach(s -> m.append(" (task ").append(s.taskId()).append(")"));
+        // tasks whose drain is over (delay passed, or every target reports draining done) may stop now;
+        // the scheduler's "has stopped" event names a drained task when its container is told to stop
+        List<String> release = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
+        for (Plan.Stop s : p.stops) {
+            if (s.drainUntil() == null) {
+                stopped.add(s.taskId());
+            } else {
+                p.wake(s.drainUntil());
+            }
+        }
+        for (TaskView t : p.view.tasks()) {
+            if (!t.draining()) {
+                continue;
+            }
+            if (now >= t.drainUntil() || p.view.drained().contains(t.id())) {
+                release.add(t.id());
+                if ("ServiceSchedulerInitiated".equals(t.stopCode())) {
+                    stopped.add(t.id());
+                }
+            } else {
+                p.wake(t.drainUntil());
+            }
+        }
+        if (!stopped.isEmpty()) {
+            StringBuilder m = new StringBuilder("has stopped " + stopped.size() + " running tasks:");
+            stopped.forEach(id -> m.append(" (task ").append(id).append(")"));
             p.event(m.append(".").toString());
         }
         boolean othersLive = false;
@@ -323,7 +353,8 @@ public final class ServicePlanner {
         long primaryLive = primary == null ? 0
                 : live.stream().filter(t -> primary.id().equals(t.deploymentId())).count();
         boolean settled = !othersLive && healthyPrimary == r.desired() && primaryLive == r.desired() && r.start() == 0
-                && r.startOn().isEmpty() && p.stops.isEmpty() && StoredService.ACTIVE.equals(p.s.status());
+                && r.startOn().isEmpty() && p.stops.isEmpty() && StoredService.ACTIVE.equals(p.s.status())
+                && p.view.tasks().stream().noneMatch(TaskView::draining);
         StoredService.Rollback completed = p.lastCompleted;
         if (settled && !out.isEmpty() && "IN_PROGRESS".equals(out.getFirst().rolloutState())) {
             Deployment d = out.getFirst();
@@ -350,7 +381,7 @@ public final class ServicePlanner {
         Deployment startDeployment = out.isEmpty() ? null : out.getFirst();
         return new Plan(updated, startDeployment == null ? null : startDeployment.id(),
                 startDeployment == null ? null : startDeployment.taskDefinitionArn(), r.start(), r.startOn(), p.stops,
-                register, deregister, p.wakeAt);
+                register, deregister, release, p.wakeAt);
     }
 
     private static List<Event> reversed(List<Event> events) {

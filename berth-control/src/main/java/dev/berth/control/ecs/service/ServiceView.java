@@ -20,10 +20,28 @@ import java.util.random.RandomGenerator;
  *     as healthy only once HEALTHY)
  * @param targetHealth per task id, the worst target health over the service's target groups (absent:
  *     not registered or the service has no load balancer)
+ * @param drainMillis the longest deregistration delay over the service's target groups: how long a
+ *     registered task's stop is held while its targets drain
+ * @param drained ids of tasks held for draining whose targets have all finished draining (unused)
  */
 public record ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
         TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
-        java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random) {
+        java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random,
+        long drainMillis, java.util.Set<String> drained) {
+
+    /** A view without load balancer draining (no delay, nothing drained). */
+    public ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
+            TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
+            java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random) {
+        this(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked, targetHealth, now,
+                random, 0, java.util.Set.of());
+    }
+
+    /** The same view with the load balancers' side filled in. */
+    public ServiceView withLoadBalancers(Map<String, TargetHealth> health, long drain, java.util.Set<String> done) {
+        return new ServiceView(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked,
+                health, now, random, drain, done);
+    }
 
     /**
      * One task of the service as the planner needs it.
@@ -31,10 +49,23 @@ public record ServiceView(StoredService service, List<TaskView> tasks, ClusterSn
      * @param deploymentId the task's startedBy (the deployment that started it)
      * @param health the task's healthStatus (HEALTHY, UNHEALTHY or UNKNOWN)
      * @param registered whether the controller registered it with the service's target groups
+     * @param drainUntil while its stop is held for draining, until when (epoch millis)
      */
     public record TaskView(String id, String instanceArn, String deploymentId, String taskDefinitionArn,
             TaskLifecycle lastStatus, boolean desiredRunning, String health, Long startedAt, String stopCode,
-            int cpu, int memory, boolean registered) {
+            int cpu, int memory, boolean registered, Long drainUntil) {
+
+        public TaskView(String id, String instanceArn, String deploymentId, String taskDefinitionArn,
+                TaskLifecycle lastStatus, boolean desiredRunning, String health, Long startedAt, String stopCode,
+                int cpu, int memory, boolean registered) {
+            this(id, instanceArn, deploymentId, taskDefinitionArn, lastStatus, desiredRunning, health, startedAt, stopCode,
+                    cpu, memory, registered, null);
+        }
+
+        /** Stopped by a decision whose agent still runs it while its targets drain. */
+        public boolean draining() {
+            return !desiredRunning && drainUntil != null && lastStatus != TaskLifecycle.STOPPED;
+        }
 
         public boolean live() {
             return desiredRunning && lastStatus != TaskLifecycle.STOPPED;

@@ -17,6 +17,9 @@ import java.util.List;
  * @param spec the agent's TaskSpec (the task definition with overrides applied) as JSON
  * @param reservation what the task holds on its instance while it is not STOPPED
  * @param host the instance's availability zone and CPU architecture at placement (null in older records)
+ * @param drainUntil while the task's load balancer targets drain (epoch millis): the stop is decided
+ *     (desiredStatus STOPPED, lastStatus DEACTIVATING) but its agent is still told RUNNING until then, or
+ *     until the service scheduler releases it earlier ({@link #drainReleased}); null otherwise
  */
 public record StoredTask(
         String cluster,
@@ -40,7 +43,8 @@ public record StoredTask(
         String healthStatus,
         Times times,
         boolean released,
-        Host host) {
+        Host host,
+        Long drainUntil) {
 
     /** Facts of the instance the task was placed on that ECS reports with the task. */
     public record Host(String availabilityZone, String cpuArchitecture) {
@@ -106,7 +110,35 @@ public record StoredTask(
         Times t = times.merge(new Times(null, null, null, null, nowMillis, null, null, null));
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
                 TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers, tags, version + 1, code,
-                reason, healthStatus, t, released, host);
+                reason, healthStatus, t, released, host, null);
+    }
+
+    /**
+     * The stop decided, but held while the task's targets drain: desired STOPPED, lastStatus DEACTIVATING
+     * (ECS's state while a service task's targets deregister), the agent told to keep it running until
+     * {@code untilMillis}. A task not RUNNING yet is stopped at once instead.
+     */
+    public StoredTask drainRequested(String code, String reason, long nowMillis, long untilMillis) {
+        StoredTask s = stopRequested(code, reason, nowMillis);
+        if (s == this || lastStatus != TaskLifecycle.RUNNING) {
+            return s;
+        }
+        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy,
+                TaskLifecycle.DEACTIVATING, TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers,
+                tags, s.version, s.stopCode, s.stoppedReason, healthStatus, s.times, released, host, untilMillis);
+    }
+
+    /** The drain is over: the agent is now told STOPPED. */
+    public StoredTask drainReleased() {
+        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
+                desiredStatus, cpu, memory, reservation, overrides, spec, containers, tags, version + 1, stopCode,
+                stoppedReason, healthStatus, times, released, host, null);
+    }
+
+    /** The desired status the task's agent acts on: RUNNING while a stop is held for draining. */
+    public TaskLifecycle agentDesiredStatus(long nowMillis) {
+        return desiredStatus == TaskLifecycle.STOPPED && drainUntil != null && nowMillis < drainUntil
+                ? TaskLifecycle.RUNNING : desiredStatus;
     }
 
     /** The task with an agent's report applied (the caller has checked that it moves forward). */
@@ -116,7 +148,8 @@ public record StoredTask(
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, status, desired, cpu,
                 memory, reservation, overrides, spec, reported.isEmpty() ? containers : reported, tags, version + 1,
                 stopCode != null ? stopCode : reportedStopCode, stoppedReason != null ? stoppedReason : reportedReason,
-                health != null ? health : healthStatus, times.merge(reportedTimes), released, host);
+                health != null ? health : healthStatus, times.merge(reportedTimes), released, host,
+                status == TaskLifecycle.STOPPED ? null : drainUntil);
     }
 
     /** The task marked STOPPED without its agent (its instance is gone). */
@@ -125,18 +158,18 @@ public record StoredTask(
         Times t = s.times.merge(new Times(null, null, null, null, nowMillis, nowMillis, nowMillis, null));
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, TaskLifecycle.STOPPED,
                 TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers, tags, s.version + 1,
-                s.stopCode, s.stoppedReason, healthStatus, t, released, host);
+                s.stopCode, s.stoppedReason, healthStatus, t, released, host, null);
     }
 
     public StoredTask withReleased() {
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
                 desiredStatus, cpu, memory, reservation, overrides, spec, containers, tags, version, stopCode,
-                stoppedReason, healthStatus, times, true, host);
+                stoppedReason, healthStatus, times, true, host, drainUntil);
     }
 
     public StoredTask withTags(List<Tag> t) {
         return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
                 desiredStatus, cpu, memory, reservation, overrides, spec, containers, t, version, stopCode,
-                stoppedReason, healthStatus, times, released, host);
+                stoppedReason, healthStatus, times, released, host, drainUntil);
     }
 }

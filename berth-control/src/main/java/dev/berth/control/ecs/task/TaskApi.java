@@ -62,6 +62,23 @@ public final class TaskApi {
         this.onTaskChanged = listener;
     }
 
+    /**
+     * Decides whether a stop must wait for load balancer draining: given the task (locked, about to be
+     * stopped) returns until when its agent keeps it running, or null to stop it at once. The service
+     * scheduler supplies it (a task registered in its service's target groups drains for the longest
+     * deregistration delay of those groups).
+     */
+    @FunctionalInterface
+    public interface DrainPolicy {
+        Long drainUntil(Transaction tx, StoredTask task, long nowMillis);
+    }
+
+    private volatile DrainPolicy drainPolicy = (tx, t, now) -> null;
+
+    public void drainPolicy(DrainPolicy policy) {
+        this.drainPolicy = policy;
+    }
+
     public Map<String, JsonOperation> operations() {
         Map<String, JsonOperation> ops = new LinkedHashMap<>();
         ops.put("RunTask", launch::runTask);
@@ -81,7 +98,10 @@ public final class TaskApi {
         StoredTask stopped = store.transact(tx -> {
             String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             String id = tasks.resolve(cluster, ref).orElseThrow(TaskApi::taskNotFound);
-            return stopTask(tx, cluster, id, "UserInitiated", reason);
+            StoredTask peek = tasks.find(tx, cluster, id).orElseThrow(TaskApi::taskNotFound);
+            Long until = peek.desiredStatus() == TaskLifecycle.RUNNING && peek.lastStatus() == TaskLifecycle.RUNNING
+                    ? drainPolicy.drainUntil(tx, peek, tasks.clock().millis()) : null;
+            return stopTask(tx, cluster, id, "UserInitiated", reason, until);
         });
         notifier.changed(stopped.cluster() + "/" + stopped.containerInstanceId());
         onTaskChanged.accept(stopped.cluster(), stopped.group());
@@ -101,6 +121,14 @@ public final class TaskApi {
      * reports take, so a StopTask and a report never wait for each other in a cycle.
      */
     public StoredTask stopTask(Transaction tx, String cluster, String id, String code, String reason) {
+        return stopTask(tx, cluster, id, code, reason, null);
+    }
+
+    /**
+     * The same; with {@code drainUntil} set, a RUNNING task goes DEACTIVATING and its agent keeps it
+     * running until then or until {@link #releaseDrain} (its load balancer targets drain first).
+     */
+    public StoredTask stopTask(Transaction tx, String cluster, String id, String code, String reason, Long drainUntil) {
         StoredTask peek = tasks.find(tx, cluster, id).orElseThrow(TaskApi::taskNotFound);
         Optional<StoredContainerInstance> ci = instances.lockRegistered(tx, cluster, peek.containerInstanceId());
         StoredTask t = tasks.lock(tx, cluster, id).orElseThrow(TaskApi::taskNotFound);
@@ -108,12 +136,37 @@ public final class TaskApi {
             return t;
         }
         long now = tasks.clock().millis();
-        StoredTask after = ci.isPresent() ? t.stopRequested(code, reason, now) : t.stoppedWithoutAgent(code, reason, now);
+        StoredTask after = ci.isEmpty() ? t.stoppedWithoutAgent(code, reason, now)
+                : drainUntil != null && drainUntil > now ? t.drainRequested(code, reason, now, drainUntil)
+                : t.stopRequested(code, reason, now);
         StoredContainerInstance updated = tasks.write(tx, ci.orElse(null), t, after, true);
         if (updated != null) {
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, updated.key(), updated);
         }
         return after;
+    }
+
+    /**
+     * Ends the drain of a task whose stop was held ({@link StoredTask#drainUntil}): its agent is told
+     * STOPPED with the next desired-state version (the caller wakes it after commit). Returns the task,
+     * or empty when there was nothing to release.
+     */
+    public Optional<StoredTask> releaseDrain(Transaction tx, String cluster, String id) {
+        StoredTask peek = tasks.find(tx, cluster, id).orElse(null);
+        if (peek == null || peek.drainUntil() == null) {
+            return Optional.empty();
+        }
+        Optional<StoredContainerInstance> ci = instances.lockRegistered(tx, cluster, peek.containerInstanceId());
+        StoredTask t = tasks.lock(tx, cluster, id).orElse(null);
+        if (t == null || t.drainUntil() == null) {
+            return Optional.empty();
+        }
+        StoredTask after = t.drainReleased();
+        StoredContainerInstance updated = tasks.write(tx, ci.orElse(null), t, after, true);
+        if (updated != null) {
+            instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, updated.key(), updated);
+        }
+        return Optional.of(after);
     }
 
     /** Marks every live task of an instance that is being deregistered STOPPED (DeregisterContainerInstance --force). */

@@ -360,7 +360,7 @@ public final class TaskLaunch {
                 built.reservation(), overrides, built.spec(), built.containers(), tags, 1, null, null, "UNKNOWN",
                 new StoredTask.Times(now, null, null, null, null, null, null, null), false,
                 new StoredTask.Host(locked.get(instanceId).attributes().get("ecs.availability-zone"),
-                        locked.get(instanceId).attributes().get("ecs.cpu-architecture")));
+                        locked.get(instanceId).attributes().get("ecs.cpu-architecture")), null);
         StoredContainerInstance ci = tasks.create(tx, locked.get(instanceId), t);
         instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
         locked.put(instanceId, ci);

@@ -144,16 +144,21 @@ public final class Tasks {
         return out;
     }
 
-    /** The {@code tasks} of a long-poll answer: every live task of the instance with its spec and desired status. */
+    /**
+     * The {@code tasks} of a long-poll answer: every live task of the instance with its spec and desired
+     * status, RUNNING for a task whose stop is held while its load balancer targets drain.
+     */
     public ArrayNode desiredFor(Transaction tx, String cluster, String instanceId) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        long now = clock.millis();
         for (StoredTask t : liveOn(tx, cluster, instanceId)) {
+            TaskLifecycle desired = t.agentDesiredStatus(now);
             ObjectNode n = out.addObject().put("taskArn", arnOf(t.cluster(), t.id()))
-                    .put("desiredStatus", t.desiredStatus().name());
-            if (t.stopCode() != null) {
+                    .put("desiredStatus", desired.name());
+            if (t.stopCode() != null && desired == TaskLifecycle.STOPPED) {
                 n.put("stopCode", t.stopCode());
             }
-            if (t.stoppedReason() != null) {
+            if (t.stoppedReason() != null && desired == TaskLifecycle.STOPPED) {
                 n.put("stoppedReason", t.stoppedReason());
             }
             n.set("spec", t.spec());

@@ -80,6 +80,8 @@ class ServiceControllerTest {
     static final class FakeTargets implements LoadBalancerTargets {
         final List<String> calls = new ArrayList<>();
         final Map<Target, TargetHealth> health = new HashMap<>();
+        /** Seconds a deregistered target stays DRAINING (0: UNUSED at once); the test ends a drain by hand. */
+        int delay;
 
         @Override
         public void validate(String targetGroupArn, String containerName, int containerPort) {
@@ -101,7 +103,11 @@ class ServiceControllerTest {
         public void deregister(String targetGroupArn, List<Target> targets) {
             targets.forEach(t -> {
                 calls.add("deregister " + t);
-                health.remove(t);
+                if (delay > 0) {
+                    health.put(t, TargetHealth.DRAINING);
+                } else {
+                    health.remove(t);
+                }
             });
         }
 
@@ -110,6 +116,11 @@ class ServiceControllerTest {
             Map<Target, TargetHealth> out = new HashMap<>();
             targets.forEach(t -> out.put(t, health.getOrDefault(t, TargetHealth.UNUSED)));
             return out;
+        }
+
+        @Override
+        public int deregistrationDelaySeconds(String targetGroupArn) {
+            return delay;
         }
     }
 
@@ -232,7 +243,7 @@ class ServiceControllerTest {
         StoredTask stopped = store.read(tx -> tasks.find(tx, "c", started.getFirst().id())).orElseThrow();
         assertThat(stopped.desiredStatus()).isEqualTo(TaskLifecycle.STOPPED);
         assertThat(stopped.stopCode()).isEqualTo("ServiceSchedulerInitiated");
-        assertThat(stopped.stoppedReason()).isEqualTo("Task failed ELB health checks");
+        assertThat(stopped.stoppedReason()).isEqualTo("Task failed ELB health checks in (target-group " + TG + ")");
         assertThat(serviceTasks("web", true)).hasSize(1).noneMatch(t -> t.id().equals(stopped.id()));
     }
 
@@ -252,6 +263,110 @@ class ServiceControllerTest {
         assertThat(serviceTasks("web", true)).isEmpty();
         assertThat(service("web").events()).extracting(StoredService.Event::message)
                 .contains("(service web) has begun draining connections on 1 tasks.");
+    }
+
+    /** The desired status the instance's agent is told for a task (the long-poll's view). */
+    String agentDesired(AgentService.Registered r, StoredTask t) {
+        return store.read(tx -> {
+            for (JsonNode n : tasks.desiredFor(tx, "c", r.instance().id())) {
+                if (n.path("taskArn").asText().equals(tasks.arnOf("c", t.id()))) {
+                    return n.path("desiredStatus").asText();
+                }
+            }
+            return "absent";
+        });
+    }
+
+    StoredTask task(String id) {
+        return store.read(tx -> tasks.find(tx, "c", id)).orElseThrow();
+    }
+
+    long desiredVersion(AgentService.Registered r) {
+        return store.read(tx -> instances.find(tx, "c", r.instance().id())).orElseThrow().desiredVersion();
+    }
+
+    @Test
+    void scaleInHoldsTheStopForTheDeregistrationDelayEvenAcrossARestart() throws Exception {
+        lb.delay = 5;
+        AgentService.Registered inst = register("127.0.1.26");
+        op(services.operations().get("CreateService"), """
+                {"cluster":"c","serviceName":"web","taskDefinition":"web","desiredCount":1,
+                 "loadBalancers":[{"targetGroupArn":"%s","containerName":"web","containerPort":80}]}""".formatted(TG));
+        controller.reconcile("c/web");
+        StoredTask t = serviceTasks("web", true).getFirst();
+        reportRunning(inst, t, 32771);
+        controller.reconcile("c/web");
+        Target target = new Target(inst.instance().ec2InstanceId(), "127.0.1.26", 32771);
+        lb.health.put(target, TargetHealth.HEALTHY);
+        op(services.operations().get("UpdateService"), "{\"cluster\":\"c\",\"service\":\"web\",\"desiredCount\":0}");
+        long decided = clock.millis();
+        controller.reconcile("c/web");
+        // deregistered at once, the task DEACTIVATING with its stop decided, the container left running
+        assertThat(lb.calls).last().isEqualTo("deregister " + target);
+        StoredTask held = task(t.id());
+        assertThat(held.lastStatus()).isEqualTo(TaskLifecycle.DEACTIVATING);
+        assertThat(held.desiredStatus()).isEqualTo(TaskLifecycle.STOPPED);
+        assertThat(held.stopCode()).isEqualTo("ServiceSchedulerInitiated");
+        assertThat(held.drainUntil()).isEqualTo(decided + 5_000);
+        assertThat(agentDesired(inst, t)).isEqualTo("RUNNING");
+        assertThat(service("web").events()).extracting(StoredService.Event::message)
+                .contains("(service web) has begun draining connections on 1 tasks.")
+                .noneMatch(m -> m.startsWith("(service web) has stopped"));
+        assertThat(service("web").steady()).isFalse();
+        // still draining: nothing changes
+        clock.advance(Duration.ofSeconds(3));
+        controller.reconcile("c/web");
+        assertThat(agentDesired(inst, t)).isEqualTo("RUNNING");
+        // a restarted server (a fresh controller on the same store) ends the hold when the delay is over
+        clock.advance(Duration.ofSeconds(2));
+        long before = desiredVersion(inst);
+        ServiceController fresh = new ServiceController(store, docs, tasks, taskApi, launch, taskDefinitions, notifier, lb,
+                clock);
+        fresh.reconcile("c/web");
+        assertThat(agentDesired(inst, t)).isEqualTo("STOPPED");
+        assertThat(desiredVersion(inst)).isGreaterThan(before);
+        assertThat(task(t.id()).drainUntil()).isNull();
+        assertThat(service("web").events().getFirst().message())
+                .isEqualTo("(service web) has stopped 1 running tasks: (task " + t.id() + ").");
+        reportStopped(inst, t);
+        fresh.reconcile("c/web");
+        assertThat(service("web").steady()).isTrue();
+    }
+
+    @Test
+    void aDrainEndsEarlyWhenTheTargetsAreNoLongerDrainingAndUserStopsDrainToo() throws Exception {
+        lb.delay = 300;
+        AgentService.Registered inst = register("127.0.1.27");
+        op(services.operations().get("CreateService"), """
+                {"cluster":"c","serviceName":"web","taskDefinition":"web","desiredCount":1,
+                 "loadBalancers":[{"targetGroupArn":"%s","containerName":"web","containerPort":80}]}""".formatted(TG));
+        taskApi.drainPolicy(controller::drainUntil);
+        taskApi.onTaskChanged((cl, g) -> { });
+        controller.reconcile("c/web");
+        StoredTask t = serviceTasks("web", true).getFirst();
+        reportRunning(inst, t, 32772);
+        controller.reconcile("c/web");
+        Target target = new Target(inst.instance().ec2InstanceId(), "127.0.1.27", 32772);
+        lb.health.put(target, TargetHealth.HEALTHY);
+        // StopTask by a user: held as well, and deregistered by the reconcile it wakes
+        op(taskApi.operations().get("StopTask"), "{\"cluster\":\"c\",\"task\":\"%s\"}".formatted(t.id()));
+        StoredTask held = task(t.id());
+        assertThat(held.lastStatus()).isEqualTo(TaskLifecycle.DEACTIVATING);
+        assertThat(held.stopCode()).isEqualTo("UserInitiated");
+        assertThat(held.drainUntil()).isEqualTo(clock.millis() + 300_000);
+        assertThat(agentDesired(inst, t)).isEqualTo("RUNNING");
+        controller.reconcile("c/web");
+        assertThat(lb.calls).last().isEqualTo("deregister " + target);
+        assertThat(agentDesired(inst, t)).isEqualTo("RUNNING");
+        // the replacement starts while the old task drains
+        assertThat(serviceTasks("web", true)).hasSize(1).noneMatch(x -> x.id().equals(t.id()));
+        // the load balancer reports the drain complete (unused) long before the delay: the stop goes on
+        lb.health.remove(target);
+        controller.reconcile("c/web");
+        assertThat(agentDesired(inst, t)).isEqualTo("STOPPED");
+        // a user stop is not the scheduler's: no "has stopped" event for it
+        assertThat(service("web").events()).extracting(StoredService.Event::message)
+                .noneMatch(m -> m.contains("has stopped 1 running tasks: (task " + t.id()));
     }
 
     @Test

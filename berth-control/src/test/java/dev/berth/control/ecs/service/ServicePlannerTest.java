@@ -422,8 +422,55 @@ class ServicePlannerTest {
         Plan healthy = plan(s, List.of(reg), cluster(1), Set.of(), Map.of(t.id(), TargetHealth.HEALTHY));
         assertThat(healthy.service().primary().rolloutState()).isEqualTo("COMPLETED");
         Plan unhealthy = plan(s, List.of(reg), cluster(1), Set.of(), Map.of(t.id(), TargetHealth.UNHEALTHY));
-        assertThat(unhealthy.stops()).singleElement().satisfies(st -> assertThat(st.reason()).isEqualTo("Task failed ELB health checks"));
+        assertThat(unhealthy.stops()).singleElement().satisfies(st -> assertThat(st.reason()).isEqualTo("Task failed ELB health checks in (target-group arn:tg)"));
         assertThat(unhealthy.deregister()).containsExactly(t.id());
         assertThat(messages(unhealthy)).contains("(service web) has begun draining connections on 1 tasks.");
+    }
+    static TaskView registered(TaskView t) {
+        return new TaskView(t.id(), t.instanceArn(), t.deploymentId(), t.taskDefinitionArn(), t.lastStatus(), true,
+                t.health(), t.startedAt(), null, t.cpu(), t.memory(), true);
+    }
+
+    static Plan lbPlan(StoredService s, List<TaskView> tasks, Map<String, TargetHealth> health, long now, Set<String> drained) {
+        return ServicePlanner.plan(new ServiceView(s, tasks, cluster(2), TaskRequirements.of(10, 32), List.of(), List.of(),
+                Set.of(), health, now, new Random(7), 3_000, drained));
+    }
+
+    @Test
+    void aRollingDeploymentStopsAnOldTaskOnlyOnceTheNewOneIsHealthyAndHoldsItWhileItDrains() {
+        var lbs = JsonNodeFactory.instance.arrayNode();
+        lbs.addObject().put("targetGroupArn", "arn:tg").put("containerName", "web").put("containerPort", 80);
+        StoredService s = rolling(1, 100, 200).withOptions(null, "NONE", false, lbs);
+        TaskView old = registered(task(D1, 0, TaskLifecycle.RUNNING));
+        TaskView fresh = registered(task(D2, 1, TaskLifecycle.RUNNING));
+        // the new task is registered but still INITIAL: the old one stays
+        Plan waiting = lbPlan(s, List.of(old, fresh), Map.of(old.id(), TargetHealth.HEALTHY, fresh.id(), TargetHealth.INITIAL),
+                NOW, Set.of());
+        assertThat(waiting.stops()).isEmpty();
+        // healthy in its target group: the old task is deregistered and its stop held for the delay
+        Plan go = lbPlan(s, List.of(old, fresh), Map.of(old.id(), TargetHealth.HEALTHY, fresh.id(), TargetHealth.HEALTHY),
+                NOW, Set.of());
+        assertThat(go.stops()).singleElement().satisfies(st -> {
+            assertThat(st.taskId()).isEqualTo(old.id());
+            assertThat(st.drainUntil()).isEqualTo(NOW + 3_000);
+        });
+        assertThat(go.deregister()).containsExactly(old.id());
+        assertThat(go.wakeAtMillis()).isLessThanOrEqualTo(NOW + 3_000);
+        assertThat(messages(go)).contains("(service web) has begun draining connections on 1 tasks.")
+                .noneMatch(m -> m.contains("has stopped"));
+        // while it drains: no release, not steady; once the delay passes (or the targets are done): released
+        TaskView draining = new TaskView(old.id(), old.instanceArn(), old.deploymentId(), old.taskDefinitionArn(),
+                TaskLifecycle.DEACTIVATING, false, "UNKNOWN", old.startedAt(), "ServiceSchedulerInitiated", 10, 32, false,
+                NOW + 3_000);
+        Map<String, TargetHealth> h = Map.of(fresh.id(), TargetHealth.HEALTHY);
+        Plan hold = lbPlan(s, List.of(draining, fresh), h, NOW + 1_000, Set.of());
+        assertThat(hold.release()).isEmpty();
+        assertThat(hold.service().steady()).isFalse();
+        assertThat(hold.wakeAtMillis()).isEqualTo(NOW + 3_000);
+        Plan due = lbPlan(s, List.of(draining, fresh), h, NOW + 3_000, Set.of());
+        assertThat(due.release()).containsExactly(old.id());
+        assertThat(messages(due)).contains("(service web) has stopped 1 running tasks: (task " + old.id() + ").");
+        Plan early = lbPlan(s, List.of(draining, fresh), h, NOW + 1_000, Set.of(old.id()));
+        assertThat(early.release()).containsExactly(old.id());
     }
 }

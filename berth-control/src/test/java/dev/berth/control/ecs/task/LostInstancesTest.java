@@ -67,7 +67,7 @@ class LostInstancesTest {
                 status, TaskLifecycle.RUNNING, null, null, new StoredTask.Reservation(128, 256, List.of(8080 + id.charAt(0)),
                         List.of()), JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), List.of(),
                 List.of(), 1, null, null, "UNKNOWN", new StoredTask.Times(clock.millis(), null, null, null, null, null, null,
-                        null), false, null);
+                        null), false, null, null);
     }
 
     StoredContainerInstance instance() {

@@ -46,7 +46,7 @@ class TaskPurgeTest {
                 "family:web", null, status, status == TaskLifecycle.STOPPED ? TaskLifecycle.STOPPED : TaskLifecycle.RUNNING,
                 null, null, new StoredTask.Reservation(0, 0, List.of(), List.of()), JsonNodeFactory.instance.objectNode(),
                 JsonNodeFactory.instance.objectNode(), List.of(), List.of(), 1, null, null, "UNKNOWN",
-                new StoredTask.Times(T0.toEpochMilli(), null, null, null, null, null, stoppedAt, null), true, null);
+                new StoredTask.Times(T0.toEpochMilli(), null, null, null, null, null, stoppedAt, null), true, null, null);
     }
 
     @Test
