@@ -43,4 +43,11 @@ if out="$(aws ecs delete-cluster --cluster nope 2>&1)"; then fail "delete of a m
 case "$out" in *ClusterNotFoundException*) echo "ok - missing cluster error";; *) fail "unexpected error: $out";; esac
 
 expect "delete-cluster" "INACTIVE" "$(aws ecs delete-cluster --cluster demo --query cluster.status)"
+
+# Files for tasks live in Berth's S3-compatible endpoint (environmentFiles), managed with aws s3.
+printf 'MODE=tour\n' > "$work/app.env"
+expect "s3 mb" "make_bucket: tour-config" "$(aws s3 mb s3://tour-config)"
+aws s3 cp "$work/app.env" s3://tour-config/app.env >/dev/null
+expect "s3 ls" "app.env" "$(aws s3 ls s3://tour-config/ | awk '{print $4}')"
+expect "s3 cp back" "MODE=tour" "$(aws s3 cp s3://tour-config/app.env -)"
 echo "tour complete"

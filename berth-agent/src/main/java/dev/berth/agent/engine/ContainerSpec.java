@@ -15,7 +15,8 @@ import java.util.Map;
  * @param stopTimeout seconds between SIGTERM and SIGKILL, null for the engine default (30 s)
  * @param startTimeout seconds to wait for {@code dependsOn} conditions, null for the default
  * @param repositoryCredentials registry login for this image, or null
- * @param secretEnvironment the container's resolved {@code secrets} (name to value): set as environment
+ * @param secretEnvironment the container's resolved {@code secrets} and {@code environmentFiles} variables
+ *     (name to value; the server leaves out file variables that {@code environment} sets): set as environment
  *     variables like {@code environment} (winning on a clash), but never written into a Docker label,
  *     and left out of {@link #toString()}
  */

@@ -27,8 +27,9 @@
  *       field names ECS uses. Apply {@code containerOverrides} first: {@code command} replaces,
  *       {@code environment} entries are merged over the definition's (the list of
  *       {@code {name, value}} becomes a map), {@code cpu}, {@code memory},
- *       {@code memoryReservation} replace. Resolve {@code secrets} into {@code environment},
- *       {@code environmentFiles} likewise, and {@code repositoryCredentials.credentialsParameter}
+ *       {@code memoryReservation} replace. Resolve {@code secrets} and the variables of
+ *       {@code environmentFiles} (objects in Berth's S3-compatible endpoint; names that
+ *       {@code environment} sets are left out) into {@code secretEnvironment}, and {@code repositoryCredentials.credentialsParameter}
  *       into {@link dev.berth.agent.engine.RegistryCredentials}; images of Berth's own registry
  *       need none, the agent supplies them via {@link dev.berth.agent.engine.EngineConfig#registryCredentials()}.
  *   <li>{@code portMappings.hostPort} absent or 0 asks for a dynamic port; the chosen port comes

@@ -322,15 +322,17 @@ public final class Agent implements AutoCloseable {
      * container ordering (dependsOn, startTimeout, stopTimeout), the awslogs log driver (the
      * agent's {@code LogShipper}, with or without an execution role), and secrets from SSM and
      * Secrets Manager as environment variables and private registry logins (the server resolves them
-     * for the agent when the task starts, see {@code TaskSecrets}). Task definitions that need others
-     * (task IAM roles, environment files, ...) are not placed on Berth agents until the engine
+     * for the agent when the task starts, see {@code TaskSecrets}), and environment files in Berth's
+     * S3-compatible object endpoint (resolved the same way). Task definitions that need others
+     * (task IAM roles, ...) are not placed on Berth agents until the engine
      * supports them: RunTask answers with an {@code ATTRIBUTE} failure instead of running them wrong.
      */
     static final List<String> ENGINE_CAPABILITIES = List.of("ecs.capability.container-health-check",
             "ecs.capability.container-ordering", "com.amazonaws.ecs.capability.logging-driver.awslogs",
             "ecs.capability.execution-role-awslogs", "ecs.capability.secrets.ssm.environment-variables",
             "ecs.capability.secrets.asm.environment-variables",
-            "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
+            "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager",
+            "ecs.capability.env-files.s3");
 
     /**
      * The capabilities this agent really has: the Docker remote API versions the local engine speaks

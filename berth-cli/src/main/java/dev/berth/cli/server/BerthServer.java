@@ -12,7 +12,11 @@ import dev.berth.control.agent.AgentEndpoints;
 import dev.berth.control.agent.AgentLogs;
 import dev.berth.control.agent.AgentService;
 import dev.berth.control.agent.JoinTokens;
+import dev.berth.control.agent.EnvironmentFiles;
 import dev.berth.control.agent.TaskSecrets;
+import dev.berth.objects.ObjectStore;
+import dev.berth.objects.S3Handler;
+import dev.berth.protocol.sigv4.SigV4Verifier;
 import dev.berth.control.auth.AccessKeys;
 import dev.berth.control.auth.SigV4Authenticator;
 import dev.berth.control.ecs.EcsApi;
@@ -132,6 +136,7 @@ public final class BerthServer implements AutoCloseable {
     private final GcEndpoint gcEndpoint;
     private final int port;
     private final LifecycleExecutor lifecycle;
+    private final S3Handler s3;
     private volatile boolean closed;
 
     private BerthServer(ServerConfig config) {
@@ -246,8 +251,11 @@ public final class BerthServer implements AutoCloseable {
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
+            ObjectStore objectStore = new ObjectStore(store, docs, dataDir.resolve("objects"), clock, platform.region());
+            this.s3 = new S3Handler(vertx, new SigV4Verifier(id -> keys.find(id).map(AccessKeys.AccessKey::secretAccessKey),
+                    clock, platform.region()), id -> keys.find(id).map(AccessKeys.AccessKey::accountId), objectStore);
             AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
-                    tasks, new TaskSecrets(ssm, secretStore));
+                    tasks, new TaskSecrets(ssm, secretStore, new EnvironmentFiles(objectStore::readForTask)));
             agentService.listener(new AgentService.Listener() {
                 @Override
                 public void taskChanged(String cluster, String group) {
@@ -276,6 +284,7 @@ public final class BerthServer implements AutoCloseable {
                     .json(new KmsApi(store, kmsKeys).service(kmsModel))
                     .json(ssm.service(ssmModel))
                     .json(new SecretsManagerApi(secretStore).service(secretsManagerModel))
+                    .signedService("s3", s3)
                     .route("/v2/", oci)
                     .route(GcEndpoint.PATH, gcEndpoint)
                     .route("/_berth/agent/", agentEndpoints)
@@ -491,6 +500,7 @@ public final class BerthServer implements AutoCloseable {
         frontDoor.close();
         loadBalancers.close();
         oci.close();
+        s3.close();
         gcEndpoint.close();
         agentEndpoints.close();
         serviceController.close();

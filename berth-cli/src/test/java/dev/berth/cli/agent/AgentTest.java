@@ -60,7 +60,8 @@ class AgentTest {
                 .endsWith("ecs.capability.container-health-check", "ecs.capability.container-ordering",
                         "com.amazonaws.ecs.capability.logging-driver.awslogs", "ecs.capability.execution-role-awslogs",
                         "ecs.capability.secrets.ssm.environment-variables", "ecs.capability.secrets.asm.environment-variables",
-                        "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
+                        "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager",
+                        "ecs.capability.env-files.s3");
         Agent newer = Agent.unstarted(config(null, null, Map.of()), new HostFacts(1, 1024, "x86_64", "28.0", "1.48"));
         assertThat(newer.capabilities()).contains("com.amazonaws.ecs.capability.docker-remote-api.1.44")
                 .doesNotContain("com.amazonaws.ecs.capability.docker-remote-api.1.45");

@@ -39,6 +39,11 @@ public final class TaskSecrets {
             super(trim(REASON_PREFIX + detail), null, false, false);
         }
 
+        /** A reason that is already complete (environment files have their own ECS prefix). */
+        Unresolvable(String reason, boolean complete) {
+            super(trim(reason), null, false, false);
+        }
+
         private static String trim(String s) {
             return s.length() > MAX_REASON ? s.substring(0, MAX_REASON) : s;
         }
@@ -46,16 +51,24 @@ public final class TaskSecrets {
 
     private final SsmApi ssm;
     private final SecretStore secrets;
+    private final EnvironmentFiles environmentFiles;
 
     public TaskSecrets(SsmApi ssm, SecretStore secrets) {
+        this(ssm, secrets, null);
+    }
+
+    /** @param environmentFiles where {@code environmentFiles} are fetched from; null when this server has no object store */
+    public TaskSecrets(SsmApi ssm, SecretStore secrets, EnvironmentFiles environmentFiles) {
         this.ssm = ssm;
         this.secrets = secrets;
+        this.environmentFiles = environmentFiles;
     }
 
     /** Whether any container of the spec has secrets or registry credentials to resolve. */
     public static boolean needed(JsonNode spec) {
         for (JsonNode c : spec.path("containers")) {
-            if (!c.path("secrets").isEmpty() || c.path("repositoryCredentials").has("credentialsParameter")) {
+            if (!c.path("secrets").isEmpty() || c.path("repositoryCredentials").has("credentialsParameter")
+                    || !c.path("environmentFiles").isEmpty()) {
                 return true;
             }
         }
@@ -68,6 +81,7 @@ public final class TaskSecrets {
         for (JsonNode c : copy.path("containers")) {
             ((ObjectNode) c).remove("secrets");
             ((ObjectNode) c).remove("repositoryCredentials");
+            ((ObjectNode) c).remove("environmentFiles");
         }
         return copy;
     }
@@ -80,6 +94,21 @@ public final class TaskSecrets {
             JsonNode def = original.get(i);
             ObjectNode out = (ObjectNode) copy.path("containers").get(i);
             ObjectNode env = out.putObject("secretEnvironment");
+            if (!def.path("environmentFiles").isEmpty()) {
+                // variables from files go where secrets go (never into labels or logs); environment and secrets win
+                if (environmentFiles == null) {
+                    throw new Unresolvable(EnvironmentFiles.REASON_PREFIX + "this server has no object store", true);
+                }
+                try {
+                    environmentFiles.resolve(tx, def.path("environmentFiles")).forEach((k, v) -> {
+                        if (!def.path("environment").has(k)) {
+                            env.put(k, v);
+                        }
+                    });
+                } catch (EnvironmentFiles.Unresolvable e) {
+                    throw new Unresolvable(e.getMessage(), true);
+                }
+            }
             for (JsonNode s : def.path("secrets")) {
                 env.put(s.path("name").asText(), value(tx, s.path("valueFrom").asText()));
             }

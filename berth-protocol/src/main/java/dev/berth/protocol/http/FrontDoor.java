@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code X-Amz-Target} header are AWS JSON calls, form-encoded requests (or GETs) with an
  * {@code Action} parameter are AWS query calls, {@code /_berth/health} answers health checks, and
  * path prefixes registered with {@link #route} (the OCI registry's {@code /v2/}, the console) get the
- * raw request. Every AWS call is authenticated before its body is even parsed.
+ * raw request, and requests SigV4-signed for a REST service registered with {@link #signedService}
+ * (S3) go to that service whatever their path. Every AWS call is authenticated before its body is even parsed.
  *
  * <p>Threading: Vert.x event loops only read bodies and write responses. Authentication, parsing,
  * validation and the operation itself run on a virtual thread per request, because handlers block
@@ -69,6 +70,7 @@ public final class FrontDoor implements AutoCloseable {
     private final Map<JsonService, ShapeValidator> validators = new LinkedHashMap<>();
     private final List<QueryService> queryServices = new ArrayList<>();
     private final Map<String, Handler<HttpServerRequest>> routes = new LinkedHashMap<>();
+    private final Map<String, Handler<HttpServerRequest>> signedServices = new LinkedHashMap<>();
     private final Supplier<Map<String, Object>> health;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
@@ -94,6 +96,17 @@ public final class FrontDoor implements AutoCloseable {
     /** Sends every request whose path starts with {@code prefix} to {@code handler} untouched. */
     public FrontDoor route(String prefix, Handler<HttpServerRequest> handler) {
         routes.put(prefix, handler);
+        return this;
+    }
+
+    /**
+     * Sends every request whose SigV4 credential scope (the {@code Authorization} header's or a
+     * presigned URL's {@code X-Amz-Credential}) names {@code signingName} to {@code handler}
+     * untouched, before any path route: REST services such as S3 ({@code s3}) own every path,
+     * including {@code /v2/...}, which stays the registry's for Basic/Bearer-authenticated clients.
+     */
+    public FrontDoor signedService(String signingName, Handler<HttpServerRequest> handler) {
+        signedServices.put(signingName, handler);
         return this;
     }
 
@@ -127,6 +140,14 @@ public final class FrontDoor implements AutoCloseable {
 
     private void onRequest(HttpServerRequest req) {
         String path = req.path();
+        if (!signedServices.isEmpty() && req.getHeader("X-Amz-Target") == null) {
+            String scope = credentialScopeService(req.getHeader("Authorization"), req.getParam("X-Amz-Credential"));
+            Handler<HttpServerRequest> signed = scope == null ? null : signedServices.get(scope);
+            if (signed != null) {
+                signed.handle(req);
+                return;
+            }
+        }
         for (Map.Entry<String, Handler<HttpServerRequest>> r : routes.entrySet()) {
             if (path.startsWith(r.getKey())) {
                 r.getValue().handle(req);

@@ -98,6 +98,39 @@ final class CanonicalRequest {
         return sb.toString();
     }
 
+    /**
+     * S3's canonical URI for a path whose client encoded it differently from SigV4's rules: every
+     * {@code %XX} decoded, then every byte but the unreserved set and {@code /} encoded once.
+     */
+    static String s3Uri(String rawPath) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(rawPath.length());
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%' && i + 2 < rawPath.length() && Character.digit(rawPath.charAt(i + 1), 16) >= 0
+                    && Character.digit(rawPath.charAt(i + 2), 16) >= 0) {
+                bytes.write(Integer.parseInt(rawPath.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < rawPath.length()) {
+                    b = rawPath.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.writeBytes(b);
+            }
+        }
+        StringBuilder sb = new StringBuilder(rawPath.length() + 16);
+        for (byte b : bytes.toByteArray()) {
+            int v = b & 0xFF;
+            if (v < 0x80 && (isUnreserved((char) v) || v == '/')) {
+                sb.append((char) v);
+            } else {
+                appendPercent(sb, v);
+            }
+        }
+        return sb.toString();
+    }
+
     /** The canonical query string; {@code presigned} leaves {@code X-Amz-Signature} out. */
     static String query(QueryParams params, boolean presigned) {
         int n = params.size();

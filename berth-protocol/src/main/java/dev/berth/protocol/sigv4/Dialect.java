@@ -18,7 +18,41 @@ public enum Dialect {
             "UnrecognizedClientException", "InvalidSignatureException"),
     /** AWS query (form-encoded request, XML response) services. */
     QUERY("MissingAuthenticationToken", "IncompleteSignature",
-            "InvalidClientTokenId", "SignatureDoesNotMatch");
+            "InvalidClientTokenId", "SignatureDoesNotMatch"),
+    /**
+     * Amazon S3 (REST-XML): its own codes and wording, a malformed {@code Authorization} is a 400,
+     * a stale timestamp {@code RequestTimeTooSkewed} and an expired presigned URL {@code AccessDenied}.
+     */
+    S3("AccessDenied", "AuthorizationHeaderMalformed", "InvalidAccessKeyId", "SignatureDoesNotMatch") {
+        @Override
+        AwsException missingToken() {
+            return new AwsException("AccessDenied", STATUS, "Access Denied");
+        }
+
+        @Override
+        AwsException incomplete(String message) {
+            return new AwsException(incompleteSignatureCode(), 400, message);
+        }
+
+        @Override
+        AwsException unrecognizedClient() {
+            return new AwsException(unrecognizedClientCode(), STATUS,
+                    "The AWS Access Key Id you provided does not exist in our records.");
+        }
+
+        @Override
+        AwsException mismatch() {
+            return invalid("The request signature we calculated does not match the signature you provided."
+                    + " Check your key and signing method.");
+        }
+
+        @Override
+        AwsException expired(String message, boolean presigned) {
+            return presigned ? new AwsException("AccessDenied", STATUS, "Request has expired")
+                    : new AwsException("RequestTimeTooSkewed", STATUS,
+                            "The difference between the request time and the current time is too large.");
+        }
+    };
 
     /** The HTTP status of every authentication failure. */
     public static final int STATUS = 403;
@@ -79,5 +113,10 @@ public enum Dialect {
 
     AwsException mismatch() {
         return invalid(MISMATCH_MESSAGE);
+    }
+
+    /** A timestamp outside the allowed skew, or a presigned URL past its expiry. */
+    AwsException expired(String message, boolean presigned) {
+        return invalid(message);
     }
 }

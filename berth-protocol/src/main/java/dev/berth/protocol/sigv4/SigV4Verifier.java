@@ -94,6 +94,62 @@ public final class SigV4Verifier {
     }
 
     /**
+     * Verifies an Amazon S3 request before its body is read, because S3 bodies are streamed to disk
+     * and may be gigabytes: the signature covers the {@code x-amz-content-sha256} value as sent, and
+     * the caller checks the body against it afterwards ({@link S3Signature#checkBody}) or decodes an
+     * {@code aws-chunked} body with {@link AwsChunkedStream}, which verifies every chunk's signature.
+     *
+     * <p>S3's canonical URI is the path exactly as the client encoded it once (no normalization, no
+     * second encoding); a path whose encoding differs from the canonical one (e.g. {@code %7E} for
+     * {@code ~}) is tried once more after decoding and re-encoding. A presigned URL's payload is
+     * {@code UNSIGNED-PAYLOAD}; a header-signed request must carry {@code x-amz-content-sha256}.
+     */
+    public S3Signature verifyS3(String method, String rawPath, String rawQuery, Map<String, List<String>> rawHeaders) {
+        Dialect dialect = Dialect.S3;
+        Map<String, List<String>> headers = Headers.lowerCased(rawHeaders);
+        QueryParams query = QueryParams.parse(rawQuery);
+        AuthParameters auth = parse(headers, query, dialect);
+        long signedAt = requestTime(auth, dialect);
+        checkScope(auth, signedAt, "s3", dialect);
+        checkTime(auth, signedAt, dialect);
+        Optional<String> secret = credentials.secretFor(auth.accessKeyId(), auth.sessionToken());
+        if (secret.isEmpty()) {
+            throw dialect.unrecognizedClient();
+        }
+        String declared = Headers.first(headers, "x-amz-content-sha256");
+        S3Signature.Payload payload;
+        if (declared == null) {
+            if (!auth.presigned()) {
+                throw new AwsException("InvalidRequest", 400,
+                        "Missing required header for this request: x-amz-content-sha256");
+            }
+            declared = UNSIGNED_PAYLOAD;
+            payload = S3Signature.Payload.UNSIGNED;
+        } else {
+            payload = S3Signature.Payload.of(declared);
+            if (payload == null) {
+                throw new AwsException("InvalidArgument", 400, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD,"
+                        + " STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD,"
+                        + " STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
+            }
+        }
+        List<String> signedHeaders = signedHeaders(auth, dialect);
+        byte[] provided = Hashing.isSha256Hex(auth.signature()) ? Hashing.unhex32(auth.signature()) : null;
+        byte[] key = signingKeys.signingKey(secret.get(), auth.scopeDate(), auth.scopeRegion(), auth.scopeService());
+        String amzDate = AmzDates.formatBasic(signedAt);
+        SignedRequest request = new SignedRequest(method, rawPath, rawQuery, rawHeaders, null, null);
+        String literal = request.rawPath();
+        String reencoded = CanonicalRequest.s3Uri(literal);
+        if (!matches(provided, key, request, literal, query, headers, signedHeaders, declared, auth, amzDate)
+                && (reencoded.equals(literal)
+                || !matches(provided, key, request, reencoded, query, headers, signedHeaders, declared, auth, amzDate))) {
+            throw dialect.mismatch();
+        }
+        return new S3Signature(principal(auth), payload, declared, key, auth.scope(), amzDate,
+                auth.signature().toLowerCase(Locale.ROOT));
+    }
+
+    /**
      * The canonical request and string to sign the verifier computes for {@code request} (path
      * normalized), for tests and for explaining a mismatch to a client author.
      */
@@ -152,22 +208,22 @@ public final class SigV4Verifier {
     private void checkTime(AuthParameters auth, long signedAt, Dialect dialect) {
         long now = clock.instant().getEpochSecond();
         if (signedAt > now + MAX_SKEW_SECONDS) {
-            throw dialect.invalid("Signature not yet current: " + AmzDates.formatBasic(signedAt) + " is still later than "
-                    + AmzDates.formatBasic(now + MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now) + " + 15 min.)");
+            throw dialect.expired("Signature not yet current: " + AmzDates.formatBasic(signedAt) + " is still later than "
+                    + AmzDates.formatBasic(now + MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now) + " + 15 min.)", false);
         }
         if (!auth.presigned() || auth.expires() == null) {
             // header form, or a presigned URL without X-Amz-Expires: the same 15 minutes either way
             if (signedAt < now - MAX_SKEW_SECONDS) {
-                throw dialect.invalid("Signature expired: " + AmzDates.formatBasic(signedAt) + " is now earlier than "
-                        + AmzDates.formatBasic(now - MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now) + " - 15 min.)");
+                throw dialect.expired("Signature expired: " + AmzDates.formatBasic(signedAt) + " is now earlier than "
+                        + AmzDates.formatBasic(now - MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now) + " - 15 min.)", auth.presigned());
             }
             return;
         }
         long expires = parseExpires(auth.expires(), dialect);
         if (now > signedAt + expires) {
-            throw dialect.invalid("Signature expired: " + AmzDates.formatBasic(signedAt + expires) + " is now earlier than "
+            throw dialect.expired("Signature expired: " + AmzDates.formatBasic(signedAt + expires) + " is now earlier than "
                     + AmzDates.formatBasic(now) + " (X-Amz-Date " + AmzDates.formatBasic(signedAt) + " + X-Amz-Expires "
-                    + expires + " s)");
+                    + expires + " s)", true);
         }
     }
 

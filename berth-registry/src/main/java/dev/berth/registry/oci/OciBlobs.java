@@ -10,6 +10,7 @@ import dev.berth.registry.meta.UploadSession;
 import dev.berth.registry.meta.Uploads;
 import dev.berth.registry.storage.BlobStore;
 import dev.berth.registry.storage.Digest;
+import dev.berth.protocol.http.RequestStream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;

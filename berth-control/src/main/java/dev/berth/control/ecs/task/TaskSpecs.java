@@ -86,6 +86,9 @@ public final class TaskSpecs {
                 if (o.has("command")) {
                     c.set("command", o.get("command").deepCopy());
                 }
+                if (o.has("environmentFiles")) {
+                    c.set("environmentFiles", o.get("environmentFiles").deepCopy());
+                }
                 o.path("environment").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText("")));
                 for (String f : List.of("cpu", "memory", "memoryReservation")) {
                     if (o.hasNonNull(f)) {

@@ -1,4 +1,4 @@
-package dev.berth.registry.oci;
+package dev.berth.protocol.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: handlers are installed on the event loop (in the constructor, before the request
  * can deliver data); {@code read} is called from one virtual thread.
  */
-final class RequestStream extends InputStream {
+public final class RequestStream extends InputStream {
 
-    static final long HIGH_WATER = 2 * 1024 * 1024;
+    public static final long HIGH_WATER = 2 * 1024 * 1024;
     static final long LOW_WATER = 512 * 1024;
     private static final Buffer END = Buffer.buffer();
 
@@ -38,7 +38,7 @@ final class RequestStream extends InputStream {
     private int pos;
     private boolean ended;
 
-    RequestStream(HttpServerRequest req, Context ctx, long idleTimeoutMillis) {
+    public RequestStream(HttpServerRequest req, Context ctx, long idleTimeoutMillis) {
         this.req = req;
         this.ctx = ctx;
         this.idleTimeoutMillis = idleTimeoutMillis;
