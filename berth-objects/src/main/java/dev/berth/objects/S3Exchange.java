@@ -1,12 +1,12 @@
 package dev.berth.objects;
 
 import dev.berth.model.error.AwsException;
+import dev.berth.protocol.http.RawResponses;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -41,38 +41,14 @@ final class S3Exchange {
         send(status, headers, null);
     }
 
+    /** HEAD gets the headers only. */
     void send(int status, MultiMap headers, Buffer body) {
-        ctx.runOnContext(v -> {
-            HttpServerResponse resp = req.response();
-            if (resp.ended() || resp.closed()) {
-                return;
-            }
-            resp.setStatusCode(status).headers().addAll(headers);
-            if (body == null || req.method() == HttpMethod.HEAD) {
-                if (!resp.headers().contains("Content-Length")) {
-                    resp.putHeader("Content-Length", "0");
-                }
-                resp.end();
-            } else {
-                resp.end(body);
-            }
-        });
+        RawResponses.send(req, ctx, status, headers, req.method() == HttpMethod.HEAD ? null : body);
     }
 
     /** Sends {@code length} bytes of a file from {@code offset}; HEAD sends the headers only. */
     void sendFile(int status, MultiMap headers, Path file, long offset, long length) {
-        ctx.runOnContext(v -> {
-            HttpServerResponse resp = req.response();
-            if (resp.ended() || resp.closed()) {
-                return;
-            }
-            resp.setStatusCode(status).headers().addAll(headers);
-            if (req.method() == HttpMethod.HEAD) {
-                resp.putHeader("Content-Length", Long.toString(length)).end();
-            } else {
-                resp.sendFile(file.toString(), offset, length).onFailure(e -> resp.reset());
-            }
-        });
+        RawResponses.sendFile(req, ctx, status, headers, file, offset, length);
     }
 
     void error(AwsException e, String detailName, String detailValue, String resource) {

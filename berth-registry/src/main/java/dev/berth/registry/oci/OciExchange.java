@@ -1,5 +1,6 @@
 package dev.berth.registry.oci;
 
+import dev.berth.protocol.http.RawResponses;
 import dev.berth.registry.RegistryError;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -7,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -30,33 +30,12 @@ final class OciExchange {
     }
 
     void send(int status, MultiMap headers, Buffer body) {
-        ctx.runOnContext(v -> {
-            HttpServerResponse resp = req.response();
-            if (resp.ended() || resp.closed()) {
-                return;
-            }
-            resp.setStatusCode(status).headers().addAll(headers);
-            if (body == null) {
-                if (!resp.headers().contains("Content-Length")) {
-                    resp.putHeader("Content-Length", "0");
-                }
-                resp.end();
-            } else {
-                resp.end(body);
-            }
-        });
+        RawResponses.send(req, ctx, status, headers, body);
     }
 
     /** Sends {@code length} bytes of a file from {@code offset}, zero-copy where the platform allows. */
     void sendFile(int status, MultiMap headers, Path file, long offset, long length) {
-        ctx.runOnContext(v -> {
-            HttpServerResponse resp = req.response();
-            if (resp.ended() || resp.closed()) {
-                return;
-            }
-            resp.setStatusCode(status).headers().addAll(headers);
-            resp.sendFile(file.toString(), offset, length);
-        });
+        RawResponses.sendFile(req, ctx, status, headers, file, offset, length);
     }
 
     void error(RegistryError e, MultiMap extra) {
