@@ -11,6 +11,7 @@ import dev.berth.protocol.Authenticator;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.http.FrontDoor;
 import dev.berth.protocol.http.RequestBodies;
+import dev.berth.protocol.http.RequestWorkers;
 import dev.berth.protocol.sigv4.Dialect;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -267,8 +268,8 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
                 .put("message", e.getMessage() == null ? "" : e.getMessage()));
     }
 
-    /** Stops the worker executor; pending long-polls end with the HTTP server. */
+    /** Lets in-flight requests reply (bounded); pending long-polls end with the HTTP server. */
     public void close() {
-        workers.shutdown();
+        RequestWorkers.drain(workers);
     }
 }

@@ -135,7 +135,7 @@ public final class FrontDoor implements AutoCloseable {
                 LOG.warn("front door did not close cleanly: {}", e.toString());
             }
         }
-        workers.shutdown();
+        RequestWorkers.drain(workers);
     }
 
     private void onRequest(HttpServerRequest req) {
