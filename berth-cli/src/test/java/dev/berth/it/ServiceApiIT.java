@@ -193,6 +193,17 @@ class ServiceApiIT extends WithServer {
                 .isInstanceOf(InvalidParameterException.class);
         assertThatThrownBy(() -> ecs.describeServices(b -> b.cluster("nocluster").services("x")))
                 .isInstanceOf(ClusterNotFoundException.class);
+        // DescribeTasks and DescribeClusters read their lists the same way (one DescribeCall)
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            many.add("t" + i);
+        }
+        assertThatThrownBy(() -> ecs.describeTasks(b -> b.cluster("api").tasks(many))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("tasks must list 1 to 100");
+        assertThatThrownBy(() -> ecs.describeClusters(b -> b.clusters(many))).isInstanceOf(InvalidParameterException.class);
+        var tasks = ecs.describeTasks(b -> b.cluster("api").tasks("0123456789abcdef0123456789abcdef"));
+        assertThat(tasks.failures()).extracting(f -> f.arn() + " " + f.reason())
+                .containsExactly("arn:aws:ecs:us-east-1:000000000000:task/api/0123456789abcdef0123456789abcdef MISSING");
     }
 
     static void invalid(Consumer<CreateServiceRequest.Builder> change, String message) {

@@ -8,6 +8,7 @@ import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.model.Platform;
 import dev.berth.store.StorePages;
+import dev.berth.control.ecs.DescribeCall;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.tags.TagApi;
@@ -23,7 +24,6 @@ import dev.berth.store.Transaction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,38 +139,26 @@ public final class ClusterApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        List<String> refs = new ArrayList<>();
-        in.path("clusters").forEach(c -> refs.add(c.asText()));
-        if (refs.isEmpty()) {
-            refs.add(DEFAULT_CLUSTER);
-        }
-        if (refs.size() > 100) {
-            throw EcsErrors.invalidParameter("DescribeClusters accepts at most 100 clusters.");
-        }
-        Set<String> include = new LinkedHashSet<>();
-        in.path("include").forEach(i -> include.add(i.asText()));
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode clusters = out.putArray("clusters");
-        ArrayNode failures = out.putArray("failures");
+        DescribeCall d = DescribeCall.parse(in, "clusters", "clusters", DEFAULT_CLUSTER, 100, "DescribeClusters accepts at most 100 clusters.");
         store.read(tx -> {
-            for (String ref : refs) {
+            for (String ref : d.refs()) {
                 String name;
                 try {
                     name = nameOf(ref);
                 } catch (RuntimeException e) {
-                    failures.addObject().put("arn", ref).put("reason", "MISSING");
+                    d.fail(ref, "MISSING");
                     continue;
                 }
                 var c = docs.get(tx, Kinds.CLUSTER, name, Cluster.class);
                 if (c.isEmpty()) {
-                    failures.addObject().put("arn", ref.startsWith("arn:") ? ref : arnOf(name)).put("reason", "MISSING");
+                    d.fail(ref.startsWith("arn:") ? ref : arnOf(name), "MISSING");
                 } else {
-                    clusters.add(render(tx, c.get(), include));
+                    d.found().add(render(tx, c.get(), d.include()));
                 }
             }
             return null;
         });
-        return out;
+        return d.response();
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {

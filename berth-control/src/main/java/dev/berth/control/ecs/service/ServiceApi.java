@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Kinds;
+import dev.berth.control.ecs.DescribeCall;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.cluster.ClusterApi;
@@ -30,11 +31,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -480,19 +479,10 @@ public final class ServiceApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        List<String> refs = new ArrayList<>();
-        in.path("services").forEach(n -> refs.add(n.asText()));
-        if (refs.isEmpty() || refs.size() > 10) {
-            throw EcsErrors.invalidParameter("services must list 1 to 10 service names or ARNs.");
-        }
-        Set<String> include = new LinkedHashSet<>();
-        in.path("include").forEach(n -> include.add(n.asText()));
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode found = out.putArray("services");
-        ArrayNode failures = out.putArray("failures");
+        DescribeCall d = DescribeCall.parse(in, "services", "services", null, 10, "services must list 1 to 10 service names or ARNs.");
         store.read(tx -> {
             String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
-            for (String ref : refs) {
+            for (String ref : d.refs()) {
                 Optional<StoredService> s;
                 try {
                     String name = nameOf(cluster, ref);
@@ -502,15 +492,14 @@ public final class ServiceApi {
                     s = Optional.empty();
                 }
                 if (s.isPresent()) {
-                    found.add(render.render(s.get(), include.contains("TAGS")));
+                    d.found().add(render.render(s.get(), d.include().contains("TAGS")));
                 } else {
-                    failures.addObject().put("arn", ref.startsWith("arn:") ? ref : render.arnOf(cluster, ref))
-                            .put("reason", "MISSING");
+                    d.fail(ref.startsWith("arn:") ? ref : render.arnOf(cluster, ref), "MISSING");
                 }
             }
             return null;
         });
-        return out;
+        return d.response();
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Kinds;
 import dev.berth.store.StorePages;
+import dev.berth.control.ecs.DescribeCall;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.cluster.ClusterApi;
@@ -21,11 +22,9 @@ import dev.berth.store.StateStore;
 import dev.berth.store.Transaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -179,30 +178,20 @@ public final class TaskApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        List<String> refs = new ArrayList<>();
-        in.path("tasks").forEach(n -> refs.add(n.asText()));
-        if (refs.isEmpty() || refs.size() > 100) {
-            throw EcsErrors.invalidParameter("tasks must list 1 to 100 task ids or ARNs.");
-        }
-        Set<String> include = new LinkedHashSet<>();
-        in.path("include").forEach(n -> include.add(n.asText()));
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode found = out.putArray("tasks");
-        ArrayNode failures = out.putArray("failures");
+        DescribeCall d = DescribeCall.parse(in, "tasks", "tasks", null, 100, "tasks must list 1 to 100 task ids or ARNs.");
         store.read(tx -> {
             String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
-            for (String ref : refs) {
+            for (String ref : d.refs()) {
                 Optional<StoredTask> t = tasks.resolve(cluster, ref).flatMap(id -> tasks.find(tx, cluster, id));
                 if (t.isPresent()) {
-                    found.add(tasks.render(t.get(), include.contains("TAGS")));
+                    d.found().add(tasks.render(t.get(), d.include().contains("TAGS")));
                 } else {
-                    String arn = dev.berth.control.ecs.ClusterScopedIds.isId(ref) ? tasks.arnOf(cluster, ref) : ref;
-                    failures.addObject().put("arn", arn).put("reason", "MISSING");
+                    d.fail(dev.berth.control.ecs.ClusterScopedIds.isId(ref) ? tasks.arnOf(cluster, ref) : ref, "MISSING");
                 }
             }
             return null;
         });
-        return out;
+        return d.response();
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {
