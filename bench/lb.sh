@@ -3,6 +3,9 @@
 # a 100-byte body) measured directly, through Berth's ALB, through HAProxy and through nginx as
 # equivalent HTTP reverse proxies (keep-alive to the backend), and the same backend behind
 # Berth's NLB and HAProxy in TCP mode. wrk -t2 -c50 -d15s --latency for each, in one run.
+# Proxies are compared at the same number of threads: Berth's ALB with --lb-threads 1 against
+# HAProxy nbthread 1 (and nginx with 1 worker), then --lb-threads 2 against HAProxy nbthread 2.
+# Each row also reports the proxy process's CPU time (user + system, from /proc) per request.
 # Usage: bench/lb.sh [seconds=15] [connections=50]
 # Needs wrk, haproxy, nginx (apt-get install -y wrk haproxy nginx). Everything listens on
 # addresses of $LB_NET (default 127.0.2, the lb helper's loopback block), nothing on port 80,
@@ -54,7 +57,25 @@ backend tcp_out
   mode tcp
   server b1 $backend:$((port+1))
 CONF
-haproxy -f "$tmp/haproxy.cfg" -db >"$tmp/haproxy.log" 2>&1 & pids+=($!)
+haproxy -f "$tmp/haproxy.cfg" -db >"$tmp/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+cat >"$tmp/haproxy2.cfg" <<CONF
+global
+  nbthread 2
+  maxconn 4000
+defaults
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend http_in
+  mode http
+  bind $hap:$((port+7))
+  default_backend http_out
+backend http_out
+  mode http
+  http-reuse always
+  server b1 $backend:$((port+1))
+CONF
+haproxy -f "$tmp/haproxy2.cfg" -db >"$tmp/haproxy2.log" 2>&1 & pids+=($!); hap2_pid=$!
 
 # nginx as a reverse proxy: one worker, an upstream keep-alive pool.
 cat >"$tmp/proxy.conf" <<CONF
@@ -65,62 +86,83 @@ http { access_log off; keepalive_requests 1000000;
   server { listen $ngx:$((port+4));
     location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 CONF
-nginx -c "$tmp/proxy.conf" -p "$tmp" & pids+=($!)
+nginx -c "$tmp/proxy.conf" -p "$tmp" & pids+=($!); ngx_pid=$!
 
-# Berth: a fresh server whose load balancers take addresses from $net.100-$net.120.
-bin/berth server --no-agent --bind "$net.1" --port "$port" --data-dir "$tmp/berth" --lb-addresses "$net.100-$net.120" \
-  >"$tmp/berth.log" 2>&1 & pids+=($!)
-until curl -sf "http://$net.1:$port/_berth/health" >/dev/null; do sleep 0.2; done
-export AWS_SHARED_CREDENTIALS_FILE="$tmp/berth/credentials" AWS_DEFAULT_REGION=us-east-1
+# Berth: two fresh servers, --lb-threads 1 and 2, whose load balancers take addresses from
+# $net.100-$net.120 and $net.121-$net.140; the NLB is on the first.
+start_berth() { # name, port, threads, addresses
+  bin/berth server --no-agent --bind "$net.1" --port "$2" --data-dir "$tmp/$1" --lb-addresses "$4" --lb-threads "$3" \
+    >"$tmp/$1.log" 2>&1 & pids+=($!)
+}
+start_berth berth1 "$port" 1 "$net.100-$net.120"; berth_pid=$!
+start_berth berth2 "$((port+10))" 2 "$net.121-$net.140"; berth2_pid=$!
+export AWS_DEFAULT_REGION=us-east-1
+alb_on() { # name, api port, listener port: creates an ALB forwarding to the backend, prints its DNSName
+  until curl -sf "http://$net.1:$2/_berth/health" >/dev/null; do sleep 0.2; done
+  local aws=(/usr/bin/aws --endpoint-url "http://$net.1:$2") lb tg
+  export AWS_SHARED_CREDENTIALS_FILE="$tmp/$1/credentials"
+  lb=$("${aws[@]}" elbv2 create-load-balancer --name bench-alb --query 'LoadBalancers[0].[LoadBalancerArn,DNSName]' --output text)
+  tg=$("${aws[@]}" elbv2 create-target-group --name bench-http --protocol HTTP --port $((port+1)) --target-type ip \
+    --query 'TargetGroups[0].TargetGroupArn' --output text)
+  "${aws[@]}" elbv2 register-targets --target-group-arn "$tg" --targets "Id=$backend" >/dev/null
+  "${aws[@]}" elbv2 create-listener --load-balancer-arn "${lb%%	*}" --protocol HTTP --port "$3" \
+    --default-actions "Type=forward,TargetGroupArn=$tg" >/dev/null
+  until [ "$("${aws[@]}" elbv2 describe-target-health --target-group-arn "$tg" --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text)" = healthy ]; do sleep 0.5; done
+  echo "${lb##*	}"
+}
+albhost=$(alb_on berth1 "$port" $((port+5)))
+alb2host=$(alb_on berth2 "$((port+10))" $((port+8)))
+export AWS_SHARED_CREDENTIALS_FILE="$tmp/berth1/credentials"
 aws=(/usr/bin/aws --endpoint-url "http://$net.1:$port")
-alb=$("${aws[@]}" elbv2 create-load-balancer --name bench-alb --query 'LoadBalancers[0].[LoadBalancerArn,DNSName]' --output text)
 nlb=$("${aws[@]}" elbv2 create-load-balancer --name bench-nlb --type network --query 'LoadBalancers[0].[LoadBalancerArn,DNSName]' --output text)
-tg=$("${aws[@]}" elbv2 create-target-group --name bench-http --protocol HTTP --port $((port+1)) --target-type ip \
-  --query 'TargetGroups[0].TargetGroupArn' --output text)
 tgt=$("${aws[@]}" elbv2 create-target-group --name bench-tcp --protocol TCP --port $((port+1)) --target-type ip \
   --query 'TargetGroups[0].TargetGroupArn' --output text)
-"${aws[@]}" elbv2 register-targets --target-group-arn "$tg" --targets "Id=$backend" >/dev/null
 "${aws[@]}" elbv2 register-targets --target-group-arn "$tgt" --targets "Id=$backend" >/dev/null
-"${aws[@]}" elbv2 create-listener --load-balancer-arn "${alb%%	*}" --protocol HTTP --port $((port+5)) \
-  --default-actions "Type=forward,TargetGroupArn=$tg" >/dev/null
 "${aws[@]}" elbv2 create-listener --load-balancer-arn "${nlb%%	*}" --protocol TCP --port $((port+6)) \
   --default-actions "Type=forward,TargetGroupArn=$tgt" >/dev/null
-albhost="${alb##*	}"; nlbhost="${nlb##*	}"
-until [ "$("${aws[@]}" elbv2 describe-target-health --target-group-arn "$tg" --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text)" = healthy ]; do sleep 0.5; done
+nlbhost="${nlb##*	}"
 until [ "$("${aws[@]}" elbv2 describe-target-health --target-group-arn "$tgt" --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text)" = healthy ]; do sleep 0.5; done
-for u in "$backend:$((port+1))" "$albhost:$((port+5))" "$hap:$((port+2))" "$ngx:$((port+4))" "$nlbhost:$((port+6))" "$hap:$((port+3))"; do
+for u in "$backend:$((port+1))" "$albhost:$((port+5))" "$alb2host:$((port+8))" "$hap:$((port+2))" "$hap:$((port+7))" "$ngx:$((port+4))" "$nlbhost:$((port+6))" "$hap:$((port+3))"; do
   [ "$(curl -s "http://$u/")" = "$body" ] || { echo "no 100-byte answer from $u" >&2; exit 1; }
 done
 
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(date -u '+%F %H:%M UTC')"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
-echo "berth $(grep -o 'network transport: .*' "$tmp/berth.log" | head -1 || echo 'network transport: not logged')"
+echo "berth $(grep -o 'network transport: .*' "$tmp/berth1.log" | head -1 || echo 'network transport: not logged')"
 # warm-up for the JIT (not measured)
 wrk -t2 -c"$conns" -d10s "http://$albhost:$((port+5))/" >/dev/null
+wrk -t2 -c"$conns" -d10s "http://$alb2host:$((port+8))/" >/dev/null
 wrk -t2 -c"$conns" -d10s "http://$nlbhost:$((port+6))/" >/dev/null
 echo
-echo "| wrk -t2 -c$conns -d${seconds}s, 100-byte body | requests/s | p50 ms | p99 ms | vs direct | vs HAProxy |"
-echo "|---|---|---|---|---|---|"
+echo "| wrk -t2 -c$conns -d${seconds}s, 100-byte body | requests/s | p50 ms | p99 ms | vs direct | vs HAProxy (same threads) | proxy CPU µs/request |"
+echo "|---|---|---|---|---|---|---|"
 declare -A rps
-run() { # name, url, peer-name-for-ratio
-  local out
-  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "$2")
-  if echo "$out" | grep -q -E "Non-2xx|Socket errors"; then echo "wrk saw errors for $1:" >&2; echo "$out" >&2; fi
-  rps[$1]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  echo "$out" | awk -v name="$1" -v direct="${rps[direct]:-0}" -v peer="${rps[$3]:-0}" '
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$t"; }
+run() { # name, url, peer-name-for-ratio, pids of the proxy (none for direct)
+  local out before after name="$1" url="$2" peer="$3"; shift 3
+  before=$(cpu_ticks "$@")
+  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "$url")
+  after=$(cpu_ticks "$@")
+  if echo "$out" | grep -q -E "Non-2xx|Socket errors"; then echo "wrk saw errors for $name:" >&2; echo "$out" >&2; fi
+  rps[$name]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  echo "$out" | awk -v name="$name" -v direct="${rps[direct]:-0}" -v peer="${rps[$peer]:-0}" -v ticks=$((after - before)) \
+      -v hz="$(getconf CLK_TCK)" -v haspid="$#" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Requests\/sec/ {rps=$2}
+    /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /Requests\/sec/ {rps=$2} /requests in/ {n=$1}
     END {
       d = "1.00x"; if (direct > 0) d = sprintf("%.2fx", rps / direct)
       p = "-"; if (peer > 0) p = sprintf("%.2fx", rps / peer)
-      printf "| %s | %.0f | %.2f | %.2f | %s | %s |\n", name, rps, p50, p99, d, p
+      c = "-"; if (haspid > 0 && n > 0) c = sprintf("%.1f", ticks * 1e6 / hz / n)
+      printf "| %s | %.0f | %.2f | %.2f | %s | %s | %s |\n", name, rps, p50, p99, d, p, c
     }'
 }
 run direct "http://$backend:$((port+1))/" none
-run haproxy-http "http://$hap:$((port+2))/" none
-run berth-alb "http://$albhost:$((port+5))/" haproxy-http
-run nginx-proxy "http://$ngx:$((port+4))/" haproxy-http
-run haproxy-tcp "http://$hap:$((port+3))/" none
-run berth-nlb "http://$nlbhost:$((port+6))/" haproxy-tcp
+run haproxy-http-1-thread "http://$hap:$((port+2))/" none "$hap_pid"
+run berth-alb-1-thread "http://$albhost:$((port+5))/" haproxy-http-1-thread "$berth_pid"
+run nginx-proxy-1-worker "http://$ngx:$((port+4))/" haproxy-http-1-thread $(pgrep -P "$ngx_pid") "$ngx_pid"
+run haproxy-http-2-threads "http://$hap:$((port+7))/" none "$hap2_pid"
+run berth-alb-2-threads "http://$alb2host:$((port+8))/" haproxy-http-2-threads "$berth2_pid"
+run haproxy-tcp "http://$hap:$((port+3))/" none "$hap_pid"
+run berth-nlb "http://$nlbhost:$((port+6))/" haproxy-tcp "$berth_pid"
 echo
 echo "load after: $(uptime | sed 's/.*load average/load average/')"
