@@ -36,7 +36,7 @@ public final class LoadBalancers implements AutoCloseable {
         ElbState state = new ElbState(store, docs);
         this.plane = new DataPlane(vertx, new Metrics(clock), Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.api = new ElbApi(model, state, platform, plane, new AddressPool(addresses), clock, instanceAddress);
-        this.targets = new ElbTargets(state, api.targets());
+        this.targets = new ElbTargets(state, api.targets(), plane);
         state.onChange(plane::apply);
         plane.apply(state.snapshot());
     }
