@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * belongs to the same event loop, and the target's bytes are framed, not decoded
  * ({@link ResponseFramer}); bodies stream as buffers, and flushes are coalesced per read.
  *
- * <p>Threading: one server channel accepts; each accepted connection lives on one event loop with
+ * <p>Threading: one server channel accepts (on Vert.x's acceptor loop); each accepted connection
+ * lives on one event loop of the group HTTP listeners share ({@link DataPlane}) with
  * its {@link FrontConnection}, and every target connection it uses is opened on, and pooled
  * per, that same event loop ({@link LoopPool}), so an exchange never changes thread and needs no
  * locks. What is shared across loops (backends' in-flight counters, metrics, routes) is
@@ -48,6 +50,7 @@ final class HttpListener extends VerticleBase {
     static final String GROUP_COOKIE = "AWSALBTG";
 
     final ListenerRuntime rt;
+    private final EventLoopGroup loopGroup;
     final Metrics.Series lbCount;
     final Metrics.Series lbElb5xx;
     final Metrics.Series lbElb4xx;
@@ -59,8 +62,10 @@ final class HttpListener extends VerticleBase {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
 
-    HttpListener(ListenerRuntime rt) {
+    /** @param loopGroup the event loops client connections (and their target connections) live on */
+    HttpListener(ListenerRuntime rt, EventLoopGroup loopGroup) {
         this.rt = rt;
+        this.loopGroup = loopGroup;
         Metrics metrics = rt.metrics;
         this.lbCount = metrics.series(Metrics.key("RequestCount", "LoadBalancer", rt.lbDimension));
         this.lbElb5xx = metrics.series(Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", rt.lbDimension));
@@ -79,7 +84,7 @@ final class HttpListener extends VerticleBase {
     @Override
     public Future<?> start() {
         VertxInternal vx = (VertxInternal) vertx;
-        ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
+        ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), loopGroup)
                 .channelFactory(vx.transport().serverChannelFactory(false))
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
