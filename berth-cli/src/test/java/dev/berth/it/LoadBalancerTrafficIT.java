@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 /**
  * Traffic through Berth's load balancers to real backends (Vert.x servers on the test loopback
  * block): round robin, health checks steering around a dead target, rules by path and host,
- * fixed responses and redirects, ALB's 502/503/504, stickiness, draining with its delay,
+ * fixed responses and redirects, ALB's 502/503/504, stickiness, draining (ended early once idle),
  * WebSocket passthrough, and the NLB forwarding raw TCP.
  */
 class LoadBalancerTrafficIT extends WithServer {
@@ -51,8 +51,10 @@ class LoadBalancerTrafficIT extends WithServer {
         return server.elbv2();
     }
 
+    /** Backends take x.y.z.200 and up of the /24 block of the load balancer range ({@code berth.it.lb-addresses}). */
     private static String nextAddress() {
-        return "127.0.2." + NEXT_ADDRESS.getAndIncrement();
+        String first = TestServer.LB_ADDRESSES.split("[-,]")[0].trim();
+        return first.substring(0, first.lastIndexOf('.') + 1) + NEXT_ADDRESS.getAndIncrement();
     }
 
     private static LoadBalancer lb(String name, String type) {
@@ -69,6 +71,14 @@ class LoadBalancerTrafficIT extends WithServer {
         }).targetGroups().getFirst();
         elb().modifyTargetGroupAttributes(b -> b.targetGroupArn(tg.targetGroupArn())
                 .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("3")));
+        return tg;
+    }
+
+    /** A group as {@link #group} with a longer deregistration delay, so that only an idle target can leave early. */
+    private static TargetGroup group(String name, String protocol, int delaySeconds) {
+        TargetGroup tg = group(name, protocol);
+        elb().modifyTargetGroupAttributes(b -> b.targetGroupArn(tg.targetGroupArn())
+                .attributes(a -> a.key("deregistration_delay.timeout_seconds").value(String.valueOf(delaySeconds))));
         return tg;
     }
 
@@ -234,7 +244,8 @@ class LoadBalancerTrafficIT extends WithServer {
         // a target slower than the idle timeout: 504
         LbBackends.Http slow = backends.http("slow", nextAddress());
         register(empty, slow.address, slow.port);
-        awaitStates(empty, "healthy", "draining");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> health(empty).stream()
+                .anyMatch(h -> h.target().id().equals(slow.address) && h.targetHealth().stateAsString().equals("healthy")));
         elb().modifyLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())
                 .attributes(a -> a.key("idle_timeout.timeout_seconds").value("1")));
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> LbBackends.get(lb.dnsName(), port, "/").status() == 200);
@@ -250,9 +261,9 @@ class LoadBalancerTrafficIT extends WithServer {
     }
 
     @Test
-    void drainingTargetsFinishInFlightRequestsTakeNoNewOnesAndLeaveAfterTheDelay() throws Exception {
+    void drainingTargetsFinishInFlightRequestsTakeNoNewOnesAndLeaveOnceIdle() throws Exception {
         LoadBalancer lb = lb("drain-alb", "application");
-        TargetGroup tg = group("drain-tg", "HTTP");
+        TargetGroup tg = group("drain-tg", "HTTP", 30);
         LbBackends.Http stay = backends.http("stay", nextAddress());
         LbBackends.Http go = backends.http("go", nextAddress());
         register(tg, stay.address, stay.port);
@@ -262,7 +273,7 @@ class LoadBalancerTrafficIT extends WithServer {
         // start slow requests until one lands on the target about to leave
         List<CompletableFuture<LbBackends.Response>> inflight = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            inflight.add(CompletableFuture.supplyAsync(() -> LbBackends.get(lb.dnsName(), port, "/slow?ms=2000")));
+            inflight.add(CompletableFuture.supplyAsync(() -> LbBackends.get(lb.dnsName(), port, "/slow?ms=3000")));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> go.requests.get() >= 1);
         long t0 = System.nanoTime();
@@ -270,18 +281,55 @@ class LoadBalancerTrafficIT extends WithServer {
         for (int i = 0; i < 10; i++) {
             assertThat(LbBackends.get(lb.dnsName(), port, "/").body()).isEqualTo("stay");
         }
-        for (CompletableFuture<LbBackends.Response> f : inflight) {
-            LbBackends.Response r = f.get(10, TimeUnit.SECONDS);
-            assertThat(r.status()).isEqualTo(200);
-        }
+        // a request in flight keeps the target draining (well past the 1 s an idle target needs)
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - t0 > 1_500_000_000L);
         assertThat(health(tg)).anySatisfy(h -> {
             assertThat(h.target().id()).isEqualTo(go.address);
             assertThat(h.targetHealth().stateAsString()).isEqualTo("draining");
             assertThat(h.targetHealth().reasonAsString()).isEqualTo("Target.DeregistrationInProgress");
         });
+        for (CompletableFuture<LbBackends.Response> f : inflight) {
+            LbBackends.Response r = f.get(10, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(200);
+        }
+        long idle = System.nanoTime();
+        // then, with nothing in flight, ELB completes the deregistration without waiting out the 30 s delay
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> health(tg).size() == 1);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        assertThat(seconds).isBetween(2.5, 6.0); // the 3 s deregistration delay, checked every second
+        double afterIdle = (System.nanoTime() - idle) / 1e9;
+        System.out.printf("ALB drain: target gone %.2f s after its last request ended (delay 30 s)%n", afterIdle);
+        assertThat(afterIdle).isLessThan(3.0); // the sweep runs every second
+        // an idle target (keep-alive connections pooled to it are not in flight) goes within about a second
+        long t1 = System.nanoTime();
+        elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(stay.address).port(stay.port)));
+        assertThat(health(tg)).singleElement().satisfies(h -> assertThat(h.targetHealth().stateAsString()).isEqualTo("draining"));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> health(tg).isEmpty());
+        assertThat((System.nanoTime() - t1) / 1e9).isBetween(0.9, 3.0);
+    }
+
+    @Test
+    void anNlbTargetDrainsWhileAConnectionIsOpenAndLeavesWhenItCloses() throws Exception {
+        LoadBalancer lb = lb("drain-nlb", "network");
+        TargetGroup tg = group("drain-tcp", "TCP", 30);
+        String address = nextAddress();
+        int echoPort = backends.tcpEcho(address);
+        register(tg, address, echoPort);
+        int port = listener(lb, "TCP", forward(tg));
+        awaitStates(tg, "healthy");
+        try (Socket s = new Socket(lb.dnsName(), port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+            long t0 = System.nanoTime();
+            elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(address).port(echoPort)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - t0 > 2_500_000_000L);
+            // the open connection is active: the target drains, and the flow still works
+            awaitStates(tg, "draining");
+            s.getOutputStream().write("again".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("again");
+        }
+        long closed = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> health(tg).isEmpty());
+        assertThat((System.nanoTime() - closed) / 1e9).isLessThan(3.0);
     }
 
     @Test

@@ -34,6 +34,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 class ServiceLoadBalancerIT {
 
+    /** Its own range by default; -Dberth.it.lb-addresses (and -Dberth.it.instance-addresses) move it. */
+    static final String LB_RANGE = System.getProperty("berth.it.lb-addresses", "127.0.7.100-127.0.7.150");
+
     static final String CLUSTER = "svc-lb";
     static TestServer server;
     static TestAgents agents;
@@ -46,12 +49,12 @@ class ServiceLoadBalancerIT {
     @BeforeAll
     static void start() throws Exception {
         String image = TestImages.busybox();
-        server = TestServer.withLbAddresses("127.0.7.100-127.0.7.150");
+        server = TestServer.withLbAddresses(LB_RANGE);
         ecs = server.ecs();
         elb = server.elbv2();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         agents = new TestAgents(server);
-        for (String ip : List.of("127.0.7.11", "127.0.7.12")) {
+        for (String ip : System.getProperty("berth.it.instance-addresses", "127.0.7.11,127.0.7.12").split(",")) {
             Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
             String arn = a.containerInstanceArn().orElseThrow();
             instanceIds.add(arn.substring(arn.lastIndexOf('/') + 1));
@@ -117,7 +120,7 @@ class ServiceLoadBalancerIT {
     @Test
     void tasksAreRegisteredBalancedAndDrainedOnScaleIn() {
         LoadBalancer lb = elb.createLoadBalancer(b -> b.name("svc-alb")).loadBalancers().getFirst();
-        assertThat(lb.dnsName()).startsWith("127.0.7.");
+        assertThat(lb.dnsName()).startsWith(LB_RANGE.substring(0, LB_RANGE.lastIndexOf('.', LB_RANGE.indexOf('-')) + 1));
         TargetGroup tg = elb.createTargetGroup(b -> b.name("svc-tg").protocol("HTTP").port(80).targetType("instance")
                 .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
                 .healthyThresholdCount(2).unhealthyThresholdCount(2)).targetGroups().getFirst();

@@ -45,14 +45,16 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 /**
  * ECS services behind Berth's application load balancer under real traffic, end to end: a Berth
  * server (restartable: its own data directory and port) whose load balancers take addresses of the
- * test range ({@code berth.it.lb-addresses}), two Docker agents at 127.0.21.11/12 running busybox
+ * test range ({@code berth.it.lb-addresses}), two Docker agents at 127.0.21.11/12 (or the two
+ * addresses of {@code berth.it.instance-addresses}) running busybox
  * httpd tasks with dynamic host ports, the AWS SDK v2 as the user, and {@link LoadLoop} as a steady
  * client. Proves what issue 7 asks of the ECS integration: a killed task is replaced with 5xx only in
  * the documented window; a rolling deployment under load returns no error at all (targets drain
  * before containers stop); path and host rules reach two services; draining keeps a stopping task's
- * container up for the deregistration delay and lets an in-flight request finish; the health check
- * grace period and ELB health as task health; five target groups per service; and a listener that
- * serves again after a server restart. Health checks use ELB's minimums (interval 5 s, thresholds 2).
+ * container up while a request is in flight and stops it as soon as the target is idle, well before
+ * the deregistration delay; the health check grace period and ELB health as task health, with ECS's
+ * "is unhealthy in (target-group …)" event and a stoppedReason naming the group that fails; five
+ * target groups per service; and a listener that serves again after a server restart. Health checks use ELB's minimums (interval 5 s, thresholds 2).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceTrafficIT {
@@ -70,6 +72,9 @@ class ServiceTrafficIT {
     static final List<String> instanceIds = new ArrayList<>();
     static final Map<String, String> ec2Of = new HashMap<>();
     static LoadBalancer alb;
+    /** The simulated instances' host addresses (-Dberth.it.instance-addresses=a,b). */
+    static final List<String> INSTANCE_ADDRESSES = List.of(
+            System.getProperty("berth.it.instance-addresses", "127.0.21.11,127.0.21.12").split(","));
     static int nextPort = 20000 + new java.util.Random().nextInt(20000);
 
     static ServerConfig config(int p) {
@@ -96,7 +101,7 @@ class ServiceTrafficIT {
         port = server.port();
         clients();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
-        for (String ip : List.of("127.0.21.11", "127.0.21.12")) {
+        for (String ip : INSTANCE_ADDRESSES) {
             AgentConfig c = new AgentConfig(server.endpoint(), CLUSTER, ip, TestAgents.newDataDir(), null,
                     server.joinTokenFile(), null, null, 256, null, "t3.small", null, Map.of(), false,
                     Duration.ofSeconds(1), ImagePullBehavior.PREFER_CACHED, null);
@@ -116,12 +121,12 @@ class ServiceTrafficIT {
     /**
      * Registers a revision of {@code family}: busybox httpd on port 80 serving {@code body} at /, a
      * health file at /health, {@code extra} shell set-up before it starts, and /cgi-bin/slow (answers
-     * "slow-done" after 3 s, having written /started.txt; CRLF header lines, which Berth's ALB requires
+     * "slow-done" after 3 s, or as many seconds as its query string says, having written /started.txt; CRLF header lines, which Berth's ALB requires
      * of a target as Netty parses strictly, where busybox's CGI passes the script's bare LFs through).
      */
     static void registerWeb(String family, String body, String extra) {
         String script = "mkdir -p /www/cgi-bin && echo " + body + " > /www/index.html && echo ok > /www/health"
-                + " && printf '#!/bin/sh\\necho yes > /www/started.txt\\nsleep 3\\n"
+                + " && printf '#!/bin/sh\\necho yes > /www/started.txt\\nsleep ${QUERY_STRING:-3}\\n"
                 + "printf \"Content-Type: text/plain\\\\r\\\\nContent-Length: 10\\\\r\\\\n\\\\r\\\\nslow-done\\\\n\"\\n' > /www/cgi-bin/slow && chmod +x /www/cgi-bin/slow" + extra
                 + " && exec httpd -f -p 80 -h /www";
         ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(c -> c.name("web")
@@ -145,8 +150,12 @@ class ServiceTrafficIT {
 
     /** A target group with ELB's minimum health check cadence and the given deregistration delay. */
     static String targetGroup(String name, int delaySeconds) {
+        return targetGroup(name, delaySeconds, "/health");
+    }
+
+    static String targetGroup(String name, int delaySeconds, String healthPath) {
         String arn = elb.createTargetGroup(b -> b.name(name).protocol("HTTP").port(80).targetType("instance")
-                .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
+                .healthCheckPath(healthPath).healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
                 .healthyThresholdCount(2).unhealthyThresholdCount(2)).targetGroups().getFirst().targetGroupArn();
         elb.modifyTargetGroupAttributes(b -> b.targetGroupArn(arn)
                 .attributes(a -> a.key("deregistration_delay.timeout_seconds").value(String.valueOf(delaySeconds))));
@@ -366,20 +375,56 @@ class ServiceTrafficIT {
         ecs.deleteService(r -> r.cluster(CLUSTER).service("site").force(true));
     }
 
+    /** When the container of {@code t} stopped, as Docker recorded it. */
+    static Instant finishedAt(Task t) throws Exception {
+        return Instant.parse(dockerOut("inspect", "-f", "{{.State.FinishedAt}}", t.containers().getFirst().runtimeId()));
+    }
+
+    static String id(Task t) {
+        return t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1);
+    }
+
+    /** A deregistration delay far longer than a drain of an idle target takes. */
+    static final int LONG_DELAY = 60;
+
+    /** Service {@code name} of {@code count} "web" tasks behind {@code tg}, stable and healthy; returns its listener port. */
+    static int drainingService(String name, String tg, int count) {
+        int p = listener(tg);
+        createService(name, "web", count, tg, null);
+        awaitStable(name, 90);
+        await().atMost(Duration.ofSeconds(30)).until(() -> allHealthy(tg, count));
+        return p;
+    }
+
+    /**
+     * Waits for {@code done}, meanwhile recording the description DescribeTargetHealth gives for
+     * {@code target} in {@code tg} while it is unhealthy; returns the last one seen (null: never unhealthy).
+     */
+    static String unhealthyUntil(String tg, String target, java.util.concurrent.Callable<Boolean> done) {
+        java.util.concurrent.atomic.AtomicReference<String> why = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            health(tg).stream().filter(d -> target(d).equals(target) && d.targetHealth().stateAsString().equals("unhealthy"))
+                    .forEach(d -> why.set(d.targetHealth().description()));
+            return done.call();
+        });
+        return why.get();
+    }
+
     @Test
     @Order(4)
-    void drainingKeepsTheContainerForTheDelayAndLetsAnInFlightRequestFinish() throws Exception {
-        int delay = 5;
+    void drainingKeepsTheContainerWhileARequestIsInFlightThenStopsItWithoutWaitingOutTheDelay() throws Exception {
+        int delay = LONG_DELAY;
         String tg = targetGroup("drain-tg", delay);
-        int p = listener(tg);
-        createService("drain", "web", 1, tg, null);
-        awaitStable("drain", 90);
-        await().atMost(Duration.ofSeconds(30)).until(() -> allHealthy(tg, 1));
+        int p = drainingService("drain", tg, 1);
         Task t = tasks("drain", DesiredStatus.RUNNING).getFirst();
-        LbBackends.Response warm = LbBackends.get(alb.dnsName(), p, "/cgi-bin/slow");
+        LbBackends.Response warm = LbBackends.get(alb.dnsName(), p, "/cgi-bin/slow?1");
         assertThat(warm.status()).as("slow request without draining: %s", warm).isEqualTo(200);
-        CompletableFuture<LbBackends.Response> slow = CompletableFuture.supplyAsync(
-                () -> LbBackends.get(alb.dnsName(), p, "/cgi-bin/slow"));
+        CompletableFuture<Instant> slow = CompletableFuture.supplyAsync(() -> {
+            LbBackends.Response r = LbBackends.get(alb.dnsName(), p, "/cgi-bin/slow?8");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().trim()).isEqualTo("slow-done");
+            return Instant.now();
+        });
         // the slow request is at the task (its CGI wrote the marker) before the scale-in
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> LbBackends.get(alb.dnsName(), p, "/started.txt").status() == 200);
@@ -387,35 +432,62 @@ class ServiceTrafficIT {
         ecs.updateService(r -> r.cluster(CLUSTER).service("drain").desiredCount(0));
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> task(t.taskArn()).desiredStatus().equals("STOPPED"));
+        // 3 s in (past the 1 s an idle target needs): the request in flight holds the drain
+        await().atMost(Duration.ofSeconds(10)).until(() -> Duration.between(decided, Instant.now()).toMillis() > 3_000);
+        assertThat(slow).isNotDone();
         Task held = task(t.taskArn());
-        boolean withinDelay = Duration.between(decided, Instant.now()).toMillis() < delay * 1000L - 500;
-        if (withinDelay) {
-            // ECS's state while the targets drain: stop decided, container still up, no new requests to it
-            assertThat(held.lastStatus()).isEqualTo("DEACTIVATING");
-            assertThat(held.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
-            assertThat(health(tg)).singleElement().satisfies(d -> {
-                assertThat(d.targetHealth().stateAsString()).isEqualTo("draining");
-                assertThat(d.targetHealth().reasonAsString()).isEqualTo("Target.DeregistrationInProgress");
-            });
-            assertThat(LbBackends.get(alb.dnsName(), p, "/").status()).isEqualTo(503);
-            assertThat(dockerOut("inspect", "-f", "{{.State.Running}}", t.containers().getFirst().runtimeId()))
-                    .isEqualTo("true");
-        }
-        LbBackends.Response r = slow.get(60, TimeUnit.SECONDS);
-        assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body().trim()).isEqualTo("slow-done");
-        await().atMost(Duration.ofSeconds(60)).until(() -> task(t.taskArn()).lastStatus().equals("STOPPED"));
-        Instant finished = Instant.parse(dockerOut("inspect", "-f", "{{.State.FinishedAt}}",
-                t.containers().getFirst().runtimeId()));
-        Duration held2 = Duration.between(decided, finished);
-        System.out.printf("drain: container stopped %.2f s after the scale-in (delay %d s)%n", held2.toMillis() / 1e3,
-                delay);
-        assertThat(held2).isGreaterThanOrEqualTo(Duration.ofSeconds(delay)).isLessThan(Duration.ofSeconds(delay + 30));
-        List<String> ev = events("drain");
-        assertThat(ev).containsSubsequence("(service drain) has begun draining connections on 1 tasks.",
-                "(service drain) has stopped 1 running tasks: (task " + t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1)
-                        + ").");
+        assertThat(held.lastStatus()).isEqualTo("DEACTIVATING");
+        assertThat(held.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
+        assertThat(health(tg)).singleElement().satisfies(d -> {
+            assertThat(d.targetHealth().stateAsString()).isEqualTo("draining");
+            assertThat(d.targetHealth().reasonAsString()).isEqualTo("Target.DeregistrationInProgress");
+        });
+        assertThat(LbBackends.get(alb.dnsName(), p, "/").status()).isEqualTo(503);
+        assertThat(dockerOut("inspect", "-f", "{{.State.Running}}", t.containers().getFirst().runtimeId())).isEqualTo("true");
+        Instant answered = slow.get(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> task(t.taskArn()).lastStatus().equals("STOPPED"));
+        Instant finished = finishedAt(t);
+        System.out.printf("drain with a request in flight: container stopped %.2f s after the scale-in, %.2f s after the"
+                + " request ended (delay %d s)%n", Duration.between(decided, finished).toMillis() / 1e3,
+                Duration.between(answered, finished).toMillis() / 1e3, delay);
+        assertThat(finished).isAfter(answered.minusMillis(500)); // clock of the Docker daemon vs ours: same machine
+        assertThat(Duration.between(answered, finished)).isLessThan(Duration.ofSeconds(10));
+        assertThat(health(tg)).isEmpty();
+        assertThat(events("drain")).containsSubsequence("(service drain) has begun draining connections on 1 tasks.",
+                "(service drain) has stopped 1 running tasks: (task " + id(t) + ").");
         ecs.deleteService(r2 -> r2.cluster(CLUSTER).service("drain"));
+    }
+
+    @Test
+    @Order(4)
+    void anIdleTaskIsStoppedAtOnceDespiteALongDeregistrationDelay() throws Exception {
+        String tg = targetGroup("idle-tg", LONG_DELAY);
+        int p = drainingService("idle", tg, 2);
+        for (int i = 0; i < 6; i++) {
+            assertThat(LbBackends.get(alb.dnsName(), p, "/").status()).isEqualTo(200);
+        }
+        Set<String> before = new HashSet<>();
+        tasks("idle", DesiredStatus.RUNNING).forEach(t -> before.add(t.taskArn()));
+        Instant decided = Instant.now();
+        ecs.updateService(r -> r.cluster(CLUSTER).service("idle").desiredCount(1));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> tasks("idle", DesiredStatus.STOPPED).size() == 1
+                        && tasks("idle", DesiredStatus.STOPPED).getFirst().lastStatus().equals("STOPPED"));
+        Task stopped = tasks("idle", DesiredStatus.STOPPED).getFirst();
+        Duration held = Duration.between(decided, finishedAt(stopped));
+        System.out.printf("drain of an idle task: container stopped %.2f s after the scale-in (delay %d s)%n",
+                held.toMillis() / 1e3, LONG_DELAY);
+        assertThat(held).isLessThan(Duration.ofSeconds(15));
+        assertThat(before).contains(stopped.taskArn());
+        assertThat(stopped.stoppedReason()).startsWith("Scaling activity initiated by (deployment ecs-svc/");
+        String gone = target(stopped);
+        assertThat(health(tg)).singleElement().satisfies(d -> assertThat(target(d)).isNotEqualTo(gone));
+        awaitStable("idle", 30);
+        assertThat(events("idle")).containsSubsequence("(service idle) has begun draining connections on 1 tasks.",
+                "(service idle) deregistered 1 targets in (target-group " + tg + ")",
+                "(service idle) has stopped 1 running tasks: (task " + id(stopped) + ").");
+        ecs.deleteService(r -> r.cluster(CLUSTER).service("idle").force(true));
     }
 
     @Test
@@ -438,17 +510,50 @@ class ServiceTrafficIT {
         await().atMost(Duration.ofSeconds(40)).until(() -> System.currentTimeMillis()
                 > first.startedAt().toEpochMilli() + 30_000);
         assertThat(docker("exec", first.containers().getFirst().runtimeId(), "rm", "/www/health")).isZero();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> task(first.taskArn()).lastStatus().equals("STOPPED") && stable("late"));
+        String firstTarget = target(first);
+        String why = unhealthyUntil(tg, firstTarget,
+                () -> task(first.taskArn()).lastStatus().equals("STOPPED") && stable("late"));
         Task replaced = task(first.taskArn());
         assertThat(replaced.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
         assertThat(replaced.stoppedReason()).isEqualTo("Task failed ELB health checks in (target-group " + tg + ")");
         assertThat(tasks("late", DesiredStatus.RUNNING)).singleElement()
                 .satisfies(t -> assertThat(t.taskArn()).isNotEqualTo(first.taskArn()));
-        assertThat(events("late")).anySatisfy(m -> assertThat(m).isEqualTo("(service late) (task "
-                + first.taskArn().substring(first.taskArn().lastIndexOf('/') + 1) + ") failed ELB health checks in (target-group "
-                + tg + ")."));
+        // ECS's event, once, with the description DescribeTargetHealth gave while the target was unhealthy
+        assertThat(why).as("description seen while unhealthy").isNotNull();
+        String[] hostPort = firstTarget.split(":");
+        assertThat(events("late")).containsOnlyOnce("(service late) (task " + id(first) + ") (instance " + hostPort[0]
+                + ") (port " + hostPort[1] + ") is unhealthy in (target-group " + tg + ") due to (reason " + why + ").");
         ecs.deleteService(r -> r.cluster(CLUSTER).service("late").force(true));
+    }
+
+    @Test
+    @Order(5)
+    void aTaskUnhealthyInItsSecondTargetGroupIsReplacedNamingThatGroup() throws Exception {
+        registerWeb("twohc", "two", " && echo ok > /www/health2");
+        String a = targetGroup("two-a", 60);
+        String b = targetGroup("two-b", 60, "/health2");
+        listener(a);
+        listener(b);
+        ecs.createService(r -> r.cluster(CLUSTER).serviceName("two").taskDefinition("twohc").desiredCount(1).loadBalancers(
+                l -> l.targetGroupArn(a).containerName("web").containerPort(80),
+                l -> l.targetGroupArn(b).containerName("web").containerPort(80)));
+        awaitStable("two", 90);
+        await().atMost(Duration.ofSeconds(30)).until(() -> allHealthy(a, 1) && allHealthy(b, 1));
+        Task first = tasks("two", DesiredStatus.RUNNING).getFirst();
+        assertThat(docker("exec", first.containers().getFirst().runtimeId(), "rm", "/www/health2")).isZero();
+        String firstTarget = target(first);
+        String why = unhealthyUntil(b, firstTarget,
+                () -> task(first.taskArn()).lastStatus().equals("STOPPED") && stable("two") && allHealthy(b, 1));
+        Task replaced = task(first.taskArn());
+        assertThat(replaced.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
+        assertThat(replaced.stoppedReason()).isEqualTo("Task failed ELB health checks in (target-group " + b + ")");
+        assertThat(why).as("description seen while unhealthy").isNotNull();
+        String[] hostPort = firstTarget.split(":");
+        List<String> ev = events("two");
+        assertThat(ev).containsOnlyOnce("(service two) (task " + id(first) + ") (instance " + hostPort[0] + ") (port "
+                + hostPort[1] + ") is unhealthy in (target-group " + b + ") due to (reason " + why + ").");
+        assertThat(ev).noneMatch(m -> m.contains("is unhealthy in (target-group " + a + ")"));
+        ecs.deleteService(r -> r.cluster(CLUSTER).service("two").force(true));
     }
 
     @Test

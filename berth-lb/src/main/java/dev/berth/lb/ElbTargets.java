@@ -23,10 +23,17 @@ final class ElbTargets implements LoadBalancerTargets {
 
     private final ElbState state;
     private final TargetOps targets;
+    private final dev.berth.lb.plane.DataPlane plane;
 
-    ElbTargets(ElbState state, TargetOps targets) {
+    ElbTargets(ElbState state, TargetOps targets, dev.berth.lb.plane.DataPlane plane) {
         this.state = state;
         this.targets = targets;
+        this.plane = plane;
+    }
+
+    @Override
+    public void onDeregistered(java.util.function.Consumer<String> listener) {
+        plane.onDeregistered(listener);
     }
 
     @Override
@@ -65,19 +72,27 @@ final class ElbTargets implements LoadBalancerTargets {
 
     @Override
     public Map<Target, TargetHealth> health(String targetGroupArn, List<Target> list) {
-        List<Plane.TargetHealthView> views = targets.health(targetGroupArn);
         Map<Target, TargetHealth> out = new LinkedHashMap<>();
+        states(targetGroupArn, list).forEach((t, s) -> out.put(t, s.health()));
+        return out;
+    }
+
+    /** A registered target's live state wins over a draining entry of the same id and port (re-registered). */
+    @Override
+    public Map<Target, TargetState> states(String targetGroupArn, List<Target> list) {
+        List<Plane.TargetHealthView> views = targets.health(targetGroupArn);
+        Map<Target, TargetState> out = new LinkedHashMap<>();
         for (Target t : list) {
-            TargetHealth h = TargetHealth.UNUSED;
+            TargetState s = new TargetState(TargetHealth.UNUSED, null, null);
             for (Plane.TargetHealthView v : views) {
                 if (v.id().equals(t.id()) && v.port() == t.port()) {
-                    h = TargetHealth.valueOf(v.state().toUpperCase(Locale.ROOT));
-                    if (h != TargetHealth.DRAINING) {
+                    s = new TargetState(TargetHealth.valueOf(v.state().toUpperCase(Locale.ROOT)), v.reason(), v.description());
+                    if (s.health() != TargetHealth.DRAINING) {
                         break;
                     }
                 }
             }
-            out.put(t, h);
+            out.put(t, s);
         }
         return out;
     }

@@ -38,7 +38,7 @@ public final class LoadBalancers implements AutoCloseable {
         this.plane = new DataPlane(vertx, new Metrics(clock), Math.max(1, Runtime.getRuntime().availableProcessors()),
                 httpThreads > 0 ? httpThreads : defaultHttpThreads());
         this.api = new ElbApi(model, state, platform, plane, new AddressPool(addresses), clock, instanceAddress);
-        this.targets = new ElbTargets(state, api.targets());
+        this.targets = new ElbTargets(state, api.targets(), plane);
         state.onChange(plane::apply);
         plane.apply(state.snapshot());
     }

@@ -11,8 +11,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code healthy} after one passing check; it becomes {@code unhealthy} after
  * UnhealthyThresholdCount consecutive failures; an unhealthy target becomes healthy again after
  * HealthyThresholdCount consecutive passes. Deregistration moves it to {@code draining} until the
- * group's deregistration delay has passed. Only the health checker thread of its group calls
- * {@link #passed}/{@link #failed}; the event loops read the volatile state.
+ * group's deregistration delay has passed, or earlier once nothing is in flight through it (ELB:
+ * "If a deregistering target has no in-flight requests and no active connections, Elastic Load
+ * Balancing immediately completes the deregistration process"); then it is {@link #gone()}. Only
+ * the health checker thread of its group calls {@link #passed}/{@link #failed}; the event loops read
+ * the volatile state.
+ *
+ * <p>{@link #inFlight} counts ALB exchanges (a WebSocket tunnel stays one until it closes) and NLB
+ * connections, so "idle" is {@code inFlight == 0}. Keep-alive target connections that merely wait in
+ * a pool are not in flight: a data plane that pools connections to this backend registers them with
+ * {@link #attach}, and they are closed when the backend is gone.
  */
 public final class Backend {
 
@@ -35,6 +43,10 @@ public final class Backend {
     private volatile String description = "Target registration is in progress";
     private volatile long healthySinceNanos;
     private volatile long drainUntilNanos;
+    private volatile long drainStartNanos;
+    private volatile boolean gone;
+    /** Pooled (idle or busy) target connections to close when this backend is gone; see {@link #attach}. */
+    private final java.util.Set<io.netty.channel.Channel> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int successes;
     private int failures;
 
@@ -69,6 +81,52 @@ public final class Backend {
 
     long drainUntilNanos() {
         return drainUntilNanos;
+    }
+
+    long drainStartNanos() {
+        return drainStartNanos;
+    }
+
+    /** Whether the backend's deregistration has completed: it takes no traffic and keeps no connection. */
+    public boolean gone() {
+        return gone;
+    }
+
+    /**
+     * Registers a target connection to this backend (called once when the connection is opened), so
+     * that it is closed when the backend is gone: a keep-alive connection idle in a pool must not keep
+     * a deregistered target's socket open. A connection that closes first is forgotten.
+     */
+    public void attach(io.netty.channel.Channel channel) {
+        connections.add(channel);
+        channel.closeFuture().addListener(f -> connections.remove(channel));
+        if (gone) {
+            channel.close();
+        }
+    }
+
+    /**
+     * Ends the deregistration: the backend is gone, its pooled connections are closed, and with
+     * {@code terminate} so are its long-lived flows (WebSocket tunnels, NLB connections with
+     * connection termination).
+     */
+    void completeDeregistration(boolean terminate) {
+        gone = true;
+        for (io.netty.channel.Channel c : connections) {
+            c.close();
+        }
+        if (terminate) {
+            tunnels.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Whether draining may end now: the delay has passed, or nothing is in flight and the drain began
+     * at least {@code settleNanos} ago (a request that chose this backend just before it started
+     * draining has by then counted itself in flight).
+     */
+    boolean drainDone(long nowNanos, long settleNanos) {
+        return nowNanos - drainUntilNanos >= 0 || inFlight.get() == 0 && nowNanos - drainStartNanos >= settleNanos;
     }
 
     synchronized void checking() {
@@ -124,7 +182,8 @@ public final class Backend {
         state = State.DRAINING;
         reason = "Target.DeregistrationInProgress";
         description = "Target deregistration is in progress";
-        drainUntilNanos = System.nanoTime() + delayNanos;
+        drainStartNanos = System.nanoTime();
+        drainUntilNanos = drainStartNanos + delayNanos;
     }
 
     @Override

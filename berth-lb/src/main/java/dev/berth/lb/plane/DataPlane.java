@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@link HttpListener} on the HTTP listeners' own event loops, or a {@link TcpListener} instance
  * per Vert.x event loop; a change of address, port
  * or idle timeout redeploys, a change of rules or actions just republishes the compiled routes. A
- * one-second sweep ends expired draining and samples the host-count and connection gauges.
+ * one-second sweep ends draining (delay passed, or nothing in flight any more), tells the
+ * {@link #onDeregistered listeners} which groups finished a drain, and samples the host-count and
+ * connection gauges.
  */
 public final class DataPlane implements Plane, AutoCloseable {
 
@@ -54,6 +56,7 @@ public final class DataPlane implements Plane, AutoCloseable {
     private final long sweeper;
     private volatile ElbState.Snapshot current = ElbState.Snapshot.EMPTY;
     private long lastGauge;
+    private final List<java.util.function.Consumer<String>> deregistered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param eventLoops Vert.x's event loops (a TCP listener runs one instance on each)
@@ -70,6 +73,14 @@ public final class DataPlane implements Plane, AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Calls {@code listener} with a target group's ARN (on the sweep's event loop, so it must not
+     * block) each time draining targets of that group complete their deregistration.
+     */
+    public void onDeregistered(java.util.function.Consumer<String> listener) {
+        deregistered.add(listener);
     }
 
     /** Brings the running data plane in line with {@code s}. */
@@ -188,12 +199,21 @@ public final class DataPlane implements Plane, AutoCloseable {
     private void sweep() {
         long now = System.nanoTime();
         for (TargetPool pool : pools.values()) {
-            for (Backend b : pool.expireDraining(now)) {
+            List<Backend> done = pool.expireDraining(now);
+            for (Backend b : done) {
+                // past the delay, an ALB closes what is still open; an NLB only with connection termination
                 boolean terminate = pool.conf().http()
                         || pool.conf().attributes().getOrDefault("deregistration_delay.connection_termination.enabled", "false")
                                 .equals("true");
-                if (terminate) {
-                    b.tunnels.forEach(Runnable::run);
+                b.completeDeregistration(terminate);
+            }
+            if (!done.isEmpty()) {
+                for (java.util.function.Consumer<String> l : deregistered) {
+                    try {
+                        l.accept(pool.arn);
+                    } catch (RuntimeException e) {
+                        LOG.warn("deregistration listener failed: {}", e.toString());
+                    }
                 }
             }
         }

@@ -116,11 +116,17 @@ public final class TargetPool {
         recompute();
     }
 
-    /** Drops draining backends whose delay has passed; returns them so their connections can be closed. */
+    /** How long a drain lasts at least before it may end early for an idle target. */
+    static final long DRAIN_SETTLE_NANOS = 1_000_000_000L;
+
+    /**
+     * Drops draining backends that are done: the delay has passed, or nothing is in flight through
+     * them any more (see {@link Backend#drainDone}); returns them so their connections can be closed.
+     */
     synchronized List<Backend> expireDraining(long nowNanos) {
         List<Backend> gone = new ArrayList<>();
         draining.removeIf(b -> {
-            if (nowNanos - b.drainUntilNanos() >= 0) {
+            if (b.drainDone(nowNanos, DRAIN_SETTLE_NANOS)) {
                 gone.add(b);
                 return true;
             }

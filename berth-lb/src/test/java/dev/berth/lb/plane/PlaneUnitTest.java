@@ -137,6 +137,47 @@ class PlaneUnitTest {
     }
 
     @Test
+    void drainingEndsAtTheDelayOrOnceNothingIsInFlight() {
+        long second = 1_000_000_000L;
+        Backend b = new Backend("10.0.0.1", 80, "10.0.0.1", null);
+        b.inFlight.incrementAndGet();
+        b.drain(60 * second);
+        long start = b.drainStartNanos();
+        // a request in flight holds the drain up to the delay
+        assertThat(b.drainDone(start + 2 * second, second)).isFalse();
+        assertThat(b.drainDone(start + 60 * second, second)).isTrue();
+        b.inFlight.decrementAndGet();
+        // idle: done once the drain has settled for a second (a request that chose the target just before counts)
+        assertThat(b.drainDone(start + second / 2, second)).isFalse();
+        assertThat(b.drainDone(start + second, second)).isTrue();
+    }
+
+    @Test
+    void aGoneBackendClosesItsPooledConnections() {
+        Backend b = new Backend("10.0.0.1", 80, "10.0.0.1", null);
+        EmbeddedChannel idle = new EmbeddedChannel();
+        EmbeddedChannel closedEarlier = new EmbeddedChannel();
+        b.attach(idle);
+        b.attach(closedEarlier);
+        closedEarlier.close();
+        AtomicLong tunnels = new AtomicLong();
+        b.tunnels.add(tunnels::incrementAndGet);
+        b.drain(0);
+        b.completeDeregistration(false);
+        assertThat(b.gone()).isTrue();
+        assertThat(idle.isOpen()).isFalse();
+        assertThat(tunnels.get()).as("long-lived flows stay without connection termination").isZero();
+        // a connection opened to a gone backend (a race with the sweep) is closed at once
+        EmbeddedChannel late = new EmbeddedChannel();
+        b.attach(late);
+        assertThat(late.isOpen()).isFalse();
+        Backend nlb = new Backend("10.0.0.2", 80, "10.0.0.2", null);
+        nlb.tunnels.add(tunnels::incrementAndGet);
+        nlb.completeDeregistration(true);
+        assertThat(tunnels.get()).isEqualTo(1);
+    }
+
+    @Test
     void metricsBucketByMinute() {
         AtomicLong now = new AtomicLong(Instant.parse("2026-11-27T10:00:10Z").toEpochMilli());
         Clock clock = new Clock() {

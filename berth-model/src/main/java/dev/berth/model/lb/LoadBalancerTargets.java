@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * <p>A service with {@code loadBalancers} registers each task's container port as a target when
  * the task is RUNNING, deregisters it (the target starts draining) and keeps the task's container
- * running for the group's deregistration delay before it is stopped, and asks for target health to decide whether a task counts as healthy during a deployment.
+ * running while the target drains (the group's deregistration delay, or less when nothing is in
+ * flight through it), and asks for target health to decide whether a task counts as healthy during a
+ * deployment and which target group a failing task is unhealthy in.
  */
 public interface LoadBalancerTargets {
 
@@ -32,6 +34,25 @@ public interface LoadBalancerTargets {
     Map<Target, TargetHealth> health(String targetGroupArn, List<Target> targets);
 
     /**
+     * The current health of the given targets with ELB's reason code and description (as
+     * DescribeTargetHealth reports them, e.g. {@code Target.ResponseCodeMismatch}, "Health checks
+     * failed with these codes: [503]"); unknown targets are {@link TargetHealth#UNUSED}.
+     */
+    default Map<Target, TargetState> states(String targetGroupArn, List<Target> targets) {
+        Map<Target, TargetState> out = new java.util.LinkedHashMap<>();
+        health(targetGroupArn, targets).forEach((t, h) -> out.put(t, new TargetState(h, null, null)));
+        return out;
+    }
+
+    /**
+     * Asks to be told (with the target group's ARN) whenever targets of a group finish draining,
+     * whether their delay passed or they had nothing in flight any more, so a stop held for the drain
+     * can go on at once. The listener must not block. Implementations without draining never call it.
+     */
+    default void onDeregistered(java.util.function.Consumer<String> listener) {
+    }
+
+    /**
      * The group's {@code deregistration_delay.timeout_seconds} (ELBv2 default 300): how long a
      * deregistered target drains, and so how long ECS keeps a stopping task's container running.
      * 0 for a group that does not exist.
@@ -44,6 +65,15 @@ public interface LoadBalancerTargets {
      * (the instance's host IP) and {@code port} the host port the container port is bound to.
      */
     record Target(String id, String address, int port) {
+    }
+
+    /**
+     * A target's health as DescribeTargetHealth shows it.
+     *
+     * @param reason ELB's reason code, null when healthy or unknown
+     * @param description ELB's description, null when healthy or unknown
+     */
+    record TargetState(TargetHealth health, String reason, String description) {
     }
 
     /** ELBv2's target health states. */

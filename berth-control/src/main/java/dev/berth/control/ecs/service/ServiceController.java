@@ -80,6 +80,12 @@ public final class ServiceController implements AutoCloseable {
             Thread.ofPlatform().daemon().name("berth-services-timer").factory());
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
+    /**
+     * Services with tasks held while their targets drain, by target group ARN: when the load balancer
+     * reports a group's drain done ({@link LoadBalancerTargets#onDeregistered}), those services are
+     * woken so the held task stops at once rather than at its {@code drainUntil}.
+     */
+    private final Map<String, Set<String>> drainWatch = new ConcurrentHashMap<>();
     /** Reconciles done (for tests and the benchmark). */
     private final java.util.concurrent.atomic.AtomicLong reconciles = new java.util.concurrent.atomic.AtomicLong();
 
@@ -94,6 +100,35 @@ public final class ServiceController implements AutoCloseable {
         this.notifier = notifier;
         this.lbs = lbs;
         this.clock = clock;
+        lbs.onDeregistered(this::targetsDeregistered);
+    }
+
+    /** Targets of {@code targetGroupArn} finished draining: wake the services holding tasks for it. */
+    void targetsDeregistered(String targetGroupArn) {
+        Set<String> keys = drainWatch.get(targetGroupArn);
+        if (keys != null) {
+            keys.forEach(this::wake);
+        }
+    }
+
+    /** Watches the service's groups while it has tasks draining (or about to), forgets them otherwise. */
+    private void watchDrains(String key, StoredService s, ServiceView view, Plan plan) {
+        if (s.loadBalancers() == null || s.loadBalancers().isEmpty()) {
+            return;
+        }
+        boolean draining = !plan.deregister().isEmpty()
+                || view.tasks().stream().anyMatch(t -> t.draining() && !plan.release().contains(t.id()));
+        for (JsonNode lb : s.loadBalancers()) {
+            String tg = lb.path("targetGroupArn").asText();
+            if (draining) {
+                drainWatch.computeIfAbsent(tg, k -> ConcurrentHashMap.newKeySet()).add(key);
+            } else {
+                drainWatch.computeIfPresent(tg, (k, v) -> {
+                    v.remove(key);
+                    return v.isEmpty() ? null : v;
+                });
+            }
+        }
     }
 
     /** Starts the workers and the resync, and wakes every service in the store. */
@@ -207,10 +242,12 @@ public final class ServiceController implements AutoCloseable {
             }
             ServiceView view = read.view();
             if (read.service().loadBalancers() != null && !read.service().loadBalancers().isEmpty()) {
-                view = view.withLoadBalancers(targetHealth(read.service(), read.stored(), view.snapshot(), view.tasks()),
-                        drainMillis(read.service()), drained(read, view.tasks()));
+                Map<String, List<ServiceView.ElbFailure>> failures = new HashMap<>();
+                view = view.withLoadBalancers(targetHealth(read.service(), read.stored(), view.snapshot(), view.tasks(), failures),
+                        drainMillis(read.service()), drained(read, view.tasks()), failures);
             }
             Plan plan = ServicePlanner.plan(view);
+            watchDrains(key, read.service(), view, plan);
             boolean changed = !plan.service().equals(read.service()) || !read.orphans().isEmpty();
             if (!plan.hasActions() && !changed) {
                 return plan.wakeAtMillis();
@@ -367,9 +404,13 @@ public final class ServiceController implements AutoCloseable {
         return null;
     }
 
-    /** The worst health over the service's target groups of each registered task. */
+    /**
+     * The worst health over the service's target groups of each registered task; where a task is
+     * {@code unhealthy}, ELB's description of why goes to {@code failures} (one entry per group, in the
+     * service's order).
+     */
     Map<String, TargetHealth> targetHealth(StoredService s, Map<String, StoredTask> stored, ClusterSnapshot snapshot,
-            List<TaskView> views) {
+            List<TaskView> views, Map<String, List<ServiceView.ElbFailure>> failures) {
         Map<String, TargetHealth> out = new HashMap<>();
         if (s.loadBalancers() == null || s.loadBalancers().isEmpty()) {
             return out;
@@ -385,11 +426,20 @@ public final class ServiceController implements AutoCloseable {
             if (byTarget.isEmpty()) {
                 continue;
             }
-            lbs.health(lb.path("targetGroupArn").asText(), new ArrayList<>(byTarget.keySet())).forEach((t, h) -> {
+            String tg = lb.path("targetGroupArn").asText();
+            lbs.states(tg, new ArrayList<>(byTarget.keySet())).forEach((t, state) -> {
                 String id = byTarget.get(t);
+                if (id == null) {
+                    return;
+                }
+                TargetHealth h = state.health();
                 TargetHealth prev = out.get(id);
-                if (id != null && (prev == null || worse(h, prev))) {
+                if (prev == null || worse(h, prev)) {
                     out.put(id, h);
+                }
+                if (h == TargetHealth.UNHEALTHY) {
+                    failures.computeIfAbsent(id, k -> new ArrayList<>())
+                            .add(new ServiceView.ElbFailure(tg, t.id(), t.port(), state.description()));
                 }
             });
         }

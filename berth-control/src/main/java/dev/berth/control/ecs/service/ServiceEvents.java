@@ -45,4 +45,19 @@ final class ServiceEvents {
         return "(service " + service + ") deregistered " + n + " targets in (target-group " + targetGroupArn + ")";
     }
 
+    /**
+     * ECS's event for a task whose target fails its load balancer's health checks (one per target
+     * group): {@code (service web) (task <id>) (instance i-…) (port 32768) is unhealthy in
+     * (target-group <arn>) due to (reason Health checks failed with these codes: [503]).} — the EC2
+     * launch type's form; without {@code (instance …)} for an ip target (the Fargate form).
+     */
+    static String unhealthy(String service, String taskId, ServiceView.ElbFailure f) {
+        StringBuilder m = new StringBuilder("(service " + service + ") (task " + taskId + ")");
+        if (f.targetId().startsWith("i-")) {
+            m.append(" (instance ").append(f.targetId()).append(")");
+        }
+        String reason = f.reason() == null || f.reason().isBlank() ? "Health checks failed" : f.reason();
+        return m.append(" (port ").append(f.port()).append(") is unhealthy in (target-group ").append(f.targetGroupArn())
+                .append(") due to (reason ").append(reason).append(").").toString();
+    }
 }

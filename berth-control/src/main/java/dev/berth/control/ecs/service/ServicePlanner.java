@@ -243,10 +243,14 @@ public final class ServicePlanner {
                 reason = STOP_HEALTH;
                 p.event("(task " + t.id() + ") failed container health checks.");
             } else if (p.hasLoadBalancers() && p.view.targetHealth().get(t.id()) == TargetHealth.UNHEALTHY) {
-                String tg = p.s.loadBalancers().get(0).path("targetGroupArn").asText();
+                // ECS names the group where the task is unhealthy, and writes one event per such group
+                List<ServiceView.ElbFailure> failures = p.view.elbFailures().getOrDefault(t.id(), List.of());
+                String tg = failures.isEmpty() ? p.s.loadBalancers().get(0).path("targetGroupArn").asText()
+                        : failures.getFirst().targetGroupArn();
                 reason = STOP_ELB + " in (target-group " + tg + ")";
-                p.event("(task " + t.id() + ") failed ELB health checks in (target-group "
-                        + p.s.loadBalancers().get(0).path("targetGroupArn").asText() + ").");
+                for (ServiceView.ElbFailure f : failures) {
+                    p.events.add(new Event(uuid(p.view.random()), p.view.now(), ServiceEvents.unhealthy(p.s.name(), t.id(), f)));
+                }
             }
             if (reason != null) {
                 p.stop(t, reason);

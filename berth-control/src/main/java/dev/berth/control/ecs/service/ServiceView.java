@@ -23,24 +23,47 @@ import java.util.random.RandomGenerator;
  * @param drainMillis the longest deregistration delay over the service's target groups: how long a
  *     registered task's stop is held while its targets drain
  * @param drained ids of tasks held for draining whose targets have all finished draining (unused)
+ * @param elbFailures per task id, where it is {@code unhealthy}: one entry per target group, in the
+ *     order of the service's {@code loadBalancers}
  */
 public record ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
         TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
         java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random,
-        long drainMillis, java.util.Set<String> drained) {
+        long drainMillis, java.util.Set<String> drained, Map<String, List<ElbFailure>> elbFailures) {
+
+    /**
+     * A task's target that its load balancer reports {@code unhealthy}.
+     *
+     * @param targetId the target's id: the EC2 instance id of the task's container instance (instance
+     *     targets) or an IP (ip targets)
+     * @param port the target's port (the host port of the task's container port)
+     * @param reason ELB's description of the failure, e.g. "Health checks failed with these codes: [503]"
+     */
+    public record ElbFailure(String targetGroupArn, String targetId, int port, String reason) {
+    }
+
+    /** The same view without ELB failure details (tests of the draining logic). */
+    public ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
+            TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
+            java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random,
+            long drainMillis, java.util.Set<String> drained) {
+        this(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked, targetHealth, now,
+                random, drainMillis, drained, Map.of());
+    }
 
     /** A view without load balancer draining (no delay, nothing drained). */
     public ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
             TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
             java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random) {
         this(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked, targetHealth, now,
-                random, 0, java.util.Set.of());
+                random, 0, java.util.Set.of(), Map.of());
     }
 
     /** The same view with the load balancers' side filled in. */
-    public ServiceView withLoadBalancers(Map<String, TargetHealth> health, long drain, java.util.Set<String> done) {
+    public ServiceView withLoadBalancers(Map<String, TargetHealth> health, long drain, java.util.Set<String> done,
+            Map<String, List<ElbFailure>> failures) {
         return new ServiceView(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked,
-                health, now, random, drain, done);
+                health, now, random, drain, done, failures);
     }
 
     /**

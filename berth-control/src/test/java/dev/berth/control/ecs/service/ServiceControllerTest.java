@@ -245,6 +245,9 @@ class ServiceControllerTest {
         assertThat(stopped.stopCode()).isEqualTo("ServiceSchedulerInitiated");
         assertThat(stopped.stoppedReason()).isEqualTo("Task failed ELB health checks in (target-group " + TG + ")");
         assertThat(serviceTasks("web", true)).hasSize(1).noneMatch(t -> t.id().equals(stopped.id()));
+        assertThat(service("web").events()).extracting(StoredService.Event::message).containsOnlyOnce(
+                "(service web) (task " + stopped.id() + ") (instance " + target.id() + ") (port 32768) is unhealthy in (target-group "
+                        + TG + ") due to (reason Health checks failed).");
     }
 
     @Test

@@ -426,6 +426,43 @@ class ServicePlannerTest {
         assertThat(unhealthy.deregister()).containsExactly(t.id());
         assertThat(messages(unhealthy)).contains("(service web) has begun draining connections on 1 tasks.");
     }
+
+    @Test
+    void anElbFailureNamesTheGroupWhereTheTaskIsUnhealthyWithOneEcsEventPerGroup() {
+        var lbs = JsonNodeFactory.instance.arrayNode();
+        for (String tg : List.of("arn:tg-a", "arn:tg-b", "arn:tg-c")) {
+            lbs.addObject().put("targetGroupArn", tg).put("containerName", "web").put("containerPort", 80);
+        }
+        StoredService s = replica(1, 100, 200).withOptions(null, "NONE", false, lbs);
+        TaskView t = registered(task(D1, 0, TaskLifecycle.RUNNING));
+        List<ServiceView.ElbFailure> failures = List.of(
+                new ServiceView.ElbFailure("arn:tg-b", "i-0abc", 32768, "Health checks failed with these codes: [503]"),
+                new ServiceView.ElbFailure("arn:tg-c", "i-0abc", 32768, null));
+        Plan p = ServicePlanner.plan(new ServiceView(s, List.of(t), cluster(1), TaskRequirements.of(10, 32), List.of(),
+                List.of(), Set.of(), Map.of(t.id(), TargetHealth.UNHEALTHY), NOW, new Random(7), 0, Set.of(),
+                Map.of(t.id(), failures)));
+        // not the first of the service's groups (tg-a, where it is healthy): the first where it fails
+        assertThat(p.stops()).singleElement().satisfies(st -> assertThat(st.reason())
+                .isEqualTo("Task failed ELB health checks in (target-group arn:tg-b)"));
+        assertThat(messages(p)).contains(
+                "(service web) (task " + t.id() + ") (instance i-0abc) (port 32768) is unhealthy in (target-group arn:tg-b)"
+                        + " due to (reason Health checks failed with these codes: [503]).",
+                "(service web) (task " + t.id() + ") (instance i-0abc) (port 32768) is unhealthy in (target-group arn:tg-c)"
+                        + " due to (reason Health checks failed).");
+        // the task is stopping now: the next pass writes no second event for the same failure
+        TaskView stopping = new TaskView(t.id(), t.instanceArn(), t.deploymentId(), t.taskDefinitionArn(), t.lastStatus(),
+                false, t.health(), t.startedAt(), "ServiceSchedulerInitiated", 10, 32, false, NOW + 60_000);
+        Plan next = ServicePlanner.plan(new ServiceView(p.service(), List.of(stopping), cluster(1), TaskRequirements.of(10, 32),
+                List.of(), List.of(), Set.of(), Map.of(), NOW + 1_000, new Random(7), 60_000, Set.of(), Map.of()));
+        assertThat(messages(next)).filteredOn(m -> m.contains("is unhealthy in")).hasSize(2);
+    }
+
+    @Test
+    void theIpTargetFormOfTheUnhealthyEventHasNoInstance() {
+        assertThat(ServiceEvents.unhealthy("web", "abc", new ServiceView.ElbFailure("arn:tg", "10.0.0.5", 80, "Request timed out")))
+                .isEqualTo("(service web) (task abc) (port 80) is unhealthy in (target-group arn:tg) due to (reason Request timed out).");
+    }
+
     static TaskView registered(TaskView t) {
         return new TaskView(t.id(), t.instanceArn(), t.deploymentId(), t.taskDefinitionArn(), t.lastStatus(), true,
                 t.health(), t.startedAt(), null, t.cpu(), t.memory(), true);
