@@ -438,6 +438,11 @@ class LoadBalancerTrafficIT extends WithServer {
             // a head the load balancer cannot frame is a 502 from the load balancer
             String bad = exchange(lb.dnsName(), port, "GET /bad HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
             assertThat(bad).startsWith("HTTP/1.1 502 Bad Gateway\r\n").contains("Server: awselb/2.0");
+            // keep-alive connections the load balancer pooled to the target close once its drain ends, not at the idle timeout
+            assertThat(exchange(lb.dnsName(), port, "GET /ok HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n")).endsWith("\r\n\r\nok");
+            await().atMost(Duration.ofSeconds(5)).until(() -> t.open.get() > 0);
+            elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(d -> d.id(t.address).port(t.port)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(t.open.get()).isZero());
         }
     }
 

@@ -25,6 +25,8 @@ final class RawHttpTarget implements AutoCloseable {
     final int port;
     private final ServerSocket server;
     private final Map<String, String> paths;
+    /** Connections open now. */
+    final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     RawHttpTarget(String address, Map<String, String> paths) throws IOException {
         this.address = address;
@@ -46,6 +48,7 @@ final class RawHttpTarget implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        open.incrementAndGet();
         try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
             while (true) {
                 String head = readHead(in);
@@ -63,6 +66,8 @@ final class RawHttpTarget implements AutoCloseable {
             }
         } catch (IOException | RuntimeException gone) {
             // the client went away
+        } finally {
+            open.decrementAndGet();
         }
     }
 

@@ -39,6 +39,7 @@ final class BackConnection extends PlaneConnection implements ResponseFramer.Sin
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         framer = new ResponseFramer(this, ctx.alloc());
+        backend.attach(channel); // closed when the backend's drain ends, even while idle in a pool
     }
 
     @Override
