@@ -435,6 +435,7 @@ class LoadBalancerTrafficIT extends WithServer {
             // an interim 100 goes on before the final response
             String cont = exchange(lb.dnsName(), port, "GET /continue HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
             assertThat(cont).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n").endsWith("\r\n\r\ndone");
+            assertThat(exchange(lb.dnsName(), port, "GET /continue HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n"); // no 1xx for 1.0
             // a head the load balancer cannot frame is a 502 from the load balancer
             String bad = exchange(lb.dnsName(), port, "GET /bad HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
             assertThat(bad).startsWith("HTTP/1.1 502 Bad Gateway\r\n").contains("Server: awselb/2.0");

@@ -51,7 +51,7 @@ final class ProxyExchange {
     final boolean webSocket;
     private final boolean headRequest;
     /** The client spoke HTTP/1.0 (the head is upgraded to 1.1 towards the target). */
-    private final boolean http10;
+    final boolean http10;
     /** The request body is chunked (its chunks are framed again towards the target). */
     private final boolean chunkedRequest;
     private final long startNanos;
