@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class EnvFilesDockerIT {
 
     static final String CLUSTER = "envfiles";
-    static final String HOST_IP = "127.0.22.201";
+    static final String HOST_IP = TestAddresses.ENV_FILES_DOCKER.ip(0);
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String FROM_A = "from-a-" + RUN;
     static final String ONLY_A = "only a " + RUN + " with spaces";

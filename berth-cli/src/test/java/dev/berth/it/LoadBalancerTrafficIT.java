@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 class LoadBalancerTrafficIT extends WithServer {
 
     private static LbBackends backends;
-    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(200);
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
     private static final AtomicInteger NEXT_PORT = new AtomicInteger(21000 + new java.util.Random().nextInt(20000));
 
     @BeforeAll
@@ -52,7 +52,7 @@ class LoadBalancerTrafficIT extends WithServer {
     }
 
     private static String nextAddress() {
-        return "127.0.2." + NEXT_ADDRESS.getAndIncrement();
+        return TestAddresses.LB_TRAFFIC.ip(NEXT_ADDRESS.getAndIncrement());
     }
 
     private static LoadBalancer lb(String name, String type) {

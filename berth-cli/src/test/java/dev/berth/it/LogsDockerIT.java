@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 class LogsDockerIT {
 
     static final String CLUSTER = "logs";
-    static final String HOST_IP = System.getProperty("berth.it.logs-host-ip", "127.0.6.21");
+    static final String HOST_IP = System.getProperty("berth.it.logs-host-ip", TestAddresses.LOGS_DOCKER.ip(0));
     static TestServer server;
     static TestAgents agents;
     static EcsClient ecs;

@@ -47,7 +47,7 @@ class RegistryAgentPullIT {
         assertThat(registry.docker("rmi", image).code()).isZero();
         server.ecs().createCluster(r -> r.clusterName("pull"));
         agents = new TestAgents(server);
-        Agent agent = agents.start("pull", "127.0.4.61", "t3.small", Map.of(), TestAgents.newDataDir(), ImagePullBehavior.ALWAYS,
+        Agent agent = agents.start("pull", TestAddresses.REGISTRY_AGENT_PULL.ip(0), "t3.small", Map.of(), TestAgents.newDataDir(), ImagePullBehavior.ALWAYS,
                 TestAgents.DOCKER_HOST);
         instanceArn = agent.containerInstanceArn().orElseThrow();
     }

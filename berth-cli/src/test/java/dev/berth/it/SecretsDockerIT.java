@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 class SecretsDockerIT {
 
     static final String CLUSTER = "secrets";
-    static final String HOST_IP = "127.0.3.51";
+    static final String HOST_IP = TestAddresses.SECRETS_DOCKER.ip(0);
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String DB_PASSWORD = "db-pw-" + RUN + "-x9";
     static final String API_KEY = "api-key-" + RUN + "-q7";

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * ECS services end to end on real Docker: a real server, two real agents (in-process, each its own
- * loopback host IP in 127.0.1.0/24) running busybox httpd containers, the AWS SDK and the AWS CLI as
+ * loopback host IP of {@link TestAddresses#SERVICE_DOCKER}) running busybox httpd containers, the AWS SDK and the AWS CLI as
  * clients. Self-healing after {@code docker kill}, a rolling update sampled for the healthy floor,
  * the circuit breaker with rollback, a DAEMON service following agents, and the CLI's waiter.
  */
@@ -43,7 +43,7 @@ class ServiceDockerIT {
         ecs = server.ecs();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         agents = new TestAgents(server);
-        for (String ip : List.of("127.0.1.11", "127.0.1.12")) {
+        for (String ip : TestAddresses.SERVICE_DOCKER.ips(2)) {
             Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
             instanceIds.add(idOf(a.containerInstanceArn().orElseThrow()));
         }
@@ -211,7 +211,7 @@ class ServiceDockerIT {
         assertThat(s.desiredCount()).isEqualTo(2);
         assertThat(s.deploymentConfiguration().minimumHealthyPercent()).isZero();
         assertThat(s.deploymentConfiguration().maximumPercent()).isEqualTo(100);
-        Agent third = agents.startDocker(CLUSTER, "127.0.1.13", TestAgents.newDataDir());
+        Agent third = agents.startDocker(CLUSTER, TestAddresses.SERVICE_DOCKER.ip(2), TestAgents.newDataDir());
         String thirdArn = third.containerInstanceArn().orElseThrow();
         instanceIds.add(idOf(thirdArn));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 
 /**
  * ECS services behind an application load balancer, both real: a Berth server whose load balancers
- * take addresses from 127.0.7.100-150, two Docker agents at 127.0.7.11/12 running busybox httpd
+ * take addresses from {@link TestAddresses#SERVICE_LB_POOL}, two Docker agents at {@link TestAddresses#SERVICE_LB} running busybox httpd
  * with dynamic host ports, the AWS SDK as client. Proves that the service scheduler registers each
  * task's host port under its instance's EC2 id, that the data plane's health checks turn them
  * healthy (so the service becomes steady), that traffic reaches every task in turn, and that
@@ -46,12 +46,12 @@ class ServiceLoadBalancerIT {
     @BeforeAll
     static void start() throws Exception {
         String image = TestImages.busybox();
-        server = TestServer.withLbAddresses("127.0.7.100-127.0.7.150");
+        server = TestServer.withLbAddresses(TestAddresses.SERVICE_LB_POOL.range());
         ecs = server.ecs();
         elb = server.elbv2();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         agents = new TestAgents(server);
-        for (String ip : List.of("127.0.7.11", "127.0.7.12")) {
+        for (String ip : TestAddresses.SERVICE_LB.ips(2)) {
             Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
             String arn = a.containerInstanceArn().orElseThrow();
             instanceIds.add(arn.substring(arn.lastIndexOf('/') + 1));
@@ -117,7 +117,7 @@ class ServiceLoadBalancerIT {
     @Test
     void tasksAreRegisteredBalancedAndDrainedOnScaleIn() {
         LoadBalancer lb = elb.createLoadBalancer(b -> b.name("svc-alb")).loadBalancers().getFirst();
-        assertThat(lb.dnsName()).startsWith("127.0.7.");
+        assertThat(TestAddresses.SERVICE_LB_POOL.contains(lb.dnsName())).as(lb.dnsName()).isTrue();
         TargetGroup tg = elb.createTargetGroup(b -> b.name("svc-tg").protocol("HTTP").port(80).targetType("instance")
                 .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
                 .healthyThresholdCount(2).unhealthyThresholdCount(2)).targetGroups().getFirst();

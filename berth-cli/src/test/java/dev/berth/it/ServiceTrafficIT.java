@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 /**
  * ECS services behind Berth's application load balancer under real traffic, end to end: a Berth
  * server (restartable: its own data directory and port) whose load balancers take addresses of the
- * test range ({@code berth.it.lb-addresses}), two Docker agents at 127.0.21.11/12 running busybox
+ * test range ({@code berth.it.lb-addresses}), two Docker agents at {@link TestAddresses#SERVICE_TRAFFIC} running busybox
  * httpd tasks with dynamic host ports, the AWS SDK v2 as the user, and {@link LoadLoop} as a steady
  * client. Proves what issue 7 asks of the ECS integration: a killed task is replaced with 5xx only in
  * the documented window; a rolling deployment under load returns no error at all (targets drain
@@ -96,7 +96,7 @@ class ServiceTrafficIT {
         port = server.port();
         clients();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
-        for (String ip : List.of("127.0.21.11", "127.0.21.12")) {
+        for (String ip : TestAddresses.SERVICE_TRAFFIC.ips(2)) {
             AgentConfig c = new AgentConfig(server.endpoint(), CLUSTER, ip, TestAgents.newDataDir(), null,
                     server.joinTokenFile(), null, null, 256, null, "t3.small", null, Map.of(), false,
                     Duration.ofSeconds(1), ImagePullBehavior.PREFER_CACHED, null);

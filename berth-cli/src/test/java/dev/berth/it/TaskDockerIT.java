@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
 class TaskDockerIT {
 
     static final String CLUSTER = "docker";
-    static final String HOST_IP = "127.0.0.51";
+    static final String HOST_IP = TestAddresses.TASK_DOCKER.ip(0);
     static TestServer server;
     static TestAgents agents;
     static EcsClient ecs;
@@ -154,16 +154,16 @@ class TaskDockerIT {
     void aRestartedAgentAdoptsItsRunningTasksAndStillStopsThem() throws Exception {
         ecs.createCluster(r -> r.clusterName("restart"));
         java.nio.file.Path dir = TestAgents.newDataDir();
-        Agent first = agents.startDocker("restart", "127.0.0.52", dir);
+        Agent first = agents.startDocker("restart", TestAddresses.TASK_DOCKER.ip(1), dir);
         String instance = first.containerInstanceArn().orElseThrow();
         try {
             String arn = ecs.runTask(r -> r.cluster("restart").taskDefinition("httpd")).tasks().getFirst().taskArn();
             Task running = awaitStatus(arn, "RUNNING");
             int port = running.containers().getFirst().networkBindings().getFirst().hostPort();
             first.close();
-            assertThat(get("http://127.0.0.52:" + port + "/index.html").strip()).isEqualTo("hello");
+            assertThat(get("http://" + TestAddresses.TASK_DOCKER.ip(1) + ":" + port + "/index.html").strip()).isEqualTo("hello");
 
-            Agent second = agents.startDocker("restart", "127.0.0.52", dir);
+            Agent second = agents.startDocker("restart", TestAddresses.TASK_DOCKER.ip(1), dir);
             assertThat(second.containerInstanceArn()).contains(instance);
             ecs.stopTask(r -> r.cluster("restart").task(arn));
             Task stopped = awaitStatus(arn, "STOPPED");
