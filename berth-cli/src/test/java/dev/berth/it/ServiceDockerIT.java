@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.cli.agent.Agent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,22 +30,16 @@ import software.amazon.awssdk.services.ecs.model.Task;
 class ServiceDockerIT {
 
     static final String CLUSTER = "svc";
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static EcsClient ecs;
-    static final List<String> instanceIds = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        String image = TestImages.busybox();
-        server = TestServer.start();
-        ecs = server.ecs();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        for (String ip : TestAddresses.SERVICE_DOCKER.ips(2)) {
-            Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
-            instanceIds.add(idOf(a.containerInstanceArn().orElseThrow()));
-        }
+        docker = DockerCluster.start(CLUSTER, TestAddresses.SERVICE_DOCKER.ips(2));
+        String image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
         for (String greeting : List.of("one", "two")) {
             ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web").image(image)
                     .memory(32).essential(true).stopTimeout(1)
@@ -59,15 +52,7 @@ class ServiceDockerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            server.close();
-        } finally {
-            for (String id : instanceIds) {
-                TestImages.removeContainersOf(id);
-            }
-        }
+        docker.close();
     }
 
     static String idOf(String arn) {
@@ -211,9 +196,8 @@ class ServiceDockerIT {
         assertThat(s.desiredCount()).isEqualTo(2);
         assertThat(s.deploymentConfiguration().minimumHealthyPercent()).isZero();
         assertThat(s.deploymentConfiguration().maximumPercent()).isEqualTo(100);
-        Agent third = agents.startDocker(CLUSTER, TestAddresses.SERVICE_DOCKER.ip(2), TestAgents.newDataDir());
+        Agent third = docker.addDockerAgent(TestAddresses.SERVICE_DOCKER.ip(2), TestAgents.newDataDir());
         String thirdArn = third.containerInstanceArn().orElseThrow();
-        instanceIds.add(idOf(thirdArn));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
             Service now = describe("daemon");
             return now.desiredCount() == 3 && stable(now)

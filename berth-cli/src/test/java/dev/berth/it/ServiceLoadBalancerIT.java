@@ -3,7 +3,6 @@ package dev.berth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.cli.agent.Agent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,27 +34,23 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 class ServiceLoadBalancerIT {
 
     static final String CLUSTER = "svc-lb";
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static EcsClient ecs;
     static ElasticLoadBalancingV2Client elb;
-    static final List<String> instanceIds = new ArrayList<>();
+    static List<String> instanceIds;
     /** EC2 instance id of each container instance ARN. */
     static final Map<String, String> ec2Of = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
-        String image = TestImages.busybox();
-        server = TestServer.withLbAddresses(TestAddresses.SERVICE_LB_POOL.range());
-        ecs = server.ecs();
-        elb = server.elbv2();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        for (String ip : TestAddresses.SERVICE_LB.ips(2)) {
-            Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
-            String arn = a.containerInstanceArn().orElseThrow();
-            instanceIds.add(arn.substring(arn.lastIndexOf('/') + 1));
-        }
+        docker = DockerCluster.on(TestServer.withLbAddresses(TestAddresses.SERVICE_LB_POOL.range()), CLUSTER,
+                TestAddresses.SERVICE_LB.ips(2));
+        String image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
+        elb = docker.client(server.elbv2());
+        instanceIds = docker.instanceIds();
         ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceIds)).containerInstances()
                 .forEach(ci -> ec2Of.put(ci.containerInstanceArn(), ci.ec2InstanceId()));
         ecs.registerTaskDefinition(r -> r.family("lbweb").containerDefinitions(c -> c.name("web")
@@ -67,16 +62,7 @@ class ServiceLoadBalancerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            elb.close();
-            server.close();
-        } finally {
-            for (String id : instanceIds) {
-                TestImages.removeContainersOf(id);
-            }
-        }
+        docker.close();
     }
 
     static Service describe(String name) {
