@@ -102,10 +102,15 @@ class EnvFilesDockerIT {
                 .portMappings(p -> p.containerPort(80)));
         Task t = docker.awaitStatus(arn, "RUNNING");
         int port = t.containers().getFirst().networkBindings().getFirst().hostPort();
+        // RUNNING means the container started; its shell hashes the values before httpd listens, and
+        // until then Docker's port forwarder accepts and closes connections, so ask until it answers.
         String published;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            published = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            published = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()),
+                            r -> r.statusCode() == 200).body();
         }
         assertThat(published.strip().split("\n")).containsExactly(sha256(FROM_A), sha256(ONLY_A), sha256("x=y"),
                 sha256("from-environment"), sha256("unset"), sha256("unset"));
