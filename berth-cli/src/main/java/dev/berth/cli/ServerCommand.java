@@ -54,6 +54,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " list (env BERTH_LB_ADDRESSES; default ${DEFAULT-VALUE}). A load balancer's DNSName is its address.")
     String lbAddresses;
 
+    @Option(names = "--lb-threads", defaultValue = "${env:BERTH_LB_THREADS:-0}",
+            description = "Event loop threads for application load balancer traffic (env BERTH_LB_THREADS; default 0:"
+                    + " half the processors, at least 1).")
+    int lbThreads;
+
     @Option(names = "--master-key-file", defaultValue = "${env:BERTH_MASTER_KEY_FILE}",
             description = "File holding the master key that seals secrets at rest (base64 of 32 bytes; env BERTH_MASTER_KEY_FILE;"
                     + " BERTH_MASTER_KEY may hold the base64 key itself). Default: <data-dir>/master.key, created on first start.")
@@ -98,7 +103,7 @@ public final class ServerCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
                 System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
-                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout(), lbAddresses, masterKeyFile);
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout(), lbAddresses, masterKeyFile, lbThreads);
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -358,6 +358,41 @@ class LoadBalancerTrafficIT extends WithServer {
         assertThat(bad).startsWith("HTTP/1.1 400 ").contains("Server: awselb/2.0");
     }
 
+    @Test
+    void targetResponsesAreFramedByLengthChunksOrCloseForEachKindOfClient() throws Exception {
+        LoadBalancer lb = lb("raw-alb", "application");
+        TargetGroup tg = group("raw-tg", "HTTP");
+        try (RawHttpTarget t = new RawHttpTarget(nextAddress(), Map.of(
+                "/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Fold: a\r\n  b\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
+                "/close", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close" + RawHttpTarget.CLOSE,
+                "/continue", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone",
+                "/bad", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n" + RawHttpTarget.CLOSE))) {
+            register(tg, t.address, t.port);
+            int port = listener(lb, "HTTP", forward(tg));
+            awaitStates(tg, "healthy");
+            String host = "Host: " + lb.dnsName() + "\r\n";
+            // a chunked body goes to an HTTP/1.1 client with its chunk lines and trailer; a folded line becomes one
+            String chunked = exchange(lb.dnsName(), port, "GET /chunked HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            assertThat(chunked).startsWith("HTTP/1.1 200 OK\r\n").contains("Transfer-Encoding: chunked\r\n", "X-Fold: a b\r\n",
+                    "Connection: close\r\n").endsWith("\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n");
+            // and to an HTTP/1.0 client without them, ended by the close
+            String old = exchange(lb.dnsName(), port, "GET /chunked HTTP/1.0\r\n\r\n");
+            assertThat(old).startsWith("HTTP/1.1 200 OK\r\n").contains("Connection: close\r\n").doesNotContain("Transfer-Encoding")
+                    .endsWith("\r\n\r\nhello");
+            // a body that ends when the target closes is chunked for a keep-alive client, whose next request follows
+            String twice = exchange(lb.dnsName(), port, "GET /close HTTP/1.1\r\n" + host + "\r\n"
+                    + "GET /next HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            assertThat(twice).contains("Transfer-Encoding: chunked\r\n", "\r\n\r\nb\r\nuntil close\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n")
+                    .endsWith("\r\n\r\nok");
+            // an interim 100 goes on before the final response
+            String cont = exchange(lb.dnsName(), port, "GET /continue HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            assertThat(cont).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n").endsWith("\r\n\r\ndone");
+            // a head the load balancer cannot frame is a 502 from the load balancer
+            String bad = exchange(lb.dnsName(), port, "GET /bad HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            assertThat(bad).startsWith("HTTP/1.1 502 Bad Gateway\r\n").contains("Server: awselb/2.0");
+        }
+    }
+
     /** Writes {@code requests} on a new connection and reads until the load balancer closes it. */
     private static String exchange(String address, int port, String requests) throws Exception {
         try (Socket s = new Socket(address, port)) {

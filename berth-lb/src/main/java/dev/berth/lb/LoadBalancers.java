@@ -30,15 +30,25 @@ public final class LoadBalancers implements AutoCloseable {
     /**
      * @param addresses the address pool, e.g. {@code 127.0.100.10-127.0.100.250} ({@link AddressPool})
      * @param instanceAddress maps an EC2 instance id (a container instance's) to its host address
+     * @param httpThreads event loop threads for application load balancer traffic, 0 for {@link #defaultHttpThreads()}
      */
     public LoadBalancers(Vertx vertx, StateStore store, Documents docs, Platform platform, ServiceModel model, String addresses,
-            Clock clock, Function<String, Optional<String>> instanceAddress) {
+            Clock clock, Function<String, Optional<String>> instanceAddress, int httpThreads) {
         ElbState state = new ElbState(store, docs);
-        this.plane = new DataPlane(vertx, new Metrics(clock), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.plane = new DataPlane(vertx, new Metrics(clock), Math.max(1, Runtime.getRuntime().availableProcessors()),
+                httpThreads > 0 ? httpThreads : defaultHttpThreads());
         this.api = new ElbApi(model, state, platform, plane, new AddressPool(addresses), clock, instanceAddress);
         this.targets = new ElbTargets(state, api.targets());
         state.onChange(plane::apply);
         plane.apply(state.snapshot());
+    }
+
+    /**
+     * Half the processors, at least one: the targets usually run on the same machines as the load
+     * balancers, and on a small machine one proxy thread competing less with them serves more.
+     */
+    public static int defaultHttpThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public QueryService api() {

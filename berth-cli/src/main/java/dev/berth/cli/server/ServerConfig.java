@@ -15,10 +15,18 @@ import java.time.Duration;
  * @param lostInstanceTimeout how long an agent may stay disconnected before its tasks are marked STOPPED
  * @param lbAddresses the addresses load balancers take, one each (a range {@code a.b.c.d-a.b.c.e} or a list)
  * @param masterKeyFile the operator's master key file (base64 of 32 bytes), or null for {@code <dataDir>/master.key}
+ * @param lbThreads event loop threads for application load balancer traffic; 0 for the default (half the processors)
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
         String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile) {
+        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile, int lbThreads) {
+
+    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
+            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile) {
+        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, lbAddresses, masterKeyFile, 0);
+    }
 
     public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
             String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
@@ -30,7 +38,7 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
     /** The same configuration with another load balancer address pool. */
     public ServerConfig withLbAddresses(String addresses) {
         return new ServerConfig(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId,
-                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses, masterKeyFile);
+                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses, masterKeyFile, lbThreads);
     }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
@@ -61,6 +69,9 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
         lostInstanceTimeout = lostInstanceTimeout == null ? DEFAULT_LOST_INSTANCE_TIMEOUT : lostInstanceTimeout;
         if (lostInstanceTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException("the lost-instance timeout must be at least 1 second");
+        }
+        if (lbThreads < 0 || lbThreads > 256) {
+            throw new IllegalArgumentException("--lb-threads must be 1-256 (or 0 for the default): " + lbThreads);
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);

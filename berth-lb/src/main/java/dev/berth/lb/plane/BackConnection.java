@@ -1,37 +1,34 @@
 package dev.berth.lb.plane;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One keep-alive connection from an application load balancer listener to a target, on one event
  * loop: it serves one {@link ProxyExchange} at a time and waits in its {@link HttpListener.LoopPool}
- * in between. Responses are written to the client without a flush per message; the flush comes
- * when the read batch from the target ends. Reading pauses while the client cannot take more
- * bytes. Silence for the idle timeout is a 504 during an exchange and a close when idle in the
- * pool; after a WebSocket upgrade it relays bytes to the client.
+ * in between. It reads raw bytes; its {@link ResponseFramer} finds the responses in them.
+ *
+ * <p>What goes to the client during one read from the target (the rewritten head, small body
+ * pieces, chunk framing) is gathered in one buffer ({@link #out}) and written as one message, so a
+ * small response costs one write to the client; large body pieces go on as slices of the buffer
+ * read, without a copy. The flush comes when the read batch ends. Reading pauses while the client
+ * cannot take more bytes. Silence for the idle timeout is a 504 during an exchange and a close when
+ * idle in the pool; after a WebSocket upgrade the connection relays bytes to the client.
  */
-final class BackConnection extends ChannelInboundHandlerAdapter {
+final class BackConnection extends PlaneConnection implements ResponseFramer.Sink {
+
+    /** Body pieces up to this size are copied into {@link #out}; bigger ones are sent as slices. */
+    private static final int COPY_MAX = 2048;
 
     final HttpListener.LoopPool pool;
     final Backend backend;
-    Channel channel;
+    ResponseFramer framer;
     ProxyExchange exchange;
     /** The client connection of the current exchange (or of the tunnel). */
-    Channel client;
-    /** Whether the current response allows reusing the connection. */
-    boolean keepAlive;
+    FrontConnection client;
     boolean tunnel;
-    private boolean informational;
-    private boolean reading;
-    private Channel flushLater;
+    private ByteBuf out;
 
     BackConnection(HttpListener.LoopPool pool, Backend backend) {
         this.pool = pool;
@@ -41,69 +38,76 @@ final class BackConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        framer = new ResponseFramer(this, ctx.alloc());
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        reading = true;
-        ProxyExchange ex = exchange;
+    public void channelActive(ChannelHandlerContext ctx) {
+        startIdleTimer(pool.targetIdleNanos());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    void read(Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (tunnel) {
-            if (msg instanceof ByteBuf && client != null) {
-                writeToClient(msg);
+            if (client != null) {
+                sendToClient(bytes);
             } else {
-                ReferenceCountUtil.release(msg);
+                bytes.release();
             }
             return;
         }
-        if (ex == null) {
-            ReferenceCountUtil.release(msg);
+        if (exchange == null || !framer.expecting()) {
+            bytes.release(); // a target speaking out of turn cannot be trusted with the next request
             channel.close();
             return;
         }
-        if (msg instanceof HttpResponse r) {
-            if (r.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                ex.fail(r.decoderResult().cause());
-                return;
-            }
-            int status = r.status().code();
-            if (status == 101 && ex.webSocket) {
-                ex.upgraded(r);
-                return;
-            }
-            if (status >= 100 && status < 200) {
-                informational = true; // 100 Continue and the like: passed on, the final response follows
-                writeToClient(r);
-            } else {
-                ex.response(r);
-            }
+        framer.feed(bytes);
+        flushOut();
+    }
+
+    /** The buffer for the client with room for {@code bytes} more. */
+    ByteBuf out(int bytes) {
+        ByteBuf o = out;
+        if (o == null) {
+            o = out = channel.alloc().ioBuffer(Math.max(512, bytes));
+        } else {
+            o.ensureWritable(bytes);
         }
-        if (msg instanceof HttpContent c) {
-            boolean last = c instanceof LastHttpContent;
-            if (c.decoderResult().isFailure()) {
-                c.release();
-                ex.fail(c.decoderResult().cause());
-            } else if (informational) {
-                informational = !last;
-                writeToClient(c);
-            } else {
-                ex.responseContent(c, last);
-            }
-        } else if (!(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg);
+        return o;
+    }
+
+    /** Sends {@code length} bytes of {@code src} to the client: copied when small, else as a slice. */
+    void emit(ByteBuf src, int index, int length) {
+        if (length <= COPY_MAX) {
+            out(length).writeBytes(src, index, length);
+        } else {
+            flushOut();
+            sendToClient(src.retainedSlice(index, length));
         }
     }
 
-    /** Writes to the client; flushed when this read batch ends, or now outside one. */
-    void writeToClient(Object msg) {
-        Channel client = this.client;
-        if (reading) {
-            client.write(msg, client.voidPromise());
-            flushLater = client;
-        } else {
-            client.writeAndFlush(msg, client.voidPromise());
+    /** Writes what was gathered for the client. */
+    void flushOut() {
+        ByteBuf o = out;
+        if (o != null) {
+            out = null;
+            if (o.isReadable() && client != null) {
+                sendToClient(o);
+            } else {
+                o.release();
+            }
         }
-        if (!client.isWritable()) {
+    }
+
+    private void sendToClient(ByteBuf b) {
+        FrontConnection c = client;
+        send(c, b);
+        if (!c.channel.isWritable()) {
             channel.config().setAutoRead(false);
         }
     }
@@ -114,15 +118,63 @@ final class BackConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // ---- what the framer finds ------------------------------------------------------------------
+
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
-        Channel f = flushLater;
-        if (f != null) {
-            flushLater = null;
-            f.flush();
+    public void head(ResponseHead head) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.response(head);
         }
     }
+
+    @Override
+    public void informational(ByteBuf buf, int index, int length) {
+        if (exchange != null) {
+            emit(buf, index, length);
+        }
+    }
+
+    @Override
+    public void upgraded(ByteBuf buf, int index, int length) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.upgraded(buf, index, length);
+        }
+    }
+
+    @Override
+    public void body(ByteBuf buf, int index, int length) {
+        ProxyExchange ex = exchange;
+        if (tunnel) {
+            if (client != null) {
+                emit(buf, index, length);
+            }
+        } else if (ex != null) {
+            ex.responseBody(buf, index, length);
+        }
+    }
+
+    @Override
+    public void end(boolean reusable) {
+        ProxyExchange ex = exchange;
+        if (ex != null) {
+            ex.responseEnd(reusable);
+        }
+    }
+
+    @Override
+    public void malformed(String why) {
+        ProxyExchange ex = exchange;
+        flushOut();
+        if (ex != null) {
+            ex.fail(null);
+        } else {
+            channel.close();
+        }
+    }
+
+    // ---- channel events -------------------------------------------------------------------------
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -134,7 +186,14 @@ final class BackConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        stopIdleTimer();
         pool.forget(this);
+        if (out != null) {
+            flushOut();
+        }
+        if (framer.closed()) {
+            return; // that ended a body read until close
+        }
         ProxyExchange ex = exchange;
         exchange = null;
         if (ex != null && !tunnel) {
@@ -143,21 +202,12 @@ final class BackConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ProxyExchange ex = exchange;
-            exchange = null;
-            if (ex != null && !tunnel) {
-                ex.timeout();
-            }
-            channel.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
+    void idle() {
+        ProxyExchange ex = exchange;
+        exchange = null;
+        if (ex != null && !tunnel) {
+            ex.timeout();
         }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         channel.close();
     }
 }

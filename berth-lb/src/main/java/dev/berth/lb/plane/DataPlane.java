@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #apply} runs on the thread that changed the configuration, under the configuration
  * lock, so snapshots arrive one at a time and in order; it only starts asynchronous work (server
- * deployments, timers) and never waits for it. Listeners are Vert.x deployments with one
- * {@link HttpListener} or {@link TcpListener} instance per event loop; a change of address, port
+ * deployments, timers) and never waits for it. Listeners are Vert.x deployments: one
+ * {@link HttpListener} on the HTTP listeners' own event loops, or a {@link TcpListener} instance
+ * per Vert.x event loop; a change of address, port
  * or idle timeout redeploys, a change of rules or actions just republishes the compiled routes. A
  * one-second sweep ends expired draining and samples the host-count and connection gauges.
  */
@@ -41,6 +42,9 @@ public final class DataPlane implements Plane, AutoCloseable {
     private final Vertx vertx;
     private final Metrics metrics;
     private final int instances;
+    private final int httpThreads;
+    /** The event loops of application load balancer listeners, created with the first one. */
+    private io.netty.channel.EventLoopGroup httpLoops;
     private final HealthChecker checker;
     private final Map<String, TargetPool> pools = new ConcurrentHashMap<>();
     private final Map<String, Long> healthTimers = new HashMap<>();
@@ -51,10 +55,15 @@ public final class DataPlane implements Plane, AutoCloseable {
     private volatile ElbState.Snapshot current = ElbState.Snapshot.EMPTY;
     private long lastGauge;
 
-    public DataPlane(Vertx vertx, Metrics metrics, int eventLoops) {
+    /**
+     * @param eventLoops Vert.x's event loops (a TCP listener runs one instance on each)
+     * @param httpThreads the threads of the event loop group all HTTP listeners share
+     */
+    public DataPlane(Vertx vertx, Metrics metrics, int eventLoops, int httpThreads) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.instances = Math.max(1, eventLoops);
+        this.httpThreads = Math.max(1, httpThreads);
         this.checker = new HealthChecker(vertx);
         this.sweeper = vertx.setPeriodic(1000, id -> sweep());
     }
@@ -130,10 +139,11 @@ public final class DataPlane implements Plane, AutoCloseable {
     }
 
     private void deploy(ListenerRuntime rt) {
-        // An HTTP listener is one server channel whose connections Netty spreads over all event
-        // loops; a TCP listener is a Vert.x NetServer instance per event loop.
+        // An HTTP listener is one server channel whose connections Netty spreads over the HTTP
+        // listeners' own event loops; a TCP listener is a Vert.x NetServer instance per event loop.
         DeploymentOptions options = new DeploymentOptions().setInstances(rt.http ? 1 : instances);
-        vertx.deployVerticle(() -> rt.http ? new HttpListener(rt) : new TcpListener(rt), options).onComplete(ar -> {
+        io.netty.channel.EventLoopGroup loops = rt.http ? httpLoops() : null;
+        vertx.deployVerticle(() -> rt.http ? new HttpListener(rt, loops) : new TcpListener(rt), options).onComplete(ar -> {
             if (ar.succeeded()) {
                 rt.deploymentId = ar.result();
                 if (listeners.get(rt.arn) != rt) {
@@ -266,6 +276,21 @@ public final class DataPlane implements Plane, AutoCloseable {
         return out;
     }
 
+    /**
+     * HTTP listeners run on event loops of their own, not on Vert.x's: their number is an operator
+     * setting (`berth server --lb-threads`), and proxy traffic and API requests do not queue
+     * behind each other. Same transport as Vert.x (native epoll when it loads).
+     */
+    private io.netty.channel.EventLoopGroup httpLoops() {
+        if (httpLoops == null) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            httpLoops = ((io.vertx.core.internal.VertxInternal) vertx).transport().eventLoopGroup(
+                    io.vertx.core.spi.transport.Transport.IO_EVENT_LOOP_GROUP, httpThreads,
+                    r -> new io.netty.util.concurrent.FastThreadLocalThread(r, "berth-alb-" + n.getAndIncrement()), 50);
+        }
+        return httpLoops;
+    }
+
     @Override
     public synchronized void close() {
         vertx.cancelTimer(sweeper);
@@ -283,5 +308,8 @@ public final class DataPlane implements Plane, AutoCloseable {
             LOG.warn("load balancer listeners did not stop cleanly: {}", e.toString());
         }
         checker.close();
+        if (httpLoops != null) {
+            httpLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 }

@@ -2,31 +2,26 @@ package dev.berth.lb.plane;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection to an application load balancer listener, on its event loop: it reads
@@ -38,14 +33,13 @@ import java.util.Locale;
  * cannot take more bytes (back-pressure for request bodies). After a WebSocket upgrade the
  * connection is a byte tunnel to its target connection.
  */
-final class FrontConnection extends ChannelInboundHandlerAdapter {
+final class FrontConnection extends PlaneConnection {
 
     private static final int PIPELINED = 1;
     static final int TARGET_BUSY = 2;
 
     final HttpListener listener;
     final HttpListener.LoopPool loop;
-    Channel ch;
     String source;
     /** The exchange whose request or response is in progress. */
     ProxyExchange current;
@@ -53,8 +47,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     private boolean discarding;
     private ArrayDeque<Object> queued;
     private int paused;
-    private boolean reading;
-    private Channel flushLater;
+    /** The request being answered is a HEAD request (a local answer then has no body). */
+    private boolean headRequest;
     /** The target connection after a WebSocket upgrade. */
     BackConnection tunnel;
 
@@ -65,9 +59,10 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ch = ctx.channel();
+        channel = ctx.channel();
+        startIdleTimer(TimeUnit.SECONDS.toNanos(listener.rt.idleTimeoutSeconds + 1L));
         listener.rt.activeConnections.incrementAndGet();
-        if (ch.remoteAddress() instanceof InetSocketAddress a) {
+        if (channel.remoteAddress() instanceof InetSocketAddress a) {
             source = a.getAddress().getHostAddress();
         }
         super.channelActive(ctx);
@@ -75,6 +70,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        stopIdleTimer();
         listener.rt.activeConnections.decrementAndGet();
         if (current != null) {
             current.frontClosed();
@@ -90,12 +86,10 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        reading = true;
+    void read(Object msg) {
         if (tunnel != null) {
             if (msg instanceof ByteBuf) {
-                tunnel.channel.write(msg, tunnel.channel.voidPromise());
-                flushLater = tunnel.channel;
+                send(tunnel, msg);
                 if (!tunnel.channel.isWritable()) {
                     pause(TARGET_BUSY);
                 }
@@ -116,31 +110,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
-        Channel f = flushLater;
-        if (f != null) {
-            flushLater = null;
-            f.flush();
-        }
-    }
-
-    /** Writes to a target connection; flushed when this read batch ends, or now outside one. */
-    void writeToTarget(Channel target, Object msg) {
-        if (reading) {
-            target.write(msg, target.voidPromise());
-            if (flushLater != null && flushLater != target) {
-                flushLater.flush();
-            }
-            flushLater = target;
-        } else {
-            target.writeAndFlush(msg, target.voidPromise());
-        }
-    }
-
-    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ch.isWritable()) {
+        if (channel.isWritable()) {
             if (current != null && current.back != null) {
                 current.back.resume();
             }
@@ -151,17 +122,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ch.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ch.close();
+    void idle() {
+        channel.close();
     }
 
     private boolean busy() {
@@ -170,13 +132,13 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
     void pause(int reason) {
         paused |= reason;
-        ch.config().setAutoRead(false);
+        channel.config().setAutoRead(false);
     }
 
     void resume(int reason) {
         paused &= ~reason;
-        if (paused == 0 && ch.isActive()) {
-            ch.config().setAutoRead(true);
+        if (paused == 0 && channel.isActive()) {
+            channel.config().setAutoRead(true);
         }
     }
 
@@ -210,10 +172,10 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
             current = null;
         }
         if (!keepAlive) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        while (queued != null && !queued.isEmpty() && !busy() && ch.isActive()) {
+        while (queued != null && !queued.isEmpty() && !busy() && channel.isActive()) {
             dispatch(queued.poll());
         }
         if (queued == null || queued.isEmpty()) {
@@ -223,6 +185,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
     private void request(HttpRequest req) {
         listener.lbCount.add(1);
+        headRequest = req.method().equals(HttpMethod.HEAD);
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
             int status = cause instanceof TooLongHttpLineException ? 414
@@ -317,21 +280,28 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
                 null, keepAlive);
     }
 
+    /** Writes a response the load balancer makes itself (fixed response, redirect, error page). */
     private void local(HttpResponseStatus status, String contentType, String body, String location, boolean keepAlive) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
-        HttpHeaders h = r.headers();
-        h.set(HttpListener.Names.SERVER, "awselb/2.0");
-        h.set(HttpListener.Names.CONTENT_TYPE, contentType);
-        h.setInt(HttpListener.Names.CONTENT_LENGTH, r.content().readableBytes());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status.code()).append(' ').append(status.reasonPhrase())
+                .append("\r\nServer: awselb/2.0\r\nContent-Type: ").append(contentType)
+                .append("\r\nContent-Length: ").append(bytes.length).append("\r\n");
         if (location != null) {
-            h.set(HttpListener.Names.LOCATION, location);
+            head.append("Location: ").append(location).append("\r\n");
         }
         if (!keepAlive) {
-            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.CLOSE);
-            ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
+        ByteBuf out = channel.alloc().ioBuffer(head.length() + bytes.length);
+        out.writeCharSequence(head, StandardCharsets.UTF_8);
+        if (!headRequest) {
+            out.writeBytes(bytes);
+        }
+        if (!keepAlive) {
+            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ch.writeAndFlush(r, ch.voidPromise());
+            channel.writeAndFlush(out, channel.voidPromise());
         }
     }
 }

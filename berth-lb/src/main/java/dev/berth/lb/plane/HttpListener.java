@@ -8,13 +8,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AsciiString;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,20 +23,22 @@ import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An application load balancer listener: an HTTP/1.1 reverse proxy written directly on Netty's
- * HTTP codecs, running on Vert.x's event loops and transport (native epoll when it loads).
+ * An application load balancer listener: an HTTP/1.1 reverse proxy written directly on Netty,
+ * running on Vert.x's event loops and transport (native epoll when it loads).
  *
  * <p>Why Netty and not Vert.x's HttpServer/HttpClient: the proxy's cost per request is what the
  * benchmark (bench/lb.sh) measures, and Vert.x's pair copies every header into new maps, creates
- * request options, futures and a pipe per exchange and takes a connection from a shared pool; here
- * the decoded request head is edited in place and written to a target connection that belongs to
- * the same event loop, bodies stream as Netty content messages, and flushes are coalesced per read.
+ * request options, futures and a pipe per exchange and takes a connection from a shared pool. Here
+ * a client's request is decoded by Netty's request decoder (strict: it is the smuggling boundary),
+ * its head is written for the target in one pass ({@link RequestHead}) to a target connection that
+ * belongs to the same event loop, and the target's bytes are framed, not decoded
+ * ({@link ResponseFramer}); bodies stream as buffers, and flushes are coalesced per read.
  *
- * <p>Threading: one server channel accepts; each accepted connection lives on one event loop with
+ * <p>Threading: one server channel accepts (on Vert.x's acceptor loop); each accepted connection
+ * lives on one event loop of the group HTTP listeners share ({@link DataPlane}) with
  * its {@link FrontConnection}, and every target connection it uses is opened on, and pooled
  * per, that same event loop ({@link LoopPool}), so an exchange never changes thread and needs no
  * locks. What is shared across loops (backends' in-flight counters, metrics, routes) is
@@ -46,26 +46,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpListener extends VerticleBase {
 
-    /** Header names as ALB writes them (Netty's constants are lower case; ALB capitalises). */
-    static final class Names {
-        static final AsciiString SERVER = AsciiString.cached("Server");
-        static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
-        static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-        static final AsciiString LOCATION = AsciiString.cached("Location");
-        static final AsciiString CONNECTION = AsciiString.cached("Connection");
-        static final AsciiString UPGRADE = AsciiString.cached("Upgrade");
-        static final AsciiString TRANSFER_ENCODING = AsciiString.cached("Transfer-Encoding");
-        static final AsciiString HOST = AsciiString.cached("Host");
-        static final AsciiString SET_COOKIE = AsciiString.cached("Set-Cookie");
-
-        private Names() {
-        }
-    }
-
     static final String STICKY_COOKIE = "AWSALB";
     static final String GROUP_COOKIE = "AWSALBTG";
 
     final ListenerRuntime rt;
+    private final EventLoopGroup loopGroup;
     final Metrics.Series lbCount;
     final Metrics.Series lbElb5xx;
     final Metrics.Series lbElb4xx;
@@ -77,8 +62,10 @@ final class HttpListener extends VerticleBase {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
 
-    HttpListener(ListenerRuntime rt) {
+    /** @param loopGroup the event loops client connections (and their target connections) live on */
+    HttpListener(ListenerRuntime rt, EventLoopGroup loopGroup) {
         this.rt = rt;
+        this.loopGroup = loopGroup;
         Metrics metrics = rt.metrics;
         this.lbCount = metrics.series(Metrics.key("RequestCount", "LoadBalancer", rt.lbDimension));
         this.lbElb5xx = metrics.series(Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", rt.lbDimension));
@@ -97,7 +84,7 @@ final class HttpListener extends VerticleBase {
     @Override
     public Future<?> start() {
         VertxInternal vx = (VertxInternal) vertx;
-        ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), vx.nettyEventLoopGroup())
+        ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), loopGroup)
                 .channelFactory(vx.transport().serverChannelFactory(false))
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -105,8 +92,7 @@ final class HttpListener extends VerticleBase {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, rt.idleTimeoutSeconds + 1L, TimeUnit.SECONDS))
-                                .addLast("http", new HttpServerCodec(decoderConfig()))
+                        ch.pipeline().addLast("http", new HttpRequestDecoder(decoderConfig()))
                                 .addLast("proxy", new FrontConnection(HttpListener.this, loop(ch.eventLoop())));
                     }
                 });
@@ -147,17 +133,6 @@ final class HttpListener extends VerticleBase {
         return new HttpDecoderConfig().setMaxInitialLineLength(16384).setMaxHeaderSize(65536).setMaxChunkSize(65536);
     }
 
-    /**
-     * Limits for responses from targets, whose header names and values are not checked
-     * character by character (the parser still splits them by line and colon): that check is
-     * per-response work on the hot path, and a target is the operator's own. Lines may end in a
-     * bare LF, as many small servers and CGI scripts write them and as nginx and HAProxy accept;
-     * requests from clients keep strict CRLF parsing (request smuggling).
-     */
-    static HttpDecoderConfig targetDecoderConfig() {
-        return decoderConfig().setValidateHeaders(false).setStrictLineParsing(false);
-    }
-
     private LoopPool loop(EventLoop el) {
         return loops.computeIfAbsent(el, LoopPool::new);
     }
@@ -176,6 +151,11 @@ final class HttpListener extends VerticleBase {
             this.bootstrap = new Bootstrap().group(el).channelFactory(vx.transport().channelFactory(false))
                     .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        }
+
+        /** How long a target connection may be silent: the load balancer's idle timeout. */
+        long targetIdleNanos() {
+            return TimeUnit.SECONDS.toNanos(rt.idleTimeoutSeconds);
         }
 
         /** An idle connection to {@code b}, or null. */
@@ -213,10 +193,7 @@ final class HttpListener extends VerticleBase {
                 @Override
                 protected void initChannel(Channel ch) {
                     channels.add(ch);
-                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, rt.idleTimeoutSeconds, TimeUnit.SECONDS))
-                            .addLast("http", new HttpClientCodec(targetDecoderConfig(), HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
-                                    HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE))
-                            .addLast("proxy", new BackConnection(LoopPool.this, b));
+                    ch.pipeline().addLast("proxy", new BackConnection(LoopPool.this, b));
                 }
             });
             bs.connect(b.inetSocketAddress).addListener((ChannelFuture f) -> {
@@ -259,30 +236,6 @@ final class HttpListener extends VerticleBase {
             }
         }
         return null;
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    /** {@code 1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>}, the X-Ray trace id format ALB uses. */
-    static String traceId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        char[] c = new char[35];
-        c[0] = '1';
-        c[1] = '-';
-        long t = System.currentTimeMillis() / 1000;
-        for (int i = 0; i < 8; i++) {
-            c[2 + i] = HEX[(int) (t >>> (28 - 4 * i)) & 15];
-        }
-        c[10] = '-';
-        long a = r.nextLong();
-        int b = r.nextInt();
-        for (int i = 0; i < 16; i++) {
-            c[11 + i] = HEX[(int) (a >>> (60 - 4 * i)) & 15];
-        }
-        for (int i = 0; i < 8; i++) {
-            c[27 + i] = HEX[(b >>> (28 - 4 * i)) & 15];
-        }
-        return new String(c);
     }
 
     void countElb(int status) {

@@ -1,6 +1,8 @@
 package dev.berth.lb.plane;
 
-import io.netty.channel.Channel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -8,35 +10,38 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * One request forwarded to one target, on the front connection's event loop: the request head
- * (edited in place: hop-by-hop headers removed, X-Forwarded-For/-Proto/-Port and X-Amzn-Trace-Id
- * set) and body stream to a target connection, the response streams back. It counts against its
- * backend's in-flight requests from start to end, once.
+ * (written by {@link RequestHead}: hop-by-hop headers removed, X-Forwarded-For/-Proto/-Port and
+ * X-Amzn-Trace-Id set) and body stream to a target connection, the response streams back as bytes
+ * framed by the connection's {@link ResponseFramer}. It counts against its backend's in-flight
+ * requests from start to end, once.
  *
- * <p>Ends: the response's last content was written (the target connection goes back to the loop's
+ * <p>Response bodies keep their framing when the client can take it: Content-Length as is, chunked
+ * passed through with its chunk lines; for an HTTP/1.0 client a chunked body loses its framing and
+ * the connection closes after it; a body that ends when the target closes is chunked for a
+ * keep-alive HTTP/1.1 client, else the client connection closes after it too.
+ *
+ * <p>Ends: the response's last byte was written (the target connection goes back to the loop's
  * pool when both sides allow keep-alive and the whole request was sent); or it failed: 502 when the
  * target cannot be reached, closes early or answers malformed, 504 when it is silent for the idle
  * timeout, or, once the response has started, the client connection is closed.
  */
 final class ProxyExchange {
 
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
-    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
-    private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("X-Forwarded-Port");
-    private static final AsciiString X_AMZN_TRACE_ID = AsciiString.cached("X-Amzn-Trace-Id");
-    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final byte[] HTTP_1_1 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final FrontConnection front;
     final HttpRequest head;
@@ -47,8 +52,12 @@ final class ProxyExchange {
     private final boolean headRequest;
     /** The client spoke HTTP/1.0 (the head is upgraded to 1.1 towards the target). */
     private final boolean http10;
+    /** The request body is chunked (its chunks are framed again towards the target). */
+    private final boolean chunkedRequest;
     private final long startNanos;
     private boolean keepAlive;
+    /** The response body ends when the target closes and goes to the client chunked. */
+    private boolean rechunk;
     BackConnection back;
     private ArrayDeque<HttpContent> waiting;
     boolean requestDone;
@@ -67,34 +76,13 @@ final class ProxyExchange {
         HttpHeaders h = head.headers();
         this.webSocket = h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        this.chunkedRequest = HttpUtil.isTransferEncodingChunked(head);
         this.startNanos = System.nanoTime();
     }
 
     void start() {
         backend.inFlight.incrementAndGet();
         pool.requestCount.add(1);
-        HttpHeaders h = head.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(head);
-        CharSequence upgrade = webSocket ? h.get(HttpHeaderNames.UPGRADE) : null;
-        stripHopByHop(h);
-        if (webSocket) {
-            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.UPGRADE);
-            h.set(HttpListener.Names.UPGRADE, upgrade);
-        }
-        if (chunked) {
-            h.set(HttpListener.Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        String source = front.source;
-        String xff = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? source : xff + ", " + source);
-        h.set(X_FORWARDED_PROTO, HTTP);
-        h.set(X_FORWARDED_PORT, front.listener.portText);
-        String trace = h.get(X_AMZN_TRACE_ID);
-        h.set(X_AMZN_TRACE_ID, trace == null ? "Root=" + HttpListener.traceId() : "Self=" + HttpListener.traceId() + ";" + trace);
-        if (!h.contains(HttpHeaderNames.HOST)) {
-            h.set(HttpListener.Names.HOST, backend.hostHeader);
-        }
-        head.setProtocolVersion(HttpVersion.HTTP_1_1);
         BackConnection c = webSocket ? null : front.loop.take(backend);
         if (c != null) {
             connected(c);
@@ -111,12 +99,15 @@ final class ProxyExchange {
         }
         back = c;
         c.exchange = this;
-        c.client = front.ch;
-        front.writeToTarget(c.channel, head);
+        c.client = front;
+        c.framer.begin(headRequest, webSocket);
+        ByteBuf out = c.channel.alloc().ioBuffer(512);
+        RequestHead.write(out, head, front.source, front.listener.portText, webSocket, chunkedRequest, backend.hostHeader);
+        front.send(c, out);
         if (waiting != null) {
             HttpContent m;
             while ((m = waiting.poll()) != null) {
-                front.writeToTarget(c.channel, m);
+                sendContent(m, m instanceof LastHttpContent);
             }
         }
         if (!c.channel.isWritable()) {
@@ -140,61 +131,137 @@ final class ProxyExchange {
             waiting.add(content);
             return;
         }
-        front.writeToTarget(back.channel, content);
+        sendContent(content, last);
         if (!back.channel.isWritable()) {
             front.pause(FrontConnection.TARGET_BUSY);
         }
     }
 
-    /** The target's response head: count it, make it the client's, send it on. */
-    void response(HttpResponse r) {
-        int status = r.status().code();
+    /** Sends body bytes to the target, in chunk framing when the request came chunked. */
+    private void sendContent(HttpContent content, boolean last) {
+        ByteBuf data = content.content();
+        if (!chunkedRequest) {
+            if (data.isReadable()) {
+                front.send(back, data);
+            } else {
+                content.release();
+            }
+            return;
+        }
+        int n = data.readableBytes();
+        if (n > 0) {
+            ByteBuf size = back.channel.alloc().ioBuffer(12);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(n));
+            size.writeBytes(CRLF);
+            front.send(back, size);
+            front.send(back, data);
+            front.send(back, Unpooled.wrappedBuffer(CRLF));
+        } else {
+            content.release();
+        }
+        if (last) {
+            ByteBuf end = back.channel.alloc().ioBuffer(64);
+            end.writeByte('0').writeBytes(CRLF);
+            if (content instanceof LastHttpContent lc) {
+                RequestHead.writeHeaders(end, lc.trailingHeaders());
+            }
+            end.writeBytes(CRLF);
+            front.send(back, end);
+        }
+    }
+
+    /** The target's final response head: count it and write the client's version of it. */
+    void response(ResponseHead h) {
+        int status = h.status;
         responded(status);
-        HttpHeaders h = r.headers();
-        back.keepAlive = HttpUtil.isKeepAlive(r) && !webSocket;
-        stripHopByHop(h);
         boolean bodyless = headRequest || status == 204 || status == 304;
-        if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (http10 || !keepAlive) {
+        boolean chunkedOut = false;
+        if (!bodyless && (h.transferEncoding || h.contentLength < 0)) {
+            if (h.transferEncoding && h.chunked) {
+                if (http10) {
+                    back.framer.dechunk();
+                    keepAlive = false;
+                } else {
+                    chunkedOut = true;
+                }
+            } else if (http10 || !keepAlive) {
                 keepAlive = false;
             } else {
-                h.set(HttpListener.Names.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                rechunk = true;
+                chunkedOut = true;
             }
         }
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ByteBuf b = h.buf;
+        ByteBuf out = back.out(h.end - h.statusStart + 256);
+        out.writeBytes(HTTP_1_1).writeBytes(b, h.statusStart, h.statusLineEnd - h.statusStart);
+        if (h.statusLineEnd - h.statusStart == 3) {
+            out.writeByte(' ');
+        }
+        out.writeBytes(CRLF);
+        boolean lastKept = false;
+        for (int i = 0; i < h.count; i++) {
+            if (h.kind[i] == ResponseHead.FOLDED) {
+                if (lastKept) { // an obsolete line folding becomes one space (RFC 9112 5.2)
+                    int s = h.lineStart[i];
+                    while (s < h.lineEnd[i] && (b.getByte(s) == ' ' || b.getByte(s) == '\t')) {
+                        s++;
+                    }
+                    out.writerIndex(out.writerIndex() - 2).writeByte(' ').writeBytes(b, s, h.lineEnd[i] - s).writeBytes(CRLF);
+                }
+                continue;
+            }
+            lastKept = h.forwarded(i);
+            if (lastKept) {
+                out.writeBytes(b, h.lineStart[i], h.lineEnd[i] - h.lineStart[i]).writeBytes(CRLF);
+            }
+        }
+        if (chunkedOut) {
+            out.writeBytes(CHUNKED);
+        }
         if (!keepAlive) {
-            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.CLOSE);
+            out.writeBytes(CLOSE);
         } else if (http10) {
-            h.set(HttpListener.Names.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            out.writeBytes(KEEP_ALIVE);
         }
         TargetPool.Tuning tuning = pool.tuning();
         if (tuning.sticky()) {
             String value = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(TargetPool.cookieKey(backend).getBytes(StandardCharsets.UTF_8));
-            h.add(HttpListener.Names.SET_COOKIE, HttpListener.STICKY_COOKIE + "=" + value + "; Max-Age=" + tuning.cookieSeconds() + "; Path=/");
+            ByteBufUtil.writeAscii(out, "Set-Cookie: " + HttpListener.STICKY_COOKIE + "=" + value + "; Max-Age=" + tuning.cookieSeconds()
+                    + "; Path=/\r\n");
         }
         if (action.groupStickiness() && action.groups().size() > 1) {
-            h.add(HttpListener.Names.SET_COOKIE, HttpListener.GROUP_COOKIE + "=" + Integer.toHexString(pool.arn.hashCode())
-                    + "; Max-Age=" + action.groupStickinessSeconds() + "; Path=/");
+            ByteBufUtil.writeAscii(out, "Set-Cookie: " + HttpListener.GROUP_COOKIE + "=" + Integer.toHexString(pool.arn.hashCode())
+                    + "; Max-Age=" + action.groupStickinessSeconds() + "; Path=/\r\n");
         }
-        back.writeToClient(r);
+        out.writeBytes(CRLF);
     }
 
-    /** Response body from the target; the last piece ends the exchange. */
-    void responseContent(HttpContent c, boolean last) {
-        if (!last) {
-            back.writeToClient(c);
-            return;
+    /** Response body bytes from the target. */
+    void responseBody(ByteBuf buf, int index, int length) {
+        if (!rechunk) {
+            back.emit(buf, index, length);
+        } else if (length > 0) {
+            ByteBufUtil.writeAscii(back.out(10), Integer.toHexString(length));
+            back.out(2).writeBytes(CRLF);
+            back.emit(buf, index, length);
+            back.out(2).writeBytes(CRLF);
         }
+    }
+
+    /** The response ended: hand the target connection back (or close it) and go on with the client's next request. */
+    void responseEnd(boolean reusable) {
         BackConnection b = back;
         back = null;
         b.exchange = null;
-        if (keepAlive) {
-            b.writeToClient(c);
-        } else {
-            front.ch.writeAndFlush(c).addListener(ChannelFutureListener.CLOSE);
+        if (rechunk) {
+            b.out(LAST_CHUNK.length).writeBytes(LAST_CHUNK);
         }
-        if (b.keepAlive && requestDone && b.channel.isActive()) {
+        b.flushOut();
+        if (!keepAlive) {
+            front.channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        if (reusable && requestDone && b.channel.isActive()) {
             b.resume();
             front.loop.release(b);
         } else {
@@ -207,28 +274,28 @@ final class ProxyExchange {
         front.exchangeDone(this, keepAlive);
     }
 
-    /** The target accepted a WebSocket upgrade: send its 101 on and relay bytes both ways from now on. */
-    void upgraded(HttpResponse r) {
+    /** The target accepted a WebSocket upgrade: send its 101 on as it came and relay bytes both ways from now on. */
+    void upgraded(ByteBuf buf, int index, int length) {
         responded(101);
         BackConnection b = back;
-        Channel client = front.ch;
+        FrontConnection client = front;
         b.tunnel = true;
-        front.tunnel = b;
-        front.current = null;
+        client.tunnel = b;
+        client.current = null;
         Runnable close = () -> {
-            client.close();
+            client.channel.close();
             b.channel.close();
         };
         backend.tunnels.add(close);
         b.channel.closeFuture().addListener(f -> {
             backend.tunnels.remove(close);
-            client.close();
+            client.channel.close();
             finish();
         });
-        client.writeAndFlush(r);
-        client.pipeline().remove("http");
-        b.channel.pipeline().remove("http");
-        front.resume(~0);
+        b.emit(buf, index, length);
+        b.flushOut();
+        client.channel.pipeline().remove("http");
+        client.resume(~0);
     }
 
     void responded(int status) {
@@ -256,11 +323,11 @@ final class ProxyExchange {
             return;
         }
         abandon();
-        if (!front.ch.isActive()) {
+        if (!front.channel.isActive()) {
             return;
         }
         if (responded) {
-            front.ch.close();
+            front.channel.close();
             return;
         }
         if (!requestDone) {
@@ -299,41 +366,6 @@ final class ProxyExchange {
         if (!finished) {
             finished = true;
             backend.inFlight.decrementAndGet();
-        }
-    }
-
-    /**
-     * Removes hop-by-hop headers (RFC 9110 7.6.1) and those the Connection header lists: one pass
-     * over the headers finds them, so names that are not there cost no lookups.
-     */
-    static void stripHopByHop(HttpHeaders h) {
-        java.util.List<CharSequence> remove = null;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext();) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            if (!HttpListener.hopByHop(name)) {
-                continue;
-            }
-            if (remove == null) {
-                remove = new java.util.ArrayList<>(4);
-            }
-            remove.add(name);
-            CharSequence v = e.getValue();
-            if (name.length() == 10 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
-                    && !AsciiString.contentEqualsIgnoreCase(v, HttpHeaderValues.KEEP_ALIVE)
-                    && !AsciiString.contentEqualsIgnoreCase(v, HttpHeaderValues.CLOSE)) {
-                for (String token : v.toString().split(",")) {
-                    String t = token.trim();
-                    if (!t.isEmpty()) {
-                        remove.add(t);
-                    }
-                }
-            }
-        }
-        if (remove != null) {
-            for (CharSequence name : remove) {
-                h.remove(name);
-            }
         }
     }
 }
