@@ -28,7 +28,7 @@ class AgentProcessIT {
             Path agentDir = Files.createTempDirectory("berth-agent");
             Process p = new ProcessBuilder(java, "-jar", ServerProcessIT.JAR.toString(), "agent",
                     "--server", server.endpoint().toString(), "--token-file", server.server().joinTokenFile().toString(),
-                    "--data-dir", agentDir.toString(), "--host-ip", "127.0.0.31", "--instance-type", "t3.micro",
+                    "--data-dir", agentDir.toString(), "--host-ip", TestAddresses.AGENT_PROCESS.ip(0), "--instance-type", "t3.micro",
                     "--attribute", "stack=cli", "--attribute", "canary", "--deregister-on-exit")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

@@ -86,14 +86,14 @@ class AgentProtocolIT {
 
     @Test
     void badCredentialsAreRefusedWithJsonErrors() throws Exception {
-        assertError(call("POST", "/_berth/agent/v1/register", null, registration("127.0.0.21")), 401,
+        assertError(call("POST", "/_berth/agent/v1/register", null, registration(TestAddresses.AGENT_PROTOCOL.ip(0))), 401,
                 "MissingAuthenticationTokenException");
-        assertError(call("POST", "/_berth/agent/v1/register", "not-the-token", registration("127.0.0.21")), 403,
+        assertError(call("POST", "/_berth/agent/v1/register", "not-the-token", registration(TestAddresses.AGENT_PROTOCOL.ip(0))), 403,
                 "AccessDeniedException");
         assertError(call("POST", "/_berth/agent/v1/register", joinToken(), "{\"hostIp\":\"nope\",\"cpu\":1,\"memory\":1}"), 400,
                 "InvalidParameterException");
         assertError(call("POST", "/_berth/agent/v1/register", joinToken(), "{not json"), 400, "InvalidParameterException");
-        JsonNode reg = register("127.0.0.21");
+        JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(0));
         assertError(call("GET", instancePath(reg) + "/desired?wait=0", "wrong-secret", null), 403, "AccessDeniedException");
         assertError(call("GET", instancePath(reg) + "/desired?wait=0", joinToken(), null), 403, "AccessDeniedException");
         assertError(call("GET", "/_berth/agent/v1/clusters/default/instances/0123/desired", "x", null), 403,
@@ -105,7 +105,7 @@ class AgentProtocolIT {
 
     @Test
     void longPollReturnsOnChangeOrAfterTheWait() throws Exception {
-        JsonNode reg = register("127.0.0.22");
+        JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(1));
         String secret = reg.get("secret").asText();
         JsonNode first = JSON.readTree(call("GET", instancePath(reg) + "/desired?since=0&wait=20", secret, null).body());
         long v = first.get("version").asLong();
@@ -140,7 +140,7 @@ class AgentProtocolIT {
 
     @Test
     void stateChangeReportsAreIdempotent() throws Exception {
-        JsonNode reg = register("127.0.0.23");
+        JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(2));
         String secret = reg.get("secret").asText();
         String events = instancePath(reg) + "/events";
         String batch1 = """
@@ -169,7 +169,7 @@ class AgentProtocolIT {
                 400, "InvalidParameterException");
         assertError(call("POST", events, "wrong", batch1), 403, "AccessDeniedException");
 
-        RawClient.Response again = call("PUT", instancePath(reg), secret, registration("127.0.0.24"));
+        RawClient.Response again = call("PUT", instancePath(reg), secret, registration(TestAddresses.AGENT_PROTOCOL.ip(3)));
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         JsonNode re = JSON.readTree(again.body());
         assertThat(re.get("containerInstanceArn").asText()).isEqualTo(reg.get("containerInstanceArn").asText());
@@ -188,8 +188,8 @@ class AgentProtocolIT {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         String fresh = JSON.readTree(r.body()).get("joinToken").asText();
         assertThat(fresh).isNotEqualTo(old).isEqualTo(joinToken());
-        assertError(call("POST", "/_berth/agent/v1/register", old, registration("127.0.0.25")), 403, "AccessDeniedException");
-        JsonNode reg = register("127.0.0.25");
+        assertError(call("POST", "/_berth/agent/v1/register", old, registration(TestAddresses.AGENT_PROTOCOL.ip(4))), 403, "AccessDeniedException");
+        JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(4));
         ecs.deregisterContainerInstance(rq -> rq.containerInstance(reg.get("containerInstanceArn").asText()));
 
         RawClient.Response unsigned = call("POST", "/_berth/admin/v1/join-token/rotate", null, null);

@@ -35,7 +35,7 @@ class AgentReconnectIT {
         Path dir = Files.createTempDirectory("berth-it");
         BerthServer first = BerthServer.start(config(dir, 0));
         int port = first.port();
-        AgentConfig agentConfig = new AgentConfig(first.endpoint(), "default", "127.0.0.41", TestAgents.newDataDir(), null,
+        AgentConfig agentConfig = new AgentConfig(first.endpoint(), "default", TestAddresses.AGENT_RECONNECT.ip(0), TestAgents.newDataDir(), null,
                 first.joinTokenFile(), null, null, 256, null, null, null, Map.of(), false, Duration.ofSeconds(1));
         try (Agent agent = Agent.start(agentConfig, () -> TestAgents.HOST)) {
             String arn = agent.awaitRegistered(Duration.ofSeconds(20));

@@ -49,11 +49,11 @@ class ContainerInstanceIT {
         ecs = server.ecs();
         agents = new TestAgents(server);
         ecs.createCluster(r -> r.clusterName("prod"));
-        blue = agents.start("prod", "127.0.0.11", "t3.small", Map.of("stack", "blue"), TestAgents.newDataDir())
+        blue = agents.start("prod", TestAddresses.CONTAINER_INSTANCE.ip(0), "t3.small", Map.of("stack", "blue"), TestAgents.newDataDir())
                 .containerInstanceArn().orElseThrow();
-        green = agents.start("prod", "127.0.0.12", "t3.small", Map.of("stack", "green"), TestAgents.newDataDir())
+        green = agents.start("prod", TestAddresses.CONTAINER_INSTANCE.ip(1), "t3.small", Map.of("stack", "green"), TestAgents.newDataDir())
                 .containerInstanceArn().orElseThrow();
-        greenLarge = agents.start("prod", "127.0.0.13", "t3.large", Map.of("stack", "green"), TestAgents.newDataDir())
+        greenLarge = agents.start("prod", TestAddresses.CONTAINER_INSTANCE.ip(2), "t3.large", Map.of("stack", "green"), TestAgents.newDataDir())
                 .containerInstanceArn().orElseThrow();
     }
 
@@ -222,14 +222,14 @@ class ContainerInstanceIT {
     @Test
     void aStoppedAgentDisconnectsAndARestartKeepsTheArn() {
         var dir = TestAgents.newDataDir();
-        Agent first = agents.start("prod", "127.0.0.14", "t3.micro", Map.of(), dir);
+        Agent first = agents.start("prod", TestAddresses.CONTAINER_INSTANCE.ip(3), "t3.micro", Map.of(), dir);
         String arn = first.containerInstanceArn().orElseThrow();
         assertThat(describe("prod", arn).agentConnected()).isTrue();
         first.close();
         await().atMost(Duration.ofSeconds(15)).until(() -> !describe("prod", arn).agentConnected());
         assertThat(list("agentConnected == false")).contains(arn);
 
-        Agent again = agents.start("prod", "127.0.0.14", "t3.medium", Map.of(), dir);
+        Agent again = agents.start("prod", TestAddresses.CONTAINER_INSTANCE.ip(3), "t3.medium", Map.of(), dir);
         assertThat(again.containerInstanceArn()).contains(arn);
         ContainerInstance ci = describe("prod", arn);
         assertThat(ci.agentConnected()).isTrue();
@@ -239,7 +239,7 @@ class ContainerInstanceIT {
 
     @Test
     void deregisterMakesTheInstanceInactiveAndStopsItsAgent() {
-        Agent agent = agents.start("prod", "127.0.0.15", "t3.micro", Map.of(), TestAgents.newDataDir());
+        Agent agent = agents.start("prod", TestAddresses.CONTAINER_INSTANCE.ip(4), "t3.micro", Map.of(), TestAgents.newDataDir());
         String arn = agent.containerInstanceArn().orElseThrow();
         long before = ecs.describeClusters(r -> r.clusters("prod")).clusters().getFirst().registeredContainerInstancesCount();
         ContainerInstance gone = ecs.deregisterContainerInstance(r -> r.cluster("prod").containerInstance(arn).force(true))
@@ -259,7 +259,7 @@ class ContainerInstanceIT {
 
     @Test
     void registeringIntoDefaultCreatesTheDefaultCluster() {
-        String arn = agents.start("default", "127.0.0.16", "t3.micro", Map.of(), TestAgents.newDataDir())
+        String arn = agents.start("default", TestAddresses.CONTAINER_INSTANCE.ip(5), "t3.micro", Map.of(), TestAgents.newDataDir())
                 .containerInstanceArn().orElseThrow();
         assertThat(ecs.describeClusters(r -> r.clusters("default")).clusters().getFirst().status()).isEqualTo("ACTIVE");
         assertThat(ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns()).containsExactly(arn);

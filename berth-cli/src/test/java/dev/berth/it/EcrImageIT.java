@@ -188,6 +188,53 @@ class EcrImageIT extends WithServer {
     }
 
     @Test
+    void twentyMiBPartsRoundTripAndOnlyUploadLayerPartTakesBodiesOver8MiB() throws Exception {
+        int max = 20 * 1024 * 1024;
+        registry.createRepo("ecr/big", "MUTABLE");
+        byte[] content = RegistryOciIT.random(max, 301);
+        String d = RegistryOciIT.sha("sha256", content);
+        String id = ecr.initiateLayerUpload(r -> r.repositoryName("ecr/big")).uploadId();
+
+        byte[] oneTooMany = java.util.Arrays.copyOf(content, max + 1);
+        assertThatThrownBy(() -> ecr.uploadLayerPart(r -> r.repositoryName("ecr/big").uploadId(id).partFirstByte(0L)
+                .partLastByte((long) max).layerPartBlob(SdkBytes.fromByteArray(oneTooMany))))
+                .isInstanceOfSatisfying(EcrException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterException");
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value at "
+                            + "'layerPartBlob' failed to satisfy constraint: Member must have length less than or equal to 20971520");
+                });
+        byte[] farTooMany = new byte[21 * 1024 * 1024];
+        assertThatThrownBy(() -> ecr.uploadLayerPart(r -> r.repositoryName("ecr/big").uploadId(id).partFirstByte(0L)
+                .partLastByte((long) farTooMany.length - 1).layerPartBlob(SdkBytes.fromByteArray(farTooMany))))
+                .isInstanceOfSatisfying(EcrException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("RequestEntityTooLargeException");
+                    assertThat(e.statusCode()).isEqualTo(413);
+                });
+
+        var part = ecr.uploadLayerPart(r -> r.repositoryName("ecr/big").uploadId(id).partFirstByte(0L)
+                .partLastByte((long) max - 1).layerPartBlob(SdkBytes.fromByteArray(content)));
+        assertThat(part.lastByteReceived()).isEqualTo(max - 1);
+        assertThat(ecr.completeLayerUpload(r -> r.repositoryName("ecr/big").uploadId(id).layerDigests(d)).layerDigest())
+                .isEqualTo(d);
+        assertThat(ecr.batchCheckLayerAvailability(r -> r.repositoryName("ecr/big").layerDigests(d)).layers())
+                .singleElement().satisfies(l -> assertThat(l.layerSize()).isEqualTo(max));
+        String url = ecr.getDownloadUrlForLayer(r -> r.repositoryName("ecr/big").layerDigest(d)).downloadUrl();
+        var fetched = registry.http.send(HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(RegistryOciIT.sha("sha256", fetched.body())).isEqualTo(d);
+
+        // Every other operation keeps the 8 MiB cap: a 9 MiB manifest never reaches validation.
+        String manifest = "x".repeat(9 * 1024 * 1024);
+        assertThatThrownBy(() -> ecr.putImage(r -> r.repositoryName("ecr/big").imageTag("huge").imageManifest(manifest)))
+                .isInstanceOfSatisfying(EcrException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("RequestEntityTooLargeException");
+                    assertThat(e.statusCode()).isEqualTo(413);
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("The request body is larger than 8388608 bytes.");
+                });
+    }
+
+    @Test
     void theAwsCliSeesPushedImages() throws Exception {
         registry.createRepo("ecr/cli", "MUTABLE");
         String digest = RegistryOciIT.pushImage("ecr/cli", "latest", 400);

@@ -56,7 +56,7 @@ class ElbApiIT extends WithServer {
         assertThat(lb.loadBalancerArn()).matches("arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/api-alb/[0-9a-f]{16}");
         assertThat(lb.typeAsString()).isEqualTo("application");
         assertThat(lb.schemeAsString()).isEqualTo("internet-facing");
-        // an address of the configured pool (-Dberth.it.lb-addresses, 127.0.2.10-127.0.2.199 by default)
+        // an address of the configured pool (-Dberth.it.lb-addresses, TestAddresses.LB_POOL by default)
         String first = TestServer.LB_ADDRESSES.split("[-,]")[0].trim();
         assertThat(lb.dnsName()).startsWith(first.substring(0, first.lastIndexOf('.') + 1));
         assertThat(lb.ipAddressTypeAsString()).isEqualTo("ipv4");
@@ -248,26 +248,26 @@ class ElbApiIT extends WithServer {
     @Test
     void targetsRegisterDeregisterAndHealthStates() {
         TargetGroup tg = httpGroup("targets-tg");
-        elb().registerTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id("127.0.2.201").port(8081),
-                t -> t.id("127.0.2.202")));
+        elb().registerTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(TestAddresses.ELB_API.ip(0)).port(8081),
+                t -> t.id(TestAddresses.ELB_API.ip(1))));
         List<TargetHealthDescription> health = elb().describeTargetHealth(b -> b.targetGroupArn(tg.targetGroupArn()))
                 .targetHealthDescriptions();
         assertThat(health).extracting(h -> h.target().id() + ":" + h.target().port())
-                .containsExactly("127.0.2.201:8081", "127.0.2.202:80");
+                .containsExactly(TestAddresses.ELB_API.ip(0) + ":8081", TestAddresses.ELB_API.ip(1) + ":80");
         // a group no listener uses: its targets are unused / Target.NotInUse
         assertThat(health.getFirst().targetHealth().stateAsString()).isEqualTo("unused");
         assertThat(health.getFirst().targetHealth().reasonAsString()).isEqualTo("Target.NotInUse");
         List<TargetHealthDescription> unknown = elb().describeTargetHealth(b -> b.targetGroupArn(tg.targetGroupArn())
-                .targets(TargetDescription.builder().id("127.0.2.203").port(80).build())).targetHealthDescriptions();
+                .targets(TargetDescription.builder().id(TestAddresses.ELB_API.ip(2)).port(80).build())).targetHealthDescriptions();
         assertThat(unknown.getFirst().targetHealth().reasonAsString()).isEqualTo("Target.NotRegistered");
         assertThatThrownBy(() -> elb().registerTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id("not-an-ip"))))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidTarget"));
-        assertThatThrownBy(() -> elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id("127.0.2.250"))))
+        assertThatThrownBy(() -> elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(TestAddresses.ELB_API.ip(3)))))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidTarget"));
-        elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id("127.0.2.201").port(8081)));
+        elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(t -> t.id(TestAddresses.ELB_API.ip(0)).port(8081)));
         assertThat(elb().describeTargetHealth(b -> b.targetGroupArn(tg.targetGroupArn())).targetHealthDescriptions())
                 .extracting(h -> h.target().id() + "=" + h.targetHealth().stateAsString())
-                .containsExactly("127.0.2.202=unused", "127.0.2.201=draining");
+                .containsExactly(TestAddresses.ELB_API.ip(1) + "=unused", TestAddresses.ELB_API.ip(0) + "=draining");
         TargetGroup inst = elb().createTargetGroup(b -> b.name("inst-tg").protocol("HTTP").port(80)).targetGroups().getFirst();
         assertThatThrownBy(() -> elb().registerTargets(b -> b.targetGroupArn(inst.targetGroupArn()).targets(t -> t.id("i-0123456789abcdef0"))))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidTarget"));

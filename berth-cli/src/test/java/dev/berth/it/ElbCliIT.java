@@ -17,7 +17,7 @@ class ElbCliIT extends WithServer {
 
     @Test
     void theLoadBalancerTourWorksWithTheAwsCli() throws Exception {
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.2.220", 0), 0);
+        HttpServer backend = HttpServer.create(new InetSocketAddress(TestAddresses.ELB_CLI.ip(0), 0), 0);
         backend.createContext("/", ex -> {
             byte[] body = "hello from the backend".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
@@ -26,7 +26,7 @@ class ElbCliIT extends WithServer {
         });
         backend.start();
         try {
-            String out = CliScripts.run(server, "elb-tour", Map.of("BACKEND", "127.0.2.220",
+            String out = CliScripts.run(server, "elb-tour", Map.of("BACKEND", TestAddresses.ELB_CLI.ip(0),
                     "BACKEND_PORT", String.valueOf(backend.getAddress().getPort()),
                     "LISTENER_PORT", String.valueOf(20000 + new java.util.Random().nextInt(20000))), 180);
             assertThat(out).contains("elb tour complete");

@@ -3,7 +3,6 @@ package dev.berth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.cli.agent.Agent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,13 +40,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 class EnvFilesDockerIT {
 
     static final String CLUSTER = "envfiles";
-    static final String HOST_IP = "127.0.22.201";
+    static final String HOST_IP = TestAddresses.ENV_FILES_DOCKER.ip(0);
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String FROM_A = "from-a-" + RUN;
     static final String ONLY_A = "only a " + RUN + " with spaces";
 
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static EcsClient ecs;
     static S3Client s3;
     static String image;
@@ -55,17 +54,15 @@ class EnvFilesDockerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        image = TestImages.busybox();
-        server = TestServer.start();
-        ecs = server.ecs();
-        s3 = S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+        docker = DockerCluster.start(CLUSTER, List.of(HOST_IP));
+        image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
+        instanceArn = docker.instanceArn(0);
+        s3 = docker.client(S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKeyId(),
                         server.secretAccessKey())))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        Agent agent = agents.startDocker(CLUSTER, HOST_IP, TestAgents.newDataDir());
-        instanceArn = agent.containerInstanceArn().orElseThrow();
+                .httpClient(UrlConnectionHttpClient.create()).build());
         s3.createBucket(r -> r.bucket("envfiles"));
         s3.putObject(r -> r.bucket("envfiles").key("app/a.env"), RequestBody.fromString(
                 "# settings of a\nSHARED=" + FROM_A + "\n\n  ONLY_A=" + ONLY_A + "  \nNOEQUALS\nEMPTY=\n=novalue\n"));
@@ -75,24 +72,7 @@ class EnvFilesDockerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            s3.close();
-            server.close();
-        } finally {
-            TestImages.removeContainersOf(instanceArn.substring(instanceArn.lastIndexOf('/') + 1));
-        }
-    }
-
-    static Task describe(String arn) {
-        return ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arn)).tasks().getFirst();
-    }
-
-    static Task awaitStatus(String arn, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> describe(arn).lastStatus().equals(status));
-        return describe(arn);
+        docker.close();
     }
 
     static String sha256(String s) throws Exception {
@@ -120,12 +100,17 @@ class EnvFilesDockerIT {
                         + " \"${NOEQUALS-unset}\"; do printf %s \"$v\" | sha256sum | cut -d' ' -f1; done > /tmp/index.html;"
                         + " exec httpd -f -p 80 -h /tmp")
                 .portMappings(p -> p.containerPort(80)));
-        Task t = awaitStatus(arn, "RUNNING");
+        Task t = docker.awaitStatus(arn, "RUNNING");
         int port = t.containers().getFirst().networkBindings().getFirst().hostPort();
+        // RUNNING means the container started; its shell hashes the values before httpd listens, and
+        // until then Docker's port forwarder accepts and closes connections, so ask until it answers.
         String published;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            published = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            published = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()),
+                            r -> r.statusCode() == 200).body();
         }
         assertThat(published.strip().split("\n")).containsExactly(sha256(FROM_A), sha256(ONLY_A), sha256("x=y"),
                 sha256("from-environment"), sha256("unset"), sha256("unset"));
@@ -142,7 +127,7 @@ class EnvFilesDockerIT {
             assertThat(labels.contains(value)).as("a Docker label holds an env file value").isFalse();
         }
         ecs.stopTask(r -> r.cluster(CLUSTER).task(arn));
-        awaitStatus(arn, "STOPPED");
+        docker.awaitStatus(arn, "STOPPED");
     }
 
     @Test
@@ -150,14 +135,14 @@ class EnvFilesDockerIT {
         String noKey = run("missing-env-key", ContainerDefinition.builder()
                 .environmentFiles(file("arn:aws:s3:::envfiles/app/a.env"), file("arn:aws:s3:::envfiles/app/none.env"))
                 .command("sh", "-c", "sleep 60"));
-        Task t = awaitStatus(noKey, "STOPPED");
+        Task t = docker.awaitStatus(noKey, "STOPPED");
         assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
         assertThat(t.stoppedReason()).startsWith("ResourceInitializationError: failed to download env files: ")
                 .contains("NoSuchKey").contains("arn:aws:s3:::envfiles/app/none.env");
 
         String noBucket = run("missing-env-bucket", ContainerDefinition.builder()
                 .environmentFiles(file("arn:aws:s3:::no-such-bucket/x.env")).command("sh", "-c", "sleep 60"));
-        assertThat(awaitStatus(noBucket, "STOPPED").stoppedReason())
+        assertThat(docker.awaitStatus(noBucket, "STOPPED").stoppedReason())
                 .startsWith("ResourceInitializationError: failed to download env files: ").contains("NoSuchBucket");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {

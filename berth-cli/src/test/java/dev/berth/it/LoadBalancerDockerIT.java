@@ -65,7 +65,7 @@ class LoadBalancerDockerIT extends WithServer {
         Map<String, Integer> portOf = new HashMap<>();
         String[] names = {"c1", "c2", "c3"};
         for (int i = 0; i < names.length; i++) {
-            String address = "127.0.2." + (230 + i);
+            String address = TestAddresses.LB_DOCKER.ip(i);
             int port = httpd(names[i], address);
             addressOf.put(names[i], address);
             portOf.put(names[i], port);

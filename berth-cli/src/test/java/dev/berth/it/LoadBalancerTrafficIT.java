@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 class LoadBalancerTrafficIT extends WithServer {
 
     private static LbBackends backends;
-    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(200);
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
     private static final AtomicInteger NEXT_PORT = new AtomicInteger(21000 + new java.util.Random().nextInt(20000));
 
     @BeforeAll
@@ -51,10 +51,8 @@ class LoadBalancerTrafficIT extends WithServer {
         return server.elbv2();
     }
 
-    /** Backends take x.y.z.200 and up of the /24 block of the load balancer range ({@code berth.it.lb-addresses}). */
     private static String nextAddress() {
-        String first = TestServer.LB_ADDRESSES.split("[-,]")[0].trim();
-        return first.substring(0, first.lastIndexOf('.') + 1) + NEXT_ADDRESS.getAndIncrement();
+        return TestAddresses.LB_TRAFFIC.ip(NEXT_ADDRESS.getAndIncrement());
     }
 
     private static LoadBalancer lb(String name, String type) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.cli.agent.Agent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,9 @@ import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 class LogsDockerIT {
 
     static final String CLUSTER = "logs";
-    static final String HOST_IP = System.getProperty("berth.it.logs-host-ip", "127.0.6.21");
+    static final String HOST_IP = System.getProperty("berth.it.logs-host-ip", TestAddresses.LOGS_DOCKER.ip(0));
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static EcsClient ecs;
     static CloudWatchLogsClient logs;
     static String instanceArn;
@@ -40,26 +39,17 @@ class LogsDockerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        image = TestImages.busybox();
-        server = TestServer.start();
-        ecs = server.ecs();
-        logs = server.logs();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        Agent agent = agents.startDocker(CLUSTER, HOST_IP, TestAgents.newDataDir());
-        instanceArn = agent.containerInstanceArn().orElseThrow();
+        docker = DockerCluster.start(CLUSTER, List.of(HOST_IP));
+        image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
+        logs = docker.client(server.logs());
+        instanceArn = docker.instanceArn(0);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            logs.close();
-            server.close();
-        } finally {
-            TestImages.removeContainersOf(instanceArn.substring(instanceArn.lastIndexOf('/') + 1));
-        }
+        docker.close();
     }
 
     static ContainerDefinition.Builder container(String name, String script, Map<String, String> options) {

@@ -47,7 +47,7 @@ class LostInstanceIT {
 
     @Test
     void tasksOfASilentInstanceAreStoppedWithTheReasonAndTheReconnectedAgentIsNotAskedToRunThem() throws Exception {
-        JsonNode reg = hand.register("lost", "127.0.0.51", 1024);
+        JsonNode reg = hand.register("lost", TestAddresses.LOST_INSTANCE.ip(0), 1024);
         hand.seq = reg.get("highestSeq").asLong();
         String arn = ecs.runTask(r -> r.cluster("lost").taskDefinition("web")).tasks().getFirst().taskArn();
         assertThat(hand.desired(reg).get("tasks")).hasSize(1);

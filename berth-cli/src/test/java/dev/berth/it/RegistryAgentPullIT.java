@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.agent.engine.ImagePullBehavior;
 import dev.berth.cli.agent.Agent;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,16 +22,16 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 class RegistryAgentPullIT {
 
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static TestRegistry registry;
     static String instanceArn;
     static String image;
 
     @BeforeAll
     static void start() throws Exception {
-        TestImages.busybox();
-        server = TestServer.start();
+        docker = DockerCluster.start("pull", List.of());
+        server = docker.server;
         registry = new TestRegistry(server);
         registry.createRepo("it/agentpull", "MUTABLE");
         image = registry.host() + "/it/agentpull:1";
@@ -45,20 +46,16 @@ class RegistryAgentPullIT {
         TestRegistry.Result push = registry.docker("push", image);
         assertThat(push.code()).as(push.output()).isZero();
         assertThat(registry.docker("rmi", image).code()).isZero();
-        server.ecs().createCluster(r -> r.clusterName("pull"));
-        agents = new TestAgents(server);
-        Agent agent = agents.start("pull", "127.0.4.61", "t3.small", Map.of(), TestAgents.newDataDir(), ImagePullBehavior.ALWAYS,
-                TestAgents.DOCKER_HOST);
+        Agent agent = docker.track(docker.agents.start("pull", TestAddresses.REGISTRY_AGENT_PULL.ip(0), "t3.small", Map.of(),
+                TestAgents.newDataDir(), ImagePullBehavior.ALWAYS, TestAgents.DOCKER_HOST));
         instanceArn = agent.containerInstanceArn().orElseThrow();
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            agents.close();
-            server.close();
+            docker.close();
         } finally {
-            TestImages.removeContainersOf(instanceArn.substring(instanceArn.lastIndexOf('/') + 1));
             registry.docker("rmi", "-f", image);
         }
     }

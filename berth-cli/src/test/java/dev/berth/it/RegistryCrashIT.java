@@ -33,14 +33,14 @@ class RegistryCrashIT {
         Files.deleteIfExists(pw);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), RegistryBenchServer.class.getName(),
-                "127.0.4.71", Integer.toString(port), dataDir.toString(), pw.toString(), "crash/repo")
+                TestAddresses.REGISTRY_CRASH.ip(0), Integer.toString(port), dataDir.toString(), pw.toString(), "crash/repo")
                 .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling("server.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline && !(Files.exists(pw) && Files.size(pw) > 0)) {
             assertThat(p.isAlive()).as("server process alive").isTrue();
             Thread.sleep(100);
         }
-        return new Running(p, URI.create("http://127.0.4.71:" + port), Files.readString(pw));
+        return new Running(p, URI.create("http://" + TestAddresses.REGISTRY_CRASH.ip(0) + ":" + port), Files.readString(pw));
     }
 
     static String auth(Running r) {
@@ -63,9 +63,9 @@ class RegistryCrashIT {
             assertThat(started.statusCode()).isEqualTo(202);
             location = started.headers().firstValue("Location").orElseThrow();
             // A PATCH announcing the whole blob but sending only 3 MiB before the server dies.
-            try (Socket s = new Socket("127.0.4.71", port)) {
+            try (Socket s = new Socket(TestAddresses.REGISTRY_CRASH.ip(0), port)) {
                 OutputStream out = s.getOutputStream();
-                out.write(("PATCH " + location + " HTTP/1.1\r\nHost: 127.0.4.71\r\nAuthorization: " + auth(first)
+                out.write(("PATCH " + location + " HTTP/1.1\r\nHost: " + TestAddresses.REGISTRY_CRASH.ip(0) + "\r\nAuthorization: " + auth(first)
                         + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + content.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.UTF_8));
                 out.write(content, 0, 3 * 1024 * 1024);

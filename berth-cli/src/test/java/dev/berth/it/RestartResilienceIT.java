@@ -93,7 +93,7 @@ class RestartResilienceIT {
             ecs.createCluster(r -> r.clusterName(cluster));
             registerFamilies(ecs);
             Path dir = TestAgents.newDataDir();
-            Agent first = agents.startDocker(cluster, "127.0.0.71", dir);
+            Agent first = agents.startDocker(cluster, TestAddresses.RESTART_RESILIENCE.ip(0), dir);
             String instance = first.containerInstanceArn().orElseThrow();
             try {
                 String longArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("long")).tasks().getFirst().taskArn();
@@ -113,7 +113,7 @@ class RestartResilienceIT {
                 // the server has not heard of the exit: the agent was down
                 assertThat(describe(ecs, cluster, shortArn).lastStatus()).isEqualTo("RUNNING");
 
-                Agent second = agents.startDocker(cluster, "127.0.0.71", dir);
+                Agent second = agents.startDocker(cluster, TestAddresses.RESTART_RESILIENCE.ip(0), dir);
                 assertThat(second.containerInstanceArn()).contains(instance);
 
                 Task stopped = awaitStatus(ecs, cluster, shortArn, "STOPPED");
@@ -159,7 +159,7 @@ class RestartResilienceIT {
     @Test
     void aServerRestartLosesNothingAndTheAgentReconnects() throws Exception {
         String cluster = "restarted";
-        String hostIp = "127.0.0.72";
+        String hostIp = TestAddresses.RESTART_RESILIENCE.ip(1);
         Path dir = Files.createTempDirectory("berth-it");
         BerthServer first = BerthServer.start(serverConfig(dir, 0));
         int port = first.port();

@@ -46,8 +46,8 @@ class RuntimeHealthIT {
 
     @Test
     void impairedRuntimeIsShownAndSkippedByPlacement() throws Exception {
-        JsonNode a = hand.register("rt", "127.0.0.61", 1024);
-        JsonNode b = hand.register("rt", "127.0.0.62", 1024);
+        JsonNode a = hand.register("rt", TestAddresses.RUNTIME_HEALTH.ip(0), 1024);
+        JsonNode b = hand.register("rt", TestAddresses.RUNTIME_HEALTH.ip(1), 1024);
         assertThat(instance(a).healthStatus().overallStatusAsString()).isEqualTo("INSUFFICIENT_DATA");
         hand.poll(a, "IMPAIRED");
         hand.poll(b, "OK");
@@ -90,7 +90,7 @@ class RuntimeHealthIT {
         TestAgents agents = new TestAgents(server);
         java.net.URI nowhere = java.net.URI.create("unix:///tmp/berth-no-docker-" + System.nanoTime() + ".sock");
         try {
-            String arn = agents.start("nodocker", "127.0.0.63", "t3.small", java.util.Map.of(), TestAgents.newDataDir(),
+            String arn = agents.start("nodocker", TestAddresses.RUNTIME_HEALTH.ip(2), "t3.small", java.util.Map.of(), TestAgents.newDataDir(),
                     dev.berth.agent.engine.ImagePullBehavior.PREFER_CACHED, TestAgents.HOST, nowhere).awaitRegistered(
                             java.time.Duration.ofSeconds(20));
             ContainerInstance ci = null;

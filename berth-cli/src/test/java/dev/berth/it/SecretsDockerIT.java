@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.berth.cli.agent.Agent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +49,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 class SecretsDockerIT {
 
     static final String CLUSTER = "secrets";
-    static final String HOST_IP = "127.0.3.51";
+    static final String HOST_IP = TestAddresses.SECRETS_DOCKER.ip(0);
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String DB_PASSWORD = "db-pw-" + RUN + "-x9";
     static final String API_KEY = "api-key-" + RUN + "-q7";
@@ -62,8 +61,8 @@ class SecretsDockerIT {
 
     static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
     static Level rootLevel;
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static Path agentDir;
     static EcsClient ecs;
     static String image;
@@ -80,14 +79,12 @@ class SecretsDockerIT {
         root.setLevel(Level.DEBUG);
         LOGS.start();
         root.addAppender(LOGS);
-        image = TestImages.busybox();
-        server = TestServer.start();
-        ecs = server.ecs();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
+        docker = DockerCluster.start(CLUSTER, List.of());
+        image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
         agentDir = TestAgents.newDataDir();
-        Agent agent = agents.startDocker(CLUSTER, HOST_IP, agentDir);
-        instanceArn = agent.containerInstanceArn().orElseThrow();
+        instanceArn = docker.addDockerAgent(HOST_IP, agentDir).containerInstanceArn().orElseThrow();
         try (SsmClient ssm = server.ssm(); SecretsManagerClient sm = server.secretsManager()) {
             ssm.putParameter(r -> r.name("/it/db/password").value(DB_PASSWORD).type(ParameterType.SECURE_STRING));
             ssm.putParameter(r -> r.name("/it/db/host").value(PLAIN_MARKER).type(ParameterType.STRING));
@@ -104,32 +101,16 @@ class SecretsDockerIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            closeServer();
+            docker.close();
         } finally {
-            TestImages.removeContainersOf(instanceArn.substring(instanceArn.lastIndexOf('/') + 1));
             Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             root.detachAppender(LOGS);
             root.setLevel(rootLevel);
         }
     }
 
-    static synchronized void closeServer() {
-        if (server != null) {
-            agents.close();
-            ecs.close();
-            server.close();
-            server = null;
-        }
-    }
-
-    static Task describe(String arn) {
-        return ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arn)).tasks().getFirst();
-    }
-
-    static Task awaitStatus(String arn, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> describe(arn).lastStatus().equals(status));
-        return describe(arn);
+    static void closeServer() throws Exception {
+        docker.stopServer();
     }
 
     static String sha256(String s) throws Exception {
@@ -161,7 +142,7 @@ class SecretsDockerIT {
                 .command("sh", "-c", "for v in \"$S1\" \"$S2\" \"$S3\" \"$S4\" \"$S5\"; do printf %s \"$v\" | sha256sum"
                         + " | cut -d' ' -f1; done > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
                 .portMappings(p -> p.containerPort(80)));
-        Task t = awaitStatus(arn, "RUNNING");
+        Task t = docker.awaitStatus(arn, "RUNNING");
         int port = t.containers().getFirst().networkBindings().getFirst().hostPort();
         String published;
         try (HttpClient http = HttpClient.newHttpClient()) {
@@ -181,7 +162,7 @@ class SecretsDockerIT {
         SECRETS.forEach(s -> assertThat(labels.contains(s)).as("a Docker label holds a secret").isFalse());
 
         ecs.stopTask(r -> r.cluster(CLUSTER).task(arn));
-        awaitStatus(arn, "STOPPED");
+        docker.awaitStatus(arn, "STOPPED");
     }
 
     @Test
@@ -189,14 +170,14 @@ class SecretsDockerIT {
     void aSecretThatCannotBeFetchedStopsTheTaskWithResourceInitializationError() {
         String missing = run("missing-parameter", ContainerDefinition.builder()
                 .secrets(secret("S", "/it/not/there")).command("sh", "-c", "sleep 60"));
-        Task t = awaitStatus(missing, "STOPPED");
+        Task t = docker.awaitStatus(missing, "STOPPED");
         assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
         assertThat(t.stoppedReason()).startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
                 .contains("ParameterNotFound").contains("/it/not/there");
 
         String noKey = run("missing-json-key", ContainerDefinition.builder()
                 .secrets(secret("S", apiSecretArn + ":nope::")).command("sh", "-c", "sleep 60"));
-        assertThat(awaitStatus(noKey, "STOPPED").stoppedReason())
+        assertThat(docker.awaitStatus(noKey, "STOPPED").stoppedReason())
                 .startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
                 .contains("did not contain json key nope");
 
@@ -204,7 +185,7 @@ class SecretsDockerIT {
                 .repositoryCredentials(c -> c.credentialsParameter(apiSecretArn.substring(0, apiSecretArn.length() - 7)
                         .replace("it/api", "it/none")))
                 .command("sh", "-c", "sleep 60"));
-        assertThat(awaitStatus(noLogin, "STOPPED").stoppedReason())
+        assertThat(docker.awaitStatus(noLogin, "STOPPED").stoppedReason())
                 .startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
                 .contains("ResourceNotFoundException");
 

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.cli.agent.Agent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,29 +23,23 @@ import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * ECS services end to end on real Docker: a real server, two real agents (in-process, each its own
- * loopback host IP in 127.0.1.0/24) running busybox httpd containers, the AWS SDK and the AWS CLI as
+ * loopback host IP of {@link TestAddresses#SERVICE_DOCKER}) running busybox httpd containers, the AWS SDK and the AWS CLI as
  * clients. Self-healing after {@code docker kill}, a rolling update sampled for the healthy floor,
  * the circuit breaker with rollback, a DAEMON service following agents, and the CLI's waiter.
  */
 class ServiceDockerIT {
 
     static final String CLUSTER = "svc";
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static EcsClient ecs;
-    static final List<String> instanceIds = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        String image = TestImages.busybox();
-        server = TestServer.start();
-        ecs = server.ecs();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        for (String ip : List.of("127.0.1.11", "127.0.1.12")) {
-            Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
-            instanceIds.add(idOf(a.containerInstanceArn().orElseThrow()));
-        }
+        docker = DockerCluster.start(CLUSTER, TestAddresses.SERVICE_DOCKER.ips(2));
+        String image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
         for (String greeting : List.of("one", "two")) {
             ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web").image(image)
                     .memory(32).essential(true).stopTimeout(1)
@@ -59,15 +52,7 @@ class ServiceDockerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            server.close();
-        } finally {
-            for (String id : instanceIds) {
-                TestImages.removeContainersOf(id);
-            }
-        }
+        docker.close();
     }
 
     static String idOf(String arn) {
@@ -211,9 +196,8 @@ class ServiceDockerIT {
         assertThat(s.desiredCount()).isEqualTo(2);
         assertThat(s.deploymentConfiguration().minimumHealthyPercent()).isZero();
         assertThat(s.deploymentConfiguration().maximumPercent()).isEqualTo(100);
-        Agent third = agents.startDocker(CLUSTER, "127.0.1.13", TestAgents.newDataDir());
+        Agent third = docker.addDockerAgent(TestAddresses.SERVICE_DOCKER.ip(2), TestAgents.newDataDir());
         String thirdArn = third.containerInstanceArn().orElseThrow();
-        instanceIds.add(idOf(thirdArn));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
             Service now = describe("daemon");
             return now.desiredCount() == 3 && stable(now)

@@ -3,7 +3,6 @@ package dev.berth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.cli.agent.Agent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +25,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 
 /**
  * ECS services behind an application load balancer, both real: a Berth server whose load balancers
- * take addresses from 127.0.7.100-150, two Docker agents at 127.0.7.11/12 running busybox httpd
+ * take addresses from {@link TestAddresses#SERVICE_LB_POOL}, two Docker agents at {@link TestAddresses#SERVICE_LB} running busybox httpd
  * with dynamic host ports, the AWS SDK as client. Proves that the service scheduler registers each
  * task's host port under its instance's EC2 id, that the data plane's health checks turn them
  * healthy (so the service becomes steady), that traffic reaches every task in turn, and that
@@ -34,31 +33,24 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 class ServiceLoadBalancerIT {
 
-    /** Its own range by default; -Dberth.it.lb-addresses (and -Dberth.it.instance-addresses) move it. */
-    static final String LB_RANGE = System.getProperty("berth.it.lb-addresses", "127.0.7.100-127.0.7.150");
-
     static final String CLUSTER = "svc-lb";
+    static DockerCluster docker;
     static TestServer server;
-    static TestAgents agents;
     static EcsClient ecs;
     static ElasticLoadBalancingV2Client elb;
-    static final List<String> instanceIds = new ArrayList<>();
+    static List<String> instanceIds;
     /** EC2 instance id of each container instance ARN. */
     static final Map<String, String> ec2Of = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
-        String image = TestImages.busybox();
-        server = TestServer.withLbAddresses(LB_RANGE);
-        ecs = server.ecs();
-        elb = server.elbv2();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        for (String ip : System.getProperty("berth.it.instance-addresses", "127.0.7.11,127.0.7.12").split(",")) {
-            Agent a = agents.startDocker(CLUSTER, ip, TestAgents.newDataDir());
-            String arn = a.containerInstanceArn().orElseThrow();
-            instanceIds.add(arn.substring(arn.lastIndexOf('/') + 1));
-        }
+        docker = DockerCluster.on(TestServer.withLbAddresses(TestAddresses.SERVICE_LB_POOL.range()), CLUSTER,
+                TestAddresses.SERVICE_LB.ips(2));
+        String image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
+        elb = docker.client(server.elbv2());
+        instanceIds = docker.instanceIds();
         ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceIds)).containerInstances()
                 .forEach(ci -> ec2Of.put(ci.containerInstanceArn(), ci.ec2InstanceId()));
         ecs.registerTaskDefinition(r -> r.family("lbweb").containerDefinitions(c -> c.name("web")
@@ -70,16 +62,7 @@ class ServiceLoadBalancerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            elb.close();
-            server.close();
-        } finally {
-            for (String id : instanceIds) {
-                TestImages.removeContainersOf(id);
-            }
-        }
+        docker.close();
     }
 
     static Service describe(String name) {
@@ -120,7 +103,7 @@ class ServiceLoadBalancerIT {
     @Test
     void tasksAreRegisteredBalancedAndDrainedOnScaleIn() {
         LoadBalancer lb = elb.createLoadBalancer(b -> b.name("svc-alb")).loadBalancers().getFirst();
-        assertThat(lb.dnsName()).startsWith(LB_RANGE.substring(0, LB_RANGE.lastIndexOf('.', LB_RANGE.indexOf('-')) + 1));
+        assertThat(TestAddresses.SERVICE_LB_POOL.contains(lb.dnsName())).as(lb.dnsName()).isTrue();
         TargetGroup tg = elb.createTargetGroup(b -> b.name("svc-tg").protocol("HTTP").port(80).targetType("instance")
                 .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
                 .healthyThresholdCount(2).unhealthyThresholdCount(2)).targetGroups().getFirst();

@@ -45,8 +45,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 /**
  * ECS services behind Berth's application load balancer under real traffic, end to end: a Berth
  * server (restartable: its own data directory and port) whose load balancers take addresses of the
- * test range ({@code berth.it.lb-addresses}), two Docker agents at 127.0.21.11/12 (or the two
- * addresses of {@code berth.it.instance-addresses}) running busybox
+ * test range ({@code berth.it.lb-addresses}), two Docker agents at {@link TestAddresses#SERVICE_TRAFFIC} running busybox
  * httpd tasks with dynamic host ports, the AWS SDK v2 as the user, and {@link LoadLoop} as a steady
  * client. Proves what issue 7 asks of the ECS integration: a killed task is replaced with 5xx only in
  * the documented window; a rolling deployment under load returns no error at all (targets drain
@@ -72,9 +71,6 @@ class ServiceTrafficIT {
     static final List<String> instanceIds = new ArrayList<>();
     static final Map<String, String> ec2Of = new HashMap<>();
     static LoadBalancer alb;
-    /** The simulated instances' host addresses (-Dberth.it.instance-addresses=a,b). */
-    static final List<String> INSTANCE_ADDRESSES = List.of(
-            System.getProperty("berth.it.instance-addresses", "127.0.21.11,127.0.21.12").split(","));
     static int nextPort = 20000 + new java.util.Random().nextInt(20000);
 
     static ServerConfig config(int p) {
@@ -101,7 +97,7 @@ class ServiceTrafficIT {
         port = server.port();
         clients();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
-        for (String ip : INSTANCE_ADDRESSES) {
+        for (String ip : TestAddresses.SERVICE_TRAFFIC.ips(2)) {
             AgentConfig c = new AgentConfig(server.endpoint(), CLUSTER, ip, TestAgents.newDataDir(), null,
                     server.joinTokenFile(), null, null, 256, null, "t3.small", null, Map.of(), false,
                     Duration.ofSeconds(1), ImagePullBehavior.PREFER_CACHED, null);

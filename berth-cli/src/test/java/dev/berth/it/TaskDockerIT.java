@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
 class TaskDockerIT {
 
     static final String CLUSTER = "docker";
-    static final String HOST_IP = "127.0.0.51";
+    static final String HOST_IP = TestAddresses.TASK_DOCKER.ip(0);
+    static DockerCluster docker;
     static TestServer server;
     static TestAgents agents;
     static EcsClient ecs;
@@ -40,13 +41,12 @@ class TaskDockerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        String image = TestImages.busybox();
-        server = TestServer.start();
-        ecs = server.ecs();
-        ecs.createCluster(r -> r.clusterName(CLUSTER));
-        agents = new TestAgents(server);
-        Agent agent = agents.startDocker(CLUSTER, HOST_IP, TestAgents.newDataDir());
-        instanceArn = agent.containerInstanceArn().orElseThrow();
+        docker = DockerCluster.start(CLUSTER, List.of(HOST_IP));
+        String image = docker.image;
+        server = docker.server;
+        ecs = docker.ecs;
+        agents = docker.agents;
+        instanceArn = docker.instanceArn(0);
         ecs.registerTaskDefinition(r -> r.family("httpd").containerDefinitions(c -> c.name("web").image(image)
                 .memory(64).essential(true).stopTimeout(2)
                 .environment(KeyValuePair.builder().name("GREETING").value("hello").build())
@@ -58,25 +58,7 @@ class TaskDockerIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            agents.close();
-            ecs.close();
-            server.close();
-        } finally {
-            TestImages.removeContainersOf(instanceArn.substring(instanceArn.lastIndexOf('/') + 1));
-        }
-    }
-
-    /** The task, in the cluster its ARN names. */
-    static Task describe(String arn) {
-        String cluster = arn.split("/")[1];
-        return ecs.describeTasks(r -> r.cluster(cluster).tasks(arn)).tasks().getFirst();
-    }
-
-    static Task awaitStatus(String arn, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> describe(arn).lastStatus().equals(status));
-        return describe(arn);
+        docker.close();
     }
 
     static String get(String url) throws Exception {
@@ -94,7 +76,7 @@ class TaskDockerIT {
         assertThat(run.failures()).isEmpty();
         List<String> arns = run.tasks().stream().map(Task::taskArn).toList();
         for (String arn : arns) {
-            Task t = awaitStatus(arn, "RUNNING");
+            Task t = docker.awaitStatus(arn, "RUNNING");
             NetworkBinding b = t.containers().getFirst().networkBindings().getFirst();
             assertThat(b.bindIP()).isEqualTo(HOST_IP);
             assertThat(b.containerPort()).isEqualTo(80);
@@ -116,7 +98,7 @@ class TaskDockerIT {
             ecs.stopTask(r -> r.cluster(CLUSTER).task(arn).reason("done here"));
         }
         for (String arn : arns) {
-            Task stopped = awaitStatus(arn, "STOPPED");
+            Task stopped = docker.awaitStatus(arn, "STOPPED");
             assertThat(stopped.stopCode().toString()).isEqualTo("UserInitiated");
             assertThat(stopped.stoppedReason()).isEqualTo("done here");
             assertThat(stopped.containers().getFirst().exitCode()).isNotNull();
@@ -132,7 +114,7 @@ class TaskDockerIT {
         RunTaskResponse run = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("exits")
                 .overrides(o -> o.containerOverrides(c -> c.name("job").command("sh", "-c", "exit $CODE")
                         .environment(KeyValuePair.builder().name("CODE").value("7").build()))));
-        Task stopped = awaitStatus(run.tasks().getFirst().taskArn(), "STOPPED");
+        Task stopped = docker.awaitStatus(run.tasks().getFirst().taskArn(), "STOPPED");
         assertThat(stopped.stopCode().toString()).isEqualTo("EssentialContainerExited");
         assertThat(stopped.desiredStatus()).isEqualTo("STOPPED");
         assertThat(stopped.containers().getFirst().exitCode()).isEqualTo(7);
@@ -144,7 +126,7 @@ class TaskDockerIT {
         ecs.registerTaskDefinition(r -> r.family("unpullable").containerDefinitions(c -> c.name("app")
                 .image("127.0.0.1:1/berth-it/missing:1").memory(16)));
         String arn = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("unpullable")).tasks().getFirst().taskArn();
-        Task stopped = awaitStatus(arn, "STOPPED");
+        Task stopped = docker.awaitStatus(arn, "STOPPED");
         assertThat(stopped.stopCode().toString()).isEqualTo("TaskFailedToStart");
         assertThat(stopped.containers().getFirst().reason()).startsWith("CannotPullContainerError");
         assertThat(stopped.containers().getFirst().exitCode()).isNull();
@@ -154,19 +136,19 @@ class TaskDockerIT {
     void aRestartedAgentAdoptsItsRunningTasksAndStillStopsThem() throws Exception {
         ecs.createCluster(r -> r.clusterName("restart"));
         java.nio.file.Path dir = TestAgents.newDataDir();
-        Agent first = agents.startDocker("restart", "127.0.0.52", dir);
+        Agent first = agents.startDocker("restart", TestAddresses.TASK_DOCKER.ip(1), dir);
         String instance = first.containerInstanceArn().orElseThrow();
         try {
             String arn = ecs.runTask(r -> r.cluster("restart").taskDefinition("httpd")).tasks().getFirst().taskArn();
-            Task running = awaitStatus(arn, "RUNNING");
+            Task running = docker.awaitStatus(arn, "RUNNING");
             int port = running.containers().getFirst().networkBindings().getFirst().hostPort();
             first.close();
-            assertThat(get("http://127.0.0.52:" + port + "/index.html").strip()).isEqualTo("hello");
+            assertThat(get("http://" + TestAddresses.TASK_DOCKER.ip(1) + ":" + port + "/index.html").strip()).isEqualTo("hello");
 
-            Agent second = agents.startDocker("restart", "127.0.0.52", dir);
+            Agent second = agents.startDocker("restart", TestAddresses.TASK_DOCKER.ip(1), dir);
             assertThat(second.containerInstanceArn()).contains(instance);
             ecs.stopTask(r -> r.cluster("restart").task(arn));
-            Task stopped = awaitStatus(arn, "STOPPED");
+            Task stopped = docker.awaitStatus(arn, "STOPPED");
             assertThat(stopped.stopCode().toString()).isEqualTo("UserInitiated");
             assertThat(stopped.containers().getFirst().runtimeId()).isEqualTo(running.containers().getFirst().runtimeId());
         } finally {
@@ -181,14 +163,14 @@ class TaskDockerIT {
         String arn = cli(aws, "ecs", "run-task", "--cluster", CLUSTER, "--task-definition", "httpd",
                 "--started-by", "cli", "--query", "tasks[0].taskArn", "--output", "text").strip();
         assertThat(arn).startsWith("arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/");
-        awaitStatus(arn, "RUNNING");
+        docker.awaitStatus(arn, "RUNNING");
         assertThat(cli(aws, "ecs", "list-tasks", "--cluster", CLUSTER, "--started-by", "cli", "--query",
                 "taskArns[0]", "--output", "text").strip()).isEqualTo(arn);
         String port = cli(aws, "ecs", "describe-tasks", "--cluster", CLUSTER, "--tasks", arn, "--query",
                 "tasks[0].containers[0].networkBindings[0].hostPort", "--output", "text").strip();
         assertThat(get("http://" + HOST_IP + ":" + port + "/index.html").strip()).isEqualTo("hello");
         cli(aws, "ecs", "stop-task", "--cluster", CLUSTER, "--task", arn);
-        awaitStatus(arn, "STOPPED");
+        docker.awaitStatus(arn, "STOPPED");
         assertThat(cli(aws, "ecs", "describe-tasks", "--cluster", CLUSTER, "--tasks", arn, "--query",
                 "tasks[0].[lastStatus,stopCode]", "--output", "text").strip()).isEqualTo("STOPPED\tUserInitiated");
     }

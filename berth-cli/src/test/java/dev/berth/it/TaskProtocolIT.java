@@ -91,7 +91,7 @@ class TaskProtocolIT {
     @Test
     void runTaskDeliversToTheAgentAndEventsDriveTheLifecycle() throws Exception {
         ecs.createCluster(r -> r.clusterName("life"));
-        JsonNode reg = register("life", "127.0.0.31", 1024);
+        JsonNode reg = register("life", TestAddresses.TASK_PROTOCOL.ip(0), 1024);
         hand.seq = reg.get("highestSeq").asLong();
         long v0 = desired(reg).get("version").asLong();
 
@@ -205,7 +205,7 @@ class TaskProtocolIT {
     @Test
     void placementFailuresAndPortsAndBadInput() throws Exception {
         ecs.createCluster(r -> r.clusterName("full"));
-        JsonNode reg = register("full", "127.0.0.32", 512);
+        JsonNode reg = register("full", TestAddresses.TASK_PROTOCOL.ip(1), 512);
         RunTaskResponse tooBig = ecs.runTask(r -> r.cluster("full").taskDefinition("web").count(3));
         assertThat(tooBig.tasks()).hasSize(2);
         assertThat(tooBig.failures()).hasSize(1);
@@ -213,7 +213,7 @@ class TaskProtocolIT {
         assertThat(tooBig.failures().getFirst().arn()).isEqualTo(reg.get("containerInstanceArn").asText());
 
         ecs.createCluster(r -> r.clusterName("ports"));
-        JsonNode other = register("ports", "127.0.0.33", 1024);
+        JsonNode other = register("ports", TestAddresses.TASK_PROTOCOL.ip(2), 1024);
         RunTaskResponse fixed = ecs.runTask(r -> r.cluster("ports").taskDefinition("fixed").count(2));
         assertThat(fixed.tasks()).hasSize(1);
         assertThat(fixed.failures()).extracting(f -> f.reason()).containsExactly("RESOURCE:PORTS");

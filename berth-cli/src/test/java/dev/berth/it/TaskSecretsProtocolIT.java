@@ -33,10 +33,10 @@ class TaskSecretsProtocolIT extends WithServer {
         ecs.createCluster(r -> r.clusterName("proto-secrets"));
         HandAgent agent = new HandAgent(server);
         String body = """
-                {"cluster":"proto-secrets","hostIp":"127.0.3.61","cpu":1024,"memory":2048,"ports":["22"],
+                {"cluster":"proto-secrets","hostIp":"%s","cpu":1024,"memory":2048,"ports":["22"],
                  "attributes":{"ecs.capability.secrets.ssm.environment-variables":null,
                    "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager":null},
-                 "versionInfo":{"agentVersion":"test","agentHash":"abc","dockerVersion":"unknown"}}""";
+                 "versionInfo":{"agentVersion":"test","agentHash":"abc","dockerVersion":"unknown"}}""".formatted(TestAddresses.TASK_SECRETS_PROTOCOL.ip(0));
         var r = agent.call("POST", "/_berth/agent/v1/register", Files.readString(server.server().joinTokenFile()).strip(), body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode reg = HandAgent.JSON.readTree(r.body());

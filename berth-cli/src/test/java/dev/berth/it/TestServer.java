@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class TestServer implements AutoCloseable {
 
     /** Load balancers of test servers take addresses from this range (the range of the tests' loopback block). */
-    static final String LB_ADDRESSES = System.getProperty("berth.it.lb-addresses", "127.0.2.10-127.0.2.199");
+    static final String LB_ADDRESSES = System.getProperty("berth.it.lb-addresses", TestAddresses.LB_POOL.range());
 
     private final BerthServer server;
     private final Path dataDir;

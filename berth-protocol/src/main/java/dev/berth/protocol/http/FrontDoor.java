@@ -1,6 +1,7 @@
 package dev.berth.protocol.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import dev.berth.protocol.json.JsonOperation;
 import dev.berth.protocol.json.JsonService;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.protocol.model.ShapeValidator;
+import dev.berth.protocol.model.ShapedTrees;
 import dev.berth.protocol.query.QueryOperation;
 import dev.berth.protocol.query.QueryService;
 import dev.berth.protocol.query.QueryXml;
@@ -60,11 +62,16 @@ public final class FrontDoor implements AutoCloseable {
     private static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
-    /** Largest request body accepted by the AWS API endpoints. */
-    public static final int MAX_API_BODY = 8 * 1024 * 1024;
+    /**
+     * Largest request body accepted by the AWS API endpoints, unless a JSON service raises it for
+     * one operation ({@link JsonService#maxRequestBody}).
+     */
+    public static final int MAX_API_BODY = JsonService.DEFAULT_MAX_BODY;
 
     private final Vertx vertx;
     private final ObjectMapper mapper;
+    /** Parses the bodies of operations allowed more than {@link #MAX_API_BODY}; their strings may be that long. */
+    private final ObjectMapper wideMapper;
     private final Authenticator authenticator;
     private final Map<String, JsonService> jsonByPrefix = new LinkedHashMap<>();
     private final Map<JsonService, ShapeValidator> validators = new LinkedHashMap<>();
@@ -78,6 +85,12 @@ public final class FrontDoor implements AutoCloseable {
     public FrontDoor(Vertx vertx, ObjectMapper mapper, Authenticator authenticator, Supplier<Map<String, Object>> health) {
         this.vertx = vertx;
         this.mapper = mapper;
+        this.wideMapper = mapper.copy();
+        this.wideMapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(mapper.getFactory().streamReadConstraints().getMaxNestingDepth())
+                .maxNumberLength(mapper.getFactory().streamReadConstraints().getMaxNumberLength())
+                .maxStringLength(Integer.MAX_VALUE)
+                .build());
         this.authenticator = authenticator;
         this.health = health;
     }
@@ -162,12 +175,13 @@ public final class FrontDoor implements AutoCloseable {
         Context ctx = vertx.getOrCreateContext();
         String requestId = UUID.randomUUID().toString();
         if (target != null) {
-            readBody(req, ctx, requestId, Dialect.JSON, body -> workers.execute(() -> json(req, ctx, requestId, target, body)));
+            readBody(req, ctx, requestId, Dialect.JSON, jsonBodyLimit(target),
+                    body -> workers.execute(() -> json(req, ctx, requestId, target, body)));
             return;
         }
         String contentType = Optional.ofNullable(req.getHeader("Content-Type")).orElse("");
         if (contentType.startsWith(FORM_CONTENT_TYPE) || req.getParam("Action") != null) {
-            readBody(req, ctx, requestId, Dialect.QUERY, body -> workers.execute(() -> query(req, ctx, requestId, body)));
+            readBody(req, ctx, requestId, Dialect.QUERY, MAX_API_BODY, body -> workers.execute(() -> query(req, ctx, requestId, body)));
             return;
         }
         if (contentType.startsWith("application/x-amz-json")) {
@@ -200,14 +214,22 @@ public final class FrontDoor implements AutoCloseable {
         });
     }
 
-    private void readBody(HttpServerRequest req, Context ctx, String requestId, Dialect dialect, Handler<byte[]> then) {
-        req.exceptionHandler(e -> LOG.debug("request {} failed while reading: {}", requestId, e.toString()));
-        RequestBodies.read(req, MAX_API_BODY, then, () -> tooLarge(req, ctx, requestId, dialect));
+    /** The body limit of the operation an {@code X-Amz-Target} names; the default for unknown targets. */
+    private int jsonBodyLimit(String target) {
+        int dot = target.lastIndexOf('.');
+        JsonService service = dot < 0 ? null : jsonByPrefix.get(target.substring(0, dot));
+        return service == null ? MAX_API_BODY : service.maxRequestBody(target.substring(dot + 1));
     }
 
-    private void tooLarge(HttpServerRequest req, Context ctx, String requestId, Dialect dialect) {
+    private void readBody(HttpServerRequest req, Context ctx, String requestId, Dialect dialect, int limit,
+                          Handler<byte[]> then) {
+        req.exceptionHandler(e -> LOG.debug("request {} failed while reading: {}", requestId, e.toString()));
+        RequestBodies.read(req, limit, then, () -> tooLarge(req, ctx, requestId, dialect, limit));
+    }
+
+    private void tooLarge(HttpServerRequest req, Context ctx, String requestId, Dialect dialect, int limit) {
         AwsException e = new AwsException("RequestEntityTooLargeException", 413,
-                "The request body is larger than " + MAX_API_BODY + " bytes.");
+                "The request body is larger than " + limit + " bytes.");
         if (dialect == Dialect.JSON) {
             sendJsonError(req, ctx, requestId, e);
         } else {
@@ -232,7 +254,8 @@ public final class FrontDoor implements AutoCloseable {
                     "UnknownOperationException", 400, "Berth does not implement " + model.serviceId() + " " + opName + " yet."));
             JsonNode parsed;
             try {
-                parsed = body.length == 0 ? null : mapper.readTree(body);
+                parsed = body.length == 0 ? null : service.maxRequestBody(opName) > MAX_API_BODY
+                        ? ShapedTrees.read(wideMapper, model, op.inputShape(), body) : mapper.readTree(body);
             } catch (JacksonException e) {
                 throw new AwsException("SerializationException", 400, "The request body is not valid JSON: "
                         + e.getOriginalMessage());

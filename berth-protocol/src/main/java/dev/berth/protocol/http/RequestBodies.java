@@ -3,12 +3,14 @@ package dev.berth.protocol.http;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 
 /**
  * Reads a whole request body on the event loop with a size limit, for every endpoint that needs
  * the complete body before it can act (AWS API calls, the agent protocol). A body over the limit is
  * refused as soon as its declared length or the bytes received so far exceed it, so an oversized
- * request never makes the server buffer more than the limit.
+ * request never makes the server buffer more than the limit, and a body of declared length is
+ * held in one array of that length.
  */
 public final class RequestBodies {
 
@@ -35,8 +37,11 @@ public final class RequestBodies {
                 // Netty rejects a malformed Content-Length before we get here; fall through to the counted read.
             }
         }
-        // Sized from Content-Length (already bounded by maxBytes) so a big body is not regrown and copied chunk by chunk.
-        Buffer acc = declared > 0 ? Buffer.buffer(declared) : Buffer.buffer();
+        if (declared > 0) {
+            readDeclared(req, declared, onBody, onTooLarge);
+            return;
+        }
+        Buffer acc = Buffer.buffer();
         boolean[] tooLarge = {false};
         req.handler(chunk -> {
             if (tooLarge[0]) {
@@ -52,6 +57,36 @@ public final class RequestBodies {
         req.endHandler(v -> {
             if (!tooLarge[0]) {
                 onBody.handle(acc.getBytes());
+            }
+        });
+    }
+
+    /**
+     * A body whose length was declared (and is within the limit) is copied straight into an array
+     * of that size, so a large body is held once, not once in a buffer and again as its copy.
+     */
+    private static void readDeclared(HttpServerRequest req, int declared, Handler<byte[]> onBody,
+                                     Runnable onTooLarge) {
+        byte[] body = new byte[declared];
+        int[] filled = {0};
+        boolean[] tooLarge = {false};
+        req.handler(chunk -> {
+            if (tooLarge[0]) {
+                return;
+            }
+            int n = chunk.length();
+            if (filled[0] + n > declared) {
+                // More than Content-Length said; Netty does not let that happen, but never overrun the array.
+                tooLarge[0] = true;
+                onTooLarge.run();
+                return;
+            }
+            chunk.getBytes(0, n, body, filled[0]);
+            filled[0] += n;
+        });
+        req.endHandler(v -> {
+            if (!tooLarge[0]) {
+                onBody.handle(filled[0] == declared ? body : Arrays.copyOf(body, filled[0]));
             }
         });
     }

@@ -17,6 +17,7 @@ public class OperationTable implements JsonService {
     private final ServiceModel model;
     private final String validationErrorCode;
     private final Map<String, JsonOperation> operations = new LinkedHashMap<>();
+    private final Map<String, Integer> bodyLimits = new LinkedHashMap<>();
 
     public OperationTable(ServiceModel model, String validationErrorCode) {
         this.model = model;
@@ -34,6 +35,32 @@ public class OperationTable implements JsonService {
             }
         });
         return this;
+    }
+
+    /**
+     * Lets {@code operation} take a request body of up to {@code bytes} instead of
+     * {@link JsonService#DEFAULT_MAX_BODY}; for operations whose modelled input is that large.
+     */
+    public OperationTable bodyLimit(String operation, int bytes) {
+        if (model.operation(operation).isEmpty()) {
+            throw new IllegalArgumentException(operation + " is not an operation of " + model.serviceId());
+        }
+        bodyLimits.put(operation, bytes);
+        return this;
+    }
+
+    /**
+     * The body a JSON request needs to carry a blob of {@code maxBlobBytes} bytes: its base64
+     * text plus 64 KiB for the other members and the JSON around them.
+     */
+    public static int bodyForBlob(long maxBlobBytes) {
+        long base64 = (maxBlobBytes + 2) / 3 * 4;
+        return Math.toIntExact(base64 + 64 * 1024);
+    }
+
+    @Override
+    public int maxRequestBody(String operation) {
+        return bodyLimits.getOrDefault(operation, DEFAULT_MAX_BODY);
     }
 
     @Override

@@ -2,11 +2,11 @@ package dev.berth.protocol.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.error.AwsException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,9 @@ import java.util.Map;
  * the right type that breaks a modelled constraint (required member missing, enum, length, range,
  * pattern) is the service's validation error (for ECS {@code InvalidParameterException}) with a
  * message in AWS's {@code "1 validation error detected: Value ... at '...' failed to satisfy
- * constraint: ..."} form. Members the model does not know are dropped, and JSON nulls count as
+ * constraint: ..."} form (a blob's length is its decoded length, and its value is never echoed; a
+ * blob arrives as base64 text, or already decoded when {@link ShapedTrees} read the body).
+ * Members the model does not know are dropped, and JSON nulls count as
  * absent, as AWS's JSON protocol treats them. The returned tree therefore only holds modelled
  * members of the modelled types, so handlers can read it without defensive type checks.
  */
@@ -91,13 +93,21 @@ public final class ShapeValidator {
                 yield value;
             }
             case BLOB -> {
-                if (!value.isTextual()) {
+                if (!value.isTextual() && !value.isBinary()) {
                     throw typeError(path, "base64-encoded string", value);
                 }
-                try {
-                    Base64.getDecoder().decode(value.asText());
-                } catch (IllegalArgumentException e) {
+                long length = value.isBinary() ? ((BinaryNode) value).binaryValue().length
+                        : Base64Lengths.decodedLength(value.asText());
+                if (length < 0) {
                     throw serialization("the value at '" + path + "' is not valid base64");
+                }
+                if (shape.min() != null && length < shape.min()) {
+                    violations.add("Value at '" + path
+                            + "' failed to satisfy constraint: Member must have length greater than or equal to " + shape.min());
+                }
+                if (shape.max() != null && length > shape.max()) {
+                    violations.add("Value at '" + path
+                            + "' failed to satisfy constraint: Member must have length less than or equal to " + shape.max());
                 }
                 yield value;
             }

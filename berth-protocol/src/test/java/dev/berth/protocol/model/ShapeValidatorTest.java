@@ -85,4 +85,17 @@ class ShapeValidatorTest {
     void mapKeysAreValidatedToo() throws Exception {
         assertThat(failure("{\"name\":\"a\",\"labels\":{\"BAD\":\"v\"}}").getMessage()).contains("labels.key");
     }
+
+    @Test
+    void blobLengthIsTheDecodedLengthAndTheValueIsNotEchoed() throws Exception {
+        assertThat(validator.validate("PutRequest", json("{\"name\":\"a\",\"small\":\"AAECAw==\"}")).get("small").asText())
+                .isEqualTo("AAECAw==");
+        AwsException tooLong = failure("{\"name\":\"a\",\"small\":\"AAECAwQ=\"}");
+        assertThat(tooLong.code()).isEqualTo("InvalidParameterException");
+        assertThat(tooLong.getMessage()).isEqualTo("1 validation error detected: Value at 'small' failed to satisfy "
+                + "constraint: Member must have length less than or equal to 4");
+        assertThat(failure("{\"name\":\"a\",\"small\":\"\"}").getMessage()).isEqualTo("1 validation error detected: "
+                + "Value at 'small' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        assertThat(failure("{\"name\":\"a\",\"small\":\"AAE=x\"}").code()).isEqualTo("SerializationException");
+    }
 }

@@ -10,6 +10,9 @@ import java.util.Map;
  * it: the ECR service model and the operations Berth implements, gathered from the classes that
  * own repositories, images, layer uploads and lifecycle policies. An operation the model defines
  * but nobody registered answers {@code UnknownOperationException}; nothing pretends to succeed.
+ *
+ * <p>UploadLayerPart takes bodies beyond the front door's usual 8 MiB: the model allows parts of
+ * up to 20 MiB ({@code LayerPartBlob}), which travel base64-encoded, so about 28 MiB of JSON.
  */
 public final class EcrApi extends OperationTable {
 
@@ -17,6 +20,7 @@ public final class EcrApi extends OperationTable {
 
     public EcrApi(ServiceModel model) {
         super(model, "InvalidParameterException");
+        bodyLimit("UploadLayerPart", bodyForBlob(model.shape("LayerPartBlob").max()));
     }
 
     @Override
