@@ -412,7 +412,9 @@ class LoadBalancerTrafficIT extends WithServer {
                 "/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Fold: a\r\n  b\r\n\r\n5;x=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
                 "/close", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close" + RawHttpTarget.CLOSE,
                 "/continue", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone",
-                "/bad", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n" + RawHttpTarget.CLOSE))) {
+                "/bad", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n" + RawHttpTarget.CLOSE,
+                "/big", "HTTP/1.1 200 OK\r\nContent-Length: " + BIG.length() + "\r\n\r\n" + BIG,
+                "/big-chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(BIG, 65_536) + "0\r\n\r\n"))) {
             register(tg, t.address, t.port);
             int port = listener(lb, "HTTP", forward(tg));
             awaitStates(tg, "healthy");
@@ -437,12 +439,30 @@ class LoadBalancerTrafficIT extends WithServer {
             // a head the load balancer cannot frame is a 502 from the load balancer
             String bad = exchange(lb.dnsName(), port, "GET /bad HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
             assertThat(bad).startsWith("HTTP/1.1 502 Bad Gateway\r\n").contains("Server: awselb/2.0");
+            // 4 MiB bodies stream through intact, framed by length and by 64 KiB chunks
+            String big = exchange(lb.dnsName(), port, "GET /big HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            assertThat(big.substring(big.indexOf("\r\n\r\n") + 4)).isEqualTo(BIG);
+            String bigChunked = exchange(lb.dnsName(), port, "GET /big-chunked HTTP/1.0\r\n\r\n");
+            assertThat(bigChunked.substring(bigChunked.indexOf("\r\n\r\n") + 4)).isEqualTo(BIG);
             // keep-alive connections the load balancer pooled to the target close once its drain ends, not at the idle timeout
             assertThat(exchange(lb.dnsName(), port, "GET /ok HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n")).endsWith("\r\n\r\nok");
             await().atMost(Duration.ofSeconds(5)).until(() -> t.open.get() > 0);
             elb().deregisterTargets(b -> b.targetGroupArn(tg.targetGroupArn()).targets(d -> d.id(t.address).port(t.port)));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(t.open.get()).isZero());
         }
+    }
+
+    /** 4 MiB of varied text, so a misplaced or lost piece shows. */
+    private static final String BIG = java.util.stream.IntStream.range(0, 4 * 1024 * 1024 / 16)
+            .mapToObj(i -> String.format("%015x\n", i)).collect(java.util.stream.Collectors.joining());
+
+    private static String chunked(String body, int size) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < body.length(); i += size) {
+            String piece = body.substring(i, Math.min(body.length(), i + size));
+            out.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
+        }
+        return out.toString();
     }
 
     /** Writes {@code requests} on a new connection and reads until the load balancer closes it. */
