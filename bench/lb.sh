@@ -37,62 +37,40 @@ nginx -c "$tmp/backend.conf" -p "$tmp" & pids+=($!)
 
 # HAProxy: HTTP mode, keep-alive to the backend, one thread: bare, and adding the headers an ALB
 # adds (X-Forwarded-For/-Proto/-Port, an X-Amzn-Trace-Id); and TCP mode for the NLB comparison.
-cat >"$tmp/haproxy.cfg" <<CONF
+haproxy_config() { # threads, then "bind-address:port" of the bare, the ALB-headers and the TCP frontend ("-" for none)
+  cat <<CONF
 global
-  nbthread 1
+  nbthread $1
   maxconn 4000
 defaults
   timeout connect 5s
   timeout client 60s
   timeout server 60s
-frontend http_in
-  mode http
-  bind $hap:$((port+2))
-  default_backend http_out
 backend http_out
   mode http
   http-reuse always
   server b1 $backend:$((port+1))
-frontend http_alb_headers
-  mode http
-  bind $hap:$((port+9))
-  option forwardfor
-  http-request set-header X-Forwarded-Proto http
-  http-request set-header X-Forwarded-Port %[dst_port]
-  http-request set-header X-Amzn-Trace-Id Self=1-%[date,hex]-%[rand,hex]%[rand,hex];%[req.hdr(X-Amzn-Trace-Id)] if { req.hdr(X-Amzn-Trace-Id) -m found }
-  http-request set-header X-Amzn-Trace-Id Root=1-%[date,hex]-%[rand,hex]%[rand,hex] if !{ req.hdr(X-Amzn-Trace-Id) -m found }
-  default_backend http_out
-frontend tcp_in
-  mode tcp
-  bind $hap:$((port+3))
-  default_backend tcp_out
 backend tcp_out
   mode tcp
   server b1 $backend:$((port+1))
 CONF
-haproxy -f "$tmp/haproxy.cfg" -db >"$tmp/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
-cat >"$tmp/haproxy2.cfg" <<CONF
-global
-  nbthread 2
-  maxconn 4000
-defaults
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-frontend http_in
+  [ "$2" = - ] || printf 'frontend http_in\n  mode http\n  bind %s\n  default_backend http_out\n' "$2"
+  [ "$3" = - ] || cat <<CONF
+frontend http_alb_headers
   mode http
-  bind $hap:$((port+7))
+  bind $3
   option forwardfor
   http-request set-header X-Forwarded-Proto http
   http-request set-header X-Forwarded-Port %[dst_port]
   http-request set-header X-Amzn-Trace-Id Self=1-%[date,hex]-%[rand,hex]%[rand,hex];%[req.hdr(X-Amzn-Trace-Id)] if { req.hdr(X-Amzn-Trace-Id) -m found }
   http-request set-header X-Amzn-Trace-Id Root=1-%[date,hex]-%[rand,hex]%[rand,hex] if !{ req.hdr(X-Amzn-Trace-Id) -m found }
   default_backend http_out
-backend http_out
-  mode http
-  http-reuse always
-  server b1 $backend:$((port+1))
 CONF
+  [ "$4" = - ] || printf 'frontend tcp_in\n  mode tcp\n  bind %s\n  default_backend tcp_out\n' "$4"
+}
+haproxy_config 1 "$hap:$((port+2))" "$hap:$((port+9))" "$hap:$((port+3))" >"$tmp/haproxy.cfg"
+haproxy -f "$tmp/haproxy.cfg" -db >"$tmp/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+haproxy_config 2 - "$hap:$((port+7))" - >"$tmp/haproxy2.cfg"
 haproxy -f "$tmp/haproxy2.cfg" -db >"$tmp/haproxy2.log" 2>&1 & pids+=($!); hap2_pid=$!
 
 # nginx as a reverse proxy: one worker, an upstream keep-alive pool, adding the ALB's headers.
