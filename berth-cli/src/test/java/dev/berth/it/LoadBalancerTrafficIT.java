@@ -350,14 +350,25 @@ class LoadBalancerTrafficIT extends WithServer {
         }
     }
 
-    @Test
-    void webSocketUpgradesPassThrough() throws Exception {
-        LoadBalancer lb = lb("ws-alb", "application");
-        TargetGroup tg = group("ws-tg", "HTTP");
-        LbBackends.Http b = backends.http("ws", nextAddress());
+    /** An ALB whose listener forwards to one healthy backend named {@code name}. */
+    private record OneBackend(LoadBalancer lb, LbBackends.Http backend, int port) {
+    }
+
+    private static OneBackend oneBackend(String name) {
+        LoadBalancer lb = lb(name + "-alb", "application");
+        TargetGroup tg = group(name + "-tg", "HTTP");
+        LbBackends.Http b = backends.http(name, nextAddress());
         register(tg, b.address, b.port);
         int port = listener(lb, "HTTP", forward(tg));
         awaitStates(tg, "healthy");
+        return new OneBackend(lb, b, port);
+    }
+
+    @Test
+    void webSocketUpgradesPassThrough() throws Exception {
+        OneBackend one = oneBackend("ws");
+        LoadBalancer lb = one.lb();
+        int port = one.port();
         var client = backends.vertx.createWebSocketClient();
         var ws = client.connect(port, lb.dnsName(), "/chat").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         CompletableFuture<String> echoed = new CompletableFuture<>();
@@ -369,12 +380,10 @@ class LoadBalancerTrafficIT extends WithServer {
 
     @Test
     void oneClientConnectionCarriesPipelinedRequestsChunkedBodiesHeadAndClose() throws Exception {
-        LoadBalancer lb = lb("wire-alb", "application");
-        TargetGroup tg = group("wire-tg", "HTTP");
-        LbBackends.Http b = backends.http("wire", nextAddress());
-        register(tg, b.address, b.port);
-        int port = listener(lb, "HTTP", forward(tg));
-        awaitStates(tg, "healthy");
+        OneBackend one = oneBackend("wire");
+        LoadBalancer lb = one.lb();
+        LbBackends.Http b = one.backend();
+        int port = one.port();
         String host = "Host: " + lb.dnsName() + ":" + port + "\r\n";
         // four requests in one write, answered in order on the one connection; the last closes it
         String wire = exchange(lb.dnsName(), port, "GET /a HTTP/1.1\r\n" + host + "\r\n"

@@ -132,8 +132,8 @@ final class BackConnection extends PlaneConnection implements ResponseFramer.Sin
     @Override
     public void informational(ByteBuf buf, int index, int length) {
         ProxyExchange ex = exchange;
-        if (ex != null && !ex.http10) { // no 1xx to an HTTP/1.0 client (RFC 9110 15.2)
-            emit(buf, index, length);
+        if (ex != null) {
+            ex.informational(buf, index, length);
         }
     }
 

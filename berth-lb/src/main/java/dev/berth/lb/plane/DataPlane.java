@@ -7,8 +7,12 @@ import dev.berth.lb.config.ListenerConf;
 import dev.berth.lb.config.LoadBalancerConf;
 import dev.berth.lb.config.TargetGroupConf;
 import dev.berth.model.error.AwsException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +51,7 @@ public final class DataPlane implements Plane, AutoCloseable {
     private final int instances;
     private final int httpThreads;
     /** The event loops of application load balancer listeners, created with the first one. */
-    private io.netty.channel.EventLoopGroup httpLoops;
+    private EventLoopGroup httpLoops;
     private final HealthChecker checker;
     private final Map<String, TargetPool> pools = new ConcurrentHashMap<>();
     private final Map<String, Long> healthTimers = new HashMap<>();
@@ -153,7 +158,7 @@ public final class DataPlane implements Plane, AutoCloseable {
         // An HTTP listener is one server channel whose connections Netty spreads over the HTTP
         // listeners' own event loops; a TCP listener is a Vert.x NetServer instance per event loop.
         DeploymentOptions options = new DeploymentOptions().setInstances(rt.http ? 1 : instances);
-        io.netty.channel.EventLoopGroup loops = rt.http ? httpLoops() : null;
+        EventLoopGroup loops = rt.http ? httpLoops() : null;
         vertx.deployVerticle(() -> rt.http ? new HttpListener(rt, loops) : new TcpListener(rt), options).onComplete(ar -> {
             if (ar.succeeded()) {
                 rt.deploymentId = ar.result();
@@ -301,12 +306,11 @@ public final class DataPlane implements Plane, AutoCloseable {
      * setting (`berth server --lb-threads`), and proxy traffic and API requests do not queue
      * behind each other. Same transport as Vert.x (native epoll when it loads).
      */
-    private io.netty.channel.EventLoopGroup httpLoops() {
+    private EventLoopGroup httpLoops() {
         if (httpLoops == null) {
-            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-            httpLoops = ((io.vertx.core.internal.VertxInternal) vertx).transport().eventLoopGroup(
-                    io.vertx.core.spi.transport.Transport.IO_EVENT_LOOP_GROUP, httpThreads,
-                    r -> new io.netty.util.concurrent.FastThreadLocalThread(r, "berth-alb-" + n.getAndIncrement()), 50);
+            AtomicInteger n = new AtomicInteger();
+            httpLoops = ((VertxInternal) vertx).transport().eventLoopGroup(Transport.IO_EVENT_LOOP_GROUP, httpThreads,
+                    r -> new FastThreadLocalThread(r, "berth-alb-" + n.getAndIncrement()), 50);
         }
         return httpLoops;
     }

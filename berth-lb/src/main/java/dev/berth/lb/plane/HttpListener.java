@@ -206,22 +206,28 @@ final class HttpListener extends VerticleBase {
         }
     }
 
-    /** Whether a header is hop-by-hop (RFC 9110 7.6.1), without allocating a lower-case copy. */
+    /** The hop-by-hop header names (RFC 9110 7.6.1), lower case: never forwarded in either direction. */
+    private static final String[] HOP_BY_HOP = {"te", "trailer", "upgrade", "connection", "keep-alive", "proxy-connection",
+        "transfer-encoding", "proxy-authenticate", "proxy-authorization"};
+
+    /** Whether a decoded header name is hop-by-hop, without allocating a lower-case copy. */
     static boolean hopByHop(CharSequence name) {
-        return switch (name.length()) {
-            case 2 -> is(name, "te");
-            case 7 -> is(name, "trailer") || is(name, "upgrade");
-            case 10 -> is(name, "connection") || is(name, "keep-alive");
-            case 16 -> is(name, "proxy-connection");
-            case 17 -> is(name, "transfer-encoding");
-            case 18 -> is(name, "proxy-authenticate");
-            case 19 -> is(name, "proxy-authorization");
-            default -> false;
-        };
+        for (String h : HOP_BY_HOP) {
+            if (h.length() == name.length() && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, h)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static boolean is(CharSequence name, String lower) {
-        return io.netty.util.AsciiString.contentEqualsIgnoreCase(name, lower);
+    /** Whether the header name in {@code length} bytes of {@code b} at {@code at} is hop-by-hop. */
+    static boolean hopByHop(io.netty.buffer.ByteBuf b, int at, int length) {
+        for (String h : HOP_BY_HOP) {
+            if (h.length() == length && ResponseHead.is(b, at, h)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The value of cookie {@code name} in a Cookie header, or null. */

@@ -51,7 +51,7 @@ final class ProxyExchange {
     final boolean webSocket;
     private final boolean headRequest;
     /** The client spoke HTTP/1.0 (the head is upgraded to 1.1 towards the target). */
-    final boolean http10;
+    private final boolean http10;
     /** The request body is chunked (its chunks are framed again towards the target). */
     private final boolean chunkedRequest;
     private final long startNanos;
@@ -150,10 +150,7 @@ final class ProxyExchange {
         }
         int n = data.readableBytes();
         if (n > 0) {
-            ByteBuf size = back.channel.alloc().ioBuffer(12);
-            ByteBufUtil.writeAscii(size, Integer.toHexString(n));
-            size.writeBytes(CRLF);
-            front.send(back, size);
+            front.send(back, chunkSize(back.channel.alloc().ioBuffer(12), n));
             front.send(back, data);
             front.send(back, Unpooled.wrappedBuffer(CRLF));
         } else {
@@ -242,10 +239,22 @@ final class ProxyExchange {
         if (!rechunk) {
             back.emit(buf, index, length);
         } else if (length > 0) {
-            ByteBufUtil.writeAscii(back.out(10), Integer.toHexString(length));
-            back.out(2).writeBytes(CRLF);
+            chunkSize(back.out(12), length);
             back.emit(buf, index, length);
             back.out(2).writeBytes(CRLF);
+        }
+    }
+
+    /** Writes a chunk's size line (hex, CRLF) to {@code out}. */
+    private static ByteBuf chunkSize(ByteBuf out, int size) {
+        ByteBufUtil.writeAscii(out, Integer.toHexString(size));
+        return out.writeBytes(CRLF);
+    }
+
+    /** An interim (1xx) response from the target: passed on as it came, except to an HTTP/1.0 client (RFC 9110 15.2). */
+    void informational(ByteBuf buf, int index, int length) {
+        if (!http10) {
+            back.emit(buf, index, length);
         }
     }
 

@@ -163,38 +163,21 @@ final class ResponseHead {
         while (ve > vs && (b.getByte(ve - 1) == ' ' || b.getByte(ve - 1) == '\t')) {
             ve--;
         }
+        int length = ne - from;
         byte k = KEEP;
-        switch (ne - from) {
-            case 2 -> k = is(b, from, "te") ? HOP_BY_HOP : KEEP;
-            case 7 -> k = is(b, from, "trailer") || is(b, from, "upgrade") ? HOP_BY_HOP : KEEP;
-            case 10 -> {
-                if (is(b, from, "connection")) {
-                    k = HOP_BY_HOP;
-                    connection(b, vs, ve);
-                } else if (is(b, from, "keep-alive")) {
-                    k = HOP_BY_HOP;
-                }
+        if (length == 14 && is(b, from, "content-length")) {
+            k = CONTENT_LENGTH;
+            String problem = contentLength(b, vs, ve);
+            if (problem != null) {
+                return problem;
             }
-            case 14 -> {
-                if (is(b, from, "content-length")) {
-                    k = CONTENT_LENGTH;
-                    String problem = contentLength(b, vs, ve);
-                    if (problem != null) {
-                        return problem;
-                    }
-                }
-            }
-            case 16 -> k = is(b, from, "proxy-connection") ? HOP_BY_HOP : KEEP;
-            case 17 -> {
-                if (is(b, from, "transfer-encoding")) {
-                    k = HOP_BY_HOP;
-                    transferEncoding = true;
-                    chunked = endsWithChunked(b, vs, ve);
-                }
-            }
-            case 18 -> k = is(b, from, "proxy-authenticate") ? HOP_BY_HOP : KEEP;
-            case 19 -> k = is(b, from, "proxy-authorization") ? HOP_BY_HOP : KEEP;
-            default -> {
+        } else if (HttpListener.hopByHop(b, from, length)) {
+            k = HOP_BY_HOP;
+            if (length == 10 && is(b, from, "connection")) {
+                connection(b, vs, ve);
+            } else if (length == 17 && is(b, from, "transfer-encoding")) {
+                transferEncoding = true;
+                chunked = endsWithChunked(b, vs, ve);
             }
         }
         add(from, to, ne, k);
