@@ -387,7 +387,7 @@ class LoadBalancerTrafficIT extends WithServer {
         String host = "Host: " + lb.dnsName() + ":" + port + "\r\n";
         // four requests in one write, answered in order on the one connection; the last closes it
         String wire = exchange(lb.dnsName(), port, "GET /a HTTP/1.1\r\n" + host + "\r\n"
-                + "POST /upload HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+                + "POST /upload HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n"
                 + "HEAD /b HTTP/1.1\r\n" + host + "\r\n"
                 + "GET /c HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
         List<String> bodies = new ArrayList<>();
@@ -411,6 +411,29 @@ class LoadBalancerTrafficIT extends WithServer {
         // a request line that is not HTTP: 400 from the load balancer, then closed
         String bad = exchange(lb.dnsName(), port, "NOT-HTTP\r\n\r\n");
         assertThat(bad).startsWith("HTTP/1.1 400 ").contains("Server: awselb/2.0");
+        // ambiguous framing (request smuggling) is refused by the load balancer and never reaches the target
+        String smuggled = "GET /smuggled HTTP/1.1\r\n" + host + "\r\n";
+        for (String attack : List.of(
+                "POST / HTTP/1.1\r\n" + host + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+                "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding : chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n" + smuggled,
+                "POST / HTTP/1.1\r\n" + host + "X-A: a\r\n Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+                "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + smuggled,
+                "POST / HTTP/1.1\r\n" + host + "Content-Length: 4\r\nContent-Length: 40\r\n\r\n" + smuggled,
+                "GET / HTTP/1.1\n" + host + "\n" + smuggled,
+                "GET / HTTP/1.1\r\n\r\n" + smuggled)) {
+            assertThat(exchange(lb.dnsName(), port, attack)).as(attack).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                    .contains("Connection: close\r\n").containsOnlyOnce("HTTP/1.1");
+        }
+        assertThat(exchange(lb.dnsName(), port, "GET / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip, chunked\r\n\r\n"))
+                .startsWith("HTTP/1.1 501 Not Implemented\r\n");
+        assertThat(exchange(lb.dnsName(), port, "GET /" + "a".repeat(17_000) + " HTTP/1.1\r\n" + host + "\r\n"))
+                .startsWith("HTTP/1.1 414 ");
+        assertThat(exchange(lb.dnsName(), port, "GET / HTTP/1.1\r\n" + host + ("X-F: " + "f".repeat(1000) + "\r\n").repeat(70) + "\r\n"))
+                .startsWith("HTTP/1.1 431 ");
+        assertThat(b.requests.get()).isEqualTo(5);
+        // a head read in several pieces (6 KiB; the backend takes up to 8) is fine
+        assertThat(exchange(lb.dnsName(), port, "GET / HTTP/1.1\r\n" + host + ("X-F: " + "f".repeat(300) + "\r\n").repeat(20)
+                + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 200 ");
     }
 
     @Test

@@ -9,17 +9,12 @@ import io.netty.util.ReferenceCountUtil;
  * loop: it serves one {@link ProxyExchange} at a time and waits in its {@link HttpListener.LoopPool}
  * in between. It reads raw bytes; its {@link ResponseFramer} finds the responses in them.
  *
- * <p>What goes to the client during one read from the target (the rewritten head, small body
- * pieces, chunk framing) is gathered in one buffer ({@link #out}) and written as one message, so a
- * small response costs one write to the client; large body pieces go on as slices of the buffer
- * read, without a copy. The flush comes when the read batch ends. Reading pauses while the client
+ * <p>What goes to the client during one read from the target is gathered
+ * ({@link PlaneConnection#emit}) and written once per read. Reading pauses while the client
  * cannot take more bytes. Silence for the idle timeout is a 504 during an exchange and a close when
  * idle in the pool; after a WebSocket upgrade the connection relays bytes to the client.
  */
 final class BackConnection extends PlaneConnection implements ResponseFramer.Sink {
-
-    /** Body pieces up to this size are copied into {@link #out}; bigger ones are sent as slices. */
-    private static final int COPY_MAX = 2048;
 
     final HttpListener.LoopPool pool;
     final Backend backend;
@@ -28,7 +23,6 @@ final class BackConnection extends PlaneConnection implements ResponseFramer.Sin
     /** The client connection of the current exchange (or of the tunnel). */
     FrontConnection client;
     boolean tunnel;
-    private ByteBuf out;
 
     BackConnection(HttpListener.LoopPool pool, Backend backend) {
         this.pool = pool;
@@ -71,38 +65,19 @@ final class BackConnection extends PlaneConnection implements ResponseFramer.Sin
         flushOut();
     }
 
-    /** The buffer for the client with room for {@code bytes} more. */
-    ByteBuf out(int bytes) {
-        ByteBuf o = out;
-        if (o == null) {
-            o = out = channel.alloc().ioBuffer(Math.max(512, bytes));
-        } else {
-            o.ensureWritable(bytes);
-        }
-        return o;
+    @Override
+    PlaneConnection outTo() {
+        return client;
     }
 
-    /** Sends {@code length} bytes of {@code src} to the client: copied when small, else as a slice. */
-    void emit(ByteBuf src, int index, int length) {
-        if (length <= COPY_MAX) {
-            out(length).writeBytes(src, index, length);
-        } else {
-            flushOut();
-            sendToClient(src.retainedSlice(index, length));
-        }
+    @Override
+    boolean holdOut() {
+        return false;
     }
 
-    /** Writes what was gathered for the client. */
-    void flushOut() {
-        ByteBuf o = out;
-        if (o != null) {
-            out = null;
-            if (o.isReadable() && client != null) {
-                sendToClient(o);
-            } else {
-                o.release();
-            }
-        }
+    @Override
+    void forward(ByteBuf bytes) {
+        sendToClient(bytes);
     }
 
     private void sendToClient(ByteBuf b) {
@@ -190,9 +165,7 @@ final class BackConnection extends PlaneConnection implements ResponseFramer.Sin
     public void channelInactive(ChannelHandlerContext ctx) {
         stopIdleTimer();
         pool.forget(this);
-        if (out != null) {
-            flushOut();
-        }
+        flushOut();
         if (framer.closed()) {
             return; // that ended a body read until close
         }

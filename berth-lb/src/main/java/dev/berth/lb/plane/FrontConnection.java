@@ -4,48 +4,47 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection to an application load balancer listener, on its event loop: it reads
- * requests one at a time, routes each (rules in priority order), answers fixed responses,
- * redirects and ELB errors itself and hands forwards to a {@link ProxyExchange}.
+ * One client connection to an application load balancer listener, on its event loop: its
+ * {@link RequestParser} finds the requests in the bytes read; each is routed (rules in priority
+ * order), answered here (fixed responses, redirects, ELB errors) or handed to a
+ * {@link ProxyExchange}.
  *
- * <p>Requests are handled in order: while an exchange's response is pending, further (pipelined)
- * messages wait in a queue and reading pauses. Reading also pauses while the target connection
- * cannot take more bytes (back-pressure for request bodies). After a WebSocket upgrade the
- * connection is a byte tunnel to its target connection.
+ * <p>Requests are handled in order: while an exchange is in progress, the bytes of further
+ * (pipelined) requests are held by the parser and reading pauses. Reading also pauses while the
+ * target connection cannot take more bytes (back-pressure for request bodies), or while more than
+ * {@link #HOLD_MAX} bytes wait for a target connection to open. A body whose request was already
+ * answered is read and dropped. After a WebSocket upgrade the connection is a byte tunnel to its
+ * target connection.
  */
-final class FrontConnection extends PlaneConnection {
+final class FrontConnection extends PlaneConnection implements RequestParser.Sink {
 
     private static final int PIPELINED = 1;
     static final int TARGET_BUSY = 2;
+    private static final int HOLD_MAX = 1 << 20;
+    private static final int LINGER_SECONDS = 2;
 
     final HttpListener listener;
     final HttpListener.LoopPool loop;
     String source;
+    private RequestParser parser;
     /** The exchange whose request or response is in progress. */
     ProxyExchange current;
-    /** Consuming the rest of a request already answered. */
-    private boolean discarding;
-    private ArrayDeque<Object> queued;
+    /** The exchange the body being read goes to; null while a body is dropped or between requests. */
+    private ProxyExchange receiving;
+    /** A request's body is being read. */
+    private boolean inBody;
+    /** The connection closes after the response being written: no further request is read. */
+    private boolean closing;
     private int paused;
     /** The request being answered is a HEAD request (a local answer then has no body). */
     private boolean headRequest;
@@ -60,6 +59,7 @@ final class FrontConnection extends PlaneConnection {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
+        parser = new RequestParser(this, ctx.alloc());
         startIdleTimer(TimeUnit.SECONDS.toNanos(listener.rt.idleTimeoutSeconds + 1L));
         listener.rt.activeConnections.incrementAndGet();
         if (channel.remoteAddress() instanceof InetSocketAddress a) {
@@ -76,37 +76,44 @@ final class FrontConnection extends PlaneConnection {
             current.frontClosed();
             current = null;
         }
+        receiving = null;
         if (tunnel != null) {
             tunnel.channel.close();
         }
-        if (queued != null) {
-            queued.forEach(ReferenceCountUtil::release);
-            queued.clear();
-        }
+        parser.release();
+        dropOut();
     }
 
     @Override
     void read(Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (closing) {
+            bytes.release(); // after the last answer: dropped while the close lingers
+            return;
+        }
         if (tunnel != null) {
-            if (msg instanceof ByteBuf) {
-                send(tunnel, msg);
-                if (!tunnel.channel.isWritable()) {
-                    pause(TARGET_BUSY);
-                }
-            } else {
-                ReferenceCountUtil.release(msg);
+            send(tunnel, bytes);
+            if (!tunnel.channel.isWritable()) {
+                pause(TARGET_BUSY);
             }
             return;
         }
-        if (busy() || queued != null && !queued.isEmpty()) {
-            if (queued == null) {
-                queued = new ArrayDeque<>();
-            }
-            queued.add(msg);
+        parser.feed(bytes);
+        parsed();
+    }
+
+    /** After parsing: send what was gathered for the target, pause for held requests or a slow connect. */
+    private void parsed() {
+        flushOut();
+        if (parser.holding()) {
             pause(PIPELINED);
-            return;
         }
-        dispatch(msg);
+        if (current != null && current.back == null && gathered() > HOLD_MAX) {
+            pause(TARGET_BUSY);
+        }
     }
 
     @Override
@@ -126,8 +133,24 @@ final class FrontConnection extends PlaneConnection {
         channel.close();
     }
 
-    private boolean busy() {
-        return current != null && current.requestDone;
+    @Override
+    PlaneConnection outTo() {
+        ProxyExchange ex = current;
+        return ex != null ? ex.back : null;
+    }
+
+    @Override
+    boolean holdOut() {
+        return current != null;
+    }
+
+    @Override
+    void forward(ByteBuf bytes) {
+        BackConnection b = current.back;
+        send(b, bytes);
+        if (!b.channel.isWritable()) {
+            pause(TARGET_BUSY);
+        }
     }
 
     void pause(int reason) {
@@ -142,59 +165,96 @@ final class FrontConnection extends PlaneConnection {
         }
     }
 
-    private void dispatch(Object msg) {
-        if (msg instanceof HttpRequest req) {
-            request(req);
+    // ---- what the parser finds ------------------------------------------------------------------
+
+    @Override
+    public boolean ready() {
+        return current == null && !closing && tunnel == null && channel.isActive();
+    }
+
+    @Override
+    public void head(ClientRequest request) {
+        inBody = true;
+        request(request);
+    }
+
+    @Override
+    public void body(ByteBuf buf, int index, int length) {
+        if (receiving != null) {
+            emit(buf, index, length);
         }
-        if (msg instanceof HttpContent c) {
-            boolean last = c instanceof LastHttpContent;
-            if (discarding) {
-                c.release();
-                discarding = !last;
-            } else if (current != null && !current.requestDone) {
-                current.requestContent(c, last);
-            } else {
-                c.release();
-            }
-        } else if (!(msg instanceof HttpRequest)) {
-            ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void end() {
+        inBody = false;
+        ProxyExchange ex = receiving;
+        if (ex != null) {
+            receiving = null;
+            ex.requestDone = true;
+        }
+    }
+
+    @Override
+    public void malformed(int status) {
+        ProxyExchange ex = receiving;
+        if (ex != null) {
+            receiving = null;
+            ex.requestMalformed();
+            current = null;
+        } else if (inBody) {
+            channel.close(); // the body of a request already answered
+        } else {
+            listener.lbCount.add(1);
+            headRequest = false;
+            elbError(status, false);
         }
     }
 
     /** The current request was answered before its body ended: drop the rest of the body. */
     void discardRest() {
-        discarding = true;
+        receiving = null;
     }
 
-    /** The exchange has ended (its response is written): go on with queued requests. */
+    /** The exchange has ended (its response is written): go on with held requests. */
     void exchangeDone(ProxyExchange ex, boolean keepAlive) {
         if (current == ex) {
             current = null;
         }
+        if (receiving == ex) {
+            receiving = null;
+        }
         if (!keepAlive) {
+            closing = true;
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        while (queued != null && !queued.isEmpty() && !busy() && channel.isActive()) {
-            dispatch(queued.poll());
+        if (channel.isActive()) {
+            parser.resume();
+            parsed();
         }
-        if (queued == null || queued.isEmpty()) {
+        if (!parser.holding()) {
             resume(PIPELINED);
         }
     }
 
-    private void request(HttpRequest req) {
-        listener.lbCount.add(1);
-        headRequest = req.method().equals(HttpMethod.HEAD);
-        if (req.decoderResult().isFailure()) {
-            Throwable cause = req.decoderResult().cause();
-            int status = cause instanceof TooLongHttpLineException ? 414
-                    : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException ? 431 : 400;
-            elbError(status, false);
-            return;
+    /** The target switched protocols: bytes the client sent after its upgrade request belong to the tunnel. */
+    void tunnelStarted() {
+        ByteBuf early = parser.takePending();
+        if (early != null) {
+            if (early.isReadable()) {
+                send(tunnel, early);
+            } else {
+                early.release();
+            }
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        discarding = true; // until the request's last content, unless an exchange takes it
+        resume(~0);
+    }
+
+    private void request(ClientRequest req) {
+        listener.lbCount.add(1);
+        headRequest = req.head;
+        boolean keepAlive = req.keepAlive();
         switch (listener.rt.routes.route(req, source)) {
             case Routes.Fixed f -> {
                 listener.countElb(f.status());
@@ -222,10 +282,9 @@ final class FrontConnection extends PlaneConnection {
         return protocol + "://" + h + (defaultPort ? "" : ":" + port) + p + (q.isEmpty() ? "" : "?" + q);
     }
 
-    private void forward(HttpRequest req, Routes.Forward f, boolean keepAlive) {
-        HttpHeaders headers = req.headers();
+    private void forward(ClientRequest req, Routes.Forward f, boolean keepAlive) {
         TargetPool pool = null;
-        String groupCookie = f.groupStickiness() ? HttpListener.cookie(headers.get(HttpHeaderNames.COOKIE), HttpListener.GROUP_COOKIE) : null;
+        String groupCookie = f.groupStickiness() ? HttpListener.cookie(req.header("cookie"), HttpListener.GROUP_COOKIE) : null;
         if (groupCookie != null) {
             for (TargetPool p : f.groups()) {
                 if (Integer.toHexString(p.arn.hashCode()).equals(groupCookie)) {
@@ -243,7 +302,7 @@ final class FrontConnection extends PlaneConnection {
         TargetPool.Tuning tuning = pool.tuning();
         Backend b = null;
         if (tuning.sticky()) {
-            String c = HttpListener.cookie(headers.get(HttpHeaderNames.COOKIE), HttpListener.STICKY_COOKIE);
+            String c = HttpListener.cookie(req.header("cookie"), HttpListener.STICKY_COOKIE);
             if (c != null) {
                 try {
                     b = pool.sticky(new String(Base64.getUrlDecoder().decode(c), StandardCharsets.UTF_8));
@@ -259,9 +318,8 @@ final class FrontConnection extends PlaneConnection {
             elbError(503, keepAlive);
             return;
         }
-        discarding = false;
-        current = new ProxyExchange(this, req, b, pool, f, keepAlive);
-        current.start();
+        current = receiving = new ProxyExchange(this, req, b, pool, f, keepAlive);
+        current.start(req);
     }
 
     /** Answers the current request with an ELB error page (502, 503, 504 or a 4xx for a malformed request). */
@@ -272,12 +330,32 @@ final class FrontConnection extends PlaneConnection {
             case 503 -> "Service Temporarily Unavailable";
             case 504 -> "Gateway Time-out";
             case 414 -> "Request-URI Too Large";
+            case 501 -> "Not Implemented";
+            case 505 -> "HTTP Version Not Supported";
             case 431 -> "Request Header Fields Too Large";
             default -> "Bad Request";
         };
         local(new HttpResponseStatus(status, text), "text/html", "<html>\r\n<head><title>" + status + " " + text
                 + "</title></head>\r\n<body>\r\n<center><h1>" + status + " " + text + "</h1></center>\r\n</body>\r\n</html>\r\n",
                 null, keepAlive);
+    }
+
+    /**
+     * Closes after an answer the client may still be sending to (a refused head, a body not read):
+     * output first, then the rest of the client's bytes are read and dropped for up to
+     * {@link #LINGER_SECONDS} until it closes too. Closing with unread bytes would reset the
+     * connection, and a reset can destroy the answer before the client reads it.
+     */
+    private void lingeringClose() {
+        if (!(channel instanceof DuplexChannel d) || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        d.shutdownOutput().addListener(f -> {
+            paused = 0;
+            channel.config().setAutoRead(true);
+            channel.eventLoop().schedule(() -> channel.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        });
     }
 
     /** Writes a response the load balancer makes itself (fixed response, redirect, error page). */
@@ -299,7 +377,8 @@ final class FrontConnection extends PlaneConnection {
             out.writeBytes(bytes);
         }
         if (!keepAlive) {
-            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            closing = true;
+            channel.writeAndFlush(out).addListener(f -> lingeringClose());
         } else {
             channel.writeAndFlush(out, channel.voidPromise());
         }

@@ -11,8 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,10 +30,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Why Netty and not Vert.x's HttpServer/HttpClient: the proxy's cost per request is what the
  * benchmark (bench/lb.sh) measures, and Vert.x's pair copies every header into new maps, creates
  * request options, futures and a pipe per exchange and takes a connection from a shared pool. Here
- * a client's request is decoded by Netty's request decoder (strict: it is the smuggling boundary),
- * its head is written for the target in one pass ({@link RequestHead}) to a target connection that
- * belongs to the same event loop, and the target's bytes are framed, not decoded
- * ({@link ResponseFramer}); bodies stream as buffers, and flushes are coalesced per read.
+ * a client's request is parsed strictly into byte ranges ({@link RequestParser}: it is the
+ * smuggling boundary), its head is written for the target in one pass ({@link RequestHead}) to
+ * a target connection that belongs to the same event loop, and the target's bytes are framed,
+ * not decoded ({@link ResponseFramer}); neither side builds header objects, bodies stream as
+ * slices of the buffers read, and flushes are coalesced per read.
  *
  * <p>Threading: one server channel accepts (on Vert.x's acceptor loop); each accepted connection
  * lives on one event loop of the group HTTP listeners share ({@link DataPlane}) with
@@ -92,8 +91,7 @@ final class HttpListener extends VerticleBase {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
-                        ch.pipeline().addLast("http", new HttpRequestDecoder(decoderConfig()))
-                                .addLast("proxy", new FrontConnection(HttpListener.this, loop(ch.eventLoop())));
+                        ch.pipeline().addLast("proxy", new FrontConnection(HttpListener.this, loop(ch.eventLoop())));
                     }
                 });
         Promise<Void> bound = Promise.promise();
@@ -126,11 +124,6 @@ final class HttpListener extends VerticleBase {
         }
         channels.close().addListener(f -> stopped.complete());
         return stopped.future();
-    }
-
-    /** Limits for requests from clients; their headers are validated (names are tokens, values have no control bytes). */
-    static HttpDecoderConfig decoderConfig() {
-        return new HttpDecoderConfig().setMaxInitialLineLength(16384).setMaxHeaderSize(65536).setMaxChunkSize(65536);
     }
 
     private LoopPool loop(EventLoop el) {
@@ -223,7 +216,7 @@ final class HttpListener extends VerticleBase {
     /** Whether the header name in {@code length} bytes of {@code b} at {@code at} is hop-by-hop. */
     static boolean hopByHop(io.netty.buffer.ByteBuf b, int at, int length) {
         for (String h : HOP_BY_HOP) {
-            if (h.length() == length && ResponseHead.is(b, at, h)) {
+            if (h.length() == length && HeadLines.is(b, at, h)) {
                 return true;
             }
         }

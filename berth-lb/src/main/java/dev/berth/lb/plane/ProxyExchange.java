@@ -4,23 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Base64;
 
 /**
  * One request forwarded to one target, on the front connection's event loop: the request head
  * (written by {@link RequestHead}: hop-by-hop headers removed, X-Forwarded-For/-Proto/-Port and
- * X-Amzn-Trace-Id set) and body stream to a target connection, the response streams back as bytes
+ * X-Amzn-Trace-Id set) and body (framed by {@link RequestParser}) stream to a target connection, the response streams back as bytes
  * framed by the connection's {@link ResponseFramer}. It counts against its backend's in-flight
  * requests from start to end, once.
  *
@@ -44,7 +34,6 @@ final class ProxyExchange {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final FrontConnection front;
-    final HttpRequest head;
     final Backend backend;
     final TargetPool pool;
     final Routes.Forward action;
@@ -52,37 +41,36 @@ final class ProxyExchange {
     private final boolean headRequest;
     /** The client spoke HTTP/1.0 (the head is upgraded to 1.1 towards the target). */
     private final boolean http10;
-    /** The request body is chunked (its chunks are framed again towards the target). */
-    private final boolean chunkedRequest;
     private final long startNanos;
     private boolean keepAlive;
     /** The response body ends when the target closes and goes to the client chunked. */
     private boolean rechunk;
     BackConnection back;
-    private ArrayDeque<HttpContent> waiting;
+    /** The client's request has been read to its end. */
     boolean requestDone;
     private boolean responded;
     private boolean finished;
 
-    ProxyExchange(FrontConnection front, HttpRequest head, Backend backend, TargetPool pool, Routes.Forward action, boolean keepAlive) {
+    ProxyExchange(FrontConnection front, ClientRequest request, Backend backend, TargetPool pool, Routes.Forward action, boolean keepAlive) {
         this.front = front;
-        this.head = head;
         this.backend = backend;
         this.pool = pool;
         this.action = action;
         this.keepAlive = keepAlive;
-        this.headRequest = head.method().equals(HttpMethod.HEAD);
-        this.http10 = head.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        HttpHeaders h = head.headers();
-        this.webSocket = h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-        this.chunkedRequest = HttpUtil.isTransferEncodingChunked(head);
+        this.headRequest = request.head;
+        this.http10 = request.http10();
+        this.webSocket = request.webSocket();
         this.startNanos = System.nanoTime();
     }
 
-    void start() {
+    /**
+     * Writes the target's request head into the client connection's gathering buffer (where it
+     * waits if no target connection is ready) and takes a pooled connection or opens one.
+     */
+    void start(ClientRequest request) {
         backend.inFlight.incrementAndGet();
         pool.requestCount.add(1);
+        RequestHead.write(front.out(512), request, front.source, front.listener.portText, backend.hostHeader);
         BackConnection c = webSocket ? null : front.loop.take(backend);
         if (c != null) {
             connected(c);
@@ -91,7 +79,7 @@ final class ProxyExchange {
         }
     }
 
-    /** A target connection is ready for this exchange (on the loop). */
+    /** A target connection is ready for this exchange (on the loop): what was gathered for it goes now. */
     void connected(BackConnection c) {
         if (finished) {
             c.channel.close();
@@ -101,69 +89,11 @@ final class ProxyExchange {
         c.exchange = this;
         c.client = front;
         c.framer.begin(headRequest, webSocket);
-        ByteBuf out = c.channel.alloc().ioBuffer(512);
-        RequestHead.write(out, head, front.source, front.listener.portText, webSocket, chunkedRequest, backend.hostHeader);
-        front.send(c, out);
-        if (waiting != null) {
-            HttpContent m;
-            while ((m = waiting.poll()) != null) {
-                sendContent(m, m instanceof LastHttpContent);
-            }
-        }
+        front.flushOut();
         if (!c.channel.isWritable()) {
             front.pause(FrontConnection.TARGET_BUSY);
-        }
-    }
-
-    /** Request body from the client. */
-    void requestContent(HttpContent content, boolean last) {
-        if (last) {
-            requestDone = true;
-        }
-        if (back == null) {
-            if (finished) {
-                content.release();
-                return;
-            }
-            if (waiting == null) {
-                waiting = new ArrayDeque<>();
-            }
-            waiting.add(content);
-            return;
-        }
-        sendContent(content, last);
-        if (!back.channel.isWritable()) {
-            front.pause(FrontConnection.TARGET_BUSY);
-        }
-    }
-
-    /** Sends body bytes to the target, in chunk framing when the request came chunked. */
-    private void sendContent(HttpContent content, boolean last) {
-        ByteBuf data = content.content();
-        if (!chunkedRequest) {
-            if (data.isReadable()) {
-                front.send(back, data);
-            } else {
-                content.release();
-            }
-            return;
-        }
-        int n = data.readableBytes();
-        if (n > 0) {
-            front.send(back, chunkSize(back.channel.alloc().ioBuffer(12), n));
-            front.send(back, data);
-            front.send(back, Unpooled.wrappedBuffer(CRLF));
         } else {
-            content.release();
-        }
-        if (last) {
-            ByteBuf end = back.channel.alloc().ioBuffer(64);
-            end.writeByte('0').writeBytes(CRLF);
-            if (content instanceof LastHttpContent lc) {
-                RequestHead.writeHeaders(end, lc.trailingHeaders());
-            }
-            end.writeBytes(CRLF);
-            front.send(back, end);
+            front.resume(FrontConnection.TARGET_BUSY);
         }
     }
 
@@ -199,17 +129,14 @@ final class ProxyExchange {
         for (int i = 0; i < h.count; i++) {
             if (h.kind[i] == ResponseHead.FOLDED) {
                 if (lastKept) { // an obsolete line folding becomes one space (RFC 9112 5.2)
-                    int s = h.lineStart[i];
-                    while (s < h.lineEnd[i] && (b.getByte(s) == ' ' || b.getByte(s) == '\t')) {
-                        s++;
-                    }
-                    out.writerIndex(out.writerIndex() - 2).writeByte(' ').writeBytes(b, s, h.lineEnd[i] - s).writeBytes(CRLF);
+                    out.writerIndex(out.writerIndex() - 2).writeByte(' ')
+                            .writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]).writeBytes(CRLF);
                 }
                 continue;
             }
             lastKept = h.forwarded(i);
             if (lastKept) {
-                out.writeBytes(b, h.lineStart[i], h.lineEnd[i] - h.lineStart[i]).writeBytes(CRLF);
+                out.writeBytes(b, h.lineStart[i], h.valueEnd[i] - h.lineStart[i]).writeBytes(CRLF);
             }
         }
         if (chunkedOut) {
@@ -303,8 +230,7 @@ final class ProxyExchange {
         });
         b.emit(buf, index, length);
         b.flushOut();
-        client.channel.pipeline().remove("http");
-        client.resume(~0);
+        client.tunnelStarted();
     }
 
     void responded(int status) {
@@ -346,6 +272,19 @@ final class ProxyExchange {
         front.exchangeDone(this, keepAlive);
     }
 
+    /** The client's body broke the framing rules: the target connection cannot take the rest; 400 unless the response has started. */
+    void requestMalformed() {
+        if (finished) {
+            return;
+        }
+        abandon();
+        if (responded) {
+            front.channel.close();
+        } else {
+            front.elbError(400, false);
+        }
+    }
+
     /** The client went away: abandon the target connection. */
     void frontClosed() {
         if (!finished) {
@@ -360,15 +299,10 @@ final class ProxyExchange {
             b.exchange = null;
             b.channel.close();
         }
-        releaseWaiting();
-        finish();
-    }
-
-    private void releaseWaiting() {
-        if (waiting != null) {
-            waiting.forEach(HttpContent::release);
-            waiting = null;
+        if (front.current == this) {
+            front.dropOut(); // request bytes gathered for a target connection that never came
         }
+        finish();
     }
 
     private void finish() {

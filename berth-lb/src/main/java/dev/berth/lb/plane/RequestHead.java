@@ -2,15 +2,7 @@ package dev.berth.lb.plane;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,9 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * (HTTP/1.0), {@code Transfer-Encoding: chunked} for a chunked body and Connection/Upgrade for a
  * WebSocket upgrade.
  *
- * <p>The head is written in one pass over the decoded headers straight into one buffer: the
- * header map is not edited and Netty's encoder does not run, which the per-request profile of the
- * proxy made worth it.
+ * <p>The head is written in one pass, copying the client's request line and header lines as
+ * byte ranges of the buffer they came in ({@link ClientRequest}) straight into one buffer.
  */
 final class RequestHead {
 
@@ -44,89 +35,45 @@ final class RequestHead {
     }
 
     /** Writes the target's request head for {@code req} from {@code source} to {@code out}. */
-    static void write(ByteBuf out, HttpRequest req, String source, String port, boolean webSocket, boolean chunked, String hostHeader) {
-        HttpHeaders h = req.headers();
-        List<String> listed = connectionListed(h);
-        ByteBufUtil.writeAscii(out, req.method().asciiName());
-        out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, req.uri());
+    static void write(ByteBuf out, ClientRequest req, String source, String port, String hostHeader) {
+        ByteBuf b = req.buf;
+        out.writeBytes(b, req.start, req.uriEnd - req.start);
         out.writeBytes(VERSION);
-        CharSequence xff = null;
-        CharSequence trace = null;
-        CharSequence upgrade = null;
-        boolean host = false;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext();) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            int len = name.length();
-            if (HttpListener.hopByHop(name)) {
-                if (webSocket && upgrade == null && len == 7 && is(name, "upgrade")) {
-                    upgrade = e.getValue();
-                }
-                continue;
+        for (int i = 0; i < req.count; i++) {
+            if (req.forwarded(i)) {
+                out.writeBytes(b, req.lineStart[i], req.valueEnd[i] - req.lineStart[i]).writeBytes(CRLF);
             }
-            if (len == 15 && is(name, "x-forwarded-for")) {
-                xff = xff == null ? e.getValue() : xff;
-                continue;
-            }
-            if (len == 15 && is(name, "x-amzn-trace-id")) {
-                trace = trace == null ? e.getValue() : trace;
-                continue;
-            }
-            if (len == 17 && is(name, "x-forwarded-proto") || len == 16 && is(name, "x-forwarded-port")) {
-                continue;
-            }
-            if (listed != null && listed.contains(name.toString().toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            host |= len == 4 && is(name, "host");
-            ByteBufUtil.writeAscii(out, name);
-            out.writeBytes(SEPARATOR);
-            ByteBufUtil.writeAscii(out, e.getValue());
-            out.writeBytes(CRLF);
         }
-        if (webSocket) {
-            out.writeBytes(UPGRADE);
-            ByteBufUtil.writeAscii(out, upgrade);
-            out.writeBytes(CRLF);
+        if (req.webSocket()) {
+            int u = req.webSocketUpgrade;
+            out.writeBytes(UPGRADE).writeBytes(b, req.valueStart[u], req.valueEnd[u] - req.valueStart[u]).writeBytes(CRLF);
         }
-        if (chunked) {
+        if (req.chunked) {
             out.writeBytes(CHUNKED);
         }
         out.writeBytes(XFF);
-        if (xff != null && !xff.isEmpty()) {
-            ByteBufUtil.writeAscii(out, xff);
-            out.writeByte(',').writeByte(' ');
+        int xff = req.forwardedFor;
+        if (xff >= 0 && req.valueEnd[xff] > req.valueStart[xff]) {
+            out.writeBytes(b, req.valueStart[xff], req.valueEnd[xff] - req.valueStart[xff]).writeByte(',').writeByte(' ');
         }
         ByteBufUtil.writeAscii(out, source);
         out.writeBytes(CRLF);
         out.writeBytes(PROTO_PORT);
         ByteBufUtil.writeAscii(out, port);
         out.writeBytes(CRLF);
-        out.writeBytes(trace == null ? ROOT : SELF);
+        int trace = req.traceId;
+        out.writeBytes(trace < 0 ? ROOT : SELF);
         writeTraceId(out);
-        if (trace != null) {
-            out.writeByte(';');
-            ByteBufUtil.writeAscii(out, trace);
+        if (trace >= 0) {
+            out.writeByte(';').writeBytes(b, req.valueStart[trace], req.valueEnd[trace] - req.valueStart[trace]);
         }
         out.writeBytes(CRLF);
-        if (!host) {
+        if (req.host < 0) {
             out.writeBytes(HOST);
             ByteBufUtil.writeAscii(out, hostHeader);
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);
-    }
-
-    /** Writes {@code headers} as header lines (a chunked body's trailers). */
-    static void writeHeaders(ByteBuf out, HttpHeaders headers) {
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext();) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            ByteBufUtil.writeAscii(out, e.getKey());
-            out.writeBytes(SEPARATOR);
-            ByteBufUtil.writeAscii(out, e.getValue());
-            out.writeBytes(CRLF);
-        }
     }
 
     /** {@code 1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>}, the X-Ray trace id format ALB uses. */
@@ -146,29 +93,5 @@ final class RequestHead {
         for (int i = 0; i < 8; i++) {
             out.writeByte(HEX[(b >>> (28 - 4 * i)) & 15]);
         }
-    }
-
-    /** Header names a Connection header lists besides keep-alive, close and upgrade (lower case), or null. */
-    private static List<String> connectionListed(HttpHeaders h) {
-        if (!h.contains(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION)) {
-            return null;
-        }
-        List<String> names = null;
-        for (String v : h.getAll(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION)) {
-            for (String token : v.split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !t.equals("keep-alive") && !t.equals("close") && !t.equals("upgrade")) {
-                    if (names == null) {
-                        names = new ArrayList<>(2);
-                    }
-                    names.add(t);
-                }
-            }
-        }
-        return names;
-    }
-
-    private static boolean is(CharSequence name, String lower) {
-        return AsciiString.contentEqualsIgnoreCase(name, lower);
     }
 }

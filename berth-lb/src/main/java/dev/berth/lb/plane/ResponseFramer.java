@@ -27,10 +27,10 @@ import io.netty.buffer.ByteBufAllocator;
  * {@code CHUNK_DATA} → {@code CHUNK_END} … → {@code TRAILER}, or {@code UNTIL_CLOSE}, back to
  * {@code IDLE} at the end of a response; {@code TUNNEL} after a 101 for a WebSocket upgrade.
  */
-final class ResponseFramer {
+final class ResponseFramer extends ByteFramer {
 
     /** Where the framer's findings go; every call happens inside {@link #feed} or {@link #closed}. */
-    interface Sink {
+    interface Sink extends BodySink {
         /** A final response head, before its body. {@code head} and its buffer are valid only during the call. */
         void head(ResponseHead head);
 
@@ -41,6 +41,7 @@ final class ResponseFramer {
         void upgraded(ByteBuf buf, int index, int length);
 
         /** Bytes for the client: body (with chunk framing unless {@link #dechunk} was called) or tunnel data. */
+        @Override
         void body(ByteBuf buf, int index, int length);
 
         /** The response ended; {@code reusable}: the connection may carry the next request. */
@@ -57,20 +58,16 @@ final class ResponseFramer {
     private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER, UNTIL_CLOSE, TUNNEL }
 
     private final Sink sink;
-    private final ByteBufAllocator alloc;
     private final ResponseHead head = new ResponseHead();
     private State state = State.IDLE;
     private boolean headRequest;
     private boolean upgradeRequest;
     private boolean dechunk;
     private boolean keepAlive;
-    private long remaining;
-    /** Bytes of an unfinished head or chunk line, kept until the rest arrives. */
-    private ByteBuf pending;
 
     ResponseFramer(Sink sink, ByteBufAllocator alloc) {
+        super(sink, alloc);
         this.sink = sink;
-        this.alloc = alloc;
     }
 
     /** A request was sent: expect its response. A HEAD request's response has no body whatever it says. */
@@ -98,13 +95,7 @@ final class ResponseFramer {
 
     /** Frames {@code data} (taking ownership of it). */
     void feed(ByteBuf data) {
-        ByteBuf in = data;
-        if (pending != null) {
-            in = pending;
-            pending = null;
-            in.writeBytes(data);
-            data.release();
-        }
+        ByteBuf in = joined(data);
         try {
             while (in.isReadable()) {
                 boolean more = switch (state) {
@@ -141,21 +132,12 @@ final class ResponseFramer {
         return false;
     }
 
-    void release() {
-        if (pending != null) {
-            pending.release();
-            pending = null;
-        }
-    }
-
     /** Keeps the unread rest of {@code in} for the next read (an incomplete line or head), within {@code limit}. */
     private boolean keep(ByteBuf in, int limit, String what) {
         if (in.readableBytes() > limit) {
             return fail(what + " too long");
         }
-        pending = alloc.heapBuffer(Math.max(256, in.readableBytes() * 2));
-        pending.writeBytes(in);
-        return false;
+        return keep(in);
     }
 
     private boolean fail(String why) {
@@ -252,11 +234,7 @@ final class ResponseFramer {
     // ---- body ---------------------------------------------------------------------------------
 
     private boolean length(ByteBuf in) {
-        int n = (int) Math.min(remaining, in.readableBytes());
-        sink.body(in, in.readerIndex(), n);
-        in.skipBytes(n);
-        remaining -= n;
-        if (remaining == 0) {
+        if (passCounted(in)) {
             ended(in);
             return false;
         }
@@ -296,11 +274,7 @@ final class ResponseFramer {
     }
 
     private boolean chunkData(ByteBuf in) {
-        int n = (int) Math.min(remaining, in.readableBytes());
-        sink.body(in, in.readerIndex(), n);
-        in.skipBytes(n);
-        remaining -= n;
-        if (remaining == 0) {
+        if (passCounted(in)) {
             state = State.CHUNK_END;
         }
         return true;

@@ -2,8 +2,6 @@ package dev.berth.lb.plane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.lb.config.RuleConf;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,11 +59,11 @@ public final class Routes {
     }
 
     /**
-     * The parts of a request conditions (and redirects) look at, read from the decoded request
+     * The parts of a request conditions (and redirects) look at, read from the parsed request
      * head: the target of an origin-form URI ({@code /path?query}) or of an absolute-form one
      * ({@code http://host/path?query}), the Host header (or the absolute URI's authority).
      */
-    record Request(HttpRequest http, String sourceIp) {
+    record Request(ClientRequest http, String sourceIp) {
 
         /** The path without the query string, as sent (not percent-decoded). */
         String path() {
@@ -85,7 +83,7 @@ public final class Routes {
 
         /** The host the client asked for, without a port; null when it names none. */
         String host() {
-            String authority = http.headers().get(HttpHeaderNames.HOST);
+            String authority = http.header("host");
             String uri = http.uri();
             if (!uri.startsWith("/") && uri.contains("://")) {
                 int s = uri.indexOf("://") + 3;
@@ -143,7 +141,7 @@ public final class Routes {
         return new Routes(List.copyOf(compiled), action(defaultActions, pools));
     }
 
-    Action route(HttpRequest req, String sourceIp) {
+    Action route(ClientRequest req, String sourceIp) {
         if (!rules.isEmpty()) {
             Request r = new Request(req, sourceIp);
             for (Rule rule : rules) {
@@ -215,7 +213,7 @@ public final class Routes {
                 String name = c.path("HttpHeaderConfig").path("HttpHeaderName").asText();
                 List<Pattern> ps = patterns(c.path("HttpHeaderConfig").path("Values"), true);
                 yield r -> {
-                    for (String v : r.http().headers().getAll(name)) {
+                    for (String v : r.http().headers(name)) {
                         if (any(ps, v)) {
                             return true;
                         }
@@ -226,7 +224,7 @@ public final class Routes {
             case "http-request-method" -> {
                 List<String> methods = new ArrayList<>();
                 c.path("HttpRequestMethodConfig").path("Values").forEach(v -> methods.add(v.asText()));
-                yield r -> methods.contains(r.http().method().name());
+                yield r -> methods.contains(r.http().method());
             }
             case "query-string" -> {
                 List<Pattern[]> pairs = new ArrayList<>();

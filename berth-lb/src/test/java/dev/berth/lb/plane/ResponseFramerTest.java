@@ -37,7 +37,7 @@ class ResponseFramerTest {
             chunked = h.chunked;
             for (int i = 0; i < h.count; i++) {
                 if (h.kind[i] != ResponseHead.FOLDED && h.forwarded(i)) {
-                    forwarded.add(h.buf.toString(h.lineStart[i], h.lineEnd[i] - h.lineStart[i], StandardCharsets.ISO_8859_1));
+                    forwarded.add(h.buf.toString(h.lineStart[i], h.valueEnd[i] - h.lineStart[i], StandardCharsets.ISO_8859_1));
                 }
             }
             events.add("head " + h.status);
