@@ -3,6 +3,8 @@
 # a 100-byte body) measured directly, through Berth's ALB, through HAProxy and through nginx as
 # equivalent HTTP reverse proxies (keep-alive to the backend), and the same backend behind
 # Berth's NLB and HAProxy in TCP mode. wrk -t2 -c50 -d15s --latency for each, in one run.
+# The ALB uses io_uring where the kernel has it (the default); a third Berth with
+# --lb-io-uring false gives the native-epoll row in the same run.
 # Proxies are compared at the same number of threads: Berth's ALB with --lb-threads 1 against
 # HAProxy nbthread 1 (and nginx with 1 worker), then --lb-threads 2 against HAProxy nbthread 2,
 # with HAProxy and nginx adding the headers an ALB adds to each request (X-Forwarded-For, -Proto,
@@ -86,14 +88,15 @@ http { access_log off; keepalive_requests 1000000;
 CONF
 nginx -c "$tmp/proxy.conf" -p "$tmp" & pids+=($!); ngx_pid=$!
 
-# Berth: two fresh servers, --lb-threads 1 and 2, whose load balancers take addresses from
-# $net.100-$net.120 and $net.121-$net.140; the NLB is on the first.
-start_berth() { # name, port, threads, addresses
-  bin/berth server --no-agent --bind "$net.1" --port "$2" --data-dir "$tmp/$1" --lb-addresses "$4" --lb-threads "$3" \
+# Berth: three fresh servers, --lb-threads 1 and 2, and 1 on epoll, whose load balancers take
+# addresses from $net.100-$net.120, $net.121-$net.140 and $net.141-$net.150; the NLB is on the first.
+start_berth() { # name, port, threads, addresses, further server options
+  bin/berth server --no-agent --bind "$net.1" --port "$2" --data-dir "$tmp/$1" --lb-addresses "$4" --lb-threads "$3" "${@:5}" \
     >"$tmp/$1.log" 2>&1 & pids+=($!)
 }
 start_berth berth1 "$port" 1 "$net.100-$net.120"; berth_pid=$!
 start_berth berth2 "$((port+10))" 2 "$net.121-$net.140"; berth2_pid=$!
+start_berth berth3 "$((port+20))" 1 "$net.141-$net.150" --lb-io-uring false; berth3_pid=$!
 export AWS_DEFAULT_REGION=us-east-1
 alb_on() { # name, api port, listener port: creates an ALB forwarding to the backend, prints its DNSName
   until curl -sf "http://$net.1:$2/_berth/health" >/dev/null; do sleep 0.2; done
@@ -110,6 +113,7 @@ alb_on() { # name, api port, listener port: creates an ALB forwarding to the bac
 }
 albhost=$(alb_on berth1 "$port" $((port+5)))
 alb2host=$(alb_on berth2 "$((port+10))" $((port+8)))
+alb3host=$(alb_on berth3 "$((port+20))" $((port+21)))
 export AWS_SHARED_CREDENTIALS_FILE="$tmp/berth1/credentials"
 aws=(/usr/bin/aws --endpoint-url "http://$net.1:$port")
 nlb=$("${aws[@]}" elbv2 create-load-balancer --name bench-nlb --type network --query 'LoadBalancers[0].[LoadBalancerArn,DNSName]' --output text)
@@ -120,19 +124,21 @@ tgt=$("${aws[@]}" elbv2 create-target-group --name bench-tcp --protocol TCP --po
   --default-actions "Type=forward,TargetGroupArn=$tgt" >/dev/null
 nlbhost="${nlb##*	}"
 until [ "$("${aws[@]}" elbv2 describe-target-health --target-group-arn "$tgt" --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text)" = healthy ]; do sleep 0.5; done
-for u in "$backend:$((port+1))" "$albhost:$((port+5))" "$alb2host:$((port+8))" "$hap:$((port+2))" "$hap:$((port+9))" "$hap:$((port+7))" "$ngx:$((port+4))" "$nlbhost:$((port+6))" "$hap:$((port+3))"; do
+for u in "$backend:$((port+1))" "$albhost:$((port+5))" "$alb2host:$((port+8))" "$alb3host:$((port+21))" "$hap:$((port+2))" "$hap:$((port+9))" "$hap:$((port+7))" "$ngx:$((port+4))" "$nlbhost:$((port+6))" "$hap:$((port+3))"; do
   [ "$(curl -s "http://$u/")" = "$body" ] || { echo "no 100-byte answer from $u" >&2; exit 1; }
 done
 
 echo "machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(date -u '+%F %H:%M UTC')"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 echo "berth $(grep -o 'network transport: .*' "$tmp/berth1.log" | head -1 || echo 'network transport: not logged')"
+echo "berth $(grep -o 'application load balancers: .*' "$tmp/berth1.log" | head -1 || echo 'application load balancers: not logged')"
 # Warm-up (not measured): the JIT compiles the data plane and G1 settles its young generation
 # size (the first young collections of a fresh server take 10-35 ms, later ones 2-5 ms); a JVM
 # service is measured in its steady state. ${LB_WARMUP:-30} s per Berth listener.
 warm="${LB_WARMUP:-30}"
 wrk -t2 -c"$conns" -d"${warm}s" "http://$albhost:$((port+5))/" >/dev/null
 wrk -t2 -c"$conns" -d"${warm}s" "http://$alb2host:$((port+8))/" >/dev/null
+wrk -t2 -c"$conns" -d"${warm}s" "http://$alb3host:$((port+21))/" >/dev/null
 wrk -t2 -c"$conns" -d"${warm}s" "http://$nlbhost:$((port+6))/" >/dev/null
 echo
 echo "| wrk -t2 -c$conns -d${seconds}s, 100-byte body | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | vs direct | vs HAProxy (same threads) | proxy CPU µs/request |"
@@ -166,6 +172,7 @@ run direct "http://$backend:$((port+1))/" none
 run haproxy-http-1-thread-bare "http://$hap:$((port+2))/" none "$hap_pid"
 run haproxy-http-1-thread "http://$hap:$((port+9))/" none "$hap_pid"
 run berth-alb-1-thread "http://$albhost:$((port+5))/" haproxy-http-1-thread "$berth_pid"
+run berth-alb-1-thread-epoll "http://$alb3host:$((port+21))/" haproxy-http-1-thread "$berth3_pid"
 run nginx-proxy-1-worker "http://$ngx:$((port+4))/" haproxy-http-1-thread $(pgrep -P "$ngx_pid") "$ngx_pid"
 run haproxy-http-2-threads "http://$hap:$((port+7))/" none "$hap2_pid"
 run berth-alb-2-threads "http://$alb2host:$((port+8))/" haproxy-http-2-threads "$berth2_pid"

@@ -59,6 +59,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + " half the processors, at least 1).")
     int lbThreads;
 
+    @Option(names = "--lb-io-uring", defaultValue = "${env:BERTH_LB_IO_URING:-true}", arity = "1",
+            description = "Whether application load balancer event loops use io_uring when the kernel offers it (env"
+                    + " BERTH_LB_IO_URING; default ${DEFAULT-VALUE}); false, or a kernel without it: native epoll like the API.")
+    boolean lbIoUring;
+
     @Option(names = "--master-key-file", defaultValue = "${env:BERTH_MASTER_KEY_FILE}",
             description = "File holding the master key that seals secrets at rest (base64 of 32 bytes; env BERTH_MASTER_KEY_FILE;"
                     + " BERTH_MASTER_KEY may hold the base64 key itself). Default: <data-dir>/master.key, created on first start.")
@@ -103,7 +108,8 @@ public final class ServerCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
         ServerConfig config = new ServerConfig(bind, port, dir.toAbsolutePath(), store, !noAgent, accountId, region,
                 System.getenv("BERTH_ROOT_ACCESS_KEY_ID"), System.getenv("BERTH_ROOT_SECRET_ACCESS_KEY"),
-                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout(), lbAddresses, masterKeyFile, lbThreads);
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, pullBehavior(), lostTimeout(), lbAddresses, masterKeyFile, lbThreads,
+                lbIoUring);
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -73,10 +73,11 @@ class ServiceTrafficIT {
     static LoadBalancer alb;
     static int nextPort = 20000 + new java.util.Random().nextInt(20000);
 
+    /** This suite's load balancers run on native epoll (--lb-io-uring false); LoadBalancerTrafficIT's on io_uring where the kernel has it. */
     static ServerConfig config(int p) {
         return new ServerConfig("127.0.0.1", p, dir, null, false, "000000000000", "us-east-1", null, null,
                 ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, ImagePullBehavior.PREFER_CACHED,
-                ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT, TestServer.LB_ADDRESSES, null);
+                ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT, TestServer.LB_ADDRESSES, null, 0, false);
     }
 
     static void clients() {

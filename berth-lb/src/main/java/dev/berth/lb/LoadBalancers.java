@@ -31,12 +31,14 @@ public final class LoadBalancers implements AutoCloseable {
      * @param addresses the address pool, e.g. {@code 127.0.100.10-127.0.100.250} ({@link AddressPool})
      * @param instanceAddress maps an EC2 instance id (a container instance's) to its host address
      * @param httpThreads event loop threads for application load balancer traffic, 0 for {@link #defaultHttpThreads()}
+     * @param ioUring whether those event loops use io_uring when the kernel offers it
      */
     public LoadBalancers(Vertx vertx, StateStore store, Documents docs, Platform platform, ServiceModel model, String addresses,
-            Clock clock, Function<String, Optional<String>> instanceAddress, int httpThreads) {
+            Clock clock, Function<String, Optional<String>> instanceAddress, int httpThreads,
+            boolean ioUring) {
         ElbState state = new ElbState(store, docs);
         this.plane = new DataPlane(vertx, new Metrics(clock), Math.max(1, Runtime.getRuntime().availableProcessors()),
-                httpThreads > 0 ? httpThreads : defaultHttpThreads());
+                httpThreads > 0 ? httpThreads : defaultHttpThreads(), ioUring);
         this.api = new ElbApi(model, state, platform, plane, new AddressPool(addresses), clock, instanceAddress);
         this.targets = new ElbTargets(state, api.targets(), plane);
         state.onChange(plane::apply);

@@ -199,7 +199,7 @@ public final class BerthServer implements AutoCloseable {
             TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier, taskLaunch);
             containerInstances.onDeregister(taskApi::stopAllOnDeregistered);
             this.loadBalancers = new LoadBalancers(vertx, store, docs, platform, elbModel, config.lbAddresses(), clock,
-                    new InstanceAddresses(store, docs), config.lbThreads());
+                    new InstanceAddresses(store, docs), config.lbThreads(), config.lbIoUring());
             // services register their tasks in target groups of Berth's own load balancers
             LoadBalancerTargets targets = loadBalancers.targets();
             ServiceApi services = new ServiceApi(store, docs, platform, clock, clusters, taskDefinitions, targets);

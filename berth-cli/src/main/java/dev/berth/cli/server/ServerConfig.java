@@ -16,16 +16,18 @@ import java.time.Duration;
  * @param lbAddresses the addresses load balancers take, one each (a range {@code a.b.c.d-a.b.c.e} or a list)
  * @param masterKeyFile the operator's master key file (base64 of 32 bytes), or null for {@code <dataDir>/master.key}
  * @param lbThreads event loop threads for application load balancer traffic; 0 for the default (half the processors)
+ * @param lbIoUring whether those event loops use io_uring when the kernel offers it (else the API's transport)
  */
 public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
         String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile, int lbThreads) {
+        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile, int lbThreads,
+        boolean lbIoUring) {
 
     public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
             String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
             ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile) {
         this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
-                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, lbAddresses, masterKeyFile, 0);
+                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, lbAddresses, masterKeyFile, 0, true);
     }
 
     public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
@@ -38,7 +40,8 @@ public record ServerConfig(String bind, int port, Path dataDir, String storeUrl,
     /** The same configuration with another load balancer address pool. */
     public ServerConfig withLbAddresses(String addresses) {
         return new ServerConfig(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId,
-                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses, masterKeyFile, lbThreads);
+                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses, masterKeyFile, lbThreads,
+                lbIoUring);
     }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);

@@ -8,14 +8,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
@@ -24,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An application load balancer listener: an HTTP/1.1 reverse proxy written directly on Netty,
- * running on Vert.x's event loops and transport (native epoll when it loads).
+ * An application load balancer listener: an HTTP/1.1 reverse proxy written directly on Netty, on
+ * event loops of its own ({@link PlaneTransport}); Vert.x only deploys it.
  *
  * <p>Why Netty and not Vert.x's HttpServer/HttpClient: the proxy's cost per request is what the
  * benchmark (bench/lb.sh) measures, and Vert.x's pair copies every header into new maps, creates
@@ -36,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * not decoded ({@link ResponseFramer}); neither side builds header objects, bodies stream as
  * slices of the buffers read, and flushes are coalesced per read.
  *
- * <p>Threading: one server channel accepts (on Vert.x's acceptor loop); each accepted connection
- * lives on one event loop of the group HTTP listeners share ({@link DataPlane}) with
+ * <p>Threading: one server channel accepts, on one event loop of the group HTTP listeners share
+ * ({@link PlaneTransport}: io_uring or epoll); each accepted connection lives on one loop of it with
  * its {@link FrontConnection}, and every target connection it uses is opened on, and pooled
  * per, that same event loop ({@link LoopPool}), so an exchange never changes thread and needs no
  * locks. What is shared across loops (backends' in-flight counters, metrics, routes) is
@@ -49,7 +47,7 @@ final class HttpListener extends VerticleBase {
     static final String GROUP_COOKIE = "AWSALBTG";
 
     final ListenerRuntime rt;
-    private final EventLoopGroup loopGroup;
+    private final PlaneTransport transport;
     final Metrics.Series lbCount;
     final Metrics.Series lbElb5xx;
     final Metrics.Series lbElb4xx;
@@ -61,10 +59,10 @@ final class HttpListener extends VerticleBase {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
 
-    /** @param loopGroup the event loops client connections (and their target connections) live on */
-    HttpListener(ListenerRuntime rt, EventLoopGroup loopGroup) {
+    /** @param transport the event loops client connections (and their target connections) live on, and their channel types */
+    HttpListener(ListenerRuntime rt, PlaneTransport transport) {
         this.rt = rt;
-        this.loopGroup = loopGroup;
+        this.transport = transport;
         Metrics metrics = rt.metrics;
         this.lbCount = metrics.series(Metrics.key("RequestCount", "LoadBalancer", rt.lbDimension));
         this.lbElb5xx = metrics.series(Metrics.key("HTTPCode_ELB_5XX_Count", "LoadBalancer", rt.lbDimension));
@@ -82,9 +80,8 @@ final class HttpListener extends VerticleBase {
      */
     @Override
     public Future<?> start() {
-        VertxInternal vx = (VertxInternal) vertx;
-        ServerBootstrap b = new ServerBootstrap().group(vx.acceptorEventLoopGroup(), loopGroup)
-                .channelFactory(vx.transport().serverChannelFactory(false))
+        ServerBootstrap b = new ServerBootstrap().group(transport.loops(), transport.loops())
+                .channelFactory(transport.serverChannels())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<>() {
@@ -140,8 +137,7 @@ final class HttpListener extends VerticleBase {
         private final Bootstrap bootstrap;
 
         LoopPool(EventLoop el) {
-            VertxInternal vx = (VertxInternal) vertx;
-            this.bootstrap = new Bootstrap().group(el).channelFactory(vx.transport().channelFactory(false))
+            this.bootstrap = new Bootstrap().group(el).channelFactory(transport.channels())
                     .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         }
