@@ -91,6 +91,7 @@ final class HttpListener extends VerticleBase {
                         ch.pipeline().addLast("proxy", new FrontConnection(HttpListener.this, loop(ch.eventLoop())));
                     }
                 });
+        transport.connectionOptions(b::childOption);
         Promise<Void> bound = Promise.promise();
         bind(b, bound, 30);
         return bound.future();
@@ -140,6 +141,7 @@ final class HttpListener extends VerticleBase {
             this.bootstrap = new Bootstrap().group(el).channelFactory(transport.channels())
                     .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+            transport.connectionOptions(bootstrap::option);
         }
 
         /** How long a target connection may be silent: the load balancer's idle timeout. */
