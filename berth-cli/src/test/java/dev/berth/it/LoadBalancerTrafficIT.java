@@ -445,6 +445,7 @@ class LoadBalancerTrafficIT extends WithServer {
                 "/close", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close" + RawHttpTarget.CLOSE,
                 "/continue", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone",
                 "/bad", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n" + RawHttpTarget.CLOSE,
+                "/early", "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbig!" + RawHttpTarget.CLOSE,
                 "/big", "HTTP/1.1 200 OK\r\nContent-Length: " + BIG.length() + "\r\n\r\n" + BIG,
                 "/big-chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(BIG, 65_536) + "0\r\n\r\n"))) {
             register(tg, t.address, t.port);
@@ -471,6 +472,11 @@ class LoadBalancerTrafficIT extends WithServer {
             // a head the load balancer cannot frame is a 502 from the load balancer
             String bad = exchange(lb.dnsName(), port, "GET /bad HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
             assertThat(bad).startsWith("HTTP/1.1 502 Bad Gateway\r\n").contains("Server: awselb/2.0");
+            // a target that answers before the body has arrived: the rest of the body is dropped, the next request answered
+            String early = exchange(lb.dnsName(), port, "POST /early HTTP/1.1\r\n" + host + "Content-Length: " + BIG.length()
+                    + "\r\n\r\n" + BIG + "GET /ok HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            assertThat(early).startsWith("HTTP/1.1 413 Payload Too Large\r\n").contains("\r\n\r\nbig!HTTP/1.1 200 OK\r\n")
+                    .endsWith("\r\n\r\nok");
             // 4 MiB bodies stream through intact, framed by length and by 64 KiB chunks
             String big = exchange(lb.dnsName(), port, "GET /big HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
             assertThat(big.substring(big.indexOf("\r\n\r\n") + 4)).isEqualTo(BIG);

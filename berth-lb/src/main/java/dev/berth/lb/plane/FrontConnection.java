@@ -2,7 +2,6 @@ package dev.berth.lb.plane;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -226,9 +225,17 @@ final class FrontConnection extends PlaneConnection implements RequestParser.Sin
         }
         if (!keepAlive) {
             closing = true;
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            // a body the client is still sending is read and dropped while the close lingers
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (inBody) {
+                    lingeringClose();
+                } else {
+                    channel.close();
+                }
+            });
             return;
         }
+        paused &= ~TARGET_BUSY; // that exchange's target connection no longer takes this client's bytes
         if (channel.isActive()) {
             parser.resume();
             parsed();
