@@ -21,10 +21,6 @@ import java.util.List;
  * 505 (not HTTP/1.x).
  */
 final class ClientRequest extends HeadLines {
-    /** Forwarded as it came. */
-    static final byte KEEP = 0;
-    /** Hop-by-hop (RFC 9110 7.6.1): never forwarded. */
-    static final byte HOP_BY_HOP = 1;
     /** X-Forwarded-Proto and X-Forwarded-Port: the load balancer writes its own. */
     static final byte REPLACED = 2;
     /** X-Forwarded-For and X-Amzn-Trace-Id: the first one's value is extended, any others dropped. */
@@ -37,7 +33,6 @@ final class ClientRequest extends HeadLines {
     int methodEnd;
     int uriStart;
     int uriEnd;
-    int minor;
     boolean head;
     boolean chunked;
     /** The line index of the Upgrade header when it offers websocket, else -1. */
@@ -48,10 +43,6 @@ final class ClientRequest extends HeadLines {
     int traceId;
     private int transferCodings;
     private String uri;
-
-    boolean keepAlive() {
-        return !close && (minor >= 1 || keepAliveToken);
-    }
 
     boolean webSocket() {
         return upgradeToken && webSocketUpgrade >= 0;
@@ -161,10 +152,7 @@ final class ClientRequest extends HeadLines {
 
     private int requestLine(ByteBuf b, int from, int to) {
         start = from;
-        int i = from;
-        while (i < to && TOKEN[b.getByte(i) & 255]) {
-            i++;
-        }
+        int i = tokenEnd(b, from, to);
         if (i == from || i == to || b.getByte(i) != ' ') {
             return 400;
         }
@@ -195,20 +183,13 @@ final class ClientRequest extends HeadLines {
     }
 
     private int header(ByteBuf b, int from, int to) {
-        int i = from;
-        while (i < to && TOKEN[b.getByte(i) & 255]) {
-            i++;
-        }
-        if (i == from || i == to || b.getByte(i) != ':') {
+        int ne = fieldNameEnd(b, from, to);
+        if (ne < 0) {
             return 400; // a folded line, an empty name, a name with bad bytes or whitespace before the colon
         }
-        int ne = i;
-        int vs = skipSpace(b, i + 1, to);
-        for (int k = vs; k < to; k++) {
-            byte c = b.getByte(k);
-            if ((c & 255) < ' ' && c != '\t' || c == 0x7f) {
-                return 400;
-            }
+        int vs = skipSpace(b, ne + 1, to);
+        if (!fieldText(b, vs, to)) {
+            return 400;
         }
         int ve = trimEnd(b, vs, to);
         int n = ne - from;
@@ -280,8 +261,34 @@ final class ClientRequest extends HeadLines {
         return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
     }
 
+    /** Index after the token (RFC 9110 5.6.2) that starts at {@code from}, at most {@code to}. */
+    static int tokenEnd(ByteBuf b, int from, int to) {
+        int i = from;
+        while (i < to && TOKEN[b.getByte(i) & 255]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index of the colon after a field line's name (a token right before it) in {@code [from, to)}, or -1. */
+    static int fieldNameEnd(ByteBuf b, int from, int to) {
+        int i = tokenEnd(b, from, to);
+        return i == from || i == to || b.getByte(i) != ':' ? -1 : i;
+    }
+
+    /** Whether {@code [from, to)} holds no control bytes but HTAB (field values, chunk extensions). */
+    static boolean fieldText(ByteBuf b, int from, int to) {
+        for (int k = from; k < to; k++) {
+            byte c = b.getByte(k);
+            if ((c & 255) < ' ' && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** RFC 9110 5.6.2 tchar. */
-    static final boolean[] TOKEN = new boolean[256];
+    private static final boolean[] TOKEN = new boolean[256];
 
     static {
         for (int c = '0'; c <= '9'; c++) {

@@ -16,7 +16,14 @@ import java.util.Locale;
  */
 abstract class HeadLines {
 
+    /** A line forwarded as it came. */
+    static final byte KEEP = 0;
+    /** A hop-by-hop line (RFC 9110 7.6.1): never forwarded. */
+    static final byte HOP_BY_HOP = 1;
+
     ByteBuf buf;
+    /** The HTTP/1.x minor version. */
+    int minor;
     int count;
     int[] lineStart = new int[16];
     int[] nameEnd = new int[16];
@@ -33,6 +40,11 @@ abstract class HeadLines {
     /** The bounds of the list element {@link #element} found last. */
     int elementStart;
     int elementEnd;
+
+    /** Whether the connection stays open after this message (HTTP/1.1, or HTTP/1.0 with keep-alive, and no close). */
+    boolean keepAlive() {
+        return !close && (minor >= 1 || keepAliveToken);
+    }
 
     /** Starts a new head read from {@code b}. */
     void reset(ByteBuf b) {

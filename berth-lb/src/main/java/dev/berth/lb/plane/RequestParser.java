@@ -244,14 +244,8 @@ final class RequestParser extends ByteFramer {
             while (k < lf - 1 && (in.getByte(k) == ' ' || in.getByte(k) == '\t')) {
                 k++;
             }
-            if (k == lf - 1 || in.getByte(k) != ';') {
+            if (k == lf - 1 || in.getByte(k) != ';' || !ClientRequest.fieldText(in, k, lf - 1)) {
                 return refuse(400);
-            }
-            for (; k < lf - 1; k++) {
-                byte c = in.getByte(k);
-                if ((c & 255) < ' ' && c != '\t' || c == 0x7f) {
-                    return refuse(400);
-                }
             }
         }
         sink.body(in, from, digitsEnd - from);
@@ -303,18 +297,9 @@ final class RequestParser extends ByteFramer {
             sink.body(CRLF, 0, 2);
             return ended();
         }
-        int colon = from;
-        while (colon < lf - 1 && ClientRequest.TOKEN[in.getByte(colon) & 255]) {
-            colon++;
-        }
-        if (colon == from || in.getByte(colon) != ':') {
+        int colon = ClientRequest.fieldNameEnd(in, from, lf - 1);
+        if (colon < 0 || !ClientRequest.fieldText(in, colon + 1, lf - 1)) {
             return refuse(400);
-        }
-        for (int k = colon + 1; k < lf - 1; k++) {
-            byte c = in.getByte(k);
-            if ((c & 255) < ' ' && c != '\t' || c == 0x7f) {
-                return refuse(400);
-            }
         }
         int n = colon - from;
         boolean dropped = HttpListener.hopByHop(in, from, n) || n == 14 && HeadLines.is(in, from, "content-length")

@@ -15,8 +15,6 @@ import java.util.Locale;
  * header lists further header names.
  */
 final class ResponseHead extends HeadLines {
-    static final byte KEEP = 0;
-    static final byte HOP_BY_HOP = 1;
     static final byte CONTENT_LENGTH = 2;
     static final byte FOLDED = 3;
 
@@ -25,15 +23,10 @@ final class ResponseHead extends HeadLines {
     /** Index of the status code in the status line, and of the status line's end (before CR LF). */
     int statusStart;
     int statusLineEnd;
-    int minor;
     int status;
     boolean transferEncoding;
     /** Whether the last transfer coding is chunked. */
     boolean chunked;
-
-    boolean keepAlive() {
-        return !close && (minor >= 1 || keepAliveToken);
-    }
 
     /** Whether header line {@code i} goes to the client (not hop-by-hop, not listed in Connection, not a Content-Length beaten by Transfer-Encoding). */
     boolean forwarded(int i) {

@@ -83,7 +83,7 @@ public final class Routes {
 
         /** The host the client asked for, without a port; null when it names none. */
         String host() {
-            String authority = http.header("host");
+            String authority = http.host >= 0 ? http.value(http.host) : null;
             String uri = http.uri();
             if (!uri.startsWith("/") && uri.contains("://")) {
                 int s = uri.indexOf("://") + 3;
