@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
  * connected until Ctrl-C or SIGTERM. The work is done by {@link Agent}; this class only turns flags
  * into an {@link AgentConfig}.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
         description = "Register this machine as a container instance of a Berth cluster and keep it connected.")
 public final class AgentCommand implements Callable<Integer> {
 
@@ -29,7 +31,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--cluster", defaultValue = "default", description = "Cluster to join (default ${DEFAULT-VALUE}).")
     String cluster;
 
-    @Option(names = "--host-ip", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host-ip",
+            defaultValue = "127.0.0.1",
             description = "This instance's private IP; container ports are published on it (default ${DEFAULT-VALUE}).")
     String hostIp;
 
@@ -45,7 +49,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--availability-zone", description = "ecs.availability-zone (default: the server's region + 'a').")
     String availabilityZone;
 
-    @Option(names = "--instance-type", defaultValue = "berth.host", description = "ecs.instance-type (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--instance-type",
+            defaultValue = "berth.host",
+            description = "ecs.instance-type (default ${DEFAULT-VALUE}).")
     String instanceType;
 
     @Option(names = "--ami-id", defaultValue = "ami-berth", description = "ecs.ami-id (default ${DEFAULT-VALUE}).")
@@ -60,13 +67,18 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--memory", description = "MiB of memory to register (default: total minus --memory-reserve).")
     Integer memory;
 
-    @Option(names = "--memory-reserve", defaultValue = "256", description = "MiB kept back for the host (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--memory-reserve",
+            defaultValue = "256",
+            description = "MiB kept back for the host (default ${DEFAULT-VALUE}).")
     int memoryReserve;
 
     @Option(names = "--deregister-on-exit", description = "Deregister the instance when the agent stops.")
     boolean deregisterOnExit;
 
-    @Option(names = "--image-pull-behavior", defaultValue = "${env:BERTH_IMAGE_PULL_BEHAVIOR:-default}",
+    @Option(
+            names = "--image-pull-behavior",
+            defaultValue = "${env:BERTH_IMAGE_PULL_BEHAVIOR:-default}",
             description = "ECS_IMAGE_PULL_BEHAVIOR: default, always, once or prefer-cached"
                     + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
     String imagePullBehavior;
@@ -80,19 +92,39 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((token == null) == (tokenFile == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --token and --token-file");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give exactly one of --token and --token-file");
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth-agent");
-        AgentConfig config = new AgentConfig(server, cluster, hostIp, dir.toAbsolutePath(), token, tokenFile, cpu, memory,
-                memoryReserve, availabilityZone, instanceType, amiId, parseAttributes(spec.commandLine(), attributes),
-                deregisterOnExit, null, pullBehavior(), dockerHost);
+        AgentConfig config = new AgentConfig(
+                server,
+                cluster,
+                hostIp,
+                dir.toAbsolutePath(),
+                token,
+                tokenFile,
+                cpu,
+                memory,
+                memoryReserve,
+                availabilityZone,
+                instanceType,
+                amiId,
+                parseAttributes(spec.commandLine(), attributes),
+                deregisterOnExit,
+                null,
+                pullBehavior(),
+                dockerHost);
         Agent agent = Agent.start(config, HostFacts::detect);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "berth-agent-shutdown"));
-        System.out.printf("Berth agent %s joining cluster %s at %s as %s%n", BerthVersion.version(), cluster, server, hostIp);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            agent.close();
+                            stopped.countDown();
+                        },
+                        "berth-agent-shutdown"));
+        System.out.printf(
+                "Berth agent %s joining cluster %s at %s as %s%n", BerthVersion.version(), cluster, server, hostIp);
         System.out.flush();
         stopped.await();
         return 0;

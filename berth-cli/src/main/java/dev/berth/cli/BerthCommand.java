@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
  * The {@code berth} command. Subcommands: {@code server} (the all-in-one control plane) and
  * {@code agent} (joins a machine to a cluster). Copilot-style app commands join as their issues land.
  */
-@Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = BerthVersion.class,
+@Command(
+        name = "berth",
+        mixinStandardHelpOptions = true,
+        versionProvider = BerthVersion.class,
         description = "Self-hosted container platform that speaks the Amazon ECS and ECR APIs.",
         subcommands = {ServerCommand.class, AgentCommand.class, dev.berth.cli.registry.RegistryCommand.class})
 public final class BerthCommand implements Runnable {

@@ -36,13 +36,28 @@ public final class ApiBenchmark {
         void run() throws Exception;
     }
 
-    record Result(String name, long requests, long errors, double seconds, long p50Micros, long p99Micros,
-            double serverCpuMicrosPerCall, double clientCpuMicrosPerCall) {
+    record Result(
+            String name,
+            long requests,
+            long errors,
+            double seconds,
+            long p50Micros,
+            long p99Micros,
+            double serverCpuMicrosPerCall,
+            double clientCpuMicrosPerCall) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.2f | %.2f | %.0f | %.0f | %d |", name, requests,
-                    requests / seconds, p50Micros / 1000.0, p99Micros / 1000.0, serverCpuMicrosPerCall,
-                    clientCpuMicrosPerCall, errors);
+            return String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %,.0f | %.2f | %.2f | %.0f | %.0f | %d |",
+                    name,
+                    requests,
+                    requests / seconds,
+                    p50Micros / 1000.0,
+                    p99Micros / 1000.0,
+                    serverCpuMicrosPerCall,
+                    clientCpuMicrosPerCall,
+                    errors);
         }
     }
 
@@ -50,7 +65,9 @@ public final class ApiBenchmark {
 
     /** CPU time a process has used so far, in microseconds (0 when the OS does not say). */
     static long cpuMicros(ProcessHandle p) {
-        return p == null ? 0 : p.info().totalCpuDuration().map(d -> d.toNanos() / 1000).orElse(0L);
+        return p == null
+                ? 0
+                : p.info().totalCpuDuration().map(d -> d.toNanos() / 1000).orElse(0L);
     }
 
     public static void main(String[] args) throws Exception {
@@ -59,20 +76,33 @@ public final class ApiBenchmark {
         String secret = args[2];
         int callers = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
-        serverProcess = args.length > 5 ? ProcessHandle.of(Long.parseLong(args[5])).orElse(null) : null;
-        EcsClient ecs = EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+        serverProcess =
+                args.length > 5 ? ProcessHandle.of(Long.parseLong(args[5])).orElse(null) : null;
+        EcsClient ecs = EcsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-                .httpClient(Apache5HttpClient.builder().maxConnections(callers * 2).socketTimeout(Duration.ofSeconds(30)).build())
+                .httpClient(Apache5HttpClient.builder()
+                        .maxConnections(callers * 2)
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
-        ContainerDefinition container = ContainerDefinition.builder().name("web").image("127.0.0.1:4566/web:1").memory(128)
-                .portMappings(p -> p.containerPort(80)).environment(e -> e.name("MODE").value("bench")).build();
+        ContainerDefinition container = ContainerDefinition.builder()
+                .name("web")
+                .image("127.0.0.1:4566/web:1")
+                .memory(128)
+                .portMappings(p -> p.containerPort(80))
+                .environment(e -> e.name("MODE").value("bench"))
+                .build();
         for (int i = 0; i < 20; i++) {
             ecs.createCluster(r -> r.clusterName("bench-" + System.nanoTime()));
         }
         ecs.registerTaskDefinition(r -> r.family("bench").containerDefinitions(container));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest health = HttpRequest.newBuilder(endpoint.resolve("/_berth/health")).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest health =
+                HttpRequest.newBuilder(endpoint.resolve("/_berth/health")).build();
 
         List<Result> results = new ArrayList<>();
         // warm-up: JIT on both sides
@@ -82,11 +112,19 @@ public final class ApiBenchmark {
                 throw new IllegalStateException("health");
             }
         }));
-        results.add(run("DescribeTaskDefinition", callers, seconds, () -> ecs.describeTaskDefinition(r -> r.taskDefinition("bench"))));
+        results.add(run(
+                "DescribeTaskDefinition",
+                callers,
+                seconds,
+                () -> ecs.describeTaskDefinition(r -> r.taskDefinition("bench"))));
         results.add(run("ListClusters", callers, seconds, () -> ecs.listClusters(r -> r.maxResults(10))));
-        results.add(run("RegisterTaskDefinition", callers, Math.max(5, seconds / 3),
+        results.add(run(
+                "RegisterTaskDefinition",
+                callers,
+                Math.max(5, seconds / 3),
                 () -> ecs.registerTaskDefinition(r -> r.family("bench-reg").containerDefinitions(container))));
-        System.out.println("| operation | requests | requests/s | p50 ms | p99 ms | server CPU µs/call | client CPU µs/call | errors |");
+        System.out.println(
+                "| operation | requests | requests/s | p50 ms | p99 ms | server CPU µs/call | client CPU µs/call | errors |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         results.forEach(System.out::println);
         ecs.close();
@@ -138,8 +176,15 @@ public final class ApiBenchmark {
         Arrays.sort(all);
         long p50 = total == 0 ? 0 : all[(int) (total * 0.50)];
         long p99 = total == 0 ? 0 : all[Math.min(total - 1, (int) (total * 0.99))];
-        Result r = new Result(name, total, errors.get(), elapsed, p50, p99,
-                total == 0 ? 0 : (double) serverCpu / total, total == 0 ? 0 : (double) clientCpu / total);
+        Result r = new Result(
+                name,
+                total,
+                errors.get(),
+                elapsed,
+                p50,
+                p99,
+                total == 0 ? 0 : (double) serverCpu / total,
+                total == 0 ? 0 : (double) clientCpu / total);
         System.err.println(r);
         return r;
     }

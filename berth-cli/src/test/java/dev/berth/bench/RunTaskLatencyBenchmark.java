@@ -71,9 +71,14 @@ public final class RunTaskLatencyBenchmark {
                 rssPids.put(kv[0], Long.parseLong(kv[1]));
             }
         }
-        EcsClient ecs = EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+        EcsClient ecs = EcsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(args[1], args[2])))
-                .httpClient(Apache5HttpClient.builder().maxConnections(32).socketTimeout(Duration.ofSeconds(60)).build())
+                .httpClient(Apache5HttpClient.builder()
+                        .maxConnections(32)
+                        .socketTimeout(Duration.ofSeconds(60))
+                        .build())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
         RunTaskLatencyBenchmark bench = new RunTaskLatencyBenchmark(ecs, cluster);
@@ -83,8 +88,12 @@ public final class RunTaskLatencyBenchmark {
                 ecs.createCluster(r -> r.clusterName(cluster));
             }
             bench.awaitConnectedInstance();
-            ecs.registerTaskDefinition(r -> r.family(FAMILY).containerDefinitions(c -> c.name("web").image(image)
-                    .memory(16).essential(true).stopTimeout(1).command("httpd", "-f", "-p", "80", "-h", "/tmp")));
+            ecs.registerTaskDefinition(r -> r.family(FAMILY).containerDefinitions(c -> c.name("web")
+                    .image(image)
+                    .memory(16)
+                    .essential(true)
+                    .stopTimeout(1)
+                    .command("httpd", "-f", "-p", "80", "-h", "/tmp")));
             bench.single(singleRuns);
             System.out.println("RSS before the burst: " + rss(rssPids));
             bench.burst(5, 10, rssPids);
@@ -98,9 +107,14 @@ public final class RunTaskLatencyBenchmark {
     void awaitConnectedInstance() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            List<String> arns = ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
-            if (!arns.isEmpty() && ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
-                    .containerInstances().stream().anyMatch(ci -> Boolean.TRUE.equals(ci.agentConnected()))) {
+            List<String> arns =
+                    ecs.listContainerInstances(r -> r.cluster(cluster)).containerInstanceArns();
+            if (!arns.isEmpty()
+                    && ecs
+                            .describeContainerInstances(r -> r.cluster(cluster).containerInstances(arns))
+                            .containerInstances()
+                            .stream()
+                            .anyMatch(ci -> Boolean.TRUE.equals(ci.agentConnected()))) {
                 return;
             }
             Thread.sleep(200);
@@ -110,11 +124,22 @@ public final class RunTaskLatencyBenchmark {
 
     /** Starts {@code docker events} for container starts and records when each task's container started. */
     Process watchDockerStarts() throws Exception {
-        Process p = new ProcessBuilder("docker", "events", "--filter", "type=container", "--filter", "event=create",
-                "--filter", "event=start", "--format", "{{.Action}} {{index .Actor.Attributes \"com.amazonaws.ecs.task-arn\"}}")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "docker",
+                        "events",
+                        "--filter",
+                        "type=container",
+                        "--filter",
+                        "event=create",
+                        "--filter",
+                        "event=start",
+                        "--format",
+                        "{{.Action}} {{index .Actor.Attributes \"com.amazonaws.ecs.task-arn\"}}")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     long now = System.nanoTime();
                     String[] f = line.strip().split(" ");
@@ -140,7 +165,8 @@ public final class RunTaskLatencyBenchmark {
         List<Long> createToStart = new ArrayList<>();
         for (int i = -1; i < runs; i++) {
             long t0 = System.nanoTime();
-            RunTaskResponse r = ecs.runTask(b -> b.cluster(cluster).taskDefinition(FAMILY).count(1));
+            RunTaskResponse r =
+                    ecs.runTask(b -> b.cluster(cluster).taskDefinition(FAMILY).count(1));
             long t1 = System.nanoTime();
             if (!r.failures().isEmpty()) {
                 throw new IllegalStateException("RunTask failed: " + r.failures());
@@ -164,8 +190,12 @@ public final class RunTaskLatencyBenchmark {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "single %s: RunTask call %.0f ms, container started %s ms, RUNNING %.0f ms%n",
-                    i < 0 ? "warm-up" : String.valueOf(i + 1), ms(t1 - t0), td == null ? "?" : String.format(Locale.ROOT, "%.0f", ms(td - t0)),
+            System.out.printf(
+                    Locale.ROOT,
+                    "single %s: RunTask call %.0f ms, container started %s ms, RUNNING %.0f ms%n",
+                    i < 0 ? "warm-up" : String.valueOf(i + 1),
+                    ms(t1 - t0),
+                    td == null ? "?" : String.format(Locale.ROOT, "%.0f", ms(td - t0)),
                     ms(t2 - t0));
             ecs.stopTask(b -> b.cluster(cluster).task(arn));
             awaitStatus(List.of(arn), "STOPPED");
@@ -192,7 +222,8 @@ public final class RunTaskLatencyBenchmark {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<RunTaskResponse>> fs = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
-                fs.add(pool.submit(() -> ecs.runTask(b -> b.cluster(cluster).taskDefinition(FAMILY).count(count))));
+                fs.add(pool.submit(() -> ecs.runTask(
+                        b -> b.cluster(cluster).taskDefinition(FAMILY).count(count))));
             }
             for (Future<RunTaskResponse> f : fs) {
                 RunTaskResponse r = f.get();
@@ -206,14 +237,29 @@ public final class RunTaskLatencyBenchmark {
         Map<String, Long> running = awaitStatus(arns, "RUNNING");
         long all = Collections.max(running.values());
         List<Long> each = running.values().stream().map(t -> t - t0).toList();
-        List<Long> created = arns.stream().map(dockerCreated::get).filter(java.util.Objects::nonNull).map(t -> t - t0).toList();
-        List<Long> docker = arns.stream().map(dockerStarted::get).filter(java.util.Objects::nonNull).map(t -> t - t0).toList();
-        System.out.printf(Locale.ROOT, "burst: %d × RunTask(count %d) concurrently, all calls returned after %.0f ms, "
-                + "all %d RUNNING after %.0f ms; last Docker container start event after %s ms%n", calls, count,
-                ms(called - t0), arns.size(), ms(all - t0),
+        List<Long> created = arns.stream()
+                .map(dockerCreated::get)
+                .filter(java.util.Objects::nonNull)
+                .map(t -> t - t0)
+                .toList();
+        List<Long> docker = arns.stream()
+                .map(dockerStarted::get)
+                .filter(java.util.Objects::nonNull)
+                .map(t -> t - t0)
+                .toList();
+        System.out.printf(
+                Locale.ROOT,
+                "burst: %d × RunTask(count %d) concurrently, all calls returned after %.0f ms, "
+                        + "all %d RUNNING after %.0f ms; last Docker container start event after %s ms%n",
+                calls,
+                count,
+                ms(called - t0),
+                arns.size(),
+                ms(all - t0),
                 docker.isEmpty() ? "?" : String.format(Locale.ROOT, "%.0f", ms(Collections.max(docker))));
         System.out.println();
-        System.out.println("| " + arns.size() + " tasks, per task from the first call | p50 ms | p95 ms | p99 ms | max ms |");
+        System.out.println(
+                "| " + arns.size() + " tasks, per task from the first call | p50 ms | p95 ms | p99 ms | max ms |");
         System.out.println("|---|---|---|---|---|");
         row("Docker container create event", created);
         row("Docker container start event", docker);
@@ -231,8 +277,11 @@ public final class RunTaskLatencyBenchmark {
             }
         }
         Map<String, Long> stopped = awaitStatus(arns, "STOPPED");
-        System.out.printf(Locale.ROOT, "burst: all %d STOPPED %.0f ms after the first StopTask (stopTimeout 1 s; httpd as PID 1 ignores SIGTERM)%n",
-                arns.size(), ms(Collections.max(stopped.values()) - s0));
+        System.out.printf(
+                Locale.ROOT,
+                "burst: all %d STOPPED %.0f ms after the first StopTask (stopTimeout 1 s; httpd as PID 1 ignores SIGTERM)%n",
+                arns.size(),
+                ms(Collections.max(stopped.values()) - s0));
     }
 
     /** Polls DescribeTasks every {@link #POLL_MILLIS} until every task shows {@code status}; when each first did. */
@@ -246,14 +295,16 @@ public final class RunTaskLatencyBenchmark {
             List<String> open = arns.stream().filter(a -> !seen.containsKey(a)).toList();
             for (int i = 0; i < open.size(); i += 100) {
                 List<String> page = open.subList(i, Math.min(open.size(), i + 100));
-                List<Task> tasks = ecs.describeTasks(b -> b.cluster(cluster).tasks(page)).tasks();
+                List<Task> tasks =
+                        ecs.describeTasks(b -> b.cluster(cluster).tasks(page)).tasks();
                 long now = System.nanoTime();
                 for (Task t : tasks) {
                     if (status.equals(t.lastStatus())) {
                         seen.putIfAbsent(t.taskArn(), now);
                     } else if ("STOPPED".equals(t.lastStatus())) {
-                        throw new IllegalStateException(t.taskArn() + " stopped: " + t.stopCode() + " " + t.stoppedReason()
-                                + " " + t.containers().getFirst().reason());
+                        throw new IllegalStateException(
+                                t.taskArn() + " stopped: " + t.stopCode() + " " + t.stoppedReason() + " "
+                                        + t.containers().getFirst().reason());
                     }
                 }
             }
@@ -271,8 +322,14 @@ public final class RunTaskLatencyBenchmark {
         }
         List<Long> s = new ArrayList<>(nanos);
         Collections.sort(s);
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f |%n", name, ms(pct(s, 50)), ms(pct(s, 95)),
-                ms(pct(s, 99)), ms(s.getLast()));
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.0f | %.0f | %.0f | %.0f |%n",
+                name,
+                ms(pct(s, 50)),
+                ms(pct(s, 95)),
+                ms(pct(s, 99)),
+                ms(s.getLast()));
     }
 
     /** Nearest-rank percentile of a sorted list. */
@@ -291,7 +348,10 @@ public final class RunTaskLatencyBenchmark {
         for (var e : pids.entrySet()) {
             try {
                 String kb = Files.readAllLines(Path.of("/proc/" + e.getValue() + "/status")).stream()
-                        .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: 0 kB").replaceAll("\\D", "");
+                        .filter(l -> l.startsWith("VmRSS:"))
+                        .findFirst()
+                        .orElse("VmRSS: 0 kB")
+                        .replaceAll("\\D", "");
                 out.add(String.format(Locale.ROOT, "%s %d MiB", e.getKey(), Long.parseLong(kb) / 1024));
             } catch (Exception ex) {
                 out.add(e.getKey() + " ?");

@@ -31,23 +31,41 @@ public final class SecretsBenchmark {
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(args[1], args[2]));
         int callers = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
-        ApiBenchmark.serverProcess = args.length > 5 ? ProcessHandle.of(Long.parseLong(args[5])).orElse(null) : null;
+        ApiBenchmark.serverProcess =
+                args.length > 5 ? ProcessHandle.of(Long.parseLong(args[5])).orElse(null) : null;
         var http5 = Apache5HttpClient.builder().maxConnections(callers * 2).socketTimeout(Duration.ofSeconds(30));
-        try (SsmClient ssm = SsmClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(creds)
-                .httpClient(http5.build()).overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1))).build();
-             SecretsManagerClient sm = SecretsManagerClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(creds).httpClient(http5.build())
-                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1))).build();
-             EcsClient ecs = EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(creds)
-                .httpClient(http5.build()).overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1))).build()) {
+        try (SsmClient ssm = SsmClient.builder()
+                        .endpointOverride(endpoint)
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(creds)
+                        .httpClient(http5.build())
+                        .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                        .build();
+                SecretsManagerClient sm = SecretsManagerClient.builder()
+                        .endpointOverride(endpoint)
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(creds)
+                        .httpClient(http5.build())
+                        .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                        .build();
+                EcsClient ecs = EcsClient.builder()
+                        .endpointOverride(endpoint)
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(creds)
+                        .httpClient(http5.build())
+                        .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                        .build()) {
             ssm.putParameter(r -> r.name("/bench/plain").value("x".repeat(64)).type(ParameterType.STRING));
             ssm.putParameter(r -> r.name("/bench/secure").value("s".repeat(64)).type(ParameterType.SECURE_STRING));
-            sm.createSecret(r -> r.name("bench/secret").secretString("{\"username\":\"bench\",\"password\":\""
-                    + "p".repeat(150) + "\"}"));
-            ecs.registerTaskDefinition(r -> r.family("bench").containerDefinitions(c -> c.name("web")
-                    .image("127.0.0.1:4566/web:1").memory(128)));
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpRequest health = HttpRequest.newBuilder(endpoint.resolve("/_berth/health")).build();
+            sm.createSecret(r -> r.name("bench/secret")
+                    .secretString("{\"username\":\"bench\",\"password\":\"" + "p".repeat(150) + "\"}"));
+            ecs.registerTaskDefinition(r -> r.family("bench")
+                    .containerDefinitions(
+                            c -> c.name("web").image("127.0.0.1:4566/web:1").memory(128)));
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest health =
+                    HttpRequest.newBuilder(endpoint.resolve("/_berth/health")).build();
             ApiBenchmark.run("warm-up", callers, 5, () -> {
                 sm.getSecretValue(r -> r.secretId("bench/secret"));
                 ssm.getParameter(r -> r.name("/bench/secure").withDecryption(true));
@@ -58,15 +76,25 @@ public final class SecretsBenchmark {
                     throw new IllegalStateException("health");
                 }
             }));
-            results.add(ApiBenchmark.run("ECS DescribeTaskDefinition (signed, peer)", callers, seconds,
+            results.add(ApiBenchmark.run(
+                    "ECS DescribeTaskDefinition (signed, peer)",
+                    callers,
+                    seconds,
                     () -> ecs.describeTaskDefinition(r -> r.taskDefinition("bench"))));
-            results.add(ApiBenchmark.run("SSM GetParameter String", callers, seconds,
-                    () -> ssm.getParameter(r -> r.name("/bench/plain"))));
-            results.add(ApiBenchmark.run("SSM GetParameter SecureString WithDecryption", callers, seconds,
+            results.add(ApiBenchmark.run(
+                    "SSM GetParameter String", callers, seconds, () -> ssm.getParameter(r -> r.name("/bench/plain"))));
+            results.add(ApiBenchmark.run(
+                    "SSM GetParameter SecureString WithDecryption",
+                    callers,
+                    seconds,
                     () -> ssm.getParameter(r -> r.name("/bench/secure").withDecryption(true))));
-            results.add(ApiBenchmark.run("Secrets Manager GetSecretValue", callers, seconds,
+            results.add(ApiBenchmark.run(
+                    "Secrets Manager GetSecretValue",
+                    callers,
+                    seconds,
                     () -> sm.getSecretValue(r -> r.secretId("bench/secret"))));
-            System.out.println("| operation | requests | requests/s | p50 ms | p99 ms | server CPU µs/call | client CPU µs/call | errors |");
+            System.out.println(
+                    "| operation | requests | requests/s | p50 ms | p99 ms | server CPU µs/call | client CPU µs/call | errors |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             results.forEach(System.out::println);
         }

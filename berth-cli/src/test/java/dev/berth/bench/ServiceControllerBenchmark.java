@@ -47,8 +47,7 @@ public final class ServiceControllerBenchmark {
     static final ObjectMapper JSON = new ObjectMapper();
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private ServiceControllerBenchmark() {
-    }
+    private ServiceControllerBenchmark() {}
 
     /** CPU nanoseconds of the live threads whose name starts with {@code prefix}. */
     static long cpu(String prefix) {
@@ -63,7 +62,8 @@ public final class ServiceControllerBenchmark {
     }
 
     static long processCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,16 +71,22 @@ public final class ServiceControllerBenchmark {
         int perService = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int instanceCount = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Path data = Files.createTempDirectory("berth-svc-bench");
-        try (BerthServer server = BerthServer.start(new ServerConfig("127.0.0.1", 0, data, null, false, "000000000000",
-                "us-east-1", null, null));
-             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-             EcsClient ecs = EcsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                             server.accessKeyId(), server.secretAccessKey())))
-                     .httpClient(Apache5HttpClient.create()).build()) {
+        try (BerthServer server = BerthServer.start(
+                        new ServerConfig("127.0.0.1", 0, data, null, false, "000000000000", "us-east-1", null, null));
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+                EcsClient ecs = EcsClient.builder()
+                        .endpointOverride(server.endpoint())
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+                        .httpClient(Apache5HttpClient.create())
+                        .build()) {
             ecs.createCluster(r -> r.clusterName("sim"));
-            ecs.registerTaskDefinition(r -> r.family("sim").containerDefinitions(c -> c.name("app").image("busybox")
-                    .memory(16).essential(true)));
+            ecs.registerTaskDefinition(r -> r.family("sim")
+                    .containerDefinitions(
+                            c -> c.name("app").image("busybox").memory(16).essential(true)));
             String token = Files.readString(server.joinTokenFile()).strip();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong reported = new AtomicLong();
@@ -98,8 +104,10 @@ public final class ServiceControllerBenchmark {
                 List<Future<?>> fs = new ArrayList<>();
                 for (int s = 0; s < services; s++) {
                     String name = "svc-" + s;
-                    fs.add(pool.submit(() -> ecs.createService(r -> r.cluster("sim").serviceName(name)
-                            .taskDefinition("sim").desiredCount(perService))));
+                    fs.add(pool.submit(() -> ecs.createService(r -> r.cluster("sim")
+                            .serviceName(name)
+                            .taskDefinition("sim")
+                            .desiredCount(perService))));
                 }
                 for (Future<?> f : fs) {
                     f.get();
@@ -112,9 +120,14 @@ public final class ServiceControllerBenchmark {
             }
             while (!pending.isEmpty()) {
                 List<String> batch = pending.stream().limit(10).toList();
-                for (Service sv : ecs.describeServices(r -> r.cluster("sim").services(batch)).services()) {
-                    if (sv.deployments().size() == 1 && sv.runningCount() == perService
-                            && sv.deployments().getFirst().rolloutStateAsString().equals("COMPLETED")) {
+                for (Service sv : ecs.describeServices(r -> r.cluster("sim").services(batch))
+                        .services()) {
+                    if (sv.deployments().size() == 1
+                            && sv.runningCount() == perService
+                            && sv.deployments()
+                                    .getFirst()
+                                    .rolloutStateAsString()
+                                    .equals("COMPLETED")) {
                         pending.remove(sv.serviceName());
                     }
                 }
@@ -127,19 +140,29 @@ public final class ServiceControllerBenchmark {
             long proc1 = processCpu();
             long rec1 = server.serviceController().reconciles();
             System.out.printf("services=%d tasks/service=%d instances=%d%n", services, perService, instanceCount);
-            System.out.printf("create calls: %.1f s; all steady after %.1f s; tasks reported RUNNING: %d%n",
+            System.out.printf(
+                    "create calls: %.1f s; all steady after %.1f s; tasks reported RUNNING: %d%n",
                     (created - wall0) / 1e9, (wall1 - wall0) / 1e9, reported.get());
-            System.out.printf("to steady: controller CPU %.1f s over %d reconciles (%.2f ms each); process CPU %.1f s%n",
-                    (ctl1 - ctl0) / 1e9, rec1 - rec0, (ctl1 - ctl0) / 1e6 / Math.max(1, rec1 - rec0),
+            System.out.printf(
+                    "to steady: controller CPU %.1f s over %d reconciles (%.2f ms each); process CPU %.1f s%n",
+                    (ctl1 - ctl0) / 1e9,
+                    rec1 - rec0,
+                    (ctl1 - ctl0) / 1e6 / Math.max(1, rec1 - rec0),
                     (proc1 - proc0) / 1e9);
             long quiet = 65_000;
             Thread.sleep(quiet);
             long ctl2 = cpu("berth-services-");
             long proc2 = processCpu();
             long rec2 = server.serviceController().reconciles();
-            System.out.printf("quiet %d s: controller CPU %.2f s (%.1f %% of one core) over %d reconciles (%.2f ms each);"
-                    + " process CPU %.1f s%n", quiet / 1000, (ctl2 - ctl1) / 1e9, (ctl2 - ctl1) / (quiet * 1e4),
-                    rec2 - rec1, (ctl2 - ctl1) / 1e6 / Math.max(1, rec2 - rec1), (proc2 - proc1) / 1e9);
+            System.out.printf(
+                    "quiet %d s: controller CPU %.2f s (%.1f %% of one core) over %d reconciles (%.2f ms each);"
+                            + " process CPU %.1f s%n",
+                    quiet / 1000,
+                    (ctl2 - ctl1) / 1e9,
+                    (ctl2 - ctl1) / (quiet * 1e4),
+                    rec2 - rec1,
+                    (ctl2 - ctl1) / 1e6 / Math.max(1, rec2 - rec1),
+                    (proc2 - proc1) / 1e9);
             stop.set(true);
             agents.forEach(Thread::interrupt);
         }
@@ -152,28 +175,39 @@ public final class ServiceControllerBenchmark {
                     {"cluster":"sim","hostIp":"%s","cpu":4096,"memory":65536,
                      "versionInfo":{"agentVersion":"sim","agentHash":"sim","dockerVersion":"unknown"}}""".formatted(ip);
             JsonNode reg = JSON.readTree(send(http, endpoint, "POST", "/_berth/agent/v1/register", token, body));
-            String path = "/_berth/agent/v1/clusters/sim/instances/" + reg.get("instanceId").asText();
+            String path = "/_berth/agent/v1/clusters/sim/instances/"
+                    + reg.get("instanceId").asText();
             String secret = reg.get("secret").asText();
             long since = 0;
             long seq = 0;
             Set<String> running = new HashSet<>();
             Set<String> stopped = new HashSet<>();
             while (!stop.get()) {
-                JsonNode d = JSON.readTree(send(http, endpoint, "GET", path + "/desired?since=" + since + "&wait=20", secret,
-                        null));
+                JsonNode d = JSON.readTree(
+                        send(http, endpoint, "GET", path + "/desired?since=" + since + "&wait=20", secret, null));
                 since = d.get("version").asLong();
                 ArrayNode events = JSON.createArrayNode();
                 for (JsonNode t : d.path("tasks")) {
                     String arn = t.get("taskArn").asText();
                     long now = System.currentTimeMillis();
                     if (t.get("desiredStatus").asText().equals("RUNNING") && running.add(arn)) {
-                        ObjectNode task = JSON.createObjectNode().put("taskArn", arn).put("lastStatus", "RUNNING")
-                                .put("pullStartedAt", now).put("pullStoppedAt", now).put("startedAt", now);
-                        task.putArray("containers").addObject().put("name", "app").put("lastStatus", "RUNNING");
+                        ObjectNode task = JSON.createObjectNode()
+                                .put("taskArn", arn)
+                                .put("lastStatus", "RUNNING")
+                                .put("pullStartedAt", now)
+                                .put("pullStoppedAt", now)
+                                .put("startedAt", now);
+                        task.putArray("containers")
+                                .addObject()
+                                .put("name", "app")
+                                .put("lastStatus", "RUNNING");
                         events.addObject().put("seq", ++seq).put("type", "task").set("task", task);
                     } else if (t.get("desiredStatus").asText().equals("STOPPED") && stopped.add(arn)) {
-                        ObjectNode task = JSON.createObjectNode().put("taskArn", arn).put("lastStatus", "STOPPED")
-                                .put("stoppedAt", now).put("executionStoppedAt", now);
+                        ObjectNode task = JSON.createObjectNode()
+                                .put("taskArn", arn)
+                                .put("lastStatus", "STOPPED")
+                                .put("stoppedAt", now)
+                                .put("executionStoppedAt", now);
                         events.addObject().put("seq", ++seq).put("type", "task").set("task", task);
                     }
                     if (events.size() == 100) {
@@ -204,9 +238,12 @@ public final class ServiceControllerBenchmark {
 
     static String send(HttpClient http, URI endpoint, String method, String path, String bearer, String body)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/json");
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());

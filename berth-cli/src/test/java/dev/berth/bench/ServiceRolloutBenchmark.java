@@ -23,25 +23,32 @@ import software.amazon.awssdk.services.ecs.model.Service;
  */
 public final class ServiceRolloutBenchmark {
 
-    private ServiceRolloutBenchmark() {
-    }
+    private ServiceRolloutBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String endpoint = args[0];
         String image = args[3];
         String cluster = args[4];
         int replicas = 50;
-        try (EcsClient ecs = EcsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        try (EcsClient ecs = EcsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(args[1], args[2])))
-                .httpClient(Apache5HttpClient.create()).build()) {
+                .httpClient(Apache5HttpClient.create())
+                .build()) {
             for (String v : new String[] {"1", "2"}) {
-                ecs.registerTaskDefinition(r -> r.family("svc-bench").containerDefinitions(c -> c.name("web").image(image)
-                        .memory(16).essential(true).stopTimeout(2)
+                ecs.registerTaskDefinition(r -> r.family("svc-bench").containerDefinitions(c -> c.name("web")
+                        .image(image)
+                        .memory(16)
+                        .essential(true)
+                        .stopTimeout(2)
                         .environment(KeyValuePair.builder().name("V").value(v).build())
                         .command("httpd", "-f", "-p", "80", "-h", "/tmp")));
             }
             long t0 = System.nanoTime();
-            ecs.createService(r -> r.cluster(cluster).serviceName("svc-bench").taskDefinition("svc-bench:1")
+            ecs.createService(r -> r.cluster(cluster)
+                    .serviceName("svc-bench")
+                    .taskDefinition("svc-bench:1")
                     .desiredCount(replicas));
             await(ecs, cluster, s -> s.runningCount() == replicas, Duration.ofMinutes(10));
             long create = (System.nanoTime() - t0) / 1_000_000;
@@ -57,7 +64,8 @@ public final class ServiceRolloutBenchmark {
     }
 
     static boolean steady(Service s) {
-        return s.deployments().size() == 1 && s.runningCount().equals(s.desiredCount())
+        return s.deployments().size() == 1
+                && s.runningCount().equals(s.desiredCount())
                 && s.deployments().getFirst().rolloutStateAsString().equals("COMPLETED");
     }
 
@@ -65,7 +73,9 @@ public final class ServiceRolloutBenchmark {
             throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < end) {
-            Service s = ecs.describeServices(r -> r.cluster(cluster).services("svc-bench")).services().getFirst();
+            Service s = ecs.describeServices(r -> r.cluster(cluster).services("svc-bench"))
+                    .services()
+                    .getFirst();
             if (done.test(s)) {
                 return;
             }

@@ -23,18 +23,31 @@ public final class SignedRequestScript {
     public static void main(String[] args) {
         URI endpoint = URI.create(args[0]);
         byte[] body = args[4].getBytes(StandardCharsets.UTF_8);
-        SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-                .putHeader("Content-Type", "application/x-amz-json-1.1").putHeader("X-Amz-Target", args[3])
-                .contentStreamProvider(ContentStreamProvider.fromByteArray(body)).build();
-        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsBasicCredentials.create(args[1], args[2]))
-                .request(req).payload(req.contentStreamProvider().orElseThrow())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, args.length > 5 ? args[5] : "ecs")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.systemUTC())).request();
-        StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\nwrk.body = ").append(luaString(args[4])).append('\n');
+        SdkHttpFullRequest req = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(endpoint)
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", args[3])
+                .contentStreamProvider(ContentStreamProvider.fromByteArray(body))
+                .build();
+        SdkHttpRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsBasicCredentials.create(args[1], args[2]))
+                        .request(req)
+                        .payload(req.contentStreamProvider().orElseThrow())
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, args.length > 5 ? args[5] : "ecs")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.systemUTC()))
+                .request();
+        StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\nwrk.body = ")
+                .append(luaString(args[4]))
+                .append('\n');
         signed.headers().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("content-length")) {
-                lua.append("wrk.headers[").append(luaString(name)).append("] = ").append(luaString(values.getFirst())).append('\n');
+                lua.append("wrk.headers[")
+                        .append(luaString(name))
+                        .append("] = ")
+                        .append(luaString(values.getFirst()))
+                        .append('\n');
             }
         });
         System.out.print(lua);

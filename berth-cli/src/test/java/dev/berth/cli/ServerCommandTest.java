@@ -17,7 +17,8 @@ class ServerCommandTest {
         assertThat(ServerCommand.parseDuration("--x", "2h")).isEqualTo(Duration.ofHours(2));
         for (String bad : new String[] {"0", "-5m", "5d", "PT5M", ""}) {
             assertThatThrownBy(() -> ServerCommand.parseDuration("--lost-instance-timeout", bad))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lost-instance-timeout");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--lost-instance-timeout");
         }
     }
 }

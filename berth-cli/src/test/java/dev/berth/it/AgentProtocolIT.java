@@ -48,7 +48,8 @@ class AgentProtocolIT {
     }
 
     static RawClient.Response call(String method, String path, String bearer, String body) {
-        Map<String, String> headers = bearer == null ? Map.of("Content-Type", "application/json")
+        Map<String, String> headers = bearer == null
+                ? Map.of("Content-Type", "application/json")
                 : Map.of("Content-Type", "application/json", "Authorization", "Bearer " + bearer);
         return raw.unsigned(method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
@@ -67,7 +68,8 @@ class AgentProtocolIT {
     }
 
     static String instancePath(JsonNode reg) {
-        return "/_berth/agent/v1/clusters/" + reg.get("cluster").asText() + "/instances/" + reg.get("instanceId").asText();
+        return "/_berth/agent/v1/clusters/" + reg.get("cluster").asText() + "/instances/"
+                + reg.get("instanceId").asText();
     }
 
     static void assertError(RawClient.Response r, int status, String type) throws Exception {
@@ -86,19 +88,40 @@ class AgentProtocolIT {
 
     @Test
     void badCredentialsAreRefusedWithJsonErrors() throws Exception {
-        assertError(call("POST", "/_berth/agent/v1/register", null, registration(TestAddresses.AGENT_PROTOCOL.ip(0))), 401,
+        assertError(
+                call("POST", "/_berth/agent/v1/register", null, registration(TestAddresses.AGENT_PROTOCOL.ip(0))),
+                401,
                 "MissingAuthenticationTokenException");
-        assertError(call("POST", "/_berth/agent/v1/register", "not-the-token", registration(TestAddresses.AGENT_PROTOCOL.ip(0))), 403,
+        assertError(
+                call(
+                        "POST",
+                        "/_berth/agent/v1/register",
+                        "not-the-token",
+                        registration(TestAddresses.AGENT_PROTOCOL.ip(0))),
+                403,
                 "AccessDeniedException");
-        assertError(call("POST", "/_berth/agent/v1/register", joinToken(), "{\"hostIp\":\"nope\",\"cpu\":1,\"memory\":1}"), 400,
+        assertError(
+                call("POST", "/_berth/agent/v1/register", joinToken(), "{\"hostIp\":\"nope\",\"cpu\":1,\"memory\":1}"),
+                400,
                 "InvalidParameterException");
-        assertError(call("POST", "/_berth/agent/v1/register", joinToken(), "{not json"), 400, "InvalidParameterException");
+        assertError(
+                call("POST", "/_berth/agent/v1/register", joinToken(), "{not json"), 400, "InvalidParameterException");
         JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(0));
-        assertError(call("GET", instancePath(reg) + "/desired?wait=0", "wrong-secret", null), 403, "AccessDeniedException");
-        assertError(call("GET", instancePath(reg) + "/desired?wait=0", joinToken(), null), 403, "AccessDeniedException");
-        assertError(call("GET", "/_berth/agent/v1/clusters/default/instances/0123/desired", "x", null), 403,
+        assertError(
+                call("GET", instancePath(reg) + "/desired?wait=0", "wrong-secret", null), 403, "AccessDeniedException");
+        assertError(
+                call("GET", instancePath(reg) + "/desired?wait=0", joinToken(), null), 403, "AccessDeniedException");
+        assertError(
+                call("GET", "/_berth/agent/v1/clusters/default/instances/0123/desired", "x", null),
+                403,
                 "AccessDeniedException");
-        assertError(call("GET", instancePath(reg) + "/desired?wait=61", reg.get("secret").asText(), null), 400,
+        assertError(
+                call(
+                        "GET",
+                        instancePath(reg) + "/desired?wait=61",
+                        reg.get("secret").asText(),
+                        null),
+                400,
                 "InvalidParameterException");
         assertError(call("GET", "/_berth/agent/v1/nothing", "x", null), 404, "NotFoundException");
     }
@@ -107,7 +130,8 @@ class AgentProtocolIT {
     void longPollReturnsOnChangeOrAfterTheWait() throws Exception {
         JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(1));
         String secret = reg.get("secret").asText();
-        JsonNode first = JSON.readTree(call("GET", instancePath(reg) + "/desired?since=0&wait=20", secret, null).body());
+        JsonNode first = JSON.readTree(call("GET", instancePath(reg) + "/desired?since=0&wait=20", secret, null)
+                .body());
         long v = first.get("version").asLong();
         assertThat(v).isPositive();
         assertThat(first.get("tasks").isArray()).isTrue();
@@ -122,19 +146,27 @@ class AgentProtocolIT {
                 () -> call("GET", instancePath(reg) + "/desired?since=" + v + "&wait=30", secret, null));
         Thread.sleep(500);
         long t1 = System.nanoTime();
-        ecs.updateContainerInstancesState(r -> r.containerInstances(reg.get("containerInstanceArn").asText())
-                .status(ContainerInstanceStatus.DRAINING));
+        ecs.updateContainerInstancesState(
+                r -> r.containerInstances(reg.get("containerInstanceArn").asText())
+                        .status(ContainerInstanceStatus.DRAINING));
         JsonNode woken = JSON.readTree(waiting.get().body());
         assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(5));
         assertThat(woken.get("version").asLong()).isGreaterThan(v);
         assertThat(woken.get("status").asText()).isEqualTo("DRAINING");
 
-        CompletableFuture<RawClient.Response> waitingAgain = CompletableFuture.supplyAsync(
-                () -> call("GET", instancePath(reg) + "/desired?since=" + woken.get("version").asLong() + "&wait=30", secret, null));
+        CompletableFuture<RawClient.Response> waitingAgain = CompletableFuture.supplyAsync(() -> call(
+                "GET",
+                instancePath(reg) + "/desired?since=" + woken.get("version").asLong() + "&wait=30",
+                secret,
+                null));
         Thread.sleep(500);
-        ecs.deregisterContainerInstance(r -> r.containerInstance(reg.get("containerInstanceArn").asText()));
+        ecs.deregisterContainerInstance(
+                r -> r.containerInstance(reg.get("containerInstanceArn").asText()));
         assertError(waitingAgain.get(), 410, "ContainerInstanceInactiveException");
-        assertError(call("GET", instancePath(reg) + "/desired?wait=0", secret, null), 410, "ContainerInstanceInactiveException");
+        assertError(
+                call("GET", instancePath(reg) + "/desired?wait=0", secret, null),
+                410,
+                "ContainerInstanceInactiveException");
         assertError(call("GET", instancePath(reg) + "/desired?wait=0", "wrong", null), 403, "AccessDeniedException");
     }
 
@@ -159,38 +191,60 @@ class AgentProtocolIT {
         JsonNode r3 = JSON.readTree(call("POST", events, secret, batch2).body());
         assertThat(r3.get("duplicates").toString()).isEqualTo("[2,3]");
 
-        var ci = ecs.describeContainerInstances(r -> r.containerInstances(reg.get("containerInstanceArn").asText()))
-                .containerInstances().getFirst();
+        var ci = ecs.describeContainerInstances(r ->
+                        r.containerInstances(reg.get("containerInstanceArn").asText()))
+                .containerInstances()
+                .getFirst();
         assertThat(ci.versionInfo().dockerVersion()).isEqualTo("24.0.2");
         assertThat(ci.versionInfo().agentVersion()).isEqualTo("test-2");
 
-        assertError(call("POST", events, secret, "{\"events\":[{\"seq\":5,\"type\":\"task\"}]}"), 400, "InvalidParameterException");
-        assertError(call("POST", events, secret, "{\"events\":[{\"seq\":5,\"type\":\"versionInfo\"},{\"seq\":4,\"type\":\"versionInfo\"}]}"),
-                400, "InvalidParameterException");
+        assertError(
+                call("POST", events, secret, "{\"events\":[{\"seq\":5,\"type\":\"task\"}]}"),
+                400,
+                "InvalidParameterException");
+        assertError(
+                call(
+                        "POST",
+                        events,
+                        secret,
+                        "{\"events\":[{\"seq\":5,\"type\":\"versionInfo\"},{\"seq\":4,\"type\":\"versionInfo\"}]}"),
+                400,
+                "InvalidParameterException");
         assertError(call("POST", events, "wrong", batch1), 403, "AccessDeniedException");
 
-        RawClient.Response again = call("PUT", instancePath(reg), secret, registration(TestAddresses.AGENT_PROTOCOL.ip(3)));
+        RawClient.Response again =
+                call("PUT", instancePath(reg), secret, registration(TestAddresses.AGENT_PROTOCOL.ip(3)));
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         JsonNode re = JSON.readTree(again.body());
-        assertThat(re.get("containerInstanceArn").asText()).isEqualTo(reg.get("containerInstanceArn").asText());
-        assertThat(re.get("highestSeq").asLong()).as("an agent resumes its sequence after a restart").isEqualTo(3);
+        assertThat(re.get("containerInstanceArn").asText())
+                .isEqualTo(reg.get("containerInstanceArn").asText());
+        assertThat(re.get("highestSeq").asLong())
+                .as("an agent resumes its sequence after a restart")
+                .isEqualTo(3);
         assertThat(re.has("secret")).isFalse();
-        ecs.deregisterContainerInstance(r -> r.containerInstance(reg.get("containerInstanceArn").asText()));
+        ecs.deregisterContainerInstance(
+                r -> r.containerInstance(reg.get("containerInstanceArn").asText()));
     }
 
     @Test
     void rootKeyRotatesTheJoinToken() throws Exception {
         String old = joinToken();
-        SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST)
+        SdkHttpFullRequest req = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.POST)
                 .uri(server.endpoint().resolve("/_berth/admin/v1/join-token/rotate"))
-                .contentStreamProvider(ContentStreamProvider.fromByteArray(new byte[0])).build();
+                .contentStreamProvider(ContentStreamProvider.fromByteArray(new byte[0]))
+                .build();
         RawClient.Response r = raw.send(raw.sign(req, "berth", java.time.Clock.systemUTC()), new byte[0]);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         String fresh = JSON.readTree(r.body()).get("joinToken").asText();
         assertThat(fresh).isNotEqualTo(old).isEqualTo(joinToken());
-        assertError(call("POST", "/_berth/agent/v1/register", old, registration(TestAddresses.AGENT_PROTOCOL.ip(4))), 403, "AccessDeniedException");
+        assertError(
+                call("POST", "/_berth/agent/v1/register", old, registration(TestAddresses.AGENT_PROTOCOL.ip(4))),
+                403,
+                "AccessDeniedException");
         JsonNode reg = register(TestAddresses.AGENT_PROTOCOL.ip(4));
-        ecs.deregisterContainerInstance(rq -> rq.containerInstance(reg.get("containerInstanceArn").asText()));
+        ecs.deregisterContainerInstance(
+                rq -> rq.containerInstance(reg.get("containerInstanceArn").asText()));
 
         RawClient.Response unsigned = call("POST", "/_berth/admin/v1/join-token/rotate", null, null);
         assertThat(unsigned.status()).isIn(400, 401, 403);

@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 class AgentReconnectIT {
 
     static ServerConfig config(Path dir, int port) {
-        return new ServerConfig("127.0.0.1", port, dir, null, false, "000000000000", "us-east-1", null, null,
-                Duration.ofSeconds(3));
+        return new ServerConfig(
+                "127.0.0.1", port, dir, null, false, "000000000000", "us-east-1", null, null, Duration.ofSeconds(3));
     }
 
     @Test
@@ -35,8 +35,22 @@ class AgentReconnectIT {
         Path dir = Files.createTempDirectory("berth-it");
         BerthServer first = BerthServer.start(config(dir, 0));
         int port = first.port();
-        AgentConfig agentConfig = new AgentConfig(first.endpoint(), "default", TestAddresses.AGENT_RECONNECT.ip(0), TestAgents.newDataDir(), null,
-                first.joinTokenFile(), null, null, 256, null, null, null, Map.of(), false, Duration.ofSeconds(1));
+        AgentConfig agentConfig = new AgentConfig(
+                first.endpoint(),
+                "default",
+                TestAddresses.AGENT_RECONNECT.ip(0),
+                TestAgents.newDataDir(),
+                null,
+                first.joinTokenFile(),
+                null,
+                null,
+                256,
+                null,
+                null,
+                null,
+                Map.of(),
+                false,
+                Duration.ofSeconds(1));
         try (Agent agent = Agent.start(agentConfig, () -> TestAgents.HOST)) {
             String arn = agent.awaitRegistered(Duration.ofSeconds(20));
             await().atMost(Duration.ofSeconds(10)).until(() -> agent.state() == Agent.State.CONNECTED);
@@ -44,15 +58,21 @@ class AgentReconnectIT {
             await().atMost(Duration.ofSeconds(15)).until(() -> agent.state() == Agent.State.DISCONNECTED);
 
             try (BerthServer second = BerthServer.start(config(dir, port));
-                    EcsClient ecs = EcsClient.builder().endpointOverride(second.endpoint()).region(Region.US_EAST_1)
+                    EcsClient ecs = EcsClient.builder()
+                            .endpointOverride(second.endpoint())
+                            .region(Region.US_EAST_1)
                             .credentialsProvider(StaticCredentialsProvider.create(
                                     AwsBasicCredentials.create(second.accessKeyId(), second.secretAccessKey())))
-                            .httpClient(UrlConnectionHttpClient.create()).build()) {
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build()) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> agent.state() == Agent.State.CONNECTED);
                 assertThat(agent.containerInstanceArn()).contains(arn);
-                var ci = ecs.describeContainerInstances(r -> r.containerInstances(arn)).containerInstances().getFirst();
+                var ci = ecs.describeContainerInstances(r -> r.containerInstances(arn))
+                        .containerInstances()
+                        .getFirst();
                 assertThat(ci.agentConnected()).isTrue();
-                assertThat(ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns()).containsExactly(arn);
+                assertThat(ecs.listContainerInstances(r -> r.cluster("default")).containerInstanceArns())
+                        .containsExactly(arn);
             }
         }
     }

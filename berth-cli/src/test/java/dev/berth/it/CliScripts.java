@@ -17,25 +17,32 @@ import java.util.concurrent.TimeUnit;
  */
 final class CliScripts {
 
-    private CliScripts() {
-    }
+    private CliScripts() {}
 
     /** Runs the script to its end and returns its output; fails the test unless it exits 0 within {@code timeoutSeconds}. */
     static String run(TestServer server, String name, Map<String, String> env, long timeoutSeconds) throws Exception {
         String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
-        assertThat(new File(aws).canExecute()).as("the AWS CLI at %s is executable (scripts/test installs the awscli package)", aws).isTrue();
-        Path script = Path.of(CliScripts.class.getResource("/cli/" + name + ".sh").toURI());
+        assertThat(new File(aws).canExecute())
+                .as("the AWS CLI at %s is executable (scripts/test installs the awscli package)", aws)
+                .isTrue();
+        Path script =
+                Path.of(CliScripts.class.getResource("/cli/" + name + ".sh").toURI());
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
         pb.environment().put("AWS", aws);
         pb.environment().put("ENDPOINT", server.endpoint().toString());
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", server.dataDir().resolve("credentials").toString());
+        pb.environment()
+                .put(
+                        "AWS_SHARED_CREDENTIALS_FILE",
+                        server.dataDir().resolve("credentials").toString());
         pb.environment().remove("AWS_ACCESS_KEY_ID");
         pb.environment().remove("AWS_SECRET_ACCESS_KEY");
         pb.environment().remove("AWS_PROFILE");
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("%s.sh finished within %d s", name, timeoutSeconds).isTrue();
+        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+                .as("%s.sh finished within %d s", name, timeoutSeconds)
+                .isTrue();
         Files.writeString(Path.of("target", "aws-cli-" + name + ".log"), out);
         assertThat(p.exitValue()).as(out).isZero();
         return out;

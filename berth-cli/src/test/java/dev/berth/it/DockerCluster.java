@@ -30,6 +30,7 @@ final class DockerCluster implements AutoCloseable {
     final String name;
     /** The busybox image every Docker IT runs ({@link TestImages#busybox()}). */
     final String image;
+
     final TestServer server;
     final EcsClient ecs;
     final TestAgents agents;
@@ -89,7 +90,9 @@ final class DockerCluster implements AutoCloseable {
 
     /** The container instance ids (the ARNs' last segment) of the agents, in the order they were added. */
     List<String> instanceIds() {
-        return instanceArns.stream().map(arn -> arn.substring(arn.lastIndexOf('/') + 1)).toList();
+        return instanceArns.stream()
+                .map(arn -> arn.substring(arn.lastIndexOf('/') + 1))
+                .toList();
     }
 
     /** The task, described in the cluster its ARN names. */
@@ -100,7 +103,8 @@ final class DockerCluster implements AutoCloseable {
 
     /** Waits up to 60 s for the task to reach {@code lastStatus}, then describes it. */
     Task awaitStatus(String taskArn, String lastStatus) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> describe(taskArn).lastStatus().equals(lastStatus));
         return describe(taskArn);
     }

@@ -9,11 +9,12 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 /** AWS SDK v2 ECR clients pointed at a test server (no retries, so every error surfaces). */
 final class EcrClients {
 
-    private EcrClients() {
-    }
+    private EcrClients() {}
 
     static EcrClient ecr(TestServer server) {
-        return EcrClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+        return EcrClient.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create())

@@ -39,12 +39,16 @@ class EcrLifecycleImagesIT extends WithServer {
 
     private static String untagged(String repo, long seed) throws Exception {
         String digest = RegistryOciIT.pushImage(repo, "temp", seed);
-        RegistryOciIT.registry.send(RegistryOciIT.registry.request("/v2/" + repo + "/manifests/temp").DELETE().build());
+        RegistryOciIT.registry.send(RegistryOciIT.registry
+                .request("/v2/" + repo + "/manifests/temp")
+                .DELETE()
+                .build());
         return digest;
     }
 
     private static Set<String> digests(String repo) {
-        return ecr.listImagesPaginator(b -> b.repositoryName(repo)).imageIds().stream().map(ImageIdentifier::imageDigest)
+        return ecr.listImagesPaginator(b -> b.repositoryName(repo)).imageIds().stream()
+                .map(ImageIdentifier::imageDigest)
                 .collect(Collectors.toSet());
     }
 
@@ -61,22 +65,34 @@ class EcrLifecycleImagesIT extends WithServer {
         String dev = RegistryOciIT.pushImage(repo, "dev-1", 31);
         assertThat(digests(repo)).hasSize(7);
 
-        String policy = "{\"rules\":[{\"rulePriority\":1,\"description\":\"two prod images\",\"selection\":{\"tagStatus\":\"tagged\","
-                + "\"tagPrefixList\":[\"prod\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":2},\"action\":{\"type\":\"expire\"}},"
-                + "{\"rulePriority\":2,\"description\":\"one untagged image\",\"selection\":{\"tagStatus\":\"untagged\","
-                + "\"countType\":\"imageCountMoreThan\",\"countNumber\":1},\"action\":{\"type\":\"expire\"}}]}";
+        String policy =
+                "{\"rules\":[{\"rulePriority\":1,\"description\":\"two prod images\",\"selection\":{\"tagStatus\":\"tagged\","
+                        + "\"tagPrefixList\":[\"prod\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":2},\"action\":{\"type\":\"expire\"}},"
+                        + "{\"rulePriority\":2,\"description\":\"one untagged image\",\"selection\":{\"tagStatus\":\"untagged\","
+                        + "\"countType\":\"imageCountMoreThan\",\"countNumber\":1},\"action\":{\"type\":\"expire\"}}]}";
         ecr.startLifecyclePolicyPreview(b -> b.repositoryName(repo).lifecyclePolicyText(policy));
-        List<LifecyclePolicyPreviewResult> preview = ecr.getLifecyclePolicyPreview(b -> b.repositoryName(repo)).previewResults();
-        assertThat(preview).extracting(LifecyclePolicyPreviewResult::imageDigest).containsExactly(prod1, u1, u2);
-        assertThat(preview).extracting(LifecyclePolicyPreviewResult::appliedRulePriority).containsExactly(1, 2, 2);
+        List<LifecyclePolicyPreviewResult> preview =
+                ecr.getLifecyclePolicyPreview(b -> b.repositoryName(repo)).previewResults();
+        assertThat(preview)
+                .extracting(LifecyclePolicyPreviewResult::imageDigest)
+                .containsExactly(prod1, u1, u2);
+        assertThat(preview)
+                .extracting(LifecyclePolicyPreviewResult::appliedRulePriority)
+                .containsExactly(1, 2, 2);
         assertThat(preview.getFirst().imageTags()).containsExactly("prod-1");
         assertThat(digests(repo)).hasSize(7); // a preview deletes nothing
 
         ecr.putLifecyclePolicy(b -> b.repositoryName(repo).lifecyclePolicyText(policy));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> digests(repo).size() == 4);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> digests(repo).size() == 4);
         assertThat(digests(repo)).containsExactlyInAnyOrder(prod2, prod3, u3, dev);
-        assertThat(ecr.getLifecyclePolicy(b -> b.repositoryName(repo)).lastEvaluatedAt()).isNotNull();
-        var pull = RegistryOciIT.registry.send(RegistryOciIT.registry.request("/v2/" + repo + "/manifests/prod-1").GET().build());
+        assertThat(ecr.getLifecyclePolicy(b -> b.repositoryName(repo)).lastEvaluatedAt())
+                .isNotNull();
+        var pull = RegistryOciIT.registry.send(RegistryOciIT.registry
+                .request("/v2/" + repo + "/manifests/prod-1")
+                .GET()
+                .build());
         assertThat(pull.statusCode()).isEqualTo(404);
 
         assertThatThrownBy(() -> ecr.deleteRepository(b -> b.repositoryName(repo)))
@@ -84,7 +100,8 @@ class EcrLifecycleImagesIT extends WithServer {
                 .hasMessageContaining("cannot be deleted because it still contains images");
         assertThat(digests(repo)).hasSize(4);
         ecr.deleteRepository(b -> b.repositoryName(repo).force(true));
-        assertThatThrownBy(() -> ecr.listImages(b -> b.repositoryName(repo))).isInstanceOf(RepositoryNotFoundException.class);
+        assertThatThrownBy(() -> ecr.listImages(b -> b.repositoryName(repo)))
+                .isInstanceOf(RepositoryNotFoundException.class);
         var push = RegistryOciIT.putManifest(repo, "again", "application/vnd.oci.image.manifest.v1+json", "{}");
         assertThat(push.statusCode()).isEqualTo(404);
 

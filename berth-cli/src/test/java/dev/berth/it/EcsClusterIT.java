@@ -35,11 +35,15 @@ class EcsClusterIT extends WithServer {
 
     @Test
     void createDescribeAndDeleteACluster() {
-        Cluster created = ecs.createCluster(r -> r.clusterName("demo").tags(Tag.builder().key("team").value("web").build())
-                .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled"))).cluster();
+        Cluster created = ecs.createCluster(r -> r.clusterName("demo")
+                        .tags(Tag.builder().key("team").value("web").build())
+                        .settings(s ->
+                                s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled")))
+                .cluster();
         assertThat(created.clusterArn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:cluster/demo");
         assertThat(created.status()).isEqualTo("ACTIVE");
-        assertThat(created.settings()).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo("enabled"));
+        assertThat(created.settings()).singleElement().satisfies(s -> assertThat(s.value())
+                .isEqualTo("enabled"));
         assertThat(created.tags()).extracting(Tag::key).containsExactly("team");
 
         DescribeClustersResponse plain = ecs.describeClusters(r -> r.clusters("demo", "nope"));
@@ -55,16 +59,25 @@ class EcsClusterIT extends WithServer {
         });
 
         Cluster full = ecs.describeClusters(r -> r.clusters(created.clusterArn())
-                .include(ClusterField.TAGS, ClusterField.SETTINGS, ClusterField.STATISTICS)).clusters().getFirst();
+                        .include(ClusterField.TAGS, ClusterField.SETTINGS, ClusterField.STATISTICS))
+                .clusters()
+                .getFirst();
         assertThat(full.tags()).extracting(Tag::value).containsExactly("web");
         assertThat(full.settings()).isNotEmpty();
-        assertThat(full.statistics()).extracting(s -> s.name()).contains("runningEC2TasksCount", "activeFargateServiceCount");
+        assertThat(full.statistics())
+                .extracting(s -> s.name())
+                .contains("runningEC2TasksCount", "activeFargateServiceCount");
 
         Cluster deleted = ecs.deleteCluster(r -> r.cluster("demo")).cluster();
         assertThat(deleted.status()).isEqualTo("INACTIVE");
-        assertThat(ecs.describeClusters(r -> r.clusters("demo")).clusters().getFirst().status()).isEqualTo("INACTIVE");
+        assertThat(ecs.describeClusters(r -> r.clusters("demo"))
+                        .clusters()
+                        .getFirst()
+                        .status())
+                .isEqualTo("INACTIVE");
         assertThat(ecs.listClusters(r -> {}).clusterArns()).doesNotContain(created.clusterArn());
-        assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster("demo"))).isInstanceOf(ClusterNotFoundException.class)
+        assertThatThrownBy(() -> ecs.deleteCluster(r -> r.cluster("demo")))
+                .isInstanceOf(ClusterNotFoundException.class)
                 .hasMessageContaining("Cluster not found.");
     }
 
@@ -76,7 +89,9 @@ class EcsClusterIT extends WithServer {
 
         Cluster dflt = ecs.createCluster(r -> {}).cluster();
         assertThat(dflt.clusterName()).isEqualTo("default");
-        assertThat(ecs.describeClusters(r -> {}).clusters()).extracting(Cluster::clusterName).containsExactly("default");
+        assertThat(ecs.describeClusters(r -> {}).clusters())
+                .extracting(Cluster::clusterName)
+                .containsExactly("default");
     }
 
     @Test
@@ -100,49 +115,72 @@ class EcsClusterIT extends WithServer {
         } while (token != null);
         assertThat(pages).isGreaterThanOrEqualTo(3);
         assertThat(seen).containsAll(names).doesNotHaveDuplicates();
-        assertThat(ecs.listClustersPaginator(r -> r.maxResults(2)).clusterArns().stream().toList()).containsAll(names);
-        assertThatThrownBy(() -> ecs.listClusters(r -> r.nextToken("garbage"))).isInstanceOf(InvalidParameterException.class);
-        assertThatThrownBy(() -> ecs.listClusters(r -> r.maxResults(101))).isInstanceOf(InvalidParameterException.class);
+        assertThat(ecs.listClustersPaginator(r -> r.maxResults(2)).clusterArns().stream()
+                        .toList())
+                .containsAll(names);
+        assertThatThrownBy(() -> ecs.listClusters(r -> r.nextToken("garbage")))
+                .isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> ecs.listClusters(r -> r.maxResults(101)))
+                .isInstanceOf(InvalidParameterException.class);
     }
 
     @Test
     void updateClusterSettingsReplacesBySettingName() {
         ecs.createCluster(r -> r.clusterName("settings"));
-        Cluster updated = ecs.updateClusterSettings(r -> r.cluster("settings")
-                .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("enhanced"))).cluster();
-        assertThat(updated.settings()).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo("enhanced"));
-        assertThatThrownBy(() -> ecs.updateClusterSettings(r -> r.cluster("settings")
-                .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("sometimes"))))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("containerInsights");
+        Cluster updated = ecs.updateClusterSettings(
+                        r -> r.cluster("settings").settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enhanced")))
+                .cluster();
+        assertThat(updated.settings()).singleElement().satisfies(s -> assertThat(s.value())
+                .isEqualTo("enhanced"));
+        assertThatThrownBy(() -> ecs.updateClusterSettings(
+                        r -> r.cluster("settings").settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("sometimes"))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("containerInsights");
         Cluster viaUpdate = ecs.updateCluster(r -> r.cluster("settings")
-                .configuration(c -> c.executeCommandConfiguration(e -> e.logging("DEFAULT")))).cluster();
-        assertThat(viaUpdate.configuration().executeCommandConfiguration().loggingAsString()).isEqualTo("DEFAULT");
-        assertThatThrownBy(() -> ecs.updateClusterSettings(r -> r.cluster("missing")
-                .settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value("enabled"))))
+                        .configuration(c -> c.executeCommandConfiguration(e -> e.logging("DEFAULT"))))
+                .cluster();
+        assertThat(viaUpdate.configuration().executeCommandConfiguration().loggingAsString())
+                .isEqualTo("DEFAULT");
+        assertThatThrownBy(() -> ecs.updateClusterSettings(
+                        r -> r.cluster("missing").settings(s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS)
+                                .value("enabled"))))
                 .isInstanceOf(ClusterNotFoundException.class);
     }
 
     @Test
     void capacityProvidersAreCheckedAndStored() {
-        Cluster c = ecs.createCluster(r -> r.clusterName("cp").capacityProviders("FARGATE", "FARGATE_SPOT")
-                .defaultCapacityProviderStrategy(s -> s.capacityProvider("FARGATE").weight(1).base(1))).cluster();
+        Cluster c = ecs.createCluster(r -> r.clusterName("cp")
+                        .capacityProviders("FARGATE", "FARGATE_SPOT")
+                        .defaultCapacityProviderStrategy(
+                                s -> s.capacityProvider("FARGATE").weight(1).base(1)))
+                .cluster();
         assertThat(c.capacityProviders()).containsExactly("FARGATE", "FARGATE_SPOT");
-        assertThat(c.defaultCapacityProviderStrategy()).singleElement().satisfies(s -> assertThat(s.base()).isEqualTo(1));
-        assertThatThrownBy(() -> ecs.putClusterCapacityProviders(r -> r.cluster("cp").capacityProviders("FARGATE")
-                .defaultCapacityProviderStrategy(s -> s.capacityProvider("FARGATE_SPOT").weight(1))))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("not associated with the cluster");
+        assertThat(c.defaultCapacityProviderStrategy()).singleElement().satisfies(s -> assertThat(s.base())
+                .isEqualTo(1));
+        assertThatThrownBy(() -> ecs.putClusterCapacityProviders(r -> r.cluster("cp")
+                        .capacityProviders("FARGATE")
+                        .defaultCapacityProviderStrategy(
+                                s -> s.capacityProvider("FARGATE_SPOT").weight(1))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("not associated with the cluster");
         assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName("cp2").capacityProviders("MY_ASG")))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("MY_ASG");
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("MY_ASG");
     }
 
     @Test
     void invalidNamesAndReservedTagsAreRejected() {
         assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName("bad name!")))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Cluster name");
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Cluster name");
         assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName("x".repeat(256))))
                 .isInstanceOf(InvalidParameterException.class);
-        assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName("tagged").tags(Tag.builder().key("aws:owner").value("x").build())))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
+        assertThatThrownBy(() -> ecs.createCluster(r -> r.clusterName("tagged")
+                        .tags(Tag.builder().key("aws:owner").value("x").build())))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("aws:");
         assertThat(ecs.describeClusters(r -> r.clusters("tagged")).failures()).hasSize(1);
     }
 }

@@ -26,9 +26,17 @@ class ElbCliIT extends WithServer {
         });
         backend.start();
         try {
-            String out = CliScripts.run(server, "elb-tour", Map.of("BACKEND", TestAddresses.ELB_CLI.ip(0),
-                    "BACKEND_PORT", String.valueOf(backend.getAddress().getPort()),
-                    "LISTENER_PORT", String.valueOf(20000 + new java.util.Random().nextInt(20000))), 180);
+            String out = CliScripts.run(
+                    server,
+                    "elb-tour",
+                    Map.of(
+                            "BACKEND",
+                            TestAddresses.ELB_CLI.ip(0),
+                            "BACKEND_PORT",
+                            String.valueOf(backend.getAddress().getPort()),
+                            "LISTENER_PORT",
+                            String.valueOf(20000 + new java.util.Random().nextInt(20000))),
+                    180);
             assertThat(out).contains("elb tour complete");
         } finally {
             backend.stop(0);

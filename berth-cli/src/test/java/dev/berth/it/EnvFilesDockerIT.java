@@ -59,15 +59,22 @@ class EnvFilesDockerIT {
         server = docker.server;
         ecs = docker.ecs;
         instanceArn = docker.instanceArn(0);
-        s3 = docker.client(S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKeyId(),
-                        server.secretAccessKey())))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+        s3 = docker.client(S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
         s3.createBucket(r -> r.bucket("envfiles"));
-        s3.putObject(r -> r.bucket("envfiles").key("app/a.env"), RequestBody.fromString(
-                "# settings of a\nSHARED=" + FROM_A + "\n\n  ONLY_A=" + ONLY_A + "  \nNOEQUALS\nEMPTY=\n=novalue\n"));
-        s3.putObject(r -> r.bucket("envfiles").key("app/b.env"), RequestBody.fromString(
-                "SHARED=from-b\r\nONLY_B=x=y\r\nOVERRIDDEN=from-file\r\n"));
+        s3.putObject(
+                r -> r.bucket("envfiles").key("app/a.env"),
+                RequestBody.fromString("# settings of a\nSHARED=" + FROM_A + "\n\n  ONLY_A=" + ONLY_A
+                        + "  \nNOEQUALS\nEMPTY=\n=novalue\n"));
+        s3.putObject(
+                r -> r.bucket("envfiles").key("app/b.env"),
+                RequestBody.fromString("SHARED=from-b\r\nONLY_B=x=y\r\nOVERRIDDEN=from-file\r\n"));
     }
 
     @AfterAll
@@ -76,7 +83,8 @@ class EnvFilesDockerIT {
     }
 
     static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     static EnvironmentFile file(String arn) {
@@ -84,22 +92,39 @@ class EnvFilesDockerIT {
     }
 
     static String run(String family, ContainerDefinition.Builder container) {
-        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(container.name("app").image(image)
-                .memory(64).essential(true).stopTimeout(2).build()));
+        ecs.registerTaskDefinition(r -> r.family(family)
+                .containerDefinitions(container
+                        .name("app")
+                        .image(image)
+                        .memory(64)
+                        .essential(true)
+                        .stopTimeout(2)
+                        .build()));
         var run = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition(family));
-        assertThat(run.failures()).as("the agent advertises ecs.capability.env-files.s3").isEmpty();
+        assertThat(run.failures())
+                .as("the agent advertises ecs.capability.env-files.s3")
+                .isEmpty();
         return run.tasks().getFirst().taskArn();
     }
 
     @Test
     void environmentFilesReachTheContainerMergedAsEcsMergesThem() throws Exception {
-        String arn = run("with-env-files", ContainerDefinition.builder()
-                .environmentFiles(file("arn:aws:s3:::envfiles/app/a.env"), file("arn:aws:s3:::envfiles/app/b.env"))
-                .environment(KeyValuePair.builder().name("OVERRIDDEN").value("from-environment").build())
-                .command("sh", "-c", "for v in \"$SHARED\" \"$ONLY_A\" \"$ONLY_B\" \"$OVERRIDDEN\" \"${EMPTY-unset}\""
-                        + " \"${NOEQUALS-unset}\"; do printf %s \"$v\" | sha256sum | cut -d' ' -f1; done > /tmp/index.html;"
-                        + " exec httpd -f -p 80 -h /tmp")
-                .portMappings(p -> p.containerPort(80)));
+        String arn = run(
+                "with-env-files",
+                ContainerDefinition.builder()
+                        .environmentFiles(
+                                file("arn:aws:s3:::envfiles/app/a.env"), file("arn:aws:s3:::envfiles/app/b.env"))
+                        .environment(KeyValuePair.builder()
+                                .name("OVERRIDDEN")
+                                .value("from-environment")
+                                .build())
+                        .command(
+                                "sh",
+                                "-c",
+                                "for v in \"$SHARED\" \"$ONLY_A\" \"$ONLY_B\" \"$OVERRIDDEN\" \"${EMPTY-unset}\""
+                                        + " \"${NOEQUALS-unset}\"; do printf %s \"$v\" | sha256sum | cut -d' ' -f1; done > /tmp/index.html;"
+                                        + " exec httpd -f -p 80 -h /tmp")
+                        .portMappings(p -> p.containerPort(80)));
         Task t = docker.awaitStatus(arn, "RUNNING");
         int port = t.containers().getFirst().networkBindings().getFirst().hostPort();
         // RUNNING means the container started; its shell hashes the values before httpd listens, and
@@ -107,24 +132,43 @@ class EnvFilesDockerIT {
         String published;
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
-                    .timeout(Duration.ofSeconds(5)).build();
-            published = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()),
-                            r -> r.statusCode() == 200).body();
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            published = await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200)
+                    .body();
         }
-        assertThat(published.strip().split("\n")).containsExactly(sha256(FROM_A), sha256(ONLY_A), sha256("x=y"),
-                sha256("from-environment"), sha256("unset"), sha256("unset"));
+        assertThat(published.strip().split("\n"))
+                .containsExactly(
+                        sha256(FROM_A),
+                        sha256(ONLY_A),
+                        sha256("x=y"),
+                        sha256("from-environment"),
+                        sha256("unset"),
+                        sha256("unset"));
 
         RawClient raw = new RawClient(server.endpoint(), server.accessKeyId(), server.secretAccessKey());
-        String describeBody = raw.json("ecs", "AmazonEC2ContainerServiceV20141113.DescribeTasks",
-                ("{\"cluster\":\"" + CLUSTER + "\",\"tasks\":[\"" + arn + "\"]}").getBytes()).body();
+        String describeBody = raw.json(
+                        "ecs",
+                        "AmazonEC2ContainerServiceV20141113.DescribeTasks",
+                        ("{\"cluster\":\"" + CLUSTER + "\",\"tasks\":[\"" + arn + "\"]}").getBytes())
+                .body();
         assertThat(describeBody).contains(arn);
         for (String value : List.of(FROM_A, ONLY_A)) {
-            assertThat(describeBody.contains(value)).as("DescribeTasks shows an env file value").isFalse();
-            String labels = SecretsDockerIT.docker("inspect", "--format", "{{json .Config.Labels}}",
+            assertThat(describeBody.contains(value))
+                    .as("DescribeTasks shows an env file value")
+                    .isFalse();
+            String labels = SecretsDockerIT.docker(
+                    "inspect",
+                    "--format",
+                    "{{json .Config.Labels}}",
                     t.containers().getFirst().runtimeId());
             assertThat(labels).contains("dev.berth.task-spec");
-            assertThat(labels.contains(value)).as("a Docker label holds an env file value").isFalse();
+            assertThat(labels.contains(value))
+                    .as("a Docker label holds an env file value")
+                    .isFalse();
         }
         ecs.stopTask(r -> r.cluster(CLUSTER).task(arn));
         docker.awaitStatus(arn, "STOPPED");
@@ -132,22 +176,32 @@ class EnvFilesDockerIT {
 
     @Test
     void aMissingFileStopsTheTaskWithEcsReason() {
-        String noKey = run("missing-env-key", ContainerDefinition.builder()
-                .environmentFiles(file("arn:aws:s3:::envfiles/app/a.env"), file("arn:aws:s3:::envfiles/app/none.env"))
-                .command("sh", "-c", "sleep 60"));
+        String noKey = run(
+                "missing-env-key",
+                ContainerDefinition.builder()
+                        .environmentFiles(
+                                file("arn:aws:s3:::envfiles/app/a.env"), file("arn:aws:s3:::envfiles/app/none.env"))
+                        .command("sh", "-c", "sleep 60"));
         Task t = docker.awaitStatus(noKey, "STOPPED");
         assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
-        assertThat(t.stoppedReason()).startsWith("ResourceInitializationError: failed to download env files: ")
-                .contains("NoSuchKey").contains("arn:aws:s3:::envfiles/app/none.env");
+        assertThat(t.stoppedReason())
+                .startsWith("ResourceInitializationError: failed to download env files: ")
+                .contains("NoSuchKey")
+                .contains("arn:aws:s3:::envfiles/app/none.env");
 
-        String noBucket = run("missing-env-bucket", ContainerDefinition.builder()
-                .environmentFiles(file("arn:aws:s3:::no-such-bucket/x.env")).command("sh", "-c", "sleep 60"));
+        String noBucket = run(
+                "missing-env-bucket",
+                ContainerDefinition.builder()
+                        .environmentFiles(file("arn:aws:s3:::no-such-bucket/x.env"))
+                        .command("sh", "-c", "sleep 60"));
         assertThat(docker.awaitStatus(noBucket, "STOPPED").stoppedReason())
-                .startsWith("ResourceInitializationError: failed to download env files: ").contains("NoSuchBucket");
+                .startsWith("ResourceInitializationError: failed to download env files: ")
+                .contains("NoSuchBucket");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             var ci = ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceArn))
-                    .containerInstances().getFirst();
+                    .containerInstances()
+                    .getFirst();
             return ci.pendingTasksCount() == 0 && ci.runningTasksCount() == 0;
         });
     }

@@ -31,7 +31,10 @@ final class HandAgent {
     }
 
     RawClient.Response call(String method, String path, String bearer, String body) {
-        return raw.unsigned(method, path, Map.of("Content-Type", "application/json", "Authorization", "Bearer " + bearer),
+        return raw.unsigned(
+                method,
+                path,
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + bearer),
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -40,26 +43,35 @@ final class HandAgent {
         String body = """
                 {"cluster":"%s","hostIp":"%s","cpu":1024,"memory":%d,"ports":["22"],
                  "versionInfo":{"agentVersion":"test","agentHash":"abc","dockerVersion":"unknown"}}""".formatted(cluster, ip, memory);
-        RawClient.Response r = call("POST", "/_berth/agent/v1/register",
-                Files.readString(server.server().joinTokenFile()).strip(), body);
+        RawClient.Response r = call(
+                "POST",
+                "/_berth/agent/v1/register",
+                Files.readString(server.server().joinTokenFile()).strip(),
+                body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     static String path(JsonNode reg) {
-        return "/_berth/agent/v1/clusters/" + reg.get("cluster").asText() + "/instances/" + reg.get("instanceId").asText();
+        return "/_berth/agent/v1/clusters/" + reg.get("cluster").asText() + "/instances/"
+                + reg.get("instanceId").asText();
     }
 
     /** One poll that answers at once (and is a heartbeat). */
     JsonNode desired(JsonNode reg) throws Exception {
-        RawClient.Response r = call("GET", path(reg) + "/desired?wait=0", reg.get("secret").asText(), null);
+        RawClient.Response r =
+                call("GET", path(reg) + "/desired?wait=0", reg.get("secret").asText(), null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     /** One poll that answers at once and reports the container runtime {@code OK} or {@code IMPAIRED}. */
     JsonNode poll(JsonNode reg, String runtime) throws Exception {
-        RawClient.Response r = call("GET", path(reg) + "/desired?wait=0&runtime=" + runtime, reg.get("secret").asText(), null);
+        RawClient.Response r = call(
+                "GET",
+                path(reg) + "/desired?wait=0&runtime=" + runtime,
+                reg.get("secret").asText(),
+                null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -68,7 +80,8 @@ final class HandAgent {
     JsonNode event(JsonNode reg, String type, String field, JsonNode payload) throws Exception {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("events").addObject().put("seq", ++seq).put("type", type).set(field, payload);
-        RawClient.Response r = call("POST", path(reg) + "/events", reg.get("secret").asText(), body.toString());
+        RawClient.Response r =
+                call("POST", path(reg) + "/events", reg.get("secret").asText(), body.toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -85,15 +98,22 @@ final class HandAgent {
         if (status.equals("STOPPED")) {
             task.put("stoppedAt", now).put("executionStoppedAt", now);
         }
-        ObjectNode c = task.putArray("containers").addObject().put("name", container)
-                .put("lastStatus", status.equals("STOPPED") ? "STOPPED" : "RUNNING").put("runtimeId", "abc123")
+        ObjectNode c = task.putArray("containers")
+                .addObject()
+                .put("name", container)
+                .put("lastStatus", status.equals("STOPPED") ? "STOPPED" : "RUNNING")
+                .put("runtimeId", "abc123")
                 .put("imageDigest", "sha256:0123");
         if (exitCode != null) {
             c.put("exitCode", exitCode);
         }
         if (hostPort > 0) {
-            c.putArray("networkBindings").addObject().put("bindIP", "127.0.0.1").put("containerPort", 80)
-                    .put("hostPort", hostPort).put("protocol", "tcp");
+            c.putArray("networkBindings")
+                    .addObject()
+                    .put("bindIP", "127.0.0.1")
+                    .put("containerPort", 80)
+                    .put("hostPort", hostPort)
+                    .put("protocol", "tcp");
         }
         return event(reg, "task", "task", task);
     }

@@ -39,34 +39,47 @@ final class LbBackends implements AutoCloseable {
         Http(String name, String address) {
             this.name = name;
             this.address = address;
-            this.server = vertx.createHttpServer().webSocketHandler(ws -> ws.textMessageHandler(m -> ws.writeTextMessage(m))).requestHandler(req -> {
-                String path = req.path();
-                if (path.equals("/health")) {
-                    req.response().setStatusCode(healthy.get() ? 200 : 503).end("health");
-                    return;
-                }
-                requests.incrementAndGet();
-                if (path.equals("/slow")) {
-                    long ms = Long.parseLong(req.getParam("ms", "1000"));
-                    vertx.setTimer(ms, t -> req.response().end(name));
-                    return;
-                }
-                if (path.equals("/headers")) {
-                    StringBuilder sb = new StringBuilder();
-                    for (String h : new String[] {"Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Amzn-Trace-Id"}) {
-                        sb.append(h).append('=').append(req.getHeader(h)).append('\n');
-                    }
-                    req.response().end(sb.toString());
-                    return;
-                }
-                if (path.equals("/upload")) {
-                    req.body().onSuccess(b -> req.response().end(name + ":" + b.length()));
-                    return;
-                }
-                req.response().putHeader("Content-Type", "text/plain").end(name);
-            });
+            this.server = vertx.createHttpServer()
+                    .webSocketHandler(ws -> ws.textMessageHandler(m -> ws.writeTextMessage(m)))
+                    .requestHandler(req -> {
+                        String path = req.path();
+                        if (path.equals("/health")) {
+                            req.response()
+                                    .setStatusCode(healthy.get() ? 200 : 503)
+                                    .end("health");
+                            return;
+                        }
+                        requests.incrementAndGet();
+                        if (path.equals("/slow")) {
+                            long ms = Long.parseLong(req.getParam("ms", "1000"));
+                            vertx.setTimer(ms, t -> req.response().end(name));
+                            return;
+                        }
+                        if (path.equals("/headers")) {
+                            StringBuilder sb = new StringBuilder();
+                            for (String h : new String[] {
+                                "Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Amzn-Trace-Id"
+                            }) {
+                                sb.append(h)
+                                        .append('=')
+                                        .append(req.getHeader(h))
+                                        .append('\n');
+                            }
+                            req.response().end(sb.toString());
+                            return;
+                        }
+                        if (path.equals("/upload")) {
+                            req.body().onSuccess(b -> req.response().end(name + ":" + b.length()));
+                            return;
+                        }
+                        req.response().putHeader("Content-Type", "text/plain").end(name);
+                    });
             try {
-                this.port = server.listen(0, address).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+                this.port = server.listen(0, address)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS)
+                        .actualPort();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -84,7 +97,11 @@ final class LbBackends implements AutoCloseable {
     /** A TCP echo server; returns its port. */
     int tcpEcho(String address) throws Exception {
         NetServer s = vertx.createNetServer().connectHandler(sock -> sock.handler(sock::write));
-        return s.listen(0, address).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        return s.listen(0, address)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
     }
 
     /** An HTTP response as read off the wire. */
@@ -118,7 +135,10 @@ final class LbBackends implements AutoCloseable {
             Map<String, String> rh = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int c = lines[i].indexOf(':');
-                rh.merge(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim(), (a, b) -> a + "," + b);
+                rh.merge(
+                        lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(c + 1).trim(),
+                        (a, b) -> a + "," + b);
             }
             String body = text.substring(end + 4);
             if ("chunked".equalsIgnoreCase(rh.get("transfer-encoding"))) {

@@ -30,8 +30,12 @@ class LostInstanceIT {
         ecs = server.ecs();
         hand = new HandAgent(server);
         ecs.createCluster(r -> r.clusterName("lost"));
-        ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web").image("busybox:test")
-                .memory(256).cpu(128).essential(true).portMappings(p -> p.containerPort(80).hostPort(8080))));
+        ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web")
+                .image("busybox:test")
+                .memory(256)
+                .cpu(128)
+                .essential(true)
+                .portMappings(p -> p.containerPort(80).hostPort(8080))));
     }
 
     @AfterAll
@@ -41,15 +45,20 @@ class LostInstanceIT {
     }
 
     static ContainerInstance instance(JsonNode reg) {
-        return ecs.describeContainerInstances(r -> r.cluster("lost").containerInstances(reg.get("containerInstanceArn").asText()))
-                .containerInstances().getFirst();
+        return ecs.describeContainerInstances(r -> r.cluster("lost")
+                        .containerInstances(reg.get("containerInstanceArn").asText()))
+                .containerInstances()
+                .getFirst();
     }
 
     @Test
     void tasksOfASilentInstanceAreStoppedWithTheReasonAndTheReconnectedAgentIsNotAskedToRunThem() throws Exception {
         JsonNode reg = hand.register("lost", TestAddresses.LOST_INSTANCE.ip(0), 1024);
         hand.seq = reg.get("highestSeq").asLong();
-        String arn = ecs.runTask(r -> r.cluster("lost").taskDefinition("web")).tasks().getFirst().taskArn();
+        String arn = ecs.runTask(r -> r.cluster("lost").taskDefinition("web"))
+                .tasks()
+                .getFirst()
+                .taskArn();
         assertThat(hand.desired(reg).get("tasks")).hasSize(1);
         hand.report(reg, arn, "RUNNING", "web", null, 8080);
         assertThat(instance(reg).runningTasksCount()).isEqualTo(1);
@@ -59,7 +68,8 @@ class LostInstanceIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
             Thread.sleep(250);
-            stopped = ecs.describeTasks(r -> r.cluster("lost").tasks(arn)).tasks().getFirst();
+            stopped =
+                    ecs.describeTasks(r -> r.cluster("lost").tasks(arn)).tasks().getFirst();
             if (stopped.lastStatus().equals("STOPPED")) {
                 break;
             }
@@ -67,27 +77,37 @@ class LostInstanceIT {
         assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
         assertThat(stopped.desiredStatus()).isEqualTo("STOPPED");
         assertThat(stopped.stopCodeAsString()).isEqualTo("TerminationNotice");
-        assertThat(stopped.stoppedReason()).isEqualTo("Task stopped because the container instance's agent was"
-                + " disconnected for longer than the lost-instance timeout (2 s)");
+        assertThat(stopped.stoppedReason())
+                .isEqualTo("Task stopped because the container instance's agent was"
+                        + " disconnected for longer than the lost-instance timeout (2 s)");
         assertThat(stopped.stoppedAt()).isNotNull();
         ContainerInstance ci = instance(reg);
         assertThat(ci.agentConnected()).isFalse();
         assertThat(ci.status()).isEqualTo("ACTIVE");
         assertThat(ci.runningTasksCount()).isZero();
-        assertThat(ci.remainingResources()).filteredOn(r -> r.name().equals("MEMORY")).first()
+        assertThat(ci.remainingResources())
+                .filteredOn(r -> r.name().equals("MEMORY"))
+                .first()
                 .satisfies(r -> assertThat(r.integerValue()).isEqualTo(1024));
-        assertThat(ci.remainingResources()).filteredOn(r -> r.name().equals("PORTS")).first()
+        assertThat(ci.remainingResources())
+                .filteredOn(r -> r.name().equals("PORTS"))
+                .first()
                 .satisfies(r -> assertThat(r.stringSetValue()).containsExactly("22"));
-        assertThat(ecs.listTasks(r -> r.cluster("lost").desiredStatus(DesiredStatus.STOPPED)).taskArns()).containsExactly(arn);
+        assertThat(ecs.listTasks(r -> r.cluster("lost").desiredStatus(DesiredStatus.STOPPED))
+                        .taskArns())
+                .containsExactly(arn);
 
         // the agent comes back: connected again, and the task is not in its desired state any more
         assertThat(hand.desired(reg).get("tasks")).isEmpty();
         assertThat(instance(reg).agentConnected()).isTrue();
         // its late report of the container it stopped changes nothing
         hand.report(reg, arn, "STOPPED", "web", 137, 8080);
-        Task after = ecs.describeTasks(r -> r.cluster("lost").tasks(arn)).tasks().getFirst();
+        Task after =
+                ecs.describeTasks(r -> r.cluster("lost").tasks(arn)).tasks().getFirst();
         assertThat(after.stopCodeAsString()).isEqualTo("TerminationNotice");
-        assertThat(instance(reg).remainingResources()).filteredOn(r -> r.name().equals("MEMORY")).first()
+        assertThat(instance(reg).remainingResources())
+                .filteredOn(r -> r.name().equals("MEMORY"))
+                .first()
                 .satisfies(r -> assertThat(r.integerValue()).isEqualTo(1024));
     }
 }

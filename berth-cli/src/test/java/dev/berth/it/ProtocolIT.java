@@ -38,7 +38,8 @@ class ProtocolIT extends WithServer {
 
     @Test
     void malformedJsonIsASerializationException() throws Exception {
-        RawClient.Response r = raw.json("ecs", ECS + "ListClusters", "{\"maxResults\":".getBytes(StandardCharsets.UTF_8));
+        RawClient.Response r =
+                raw.json("ecs", ECS + "ListClusters", "{\"maxResults\":".getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(400);
         assertThat(parse(r).path("__type").asText()).isEqualTo("SerializationException");
         assertThat(parse(r).path("message").asText()).contains("not valid JSON");
@@ -56,12 +57,17 @@ class ProtocolIT extends WithServer {
         assertThat(parse(missing).path("__type").asText()).isEqualTo("InvalidParameterException");
         assertThat(parse(missing).path("message").asText()).contains("Value null at 'cluster'");
 
-        RawClient.Response badEnum = raw.json("ecs", ECS + "DescribeClusters", "{\"include\":[\"EVERYTHING\"]}".getBytes());
+        RawClient.Response badEnum =
+                raw.json("ecs", ECS + "DescribeClusters", "{\"include\":[\"EVERYTHING\"]}".getBytes());
         assertThat(parse(badEnum).path("__type").asText()).isEqualTo("InvalidParameterException");
         assertThat(parse(badEnum).path("message").asText()).contains("enum value set");
 
-        RawClient.Response tooManyTags = raw.json("ecs", ECS + "CreateCluster",
-                ("{\"clusterName\":\"t\",\"tags\":[" + "{\"key\":\"k\",\"value\":\"v\"},".repeat(50) + "{\"key\":\"z\"}]}").getBytes());
+        RawClient.Response tooManyTags = raw.json(
+                "ecs",
+                ECS + "CreateCluster",
+                ("{\"clusterName\":\"t\",\"tags\":[" + "{\"key\":\"k\",\"value\":\"v\"},".repeat(50)
+                                + "{\"key\":\"z\"}]}")
+                        .getBytes());
         assertThat(parse(tooManyTags).path("__type").asText()).isEqualTo("InvalidParameterException");
     }
 
@@ -87,8 +93,10 @@ class ProtocolIT extends WithServer {
     void queryProtocolAnswersInXml() {
         RawClient.Response r = raw.query("sts", "Action=GetCallerIdentity&Version=2011-06-15");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body()).contains("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">")
-                .contains("<Account>000000000000</Account>").contains("<RequestId>");
+        assertThat(r.body())
+                .contains("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">")
+                .contains("<Account>000000000000</Account>")
+                .contains("<RequestId>");
     }
 
     @Test
@@ -106,17 +114,35 @@ class ProtocolIT extends WithServer {
     @Test
     void fuzzedBodiesNeverCauseAServerError() throws Exception {
         Random random = new Random(20261127);
-        String[] ops = {"CreateCluster", "DescribeClusters", "ListClusters", "UpdateCluster", "DeleteCluster",
-                "RegisterTaskDefinition", "DescribeTaskDefinition", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
-                "DeregisterTaskDefinition", "DeleteTaskDefinitions", "TagResource", "UntagResource", "ListTagsForResource",
-                "UpdateClusterSettings", "PutClusterCapacityProviders"};
+        String[] ops = {
+            "CreateCluster",
+            "DescribeClusters",
+            "ListClusters",
+            "UpdateCluster",
+            "DeleteCluster",
+            "RegisterTaskDefinition",
+            "DescribeTaskDefinition",
+            "ListTaskDefinitions",
+            "ListTaskDefinitionFamilies",
+            "DeregisterTaskDefinition",
+            "DeleteTaskDefinitions",
+            "TagResource",
+            "UntagResource",
+            "ListTagsForResource",
+            "UpdateClusterSettings",
+            "PutClusterCapacityProviders"
+        };
         String[] seeds = {
-            "{}", "{\"clusterName\":\"fz\"}", "{\"clusters\":[\"fz\"],\"include\":[\"TAGS\"]}",
+            "{}",
+            "{\"clusterName\":\"fz\"}",
+            "{\"clusters\":[\"fz\"],\"include\":[\"TAGS\"]}",
             "{\"family\":\"fz\",\"containerDefinitions\":[{\"name\":\"a\",\"image\":\"i\",\"memory\":64,"
                     + "\"portMappings\":[{\"containerPort\":80,\"hostPort\":0}],\"dependsOn\":[{\"containerName\":\"a\",\"condition\":\"START\"}]}],"
                     + "\"cpu\":\"1 vCPU\",\"memory\":\"2 GB\",\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":[\"FARGATE\"]}",
-            "{\"taskDefinition\":\"fz:1\"}", "{\"resourceArn\":\"arn:aws:ecs:us-east-1:000000000000:cluster/fz\",\"tags\":[{\"key\":\"a\",\"value\":\"b\"}]}",
-            "{\"maxResults\":5,\"nextToken\":\"abc\"}", "{\"taskDefinitions\":[\"fz:1\",\"fz\"]}",
+            "{\"taskDefinition\":\"fz:1\"}",
+            "{\"resourceArn\":\"arn:aws:ecs:us-east-1:000000000000:cluster/fz\",\"tags\":[{\"key\":\"a\",\"value\":\"b\"}]}",
+            "{\"maxResults\":5,\"nextToken\":\"abc\"}",
+            "{\"taskDefinitions\":[\"fz:1\",\"fz\"]}",
         };
         int requests = 0;
         for (int i = 0; i < 2500; i++) {
@@ -124,7 +150,8 @@ class ProtocolIT extends WithServer {
             byte[] body = mutate(seeds[random.nextInt(seeds.length)], random);
             RawClient.Response r = raw.json("ecs", ECS + op, body);
             requests++;
-            assertThat(r.status()).as("%s with body %s -> %s", op, new String(body, StandardCharsets.UTF_8), r.body())
+            assertThat(r.status())
+                    .as("%s with body %s -> %s", op, new String(body, StandardCharsets.UTF_8), r.body())
                     .isLessThan(500);
             if (r.status() != 200) {
                 JsonNode err = parse(r);
@@ -138,8 +165,25 @@ class ProtocolIT extends WithServer {
     static byte[] mutate(String seed, Random random) {
         StringBuilder sb = new StringBuilder(seed);
         int edits = 1 + random.nextInt(4);
-        String[] fragments = {"null", "[]", "{}", "\"\"", "-1", "1e400", "99999999999999999999", "true", "\"\\u0000\"",
-            "\"" + "x".repeat(3000) + "\"", "[[[[[[[[", "}}}", ",", ":", "\"aws:x\"", "0", "\"arn:aws:ecs:us-east-1:000000000000:task-definition/fz:1\""};
+        String[] fragments = {
+            "null",
+            "[]",
+            "{}",
+            "\"\"",
+            "-1",
+            "1e400",
+            "99999999999999999999",
+            "true",
+            "\"\\u0000\"",
+            "\"" + "x".repeat(3000) + "\"",
+            "[[[[[[[[",
+            "}}}",
+            ",",
+            ":",
+            "\"aws:x\"",
+            "0",
+            "\"arn:aws:ecs:us-east-1:000000000000:task-definition/fz:1\""
+        };
         for (int e = 0; e < edits; e++) {
             int pos = sb.isEmpty() ? 0 : random.nextInt(sb.length());
             switch (random.nextInt(4)) {

@@ -49,7 +49,9 @@ final class RawHttpTarget implements AutoCloseable {
 
     private void serve(Socket s) {
         open.incrementAndGet();
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
             while (true) {
                 String head = readHead(in);
                 if (head == null) {

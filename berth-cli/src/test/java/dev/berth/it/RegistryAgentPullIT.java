@@ -39,15 +39,22 @@ class RegistryAgentPullIT {
         // An image Docker does not have otherwise (one layer more than busybox), so that removing it
         // locally makes the agent fetch its manifest and layer through /v2/.
         java.nio.file.Path ctx = java.nio.file.Files.createTempDirectory("berth-it-agentpull");
-        java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM " + TestImages.BUSYBOX
-                + "\nRUN echo " + System.nanoTime() + " > /stamp\n");
+        java.nio.file.Files.writeString(
+                ctx.resolve("Dockerfile"),
+                "FROM " + TestImages.BUSYBOX + "\nRUN echo " + System.nanoTime() + " > /stamp\n");
         TestRegistry.Result build = registry.docker("build", "-q", "-t", image, ctx.toString());
         assertThat(build.code()).as(build.output()).isZero();
         TestRegistry.Result push = registry.docker("push", image);
         assertThat(push.code()).as(push.output()).isZero();
         assertThat(registry.docker("rmi", image).code()).isZero();
-        Agent agent = docker.track(docker.agents.start("pull", TestAddresses.REGISTRY_AGENT_PULL.ip(0), "t3.small", Map.of(),
-                TestAgents.newDataDir(), ImagePullBehavior.ALWAYS, TestAgents.DOCKER_HOST));
+        Agent agent = docker.track(docker.agents.start(
+                "pull",
+                TestAddresses.REGISTRY_AGENT_PULL.ip(0),
+                "t3.small",
+                Map.of(),
+                TestAgents.newDataDir(),
+                ImagePullBehavior.ALWAYS,
+                TestAgents.DOCKER_HOST));
         instanceArn = agent.containerInstanceArn().orElseThrow();
     }
 
@@ -63,16 +70,30 @@ class RegistryAgentPullIT {
     @Test
     void theAgentPullsWithItsScopedRegistryPassword() {
         EcsClient ecs = server.ecs();
-        ecs.registerTaskDefinition(r -> r.family("pulled").containerDefinitions(c -> c.name("job").image(image).memory(32)
-                .essential(true).command("sh", "-c", "exit 0")));
-        String arn = ecs.runTask(r -> r.cluster("pull").taskDefinition("pulled")).tasks().getFirst().taskArn();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> ecs.describeTasks(r -> r.cluster("pull").tasks(arn)).tasks().getFirst().lastStatus().equals("STOPPED"));
+        ecs.registerTaskDefinition(r -> r.family("pulled")
+                .containerDefinitions(c ->
+                        c.name("job").image(image).memory(32).essential(true).command("sh", "-c", "exit 0")));
+        String arn = ecs.runTask(r -> r.cluster("pull").taskDefinition("pulled"))
+                .tasks()
+                .getFirst()
+                .taskArn();
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> ecs.describeTasks(r -> r.cluster("pull").tasks(arn))
+                        .tasks()
+                        .getFirst()
+                        .lastStatus()
+                        .equals("STOPPED"));
         Task t = ecs.describeTasks(r -> r.cluster("pull").tasks(arn)).tasks().getFirst();
         assertThat(t.containers().getFirst().reason()).as("no pull error").isNull();
         assertThat(t.containers().getFirst().exitCode()).isZero();
-        String pulledAt = server.server().images().store().read(tx -> tx.scan("ecr-image", "it/agentpull@", null, 10))
-                .entries().getFirst().json();
+        String pulledAt = server.server()
+                .images()
+                .store()
+                .read(tx -> tx.scan("ecr-image", "it/agentpull@", null, 10))
+                .entries()
+                .getFirst()
+                .json();
         assertThat(pulledAt).contains("\"lastPulledAt\"");
     }
 }

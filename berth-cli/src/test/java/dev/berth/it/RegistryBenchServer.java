@@ -15,19 +15,35 @@ import java.nio.file.Path;
  */
 public final class RegistryBenchServer {
 
-    private RegistryBenchServer() {
-    }
+    private RegistryBenchServer() {}
 
     public static void main(String[] args) throws Exception {
-        BerthServer server = BerthServer.start(new ServerConfig(args[0], Integer.parseInt(args[1]), Path.of(args[2]), null, false,
-                "000000000000", "us-east-1", null, null, ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT, ImagePullBehavior.DEFAULT,
+        BerthServer server = BerthServer.start(new ServerConfig(
+                args[0],
+                Integer.parseInt(args[1]),
+                Path.of(args[2]),
+                null,
+                false,
+                "000000000000",
+                "us-east-1",
+                null,
+                null,
+                ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT,
+                ImagePullBehavior.DEFAULT,
                 ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT));
         for (int i = 4; i < args.length; i++) {
             String name = args[i];
-            server.images().store().transact(tx -> tx.put("ecr-repository", name, "{\"repositoryName\":\"" + name
-                    + "\",\"registryId\":\"000000000000\",\"imageTagMutability\":\"MUTABLE\"}"));
+            server.images()
+                    .store()
+                    .transact(tx -> tx.put(
+                            "ecr-repository",
+                            name,
+                            "{\"repositoryName\":\"" + name
+                                    + "\",\"registryId\":\"000000000000\",\"imageTagMutability\":\"MUTABLE\"}"));
         }
-        Files.writeString(Path.of(args[3]), server.registryTokens().issue(server.accessKeyId()).password());
+        Files.writeString(
+                Path.of(args[3]),
+                server.registryTokens().issue(server.accessKeyId()).password());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Thread.currentThread().join();
     }

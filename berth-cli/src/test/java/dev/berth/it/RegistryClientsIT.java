@@ -42,7 +42,8 @@ class RegistryClientsIT extends WithServer {
         TestRegistry.Result pull = registry.docker("pull", ref);
         assertThat(pull.code()).as(pull.output()).isZero();
         assertThat(pull.output()).contains("Digest: sha256:");
-        TestRegistry.Result run = registry.docker("run", "--rm", "--label", "dev.berth.test=registry", ref, "echo", "pulled-ok");
+        TestRegistry.Result run =
+                registry.docker("run", "--rm", "--label", "dev.berth.test=registry", ref, "echo", "pulled-ok");
         assertThat(run.output()).contains("pulled-ok");
     }
 
@@ -84,21 +85,34 @@ class RegistryClientsIT extends WithServer {
         Path dir = Files.createTempDirectory("berth-it-oci");
         TestRegistry.Result save = registry.skopeo("copy", "docker-daemon:" + TestImages.BUSYBOX, "oci:" + dir + ":bb");
         assertThat(save.code()).as(save.output()).isZero();
-        TestRegistry.Result up = registry.skopeo("copy", "--dest-tls-verify=false", "--dest-creds", creds,
-                "oci:" + dir + ":bb", "docker://" + registry.host() + "/it/skopeo:v1");
-        assertThat(up.code()).as(up.output()).isZero();
-        TestRegistry.Result inspect = registry.skopeo("inspect", "--tls-verify=false", "--creds", creds,
+        TestRegistry.Result up = registry.skopeo(
+                "copy",
+                "--dest-tls-verify=false",
+                "--dest-creds",
+                creds,
+                "oci:" + dir + ":bb",
                 "docker://" + registry.host() + "/it/skopeo:v1");
+        assertThat(up.code()).as(up.output()).isZero();
+        TestRegistry.Result inspect = registry.skopeo(
+                "inspect", "--tls-verify=false", "--creds", creds, "docker://" + registry.host() + "/it/skopeo:v1");
         assertThat(inspect.code()).as(inspect.output()).isZero();
         String digest = inspect.output().replaceAll("(?s).*\"Digest\": \"(sha256:[0-9a-f]+)\".*", "$1");
         Path back = Files.createTempDirectory("berth-it-oci-back");
-        TestRegistry.Result down = registry.skopeo("copy", "--src-tls-verify=false", "--src-creds", creds,
-                "docker://" + registry.host() + "/it/skopeo@" + digest, "oci:" + back + ":bb");
+        TestRegistry.Result down = registry.skopeo(
+                "copy",
+                "--src-tls-verify=false",
+                "--src-creds",
+                creds,
+                "docker://" + registry.host() + "/it/skopeo@" + digest,
+                "oci:" + back + ":bb");
         assertThat(down.code()).as(down.output()).isZero();
         assertThat(Files.readString(back.resolve("index.json"))).contains("\"size\"");
-        var tags = registry.send(registry.request("/v2/it/skopeo/tags/list").GET().build());
+        var tags =
+                registry.send(registry.request("/v2/it/skopeo/tags/list").GET().build());
         assertThat(tags.body()).isEqualTo("{\"name\":\"it/skopeo\",\"tags\":[\"v1\"]}");
-        var bare = registry.http.send(HttpRequest.newBuilder(java.net.URI.create(server.endpoint() + "/v2/")).build(),
+        var bare = registry.http.send(
+                HttpRequest.newBuilder(java.net.URI.create(server.endpoint() + "/v2/"))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(bare.statusCode()).isEqualTo(401);
         assertThat(bare.headers().firstValue("WWW-Authenticate").orElseThrow())

@@ -36,8 +36,16 @@ class RegistryGcIT extends WithServer {
     }
 
     static int gc(long graceSeconds) {
-        return new CommandLine(new BerthCommand()).execute("registry", "gc", "--endpoint", server.endpoint().toString(),
-                "--data-dir", server.dataDir().toString(), "--grace-seconds", Long.toString(graceSeconds));
+        return new CommandLine(new BerthCommand())
+                .execute(
+                        "registry",
+                        "gc",
+                        "--endpoint",
+                        server.endpoint().toString(),
+                        "--data-dir",
+                        server.dataDir().toString(),
+                        "--grace-seconds",
+                        Long.toString(graceSeconds));
     }
 
     Path blobFile(String digest) {
@@ -52,13 +60,22 @@ class RegistryGcIT extends WithServer {
     @Test
     void collectsWhatNothingReferencesAndKeepsTheRest() throws Exception {
         String kept = RegistryOciIT.pushImage("gc/a", "kept", 500);
-        String keptManifest = registry.send(registry.request("/v2/gc/a/manifests/kept").GET().build()).body();
-        String keptLayer = keptManifest.replaceAll("(?s).*\"layers\":\\[\\{[^}]*\"digest\":\"(sha256:[0-9a-f]+)\".*", "$1");
+        String keptManifest = registry.send(
+                        registry.request("/v2/gc/a/manifests/kept").GET().build())
+                .body();
+        String keptLayer =
+                keptManifest.replaceAll("(?s).*\"layers\":\\[\\{[^}]*\"digest\":\"(sha256:[0-9a-f]+)\".*", "$1");
         String orphan = RegistryOciIT.pushBlob("gc/a", RegistryOciIT.random(4000, 501));
         String dropped = RegistryOciIT.pushImage("gc/a", "dropped", 502);
-        String droppedLayer = registry.send(registry.request("/v2/gc/a/manifests/dropped").GET().build()).body()
+        String droppedLayer = registry.send(
+                        registry.request("/v2/gc/a/manifests/dropped").GET().build())
+                .body()
                 .replaceAll("(?s).*\"layers\":\\[\\{[^}]*\"digest\":\"(sha256:[0-9a-f]+)\".*", "$1");
-        assertThat(registry.send(registry.request("/v2/gc/a/manifests/" + dropped).DELETE().build()).statusCode()).isEqualTo(202);
+        assertThat(registry.send(registry.request("/v2/gc/a/manifests/" + dropped)
+                                .DELETE()
+                                .build())
+                        .statusCode())
+                .isEqualTo(202);
 
         assertThat(gc(3600)).isZero();
         assertThat(blobFile(orphan)).as("young: inside the grace period").exists();
@@ -98,7 +115,9 @@ class RegistryGcIT extends WithServer {
                         byte[] layer = RegistryOciIT.random(50_000, base + i);
                         String c = RegistryOciIT.pushBlob("gc/race", config);
                         String l = RegistryOciIT.pushBlob("gc/race", layer);
-                        HttpResponse<String> r = RegistryOciIT.putManifest("gc/race", "t" + (base + i),
+                        HttpResponse<String> r = RegistryOciIT.putManifest(
+                                "gc/race",
+                                "t" + (base + i),
                                 "application/vnd.oci.image.manifest.v1+json",
                                 RegistryOciIT.imageManifest(c, config.length, l, layer.length));
                         if (r.statusCode() == 201) {
@@ -133,8 +152,10 @@ class RegistryGcIT extends WithServer {
 
     @Test
     void onlyTheRootKeyMayCollect() throws Exception {
-        var unsigned = registry.http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(server.endpoint() + "/_berth/registry/v1/gc")).POST(BodyPublishers.noBody()).build(),
+        var unsigned = registry.http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.endpoint() + "/_berth/registry/v1/gc"))
+                        .POST(BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(403);
     }

@@ -46,7 +46,8 @@ class RestartResilienceIT {
     }
 
     static Task awaitStatus(EcsClient ecs, String cluster, String arn, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> describe(ecs, cluster, arn).lastStatus().equals(status));
         return describe(ecs, cluster, arn);
     }
@@ -58,8 +59,13 @@ class RestartResilienceIT {
             cmd.add("-a");
         }
         cmd.addAll(List.of("--filter", "label=" + TASK_ARN_LABEL + "=" + taskArn));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> ids = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<String> ids = new String(p.getInputStream().readAllBytes())
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         return ids;
@@ -67,19 +73,24 @@ class RestartResilienceIT {
 
     static String dockerInspect(String id, String format) throws Exception {
         Process p = new ProcessBuilder("docker", "inspect", "-f", format, id)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return out;
     }
 
     static void registerFamilies(EcsClient ecs) {
-        ecs.registerTaskDefinition(r -> r.family("long").containerDefinitions(c -> c.name("web").image(image)
-                .memory(32).essential(true).stopTimeout(2)
+        ecs.registerTaskDefinition(r -> r.family("long").containerDefinitions(c -> c.name("web")
+                .image(image)
+                .memory(32)
+                .essential(true)
+                .stopTimeout(2)
                 .command("sh", "-c", "echo hi > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
                 .portMappings(p -> p.containerPort(80))));
-        ecs.registerTaskDefinition(r -> r.family("short").containerDefinitions(c -> c.name("job").image(image)
-                .memory(32).essential(true).command("sh", "-c", "sleep 6; exit 5")));
+        ecs.registerTaskDefinition(r -> r.family("short")
+                .containerDefinitions(c ->
+                        c.name("job").image(image).memory(32).essential(true).command("sh", "-c", "sleep 6; exit 5")));
     }
 
     static String instanceId(String instanceArn) {
@@ -89,15 +100,23 @@ class RestartResilienceIT {
     @Test
     void aKilledAgentLeavesContainersRunningAndItsSuccessorAdoptsThemAndReportsExits() throws Exception {
         String cluster = "killed";
-        try (TestServer server = TestServer.start(); EcsClient ecs = server.ecs(); TestAgents agents = new TestAgents(server)) {
+        try (TestServer server = TestServer.start();
+                EcsClient ecs = server.ecs();
+                TestAgents agents = new TestAgents(server)) {
             ecs.createCluster(r -> r.clusterName(cluster));
             registerFamilies(ecs);
             Path dir = TestAgents.newDataDir();
             Agent first = agents.startDocker(cluster, TestAddresses.RESTART_RESILIENCE.ip(0), dir);
             String instance = first.containerInstanceArn().orElseThrow();
             try {
-                String longArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("long")).tasks().getFirst().taskArn();
-                String shortArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("short")).tasks().getFirst().taskArn();
+                String longArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("long"))
+                        .tasks()
+                        .getFirst()
+                        .taskArn();
+                String shortArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("short"))
+                        .tasks()
+                        .getFirst()
+                        .taskArn();
                 Task longRunning = awaitStatus(ecs, cluster, longArn, "RUNNING");
                 awaitStatus(ecs, cluster, shortArn, "RUNNING");
                 String longId = longRunning.containers().getFirst().runtimeId();
@@ -107,9 +126,12 @@ class RestartResilienceIT {
                 assertThat(containersOf(longArn, false)).containsExactly(longId);
                 List<String> shortIds = containersOf(shortArn, true);
                 assertThat(shortIds).hasSize(1);
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                        .until(() -> dockerInspect(shortIds.getFirst(), "{{.State.Status}}").equals("exited"));
-                assertThat(dockerInspect(shortIds.getFirst(), "{{.State.ExitCode}}")).isEqualTo("5");
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> dockerInspect(shortIds.getFirst(), "{{.State.Status}}")
+                                .equals("exited"));
+                assertThat(dockerInspect(shortIds.getFirst(), "{{.State.ExitCode}}"))
+                        .isEqualTo("5");
                 // the server has not heard of the exit: the agent was down
                 assertThat(describe(ecs, cluster, shortArn).lastStatus()).isEqualTo("RUNNING");
 
@@ -129,8 +151,13 @@ class RestartResilienceIT {
                 assertThat(containersOf(longArn, true)).containsExactly(longId);
                 assertThat(containersOf(shortArn, true)).containsExactly(shortIds.getFirst());
                 assertThat(describe(ecs, cluster, longArn).lastStatus()).isEqualTo("RUNNING");
-                await().atMost(Duration.ofSeconds(10)).until(() -> ecs.describeContainerInstances(r -> r.cluster(cluster)
-                        .containerInstances(instance)).containerInstances().getFirst().runningTasksCount() == 1);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> ecs.describeContainerInstances(
+                                                r -> r.cluster(cluster).containerInstances(instance))
+                                        .containerInstances()
+                                        .getFirst()
+                                        .runningTasksCount()
+                                == 1);
 
                 ecs.stopTask(r -> r.cluster(cluster).task(longArn));
                 Task longStopped = awaitStatus(ecs, cluster, longArn, "STOPPED");
@@ -143,12 +170,25 @@ class RestartResilienceIT {
     }
 
     static ServerConfig serverConfig(Path dir, int port) {
-        return new ServerConfig("127.0.0.1", port, dir, null, false, "000000000000", "us-east-1", null, null,
-                Duration.ofSeconds(3), ImagePullBehavior.PREFER_CACHED, null);
+        return new ServerConfig(
+                "127.0.0.1",
+                port,
+                dir,
+                null,
+                false,
+                "000000000000",
+                "us-east-1",
+                null,
+                null,
+                Duration.ofSeconds(3),
+                ImagePullBehavior.PREFER_CACHED,
+                null);
     }
 
     static EcsClient ecs(BerthServer server) {
-        return EcsClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+        return EcsClient.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -166,9 +206,24 @@ class RestartResilienceIT {
         try (EcsClient ecs = ecs(first)) {
             ecs.createCluster(r -> r.clusterName(cluster));
         }
-        AgentConfig agentConfig = new AgentConfig(first.endpoint(), cluster, hostIp, TestAgents.newDataDir(), null,
-                first.joinTokenFile(), null, null, 256, null, "t3.small", null, Map.of(), false,
-                Duration.ofSeconds(1), ImagePullBehavior.PREFER_CACHED, null);
+        AgentConfig agentConfig = new AgentConfig(
+                first.endpoint(),
+                cluster,
+                hostIp,
+                TestAgents.newDataDir(),
+                null,
+                first.joinTokenFile(),
+                null,
+                null,
+                256,
+                null,
+                "t3.small",
+                null,
+                Map.of(),
+                false,
+                Duration.ofSeconds(1),
+                ImagePullBehavior.PREFER_CACHED,
+                null);
         String instance = null;
         BerthServer second = null;
         boolean firstClosed = false;
@@ -178,10 +233,14 @@ class RestartResilienceIT {
             try (EcsClient ecs = ecs(first)) {
                 instance = agent.awaitRegistered(Duration.ofSeconds(20));
                 registerFamilies(ecs);
-                taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("long")).tasks().getFirst().taskArn();
+                taskArn = ecs.runTask(r -> r.cluster(cluster).taskDefinition("long"))
+                        .tasks()
+                        .getFirst()
+                        .taskArn();
                 running = awaitStatus(ecs, cluster, taskArn, "RUNNING");
             }
-            NetworkBinding binding = running.containers().getFirst().networkBindings().getFirst();
+            NetworkBinding binding =
+                    running.containers().getFirst().networkBindings().getFirst();
             String runtimeId = running.containers().getFirst().runtimeId();
             assertThat(binding.hostPort()).isPositive();
 
@@ -202,11 +261,15 @@ class RestartResilienceIT {
                 assertThat(after.containers().getFirst().networkBindings()).containsExactly(binding);
                 String arn = instance;
                 var ci = ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arn))
-                        .containerInstances().getFirst();
+                        .containerInstances()
+                        .getFirst();
                 assertThat(ci.agentConnected()).isTrue();
                 assertThat(ci.runningTasksCount()).isEqualTo(1);
                 assertThat(ci.pendingTasksCount()).isZero();
-                assertThat(ecs.describeClusters(r -> r.clusters(cluster)).clusters().getFirst().runningTasksCount())
+                assertThat(ecs.describeClusters(r -> r.clusters(cluster))
+                                .clusters()
+                                .getFirst()
+                                .runningTasksCount())
                         .isEqualTo(1);
 
                 ecs.stopTask(r -> r.cluster(cluster).task(taskArn).reason("after restart"));
@@ -215,8 +278,13 @@ class RestartResilienceIT {
                 assertThat(stopped.stoppedReason()).isEqualTo("after restart");
                 assertThat(stopped.containers().getFirst().exitCode()).isNotNull();
                 assertThat(containersOf(taskArn, false)).isEmpty();
-                await().atMost(Duration.ofSeconds(10)).until(() -> ecs.describeContainerInstances(r -> r.cluster(cluster)
-                        .containerInstances(arn)).containerInstances().getFirst().runningTasksCount() == 0);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> ecs.describeContainerInstances(
+                                                r -> r.cluster(cluster).containerInstances(arn))
+                                        .containerInstances()
+                                        .getFirst()
+                                        .runningTasksCount()
+                                == 0);
             }
         } finally {
             if (!firstClosed) {

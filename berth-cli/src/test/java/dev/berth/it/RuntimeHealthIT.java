@@ -29,8 +29,9 @@ class RuntimeHealthIT {
         ecs = server.ecs();
         hand = new HandAgent(server);
         ecs.createCluster(r -> r.clusterName("rt"));
-        ecs.registerTaskDefinition(r -> r.family("small").containerDefinitions(c -> c.name("app").image("busybox:test")
-                .memory(64).essential(true)));
+        ecs.registerTaskDefinition(r -> r.family("small")
+                .containerDefinitions(
+                        c -> c.name("app").image("busybox:test").memory(64).essential(true)));
     }
 
     @AfterAll
@@ -40,8 +41,11 @@ class RuntimeHealthIT {
     }
 
     static ContainerInstance instance(JsonNode reg) {
-        return ecs.describeContainerInstances(r -> r.cluster("rt").containerInstances(reg.get("containerInstanceArn").asText())
-                .include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH)).containerInstances().getFirst();
+        return ecs.describeContainerInstances(r -> r.cluster("rt")
+                        .containerInstances(reg.get("containerInstanceArn").asText())
+                        .include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH))
+                .containerInstances()
+                .getFirst();
     }
 
     @Test
@@ -63,7 +67,8 @@ class RuntimeHealthIT {
         assertThat(instance(b).healthStatus().overallStatusAsString()).isEqualTo("OK");
         assertThat(ia.agentConnected()).isTrue();
 
-        RunTaskResponse run = ecs.runTask(r -> r.cluster("rt").taskDefinition("small").count(4));
+        RunTaskResponse run =
+                ecs.runTask(r -> r.cluster("rt").taskDefinition("small").count(4));
         assertThat(run.tasks()).hasSize(4).allSatisfy(t -> assertThat(t.containerInstanceArn())
                 .isEqualTo(b.get("containerInstanceArn").asText()));
         assertThat(run.failures()).isEmpty();
@@ -72,14 +77,20 @@ class RuntimeHealthIT {
         RunTaskResponse none = ecs.runTask(r -> r.cluster("rt").taskDefinition("small"));
         assertThat(none.tasks()).isEmpty();
         assertThat(none.failures()).extracting(Failure::reason).containsOnly("AGENT");
-        assertThat(none.failures()).extracting(Failure::arn).contains(a.get("containerInstanceArn").asText());
+        assertThat(none.failures())
+                .extracting(Failure::arn)
+                .contains(a.get("containerInstanceArn").asText());
 
         hand.poll(a, "OK");
         RunTaskResponse back = ecs.runTask(r -> r.cluster("rt").taskDefinition("small"));
         assertThat(back.tasks()).singleElement().satisfies(t -> assertThat(t.containerInstanceArn())
                 .isEqualTo(a.get("containerInstanceArn").asText()));
 
-        RawClient.Response bad = hand.call("GET", HandAgent.path(a) + "/desired?wait=0&runtime=SICK", a.get("secret").asText(), null);
+        RawClient.Response bad = hand.call(
+                "GET",
+                HandAgent.path(a) + "/desired?wait=0&runtime=SICK",
+                a.get("secret").asText(),
+                null);
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("InvalidParameterException");
     }
@@ -90,14 +101,24 @@ class RuntimeHealthIT {
         TestAgents agents = new TestAgents(server);
         java.net.URI nowhere = java.net.URI.create("unix:///tmp/berth-no-docker-" + System.nanoTime() + ".sock");
         try {
-            String arn = agents.start("nodocker", TestAddresses.RUNTIME_HEALTH.ip(2), "t3.small", java.util.Map.of(), TestAgents.newDataDir(),
-                    dev.berth.agent.engine.ImagePullBehavior.PREFER_CACHED, TestAgents.HOST, nowhere).awaitRegistered(
-                            java.time.Duration.ofSeconds(20));
+            String arn = agents.start(
+                            "nodocker",
+                            TestAddresses.RUNTIME_HEALTH.ip(2),
+                            "t3.small",
+                            java.util.Map.of(),
+                            TestAgents.newDataDir(),
+                            dev.berth.agent.engine.ImagePullBehavior.PREFER_CACHED,
+                            TestAgents.HOST,
+                            nowhere)
+                    .awaitRegistered(java.time.Duration.ofSeconds(20));
             ContainerInstance ci = null;
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
             while (System.nanoTime() < deadline) {
-                ci = ecs.describeContainerInstances(r -> r.cluster("nodocker").containerInstances(arn)
-                        .include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH)).containerInstances().getFirst();
+                ci = ecs.describeContainerInstances(r -> r.cluster("nodocker")
+                                .containerInstances(arn)
+                                .include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH))
+                        .containerInstances()
+                        .getFirst();
                 if (ci.healthStatus().overallStatusAsString().equals("IMPAIRED")) {
                     break;
                 }

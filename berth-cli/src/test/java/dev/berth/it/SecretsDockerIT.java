@@ -84,17 +84,23 @@ class SecretsDockerIT {
         server = docker.server;
         ecs = docker.ecs;
         agentDir = TestAgents.newDataDir();
-        instanceArn = docker.addDockerAgent(HOST_IP, agentDir).containerInstanceArn().orElseThrow();
-        try (SsmClient ssm = server.ssm(); SecretsManagerClient sm = server.secretsManager()) {
+        instanceArn =
+                docker.addDockerAgent(HOST_IP, agentDir).containerInstanceArn().orElseThrow();
+        try (SsmClient ssm = server.ssm();
+                SecretsManagerClient sm = server.secretsManager()) {
             ssm.putParameter(r -> r.name("/it/db/password").value(DB_PASSWORD).type(ParameterType.SECURE_STRING));
             ssm.putParameter(r -> r.name("/it/db/host").value(PLAIN_MARKER).type(ParameterType.STRING));
-            passwordParameterArn = ssm.getParameter(r -> r.name("/it/db/password")).parameter().arn();
-            apiSecretArn = sm.createSecret(r -> r.name("it/api").secretString("{\"api_key\":\"" + API_KEY
-                    + "\",\"user\":\"svc\"}")).arn();
-            tokenSecretArn = sm.createSecret(r -> r.name("it/token").secretString(OLD_TOKEN)).arn();
+            passwordParameterArn =
+                    ssm.getParameter(r -> r.name("/it/db/password")).parameter().arn();
+            apiSecretArn = sm.createSecret(
+                            r -> r.name("it/api").secretString("{\"api_key\":\"" + API_KEY + "\",\"user\":\"svc\"}"))
+                    .arn();
+            tokenSecretArn = sm.createSecret(r -> r.name("it/token").secretString(OLD_TOKEN))
+                    .arn();
             sm.putSecretValue(r -> r.secretId("it/token").secretString(NEW_TOKEN));
-            registrySecretArn = sm.createSecret(r -> r.name("it/registry").secretString("{\"username\":\"puller\","
-                    + "\"password\":\"" + REGISTRY_PASSWORD + "\"}")).arn();
+            registrySecretArn = sm.createSecret(r -> r.name("it/registry")
+                            .secretString("{\"username\":\"puller\"," + "\"password\":\"" + REGISTRY_PASSWORD + "\"}"))
+                    .arn();
         }
     }
 
@@ -114,7 +120,8 @@ class SecretsDockerIT {
     }
 
     static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     static Secret secret(String name, String valueFrom) {
@@ -122,8 +129,14 @@ class SecretsDockerIT {
     }
 
     static String run(String family, ContainerDefinition.Builder container) {
-        ecs.registerTaskDefinition(r -> r.family(family).containerDefinitions(container.name("app").image(image)
-                .memory(64).essential(true).stopTimeout(2).build()));
+        ecs.registerTaskDefinition(r -> r.family(family)
+                .containerDefinitions(container
+                        .name("app")
+                        .image(image)
+                        .memory(64)
+                        .essential(true)
+                        .stopTimeout(2)
+                        .build()));
         var run = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition(family));
         assertThat(run.failures()).isEmpty();
         return run.tasks().getFirst().taskArn();
@@ -132,34 +145,61 @@ class SecretsDockerIT {
     @Test
     @Order(1)
     void secretsReachTheContainerAsEnvironmentVariables() throws Exception {
-        String arn = run("with-secrets", ContainerDefinition.builder()
-                .secrets(secret("S1", "/it/db/password"),
-                        secret("S2", apiSecretArn + ":api_key::"),
-                        secret("S3", tokenSecretArn + "::AWSPREVIOUS:"),
-                        secret("S4", tokenSecretArn),
-                        secret("S5", passwordParameterArn))
-                .repositoryCredentials(c -> c.credentialsParameter(registrySecretArn))
-                .command("sh", "-c", "for v in \"$S1\" \"$S2\" \"$S3\" \"$S4\" \"$S5\"; do printf %s \"$v\" | sha256sum"
-                        + " | cut -d' ' -f1; done > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
-                .portMappings(p -> p.containerPort(80)));
+        String arn = run(
+                "with-secrets",
+                ContainerDefinition.builder()
+                        .secrets(
+                                secret("S1", "/it/db/password"),
+                                secret("S2", apiSecretArn + ":api_key::"),
+                                secret("S3", tokenSecretArn + "::AWSPREVIOUS:"),
+                                secret("S4", tokenSecretArn),
+                                secret("S5", passwordParameterArn))
+                        .repositoryCredentials(c -> c.credentialsParameter(registrySecretArn))
+                        .command(
+                                "sh",
+                                "-c",
+                                "for v in \"$S1\" \"$S2\" \"$S3\" \"$S4\" \"$S5\"; do printf %s \"$v\" | sha256sum"
+                                        + " | cut -d' ' -f1; done > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
+                        .portMappings(p -> p.containerPort(80)));
         Task t = docker.awaitStatus(arn, "RUNNING");
         int port = t.containers().getFirst().networkBindings().getFirst().hostPort();
         String published;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            published = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            published = http.send(
+                            HttpRequest.newBuilder(URI.create("http://" + HOST_IP + ":" + port + "/index.html"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
-        assertThat(published.strip().split("\n")).containsExactly(sha256(DB_PASSWORD), sha256(API_KEY),
-                sha256(OLD_TOKEN), sha256(NEW_TOKEN), sha256(DB_PASSWORD));
+        assertThat(published.strip().split("\n"))
+                .containsExactly(
+                        sha256(DB_PASSWORD),
+                        sha256(API_KEY),
+                        sha256(OLD_TOKEN),
+                        sha256(NEW_TOKEN),
+                        sha256(DB_PASSWORD));
 
         RawClient raw = new RawClient(server.endpoint(), server.accessKeyId(), server.secretAccessKey());
-        String describeBody = raw.json("ecs", "AmazonEC2ContainerServiceV20141113.DescribeTasks",
-                ("{\"cluster\":\"" + CLUSTER + "\",\"tasks\":[\"" + arn + "\"],\"include\":[\"TAGS\"]}").getBytes()).body();
+        String describeBody = raw.json(
+                        "ecs",
+                        "AmazonEC2ContainerServiceV20141113.DescribeTasks",
+                        ("{\"cluster\":\"" + CLUSTER + "\",\"tasks\":[\"" + arn + "\"],\"include\":[\"TAGS\"]}")
+                                .getBytes())
+                .body();
         assertThat(describeBody).contains(arn);
-        SECRETS.forEach(s -> assertThat(describeBody.contains(s)).as("DescribeTasks shows a secret").isFalse());
-        String labels = docker("inspect", "--format", "{{json .Config.Labels}}", t.containers().getFirst().runtimeId());
+        SECRETS.forEach(s -> assertThat(describeBody.contains(s))
+                .as("DescribeTasks shows a secret")
+                .isFalse());
+        String labels = docker(
+                "inspect",
+                "--format",
+                "{{json .Config.Labels}}",
+                t.containers().getFirst().runtimeId());
         assertThat(labels).contains("dev.berth.task-spec");
-        SECRETS.forEach(s -> assertThat(labels.contains(s)).as("a Docker label holds a secret").isFalse());
+        SECRETS.forEach(s -> assertThat(labels.contains(s))
+                .as("a Docker label holds a secret")
+                .isFalse());
 
         ecs.stopTask(r -> r.cluster(CLUSTER).task(arn));
         docker.awaitStatus(arn, "STOPPED");
@@ -168,30 +208,42 @@ class SecretsDockerIT {
     @Test
     @Order(2)
     void aSecretThatCannotBeFetchedStopsTheTaskWithResourceInitializationError() {
-        String missing = run("missing-parameter", ContainerDefinition.builder()
-                .secrets(secret("S", "/it/not/there")).command("sh", "-c", "sleep 60"));
+        String missing = run(
+                "missing-parameter",
+                ContainerDefinition.builder()
+                        .secrets(secret("S", "/it/not/there"))
+                        .command("sh", "-c", "sleep 60"));
         Task t = docker.awaitStatus(missing, "STOPPED");
         assertThat(t.stopCodeAsString()).isEqualTo("TaskFailedToStart");
-        assertThat(t.stoppedReason()).startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
-                .contains("ParameterNotFound").contains("/it/not/there");
+        assertThat(t.stoppedReason())
+                .startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
+                .contains("ParameterNotFound")
+                .contains("/it/not/there");
 
-        String noKey = run("missing-json-key", ContainerDefinition.builder()
-                .secrets(secret("S", apiSecretArn + ":nope::")).command("sh", "-c", "sleep 60"));
+        String noKey = run(
+                "missing-json-key",
+                ContainerDefinition.builder()
+                        .secrets(secret("S", apiSecretArn + ":nope::"))
+                        .command("sh", "-c", "sleep 60"));
         assertThat(docker.awaitStatus(noKey, "STOPPED").stoppedReason())
                 .startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
                 .contains("did not contain json key nope");
 
-        String noLogin = run("missing-login", ContainerDefinition.builder()
-                .repositoryCredentials(c -> c.credentialsParameter(apiSecretArn.substring(0, apiSecretArn.length() - 7)
-                        .replace("it/api", "it/none")))
-                .command("sh", "-c", "sleep 60"));
+        String noLogin = run(
+                "missing-login",
+                ContainerDefinition.builder()
+                        .repositoryCredentials(c -> c.credentialsParameter(apiSecretArn
+                                .substring(0, apiSecretArn.length() - 7)
+                                .replace("it/api", "it/none")))
+                        .command("sh", "-c", "sleep 60"));
         assertThat(docker.awaitStatus(noLogin, "STOPPED").stoppedReason())
                 .startsWith("ResourceInitializationError: unable to pull secrets or registry auth: ")
                 .contains("ResourceNotFoundException");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             var ci = ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceArn))
-                    .containerInstances().getFirst();
+                    .containerInstances()
+                    .getFirst();
             return ci.pendingTasksCount() == 0 && ci.runningTasksCount() == 0;
         });
     }
@@ -213,16 +265,24 @@ class SecretsDockerIT {
             String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
             markerFound |= content.contains(PLAIN_MARKER);
             for (String s : SECRETS) {
-                assertThat(content.contains(s)).as("%s holds secret #%d in plaintext", f, SECRETS.indexOf(s)).isFalse();
+                assertThat(content.contains(s))
+                        .as("%s holds secret #%d in plaintext", f, SECRETS.indexOf(s))
+                        .isFalse();
             }
         }
-        assertThat(markerFound).as("a String parameter's value is found in the store files, so the search works").isTrue();
+        assertThat(markerFound)
+                .as("a String parameter's value is found in the store files, so the search works")
+                .isTrue();
         List<ILoggingEvent> events = List.copyOf(LOGS.list);
         assertThat(events).as("the server and agent logged during the run").isNotEmpty();
         for (ILoggingEvent e : events) {
-            String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage());
+            String line = e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                            ? ""
+                            : " " + e.getThrowableProxy().getMessage());
             for (String s : SECRETS) {
-                assertThat(line.contains(s)).as("a log line of %s holds secret #%d", e.getLoggerName(), SECRETS.indexOf(s))
+                assertThat(line.contains(s))
+                        .as("a log line of %s holds secret #%d", e.getLoggerName(), SECRETS.indexOf(s))
                         .isFalse();
             }
         }

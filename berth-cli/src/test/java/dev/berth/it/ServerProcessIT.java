@@ -36,8 +36,7 @@ class ServerProcessIT {
 
     static final Path JAR = Path.of(System.getProperty("berth.jar", "target/berth.jar"));
 
-    record Running(Process process, URI endpoint, Path log) {
-    }
+    record Running(Process process, URI endpoint, Path log) {}
 
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -48,8 +47,17 @@ class ServerProcessIT {
     static Running start(Path dataDir, int port, Map<String, String> env) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile("berth-server", ".log");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString(), "server", "--port", String.valueOf(port),
-                "--data-dir", dataDir.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        JAR.toString(),
+                        "server",
+                        "--port",
+                        String.valueOf(port),
+                        "--data-dir",
+                        dataDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
@@ -60,7 +68,9 @@ class ServerProcessIT {
                 throw new AssertionError("server exited early:\n" + Files.readString(log));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint.resolve("/_berth/health")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(endpoint.resolve("/_berth/health"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 // healthy before "is ready" is printed: wait for both
                 if (r.statusCode() == 200 && Files.readString(log).contains("is ready in")) {
@@ -76,9 +86,13 @@ class ServerProcessIT {
     }
 
     static EcsClient ecs(URI endpoint, String key, String secret) {
-        return EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+        return EcsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(10)).build())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .socketTimeout(Duration.ofSeconds(10))
+                        .build())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
     }
@@ -88,21 +102,35 @@ class ServerProcessIT {
         Path dir = Files.createTempDirectory("berth-proc");
         Running s = start(dir, freePort(), Map.of());
         String out = Files.readString(s.log());
-        assertThat(out).contains("is ready in").contains(s.endpoint().toString()).contains(dir.resolve("credentials").toString());
-        assertThat(Files.readString(dir.resolve("credentials"))).startsWith("# Written by berth server").contains("[default]");
+        assertThat(out)
+                .contains("is ready in")
+                .contains(s.endpoint().toString())
+                .contains(dir.resolve("credentials").toString());
+        assertThat(Files.readString(dir.resolve("credentials")))
+                .startsWith("# Written by berth server")
+                .contains("[default]");
         s.process().destroy(); // SIGTERM
-        assertThat(s.process().waitFor(15, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+        assertThat(s.process().waitFor(15, TimeUnit.SECONDS))
+                .as("exited after SIGTERM")
+                .isTrue();
         assertThat(Files.readString(s.log())).doesNotContain("ERROR").doesNotContain("Exception");
     }
 
     @Test
     void presetRootKeyIsUsed() throws Exception {
         Path dir = Files.createTempDirectory("berth-proc");
-        Running s = start(dir, freePort(), Map.of("BERTH_ROOT_ACCESS_KEY_ID", "AKIAPRESETPRESET0001",
-                "BERTH_ROOT_SECRET_ACCESS_KEY", "preset/secret/key/preset/secret/key/0001"));
+        Running s = start(
+                dir,
+                freePort(),
+                Map.of(
+                        "BERTH_ROOT_ACCESS_KEY_ID",
+                        "AKIAPRESETPRESET0001",
+                        "BERTH_ROOT_SECRET_ACCESS_KEY",
+                        "preset/secret/key/preset/secret/key/0001"));
         try (EcsClient ecs = ecs(s.endpoint(), "AKIAPRESETPRESET0001", "preset/secret/key/preset/secret/key/0001")) {
             // the local agent may already have created "default": what matters is that the preset key signs
-            assertThat(ecs.listClusters().clusterArns()).allMatch(a -> a.startsWith("arn:aws:ecs:us-east-1:000000000000:cluster/"));
+            assertThat(ecs.listClusters().clusterArns())
+                    .allMatch(a -> a.startsWith("arn:aws:ecs:us-east-1:000000000000:cluster/"));
             assertThat(Files.readString(dir.resolve("credentials"))).contains("AKIAPRESETPRESET0001");
         } finally {
             s.process().destroy();
@@ -114,21 +142,30 @@ class ServerProcessIT {
     void sigkillDuringWritesLosesNoAcknowledgedWrite() throws Exception {
         Path dir = Files.createTempDirectory("berth-crash");
         int port = freePort();
-        Map<String, String> env = Map.of("BERTH_ROOT_ACCESS_KEY_ID", "AKIACRASHTESTKEY0001",
-                "BERTH_ROOT_SECRET_ACCESS_KEY", "crash/test/secret/crash/test/secret/0001");
+        Map<String, String> env = Map.of(
+                "BERTH_ROOT_ACCESS_KEY_ID",
+                "AKIACRASHTESTKEY0001",
+                "BERTH_ROOT_SECRET_ACCESS_KEY",
+                "crash/test/secret/crash/test/secret/0001");
         for (int round = 0; round < 2; round++) {
             Running s = start(dir, port, env);
             Set<Long> acked = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> writers = new ArrayList<>();
-            try (EcsClient ecs = ecs(s.endpoint(), "AKIACRASHTESTKEY0001", "crash/test/secret/crash/test/secret/0001")) {
+            try (EcsClient ecs =
+                    ecs(s.endpoint(), "AKIACRASHTESTKEY0001", "crash/test/secret/crash/test/secret/0001")) {
                 for (int w = 0; w < 8; w++) {
                     writers.add(Thread.ofVirtual().start(() -> {
                         while (!stop.get()) {
                             try {
-                                long rev = ecs.registerTaskDefinition(r -> r.family("crash").containerDefinitions(
-                                        ContainerDefinition.builder().name("c").image("busybox").memory(16).build()))
-                                        .taskDefinition().revision();
+                                long rev = ecs.registerTaskDefinition(r -> r.family("crash")
+                                                .containerDefinitions(ContainerDefinition.builder()
+                                                        .name("c")
+                                                        .image("busybox")
+                                                        .memory(16)
+                                                        .build()))
+                                        .taskDefinition()
+                                        .revision();
                                 acked.add(rev);
                             } catch (RuntimeException e) {
                                 return; // the server died under us: this write was never acknowledged
@@ -152,22 +189,34 @@ class ServerProcessIT {
             }
             assertThat(acked).as("writes acknowledged before the kill").isNotEmpty();
             Running again = start(dir, port, env);
-            try (EcsClient ecs = ecs(again.endpoint(), "AKIACRASHTESTKEY0001", "crash/test/secret/crash/test/secret/0001")) {
+            try (EcsClient ecs =
+                    ecs(again.endpoint(), "AKIACRASHTESTKEY0001", "crash/test/secret/crash/test/secret/0001")) {
                 for (long rev : acked) {
-                    var td = ecs.describeTaskDefinition(r -> r.taskDefinition("crash:" + rev)).taskDefinition();
+                    var td = ecs.describeTaskDefinition(r -> r.taskDefinition("crash:" + rev))
+                            .taskDefinition();
                     assertThat(td.status()).isEqualTo(TaskDefinitionStatus.ACTIVE);
                     assertThat(td.containerDefinitions()).hasSize(1);
                 }
                 long max = acked.stream().mapToLong(Long::longValue).max().orElseThrow();
-                long next = ecs.registerTaskDefinition(r -> r.family("crash").containerDefinitions(
-                        ContainerDefinition.builder().name("c").image("busybox").memory(16).build())).taskDefinition().revision();
+                long next = ecs.registerTaskDefinition(r -> r.family("crash")
+                                .containerDefinitions(ContainerDefinition.builder()
+                                        .name("c")
+                                        .image("busybox")
+                                        .memory(16)
+                                        .build()))
+                        .taskDefinition()
+                        .revision();
                 assertThat(next).as("revisions are never reused").isGreaterThan(max);
-                List<String> listed = ecs.listTaskDefinitionsPaginator(r -> r.familyPrefix("crash")).taskDefinitionArns()
-                        .stream().toList();
+                List<String> listed =
+                        ecs.listTaskDefinitionsPaginator(r -> r.familyPrefix("crash")).taskDefinitionArns().stream()
+                                .toList();
                 assertThat(listed).doesNotHaveDuplicates();
                 assertThat(listed).hasSizeGreaterThanOrEqualTo(acked.size() + 1);
-                assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("crash")).taskDefinition().revision())
-                        .as("the family summary agrees with the revisions").isEqualTo(next);
+                assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("crash"))
+                                .taskDefinition()
+                                .revision())
+                        .as("the family summary agrees with the revisions")
+                        .isEqualTo(next);
             } finally {
                 again.process().destroy();
                 again.process().waitFor(15, TimeUnit.SECONDS);

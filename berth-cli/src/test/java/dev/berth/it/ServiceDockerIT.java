@@ -41,13 +41,18 @@ class ServiceDockerIT {
         server = docker.server;
         ecs = docker.ecs;
         for (String greeting : List.of("one", "two")) {
-            ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web").image(image)
-                    .memory(32).essential(true).stopTimeout(1)
+            ecs.registerTaskDefinition(r -> r.family("web").containerDefinitions(c -> c.name("web")
+                    .image(image)
+                    .memory(32)
+                    .essential(true)
+                    .stopTimeout(1)
                     .command("sh", "-c", "echo " + greeting + " > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
                     .portMappings(p -> p.containerPort(80))));
         }
         ecs.registerTaskDefinition(r -> r.family("broken").containerDefinitions(c -> c.name("web")
-                .image("berth-it/does-not-exist:1").memory(32).essential(true)));
+                .image("berth-it/does-not-exist:1")
+                .memory(32)
+                .essential(true)));
     }
 
     @AfterAll
@@ -60,22 +65,28 @@ class ServiceDockerIT {
     }
 
     static Service describe(String name) {
-        return ecs.describeServices(r -> r.cluster(CLUSTER).services(name)).services().getFirst();
+        return ecs.describeServices(r -> r.cluster(CLUSTER).services(name))
+                .services()
+                .getFirst();
     }
 
     static boolean stable(Service s) {
-        return s.deployments().size() == 1 && s.runningCount().equals(s.desiredCount())
+        return s.deployments().size() == 1
+                && s.runningCount().equals(s.desiredCount())
                 && s.deployments().getFirst().rolloutStateAsString().equals("COMPLETED");
     }
 
     static Service awaitStable(String name) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> stable(describe(name)));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> stable(describe(name)));
         return describe(name);
     }
 
     /** The service's tasks desired RUNNING, described. */
     static List<Task> tasks(String service) {
-        List<String> arns = ecs.listTasks(r -> r.cluster(CLUSTER).serviceName(service).desiredStatus(DesiredStatus.RUNNING))
+        List<String> arns = ecs.listTasks(
+                        r -> r.cluster(CLUSTER).serviceName(service).desiredStatus(DesiredStatus.RUNNING))
                 .taskArns();
         if (arns.isEmpty()) {
             return List.of();
@@ -89,13 +100,17 @@ class ServiceDockerIT {
 
     static void delete(String name) {
         ecs.deleteService(r -> r.cluster(CLUSTER).service(name).force(true));
-        await().atMost(Duration.ofSeconds(60)).until(() -> describe(name).status().equals("INACTIVE"));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> describe(name).status().equals("INACTIVE"));
     }
 
     @Test
     void replicaServiceReplacesAKilledContainer() throws Exception {
-        Service created = ecs.createService(r -> r.cluster(CLUSTER).serviceName("heal").taskDefinition("web:1")
-                .desiredCount(3)).service();
+        Service created = ecs.createService(r -> r.cluster(CLUSTER)
+                        .serviceName("heal")
+                        .taskDefinition("web:1")
+                        .desiredCount(3))
+                .service();
         assertThat(created.status()).isEqualTo("ACTIVE");
         assertThat(created.deploymentConfiguration().minimumHealthyPercent()).isEqualTo(100);
         assertThat(created.deploymentConfiguration().maximumPercent()).isEqualTo(200);
@@ -107,8 +122,11 @@ class ServiceDockerIT {
         });
         Service s = awaitStable("heal");
         assertThat(s.runningCount()).isEqualTo(3);
-        assertThat(messages(s)).anySatisfy(m -> assertThat(m).matches(
-                "\\(service heal\\) has started 3 tasks: \\(task [0-9a-f]{32}\\) \\(task [0-9a-f]{32}\\) \\(task [0-9a-f]{32}\\)\\."));
+        assertThat(messages(s))
+                .anySatisfy(
+                        m -> assertThat(m)
+                                .matches(
+                                        "\\(service heal\\) has started 3 tasks: \\(task [0-9a-f]{32}\\) \\(task [0-9a-f]{32}\\) \\(task [0-9a-f]{32}\\)\\."));
         assertThat(messages(s).getFirst()).isEqualTo("(service heal) has reached a steady state.");
         List<Task> before = tasks("heal");
         assertThat(before).hasSize(3).allSatisfy(t -> {
@@ -122,12 +140,16 @@ class ServiceDockerIT {
         assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            List<Task> now = tasks("heal");
-            return now.size() == 3 && now.stream().allMatch(t -> t.lastStatus().equals("RUNNING"))
-                    && now.stream().noneMatch(t -> t.taskArn().equals(victim));
-        });
-        Task stopped = ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(victim)).tasks().getFirst();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    List<Task> now = tasks("heal");
+                    return now.size() == 3
+                            && now.stream().allMatch(t -> t.lastStatus().equals("RUNNING"))
+                            && now.stream().noneMatch(t -> t.taskArn().equals(victim));
+                });
+        Task stopped =
+                ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(victim)).tasks().getFirst();
         assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
         assertThat(stopped.stopCodeAsString()).isEqualTo("EssentialContainerExited");
         assertThat(awaitStable("heal").runningCount()).isEqualTo(3);
@@ -136,7 +158,10 @@ class ServiceDockerIT {
 
     @Test
     void rollingUpdateKeepsTheHealthyFloorAndCompletes() throws Exception {
-        ecs.createService(r -> r.cluster(CLUSTER).serviceName("roll").taskDefinition("web:1").desiredCount(4)
+        ecs.createService(r -> r.cluster(CLUSTER)
+                .serviceName("roll")
+                .taskDefinition("web:1")
+                .desiredCount(4)
                 .deploymentConfiguration(c -> c.minimumHealthyPercent(50).maximumPercent(200)));
         awaitStable("roll");
         AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
@@ -146,13 +171,17 @@ class ServiceDockerIT {
         Thread sampler = Thread.ofVirtual().start(() -> {
             while (!done.get()) {
                 List<Task> now = tasks("roll");
-                int running = (int) now.stream().filter(t -> t.lastStatus().equals("RUNNING")).count();
+                int running = (int) now.stream()
+                        .filter(t -> t.lastStatus().equals("RUNNING"))
+                        .count();
                 lowest.accumulateAndGet(running, Math::min);
                 highest.accumulateAndGet(now.size(), Math::max);
                 samples.incrementAndGet();
             }
         });
-        Service updated = ecs.updateService(r -> r.cluster(CLUSTER).service("roll").taskDefinition("web:2")).service();
+        Service updated = ecs.updateService(
+                        r -> r.cluster(CLUSTER).service("roll").taskDefinition("web:2"))
+                .service();
         assertThat(updated.deployments()).hasSize(2);
         assertThat(updated.deployments().getFirst().taskDefinition()).endsWith("task-definition/web:2");
         Service s = awaitStable("roll");
@@ -162,7 +191,8 @@ class ServiceDockerIT {
         assertThat(lowest.get()).as("healthy RUNNING tasks during the rollout").isGreaterThanOrEqualTo(2);
         assertThat(highest.get()).as("tasks desired RUNNING during the rollout").isLessThanOrEqualTo(8);
         assertThat(s.taskDefinition()).endsWith("task-definition/web:2");
-        assertThat(tasks("roll")).hasSize(4).allSatisfy(t -> assertThat(t.taskDefinitionArn()).endsWith("web:2"));
+        assertThat(tasks("roll")).hasSize(4).allSatisfy(t -> assertThat(t.taskDefinitionArn())
+                .endsWith("web:2"));
         Deployment d = s.deployments().getFirst();
         assertThat(messages(s)).contains("(service roll) (deployment " + d.id() + ") deployment completed.");
         assertThat(d.rolloutStateReason()).isEqualTo("ECS deployment " + d.id() + " completed.");
@@ -171,26 +201,40 @@ class ServiceDockerIT {
 
     @Test
     void circuitBreakerFailsABrokenDeploymentAndRollsBack() {
-        ecs.createService(r -> r.cluster(CLUSTER).serviceName("cb").taskDefinition("web:1").desiredCount(3)
-                .deploymentConfiguration(c -> c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true))));
+        ecs.createService(r -> r.cluster(CLUSTER)
+                .serviceName("cb")
+                .taskDefinition("web:1")
+                .desiredCount(3)
+                .deploymentConfiguration(
+                        c -> c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true))));
         String good = awaitStable("cb").deployments().getFirst().id();
         String bad = ecs.updateService(r -> r.cluster(CLUSTER).service("cb").taskDefinition("broken"))
-                .service().deployments().getFirst().id();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Service s = describe("cb");
-            return stable(s) && !s.deployments().getFirst().id().equals(bad);
-        });
+                .service()
+                .deployments()
+                .getFirst()
+                .id();
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    Service s = describe("cb");
+                    return stable(s) && !s.deployments().getFirst().id().equals(bad);
+                });
         Service s = describe("cb");
         assertThat(s.taskDefinition()).endsWith("task-definition/web:1");
-        assertThat(messages(s)).contains("(service cb) (deployment " + bad + ") deployment failed: tasks failed to start.",
-                "(service cb) rolling back to deployment " + good + ".");
-        assertThat(tasks("cb")).hasSize(3).allSatisfy(t -> assertThat(t.taskDefinitionArn()).endsWith("web:1"));
+        assertThat(messages(s))
+                .contains(
+                        "(service cb) (deployment " + bad + ") deployment failed: tasks failed to start.",
+                        "(service cb) rolling back to deployment " + good + ".");
+        assertThat(tasks("cb")).hasSize(3).allSatisfy(t -> assertThat(t.taskDefinitionArn())
+                .endsWith("web:1"));
         delete("cb");
     }
 
     @Test
     void daemonFollowsAgentsThatJoinAndDrain() throws Exception {
-        ecs.createService(r -> r.cluster(CLUSTER).serviceName("daemon").taskDefinition("web:1")
+        ecs.createService(r -> r.cluster(CLUSTER)
+                .serviceName("daemon")
+                .taskDefinition("web:1")
                 .schedulingStrategy(SchedulingStrategy.DAEMON));
         Service s = awaitStable("daemon");
         assertThat(s.desiredCount()).isEqualTo(2);
@@ -198,30 +242,53 @@ class ServiceDockerIT {
         assertThat(s.deploymentConfiguration().maximumPercent()).isEqualTo(100);
         Agent third = docker.addDockerAgent(TestAddresses.SERVICE_DOCKER.ip(2), TestAgents.newDataDir());
         String thirdArn = third.containerInstanceArn().orElseThrow();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Service now = describe("daemon");
-            return now.desiredCount() == 3 && stable(now)
-                    && tasks("daemon").stream().anyMatch(t -> t.containerInstanceArn().equals(thirdArn));
-        });
-        ecs.updateContainerInstancesState(r -> r.cluster(CLUSTER).containerInstances(thirdArn)
-                .status(ContainerInstanceStatus.DRAINING));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Service now = describe("daemon");
-            return now.desiredCount() == 2 && stable(now)
-                    && tasks("daemon").stream().noneMatch(t -> t.containerInstanceArn().equals(thirdArn));
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    Service now = describe("daemon");
+                    return now.desiredCount() == 3
+                            && stable(now)
+                            && tasks("daemon").stream()
+                                    .anyMatch(t -> t.containerInstanceArn().equals(thirdArn));
+                });
+        ecs.updateContainerInstancesState(
+                r -> r.cluster(CLUSTER).containerInstances(thirdArn).status(ContainerInstanceStatus.DRAINING));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    Service now = describe("daemon");
+                    return now.desiredCount() == 2
+                            && stable(now)
+                            && tasks("daemon").stream()
+                                    .noneMatch(t -> t.containerInstanceArn().equals(thirdArn));
+                });
         assertThat(tasks("daemon")).hasSize(2);
         delete("daemon");
     }
 
     @Test
     void awsCliWaitsUntilTheServiceIsStable() throws Exception {
-        ecs.createService(r -> r.cluster(CLUSTER).serviceName("cli").taskDefinition("web:2").desiredCount(2));
+        ecs.createService(r ->
+                r.cluster(CLUSTER).serviceName("cli").taskDefinition("web:2").desiredCount(2));
         String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
-        ProcessBuilder pb = new ProcessBuilder(aws, "--endpoint-url", server.endpoint().toString(), "--region",
-                "us-east-1", "ecs", "wait", "services-stable", "--cluster", CLUSTER, "--services", "cli")
+        ProcessBuilder pb = new ProcessBuilder(
+                        aws,
+                        "--endpoint-url",
+                        server.endpoint().toString(),
+                        "--region",
+                        "us-east-1",
+                        "ecs",
+                        "wait",
+                        "services-stable",
+                        "--cluster",
+                        CLUSTER,
+                        "--services",
+                        "cli")
                 .redirectErrorStream(true);
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", server.dataDir().resolve("credentials").toString());
+        pb.environment()
+                .put(
+                        "AWS_SHARED_CREDENTIALS_FILE",
+                        server.dataDir().resolve("credentials").toString());
         pb.environment().remove("AWS_ACCESS_KEY_ID");
         pb.environment().remove("AWS_SECRET_ACCESS_KEY");
         pb.environment().remove("AWS_PROFILE");
@@ -233,10 +300,24 @@ class ServiceDockerIT {
         assertThat(s.runningCount()).isEqualTo(2);
         assertThat(s.deployments()).hasSize(1);
         delete("cli");
-        ProcessBuilder gone = new ProcessBuilder(aws, "--endpoint-url", server.endpoint().toString(), "--region",
-                "us-east-1", "ecs", "wait", "services-stable", "--cluster", CLUSTER, "--services", "cli")
+        ProcessBuilder gone = new ProcessBuilder(
+                        aws,
+                        "--endpoint-url",
+                        server.endpoint().toString(),
+                        "--region",
+                        "us-east-1",
+                        "ecs",
+                        "wait",
+                        "services-stable",
+                        "--cluster",
+                        CLUSTER,
+                        "--services",
+                        "cli")
                 .redirectErrorStream(true);
-        gone.environment().put("AWS_SHARED_CREDENTIALS_FILE", server.dataDir().resolve("credentials").toString());
+        gone.environment()
+                .put(
+                        "AWS_SHARED_CREDENTIALS_FILE",
+                        server.dataDir().resolve("credentials").toString());
         Process g = gone.start();
         assertThat(g.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String gout = new String(g.getInputStream().readAllBytes());

@@ -44,19 +44,28 @@ class ServiceLoadBalancerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        docker = DockerCluster.on(TestServer.withLbAddresses(TestAddresses.SERVICE_LB_POOL.range()), CLUSTER,
+        docker = DockerCluster.on(
+                TestServer.withLbAddresses(TestAddresses.SERVICE_LB_POOL.range()),
+                CLUSTER,
                 TestAddresses.SERVICE_LB.ips(2));
         String image = docker.image;
         server = docker.server;
         ecs = docker.ecs;
         elb = docker.client(server.elbv2());
         instanceIds = docker.instanceIds();
-        ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceIds)).containerInstances()
+        ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceIds))
+                .containerInstances()
                 .forEach(ci -> ec2Of.put(ci.containerInstanceArn(), ci.ec2InstanceId()));
         ecs.registerTaskDefinition(r -> r.family("lbweb").containerDefinitions(c -> c.name("web")
-                .image(image).memory(32).essential(true).stopTimeout(1)
-                .command("sh", "-c", "mkdir -p /www && hostname > /www/index.html && echo ok > /www/health"
-                        + " && exec httpd -f -p 80 -h /www")
+                .image(image)
+                .memory(32)
+                .essential(true)
+                .stopTimeout(1)
+                .command(
+                        "sh",
+                        "-c",
+                        "mkdir -p /www && hostname > /www/index.html && echo ok > /www/health"
+                                + " && exec httpd -f -p 80 -h /www")
                 .portMappings(p -> p.containerPort(80).hostPort(0))));
     }
 
@@ -66,24 +75,33 @@ class ServiceLoadBalancerIT {
     }
 
     static Service describe(String name) {
-        return ecs.describeServices(r -> r.cluster(CLUSTER).services(name)).services().getFirst();
+        return ecs.describeServices(r -> r.cluster(CLUSTER).services(name))
+                .services()
+                .getFirst();
     }
 
     static boolean stable(Service s) {
-        return s.deployments().size() == 1 && s.runningCount().equals(s.desiredCount())
+        return s.deployments().size() == 1
+                && s.runningCount().equals(s.desiredCount())
                 && s.deployments().getFirst().rolloutStateAsString().equals("COMPLETED");
     }
 
     static List<Task> tasks(String service) {
-        List<String> arns = ecs.listTasks(r -> r.cluster(CLUSTER).serviceName(service).desiredStatus(DesiredStatus.RUNNING))
+        List<String> arns = ecs.listTasks(
+                        r -> r.cluster(CLUSTER).serviceName(service).desiredStatus(DesiredStatus.RUNNING))
                 .taskArns();
-        return arns.isEmpty() ? List.of() : ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arns)).tasks();
+        return arns.isEmpty()
+                ? List.of()
+                : ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arns)).tasks();
     }
 
     /** "ec2-id:hostPort" of a task's container port 80, as the target group should know it. */
     static String target(Task t) {
-        int port = t.containers().getFirst().networkBindings().stream().filter(b -> b.containerPort() == 80)
-                .findFirst().orElseThrow().hostPort();
+        int port = t.containers().getFirst().networkBindings().stream()
+                .filter(b -> b.containerPort() == 80)
+                .findFirst()
+                .orElseThrow()
+                .hostPort();
         return ec2Of.get(t.containerInstanceArn()) + ":" + port;
     }
 
@@ -102,21 +120,39 @@ class ServiceLoadBalancerIT {
 
     @Test
     void tasksAreRegisteredBalancedAndDrainedOnScaleIn() {
-        LoadBalancer lb = elb.createLoadBalancer(b -> b.name("svc-alb")).loadBalancers().getFirst();
-        assertThat(TestAddresses.SERVICE_LB_POOL.contains(lb.dnsName())).as(lb.dnsName()).isTrue();
-        TargetGroup tg = elb.createTargetGroup(b -> b.name("svc-tg").protocol("HTTP").port(80).targetType("instance")
-                .healthCheckPath("/health").healthCheckIntervalSeconds(5).healthCheckTimeoutSeconds(2)
-                .healthyThresholdCount(2).unhealthyThresholdCount(2)).targetGroups().getFirst();
+        LoadBalancer lb =
+                elb.createLoadBalancer(b -> b.name("svc-alb")).loadBalancers().getFirst();
+        assertThat(TestAddresses.SERVICE_LB_POOL.contains(lb.dnsName()))
+                .as(lb.dnsName())
+                .isTrue();
+        TargetGroup tg = elb.createTargetGroup(b -> b.name("svc-tg")
+                        .protocol("HTTP")
+                        .port(80)
+                        .targetType("instance")
+                        .healthCheckPath("/health")
+                        .healthCheckIntervalSeconds(5)
+                        .healthCheckTimeoutSeconds(2)
+                        .healthyThresholdCount(2)
+                        .unhealthyThresholdCount(2))
+                .targetGroups()
+                .getFirst();
         String tgArn = tg.targetGroupArn();
         elb.modifyTargetGroupAttributes(b -> b.targetGroupArn(tgArn)
                 .attributes(a -> a.key("deregistration_delay.timeout_seconds").value("5")));
         int port = 20000 + new java.util.Random().nextInt(20000);
-        elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol("HTTP").port(port)
+        elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn())
+                .protocol("HTTP")
+                .port(port)
                 .defaultActions(a -> a.type(ActionTypeEnum.FORWARD).targetGroupArn(tgArn)));
 
-        ecs.createService(r -> r.cluster(CLUSTER).serviceName("web").taskDefinition("lbweb").desiredCount(3)
+        ecs.createService(r -> r.cluster(CLUSTER)
+                .serviceName("web")
+                .taskDefinition("lbweb")
+                .desiredCount(3)
                 .loadBalancers(l -> l.targetGroupArn(tgArn).containerName("web").containerPort(80)));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> stable(describe("web")));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> stable(describe("web")));
 
         // (1) three healthy targets: the tasks' instances and host ports
         List<Task> running = tasks("web");
@@ -124,8 +160,10 @@ class ServiceLoadBalancerIT {
         Set<String> expected = new HashSet<>();
         running.forEach(t -> expected.add(target(t)));
         assertThat(expected).hasSize(3);
-        assertThat(health(tgArn)).allSatisfy(d -> assertThat(d.targetHealth().stateAsString()).isEqualTo("healthy"))
-                .extracting(ServiceLoadBalancerIT::target).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(health(tgArn))
+                .allSatisfy(d -> assertThat(d.targetHealth().stateAsString()).isEqualTo("healthy"))
+                .extracting(ServiceLoadBalancerIT::target)
+                .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(ec2Of.values()).allSatisfy(id -> assertThat(id).matches("i-[0-9a-f]{17}"));
 
         // (2) every task answers, in turn
@@ -138,19 +176,23 @@ class ServiceLoadBalancerIT {
             answers.add(r.body().trim());
         }
         for (int i = 0; i < 30; i += 3) {
-            assertThat(Set.copyOf(answers.subList(i, i + 3))).as("requests %d-%d: %s", i, i + 2, answers)
+            assertThat(Set.copyOf(answers.subList(i, i + 3)))
+                    .as("requests %d-%d: %s", i, i + 2, answers)
                     .isEqualTo(bodies);
         }
 
         // (3) scale in: the two removed tasks drain, then leave the group; traffic reaches the survivor only
         ecs.updateService(r -> r.cluster(CLUSTER).service("web").desiredCount(1));
         Set<String> seenDraining = new HashSet<>();
-        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            List<TargetHealthDescription> now = health(tgArn);
-            now.stream().filter(d -> d.targetHealth().stateAsString().equals("draining"))
-                    .forEach(d -> seenDraining.add(target(d)));
-            return now.size() == 1 && stable(describe("web"));
-        });
+        await().atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<TargetHealthDescription> now = health(tgArn);
+                    now.stream()
+                            .filter(d -> d.targetHealth().stateAsString().equals("draining"))
+                            .forEach(d -> seenDraining.add(target(d)));
+                    return now.size() == 1 && stable(describe("web"));
+                });
         List<Task> left = tasks("web");
         assertThat(left).hasSize(1);
         Task survivor = left.getFirst();

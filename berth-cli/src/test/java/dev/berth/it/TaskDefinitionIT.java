@@ -48,7 +48,11 @@ class TaskDefinitionIT extends WithServer {
     }
 
     static ContainerDefinition container(String name) {
-        return ContainerDefinition.builder().name(name).image("127.0.0.1:4566/web:1").memory(64).build();
+        return ContainerDefinition.builder()
+                .name(name)
+                .image("127.0.0.1:4566/web:1")
+                .memory(64)
+                .build();
     }
 
     /** Every field of the full schema that goes in comes back out unchanged (cpu/memory normalized). */
@@ -58,12 +62,15 @@ class TaskDefinitionIT extends WithServer {
         try (InputStream in = getClass().getResourceAsStream("/taskdefs/everything.json")) {
             input = MAPPER.readTree(in);
         }
-        RawClient.Response registered = raw.json("ecs", ECS + "RegisterTaskDefinition", MAPPER.writeValueAsBytes(input));
+        RawClient.Response registered =
+                raw.json("ecs", ECS + "RegisterTaskDefinition", MAPPER.writeValueAsBytes(input));
         assertThat(registered.status()).as(registered.body()).isEqualTo(200);
         JsonNode reg = MAPPER.readTree(registered.body());
         assertThat(reg.path("tags").get(0).path("key").asText()).isEqualTo("team");
 
-        RawClient.Response described = raw.json("ecs", ECS + "DescribeTaskDefinition",
+        RawClient.Response described = raw.json(
+                "ecs",
+                ECS + "DescribeTaskDefinition",
                 "{\"taskDefinition\":\"everything\",\"include\":[\"TAGS\"]}".getBytes());
         JsonNode td = MAPPER.readTree(described.body()).path("taskDefinition");
         ObjectNode expected = input.deepCopy();
@@ -73,14 +80,21 @@ class TaskDefinitionIT extends WithServer {
         List<String> differences = new ArrayList<>();
         contains(expected, td, "", differences);
         assertThat(differences).isEmpty();
-        assertThat(td.path("taskDefinitionArn").asText()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:task-definition/everything:1");
+        assertThat(td.path("taskDefinitionArn").asText())
+                .isEqualTo("arn:aws:ecs:us-east-1:000000000000:task-definition/everything:1");
         assertThat(td.path("revision").asInt()).isEqualTo(1);
         assertThat(td.path("status").asText()).isEqualTo("ACTIVE");
         assertThat(td.path("registeredBy").asText()).isEqualTo("arn:aws:iam::000000000000:root");
         assertThat(td.path("registeredAt").isNumber()).isTrue();
         assertThat(td.path("compatibilities").toString()).contains("EC2");
-        assertThat(td.path("requiresAttributes").toString()).contains("com.amazonaws.ecs.capability.logging-driver.awslogs");
-        assertThat(MAPPER.readTree(described.body()).path("tags").get(0).path("value").asText()).isEqualTo("web");
+        assertThat(td.path("requiresAttributes").toString())
+                .contains("com.amazonaws.ecs.capability.logging-driver.awslogs");
+        assertThat(MAPPER.readTree(described.body())
+                        .path("tags")
+                        .get(0)
+                        .path("value")
+                        .asText())
+                .isEqualTo("web");
     }
 
     static void contains(JsonNode expected, JsonNode actual, String path, List<String> differences) {
@@ -110,25 +124,43 @@ class TaskDefinitionIT extends WithServer {
 
     @Test
     void revisionsDescribeForms() {
-        TaskDefinition one = ecs.registerTaskDefinition(r -> r.family("forms").containerDefinitions(container("a"))).taskDefinition();
-        TaskDefinition two = ecs.registerTaskDefinition(r -> r.family("forms").containerDefinitions(container("b"))).taskDefinition();
+        TaskDefinition one = ecs.registerTaskDefinition(r -> r.family("forms").containerDefinitions(container("a")))
+                .taskDefinition();
+        TaskDefinition two = ecs.registerTaskDefinition(r -> r.family("forms").containerDefinitions(container("b")))
+                .taskDefinition();
         assertThat(one.revision()).isEqualTo(1);
         assertThat(two.revision()).isEqualTo(2);
-        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("forms")).taskDefinition().revision()).isEqualTo(2);
-        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("forms:1")).taskDefinition().containerDefinitions().getFirst().name())
+        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("forms"))
+                        .taskDefinition()
+                        .revision())
+                .isEqualTo(2);
+        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition("forms:1"))
+                        .taskDefinition()
+                        .containerDefinitions()
+                        .getFirst()
+                        .name())
                 .isEqualTo("a");
-        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(one.taskDefinitionArn())).taskDefinition().revision()).isEqualTo(1);
+        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(one.taskDefinitionArn()))
+                        .taskDefinition()
+                        .revision())
+                .isEqualTo(1);
         assertThatThrownBy(() -> ecs.describeTaskDefinition(r -> r.taskDefinition("forms:3")))
-                .isInstanceOf(ClientException.class).hasMessageContaining("Unable to describe task definition.");
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("Unable to describe task definition.");
 
         ecs.deregisterTaskDefinition(r -> r.taskDefinition("forms:2"));
-        TaskDefinition latest = ecs.describeTaskDefinition(r -> r.taskDefinition("forms")).taskDefinition();
-        assertThat(latest.revision()).as("latest ACTIVE revision after deregistering 2").isEqualTo(1);
-        TaskDefinition inactive = ecs.describeTaskDefinition(r -> r.taskDefinition("forms:2")).taskDefinition();
+        TaskDefinition latest =
+                ecs.describeTaskDefinition(r -> r.taskDefinition("forms")).taskDefinition();
+        assertThat(latest.revision())
+                .as("latest ACTIVE revision after deregistering 2")
+                .isEqualTo(1);
+        TaskDefinition inactive =
+                ecs.describeTaskDefinition(r -> r.taskDefinition("forms:2")).taskDefinition();
         assertThat(inactive.status()).isEqualTo(TaskDefinitionStatus.INACTIVE);
         assertThat(inactive.deregisteredAt()).isNotNull();
         assertThatThrownBy(() -> ecs.deregisterTaskDefinition(r -> r.taskDefinition("forms")))
-                .isInstanceOf(ClientException.class).hasMessageContaining("revision");
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("revision");
     }
 
     @Test
@@ -137,26 +169,43 @@ class TaskDefinitionIT extends WithServer {
             ecs.registerTaskDefinition(r -> r.family("listme").containerDefinitions(container("a")));
         }
         ecs.registerTaskDefinition(r -> r.family("listme-too").containerDefinitions(container("a")));
-        List<String> asc = ecs.listTaskDefinitionsPaginator(r -> r.familyPrefix("listme").maxResults(2)).taskDefinitionArns()
-                .stream().toList();
+        List<String> asc =
+                ecs
+                        .listTaskDefinitionsPaginator(
+                                r -> r.familyPrefix("listme").maxResults(2))
+                        .taskDefinitionArns()
+                        .stream()
+                        .toList();
         assertThat(asc).hasSize(5).allMatch(a -> a.contains("task-definition/listme:"));
         assertThat(asc.getFirst()).endsWith("listme:1");
-        List<String> desc = ecs.listTaskDefinitionsPaginator(r -> r.familyPrefix("listme").sort(SortOrder.DESC).maxResults(2))
-                .taskDefinitionArns().stream().toList();
+        List<String> desc = ecs
+                .listTaskDefinitionsPaginator(
+                        r -> r.familyPrefix("listme").sort(SortOrder.DESC).maxResults(2))
+                .taskDefinitionArns()
+                .stream()
+                .toList();
         assertThat(desc).containsExactlyElementsOf(asc.reversed());
 
         ecs.deregisterTaskDefinition(r -> r.taskDefinition("listme:3"));
-        assertThat(ecs.listTaskDefinitions(r -> r.familyPrefix("listme")).taskDefinitionArns()).hasSize(4);
+        assertThat(ecs.listTaskDefinitions(r -> r.familyPrefix("listme")).taskDefinitionArns())
+                .hasSize(4);
         assertThat(ecs.listTaskDefinitions(r -> r.familyPrefix("listme").status(TaskDefinitionStatus.INACTIVE))
-                .taskDefinitionArns()).singleElement().satisfies(a -> assertThat(a).endsWith("listme:3"));
+                        .taskDefinitionArns())
+                .singleElement()
+                .satisfies(a -> assertThat(a).endsWith("listme:3"));
 
-        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("listme")).families()).containsExactly("listme", "listme-too");
+        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("listme")).families())
+                .containsExactly("listme", "listme-too");
         ecs.deregisterTaskDefinition(r -> r.taskDefinition("listme-too:1"));
-        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("listme")).families()).containsExactly("listme");
-        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("listme").status(TaskDefinitionFamilyStatus.INACTIVE))
-                .families()).containsExactly("listme-too");
+        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("listme")).families())
+                .containsExactly("listme");
+        assertThat(ecs.listTaskDefinitionFamilies(
+                                r -> r.familyPrefix("listme").status(TaskDefinitionFamilyStatus.INACTIVE))
+                        .families())
+                .containsExactly("listme-too");
         assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("listme").status(TaskDefinitionFamilyStatus.ALL))
-                .families()).containsExactly("listme", "listme-too");
+                        .families())
+                .containsExactly("listme", "listme-too");
     }
 
     @Test
@@ -173,46 +222,70 @@ class TaskDefinitionIT extends WithServer {
         assertThat(result.failures().get(0).reason()).contains("INACTIVE");
         assertThat(result.failures().get(1).reason()).contains("does not exist");
         assertThat(ecs.listTaskDefinitions(r -> r.familyPrefix("gone").status(TaskDefinitionStatus.DELETE_IN_PROGRESS))
-                .taskDefinitionArns()).hasSize(1);
+                        .taskDefinitionArns())
+                .hasSize(1);
     }
 
     @Test
     void validationErrorsComeFromTheRules() {
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad").containerDefinitions(
-                container("same"), container("same")))).isInstanceOf(ClientException.class);
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad").requiresCompatibilities(Compatibility.FARGATE)
-                .networkMode(NetworkMode.AWSVPC).cpu("256").memory("4096").containerDefinitions(container("a"))))
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(
+                        r -> r.family("bad").containerDefinitions(container("same"), container("same"))))
                 .isInstanceOf(ClientException.class);
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad name").containerDefinitions(container("a"))))
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad")
+                        .requiresCompatibilities(Compatibility.FARGATE)
+                        .networkMode(NetworkMode.AWSVPC)
+                        .cpu("256")
+                        .memory("4096")
+                        .containerDefinitions(container("a"))))
                 .isInstanceOf(ClientException.class);
-        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad").containerDefinitions(container("a"))
-                .placementConstraints(c -> c.type("memberOf").expression("attribute:ecs.instance-type == ("))))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("position");
-        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("bad")).families()).isEmpty();
+        assertThatThrownBy(() ->
+                        ecs.registerTaskDefinition(r -> r.family("bad name").containerDefinitions(container("a"))))
+                .isInstanceOf(ClientException.class);
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("bad")
+                        .containerDefinitions(container("a"))
+                        .placementConstraints(c -> c.type("memberOf").expression("attribute:ecs.instance-type == ("))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("position");
+        assertThat(ecs.listTaskDefinitionFamilies(r -> r.familyPrefix("bad")).families())
+                .isEmpty();
     }
 
     @Test
     void tagsOnTaskDefinitionsAndClusters() {
-        String arn = ecs.registerTaskDefinition(r -> r.family("tagged").containerDefinitions(container("a"))
-                .tags(Tag.builder().key("a").value("1").build())).taskDefinition().taskDefinitionArn();
-        ecs.tagResource(r -> r.resourceArn(arn).tags(Tag.builder().key("b").value("2").build(), Tag.builder().key("a").value("3").build()));
+        String arn = ecs.registerTaskDefinition(r -> r.family("tagged")
+                        .containerDefinitions(container("a"))
+                        .tags(Tag.builder().key("a").value("1").build()))
+                .taskDefinition()
+                .taskDefinitionArn();
+        ecs.tagResource(r -> r.resourceArn(arn)
+                .tags(
+                        Tag.builder().key("b").value("2").build(),
+                        Tag.builder().key("a").value("3").build()));
         assertThat(ecs.listTagsForResource(r -> r.resourceArn(arn)).tags())
-                .extracting(t -> t.key() + "=" + t.value()).containsExactly("a=3", "b=2");
+                .extracting(t -> t.key() + "=" + t.value())
+                .containsExactly("a=3", "b=2");
         ecs.untagResource(r -> r.resourceArn(arn).tagKeys("a"));
-        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(arn).include(TaskDefinitionField.TAGS)).tags())
-                .extracting(Tag::key).containsExactly("b");
+        assertThat(ecs.describeTaskDefinition(r -> r.taskDefinition(arn).include(TaskDefinitionField.TAGS))
+                        .tags())
+                .extracting(Tag::key)
+                .containsExactly("b");
 
-        String clusterArn = ecs.createCluster(r -> r.clusterName("tagged")).cluster().clusterArn();
+        String clusterArn =
+                ecs.createCluster(r -> r.clusterName("tagged")).cluster().clusterArn();
         List<Tag> fifty = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             fifty.add(Tag.builder().key("k" + i).value("v").build());
         }
         ecs.tagResource(r -> r.resourceArn(clusterArn).tags(fifty));
-        assertThatThrownBy(() -> ecs.tagResource(r -> r.resourceArn(clusterArn).tags(Tag.builder().key("one-more").value("x").build())))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("at most 50");
-        assertThatThrownBy(() -> ecs.untagResource(r -> r.resourceArn(clusterArn).tagKeys("aws:cloudformation:stack-name")))
+        assertThatThrownBy(() -> ecs.tagResource(r -> r.resourceArn(clusterArn)
+                        .tags(Tag.builder().key("one-more").value("x").build())))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("at most 50");
+        assertThatThrownBy(() ->
+                        ecs.untagResource(r -> r.resourceArn(clusterArn).tagKeys("aws:cloudformation:stack-name")))
                 .isInstanceOf(InvalidParameterException.class);
-        assertThatThrownBy(() -> ecs.listTagsForResource(r -> r.resourceArn("arn:aws:ecs:us-east-1:000000000000:task-definition/nope:1")))
+        assertThatThrownBy(() -> ecs.listTagsForResource(
+                        r -> r.resourceArn("arn:aws:ecs:us-east-1:000000000000:task-definition/nope:1")))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> ecs.listTagsForResource(r -> r.resourceArn("not-an-arn")))
                 .isInstanceOf(InvalidParameterException.class);

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,13 +46,18 @@ class TaskDockerIT {
         ecs = docker.ecs;
         agents = docker.agents;
         instanceArn = docker.instanceArn(0);
-        ecs.registerTaskDefinition(r -> r.family("httpd").containerDefinitions(c -> c.name("web").image(image)
-                .memory(64).essential(true).stopTimeout(2)
-                .environment(KeyValuePair.builder().name("GREETING").value("hello").build())
+        ecs.registerTaskDefinition(r -> r.family("httpd").containerDefinitions(c -> c.name("web")
+                .image(image)
+                .memory(64)
+                .essential(true)
+                .stopTimeout(2)
+                .environment(
+                        KeyValuePair.builder().name("GREETING").value("hello").build())
                 .command("sh", "-c", "echo $GREETING > /tmp/index.html; exec httpd -f -p 80 -h /tmp")
                 .portMappings(p -> p.containerPort(80))));
-        ecs.registerTaskDefinition(r -> r.family("exits").containerDefinitions(c -> c.name("job").image(image)
-                .memory(32).essential(true).command("sh", "-c", "exit 1")));
+        ecs.registerTaskDefinition(r -> r.family("exits")
+                .containerDefinitions(c ->
+                        c.name("job").image(image).memory(32).essential(true).command("sh", "-c", "exit 1")));
     }
 
     @AfterAll
@@ -63,16 +67,25 @@ class TaskDockerIT {
 
     static String get(String url) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
     }
 
     @Test
     void runTaskServesHttpOnDynamicPortsAndStopTaskStopsIt() throws Exception {
-        RunTaskResponse run = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("httpd").count(2)
+        RunTaskResponse run = ecs.runTask(r -> r.cluster(CLUSTER)
+                .taskDefinition("httpd")
+                .count(2)
                 .overrides(o -> o.containerOverrides(c -> c.name("web")
-                        .environment(KeyValuePair.builder().name("GREETING").value("overridden").build()))));
+                        .environment(KeyValuePair.builder()
+                                .name("GREETING")
+                                .value("overridden")
+                                .build()))));
         assertThat(run.failures()).isEmpty();
         List<String> arns = run.tasks().stream().map(Task::taskArn).toList();
         for (String arn : arns) {
@@ -81,7 +94,9 @@ class TaskDockerIT {
             assertThat(b.bindIP()).isEqualTo(HOST_IP);
             assertThat(b.containerPort()).isEqualTo(80);
             assertThat(b.hostPort()).isPositive();
-            assertThat(get("http://" + HOST_IP + ":" + b.hostPort() + "/index.html").strip()).isEqualTo("overridden");
+            assertThat(get("http://" + HOST_IP + ":" + b.hostPort() + "/index.html")
+                            .strip())
+                    .isEqualTo("overridden");
             assertThat(t.containers().getFirst().runtimeId()).isNotBlank();
             assertThat(t.containers().getFirst().imageDigest()).startsWith("sha256:");
             assertThat(t.startedAt()).isNotNull();
@@ -89,10 +104,16 @@ class TaskDockerIT {
             assertThat(t.availabilityZone()).isEqualTo("us-east-1a");
             assertThat(t.attributes()).anySatisfy(a -> assertThat(a.name()).isEqualTo("ecs.cpu-architecture"));
         }
-        ContainerInstance ci = ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceArn))
-                .containerInstances().getFirst();
+        ContainerInstance ci = ecs.describeContainerInstances(
+                        r -> r.cluster(CLUSTER).containerInstances(instanceArn))
+                .containerInstances()
+                .getFirst();
         assertThat(ci.runningTasksCount()).isEqualTo(2);
-        assertThat(ecs.describeClusters(r -> r.clusters(CLUSTER)).clusters().getFirst().runningTasksCount()).isEqualTo(2);
+        assertThat(ecs.describeClusters(r -> r.clusters(CLUSTER))
+                        .clusters()
+                        .getFirst()
+                        .runningTasksCount())
+                .isEqualTo(2);
 
         for (String arn : arns) {
             ecs.stopTask(r -> r.cluster(CLUSTER).task(arn).reason("done here"));
@@ -105,15 +126,23 @@ class TaskDockerIT {
             assertThat(stopped.stoppedAt()).isNotNull();
             assertThat(stopped.executionStoppedAt()).isNotNull();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> ecs.describeContainerInstances(r -> r.cluster(CLUSTER)
-                .containerInstances(instanceArn)).containerInstances().getFirst().runningTasksCount() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        ecs.describeContainerInstances(r -> r.cluster(CLUSTER).containerInstances(instanceArn))
+                                        .containerInstances()
+                                        .getFirst()
+                                        .runningTasksCount()
+                                == 0);
     }
 
     @Test
     void anEssentialContainerThatExitsStopsTheTaskWithItsExitCode() {
-        RunTaskResponse run = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("exits")
-                .overrides(o -> o.containerOverrides(c -> c.name("job").command("sh", "-c", "exit $CODE")
-                        .environment(KeyValuePair.builder().name("CODE").value("7").build()))));
+        RunTaskResponse run = ecs.runTask(r -> r.cluster(CLUSTER)
+                .taskDefinition("exits")
+                .overrides(o -> o.containerOverrides(c -> c.name("job")
+                        .command("sh", "-c", "exit $CODE")
+                        .environment(
+                                KeyValuePair.builder().name("CODE").value("7").build()))));
         Task stopped = docker.awaitStatus(run.tasks().getFirst().taskArn(), "STOPPED");
         assertThat(stopped.stopCode().toString()).isEqualTo("EssentialContainerExited");
         assertThat(stopped.desiredStatus()).isEqualTo("STOPPED");
@@ -123,9 +152,13 @@ class TaskDockerIT {
 
     @Test
     void anImageThatCannotBePulledFailsTheTaskToStart() {
-        ecs.registerTaskDefinition(r -> r.family("unpullable").containerDefinitions(c -> c.name("app")
-                .image("127.0.0.1:1/berth-it/missing:1").memory(16)));
-        String arn = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("unpullable")).tasks().getFirst().taskArn();
+        ecs.registerTaskDefinition(r -> r.family("unpullable")
+                .containerDefinitions(c ->
+                        c.name("app").image("127.0.0.1:1/berth-it/missing:1").memory(16)));
+        String arn = ecs.runTask(r -> r.cluster(CLUSTER).taskDefinition("unpullable"))
+                .tasks()
+                .getFirst()
+                .taskArn();
         Task stopped = docker.awaitStatus(arn, "STOPPED");
         assertThat(stopped.stopCode().toString()).isEqualTo("TaskFailedToStart");
         assertThat(stopped.containers().getFirst().reason()).startsWith("CannotPullContainerError");
@@ -139,18 +172,25 @@ class TaskDockerIT {
         Agent first = agents.startDocker("restart", TestAddresses.TASK_DOCKER.ip(1), dir);
         String instance = first.containerInstanceArn().orElseThrow();
         try {
-            String arn = ecs.runTask(r -> r.cluster("restart").taskDefinition("httpd")).tasks().getFirst().taskArn();
+            String arn = ecs.runTask(r -> r.cluster("restart").taskDefinition("httpd"))
+                    .tasks()
+                    .getFirst()
+                    .taskArn();
             Task running = docker.awaitStatus(arn, "RUNNING");
-            int port = running.containers().getFirst().networkBindings().getFirst().hostPort();
+            int port =
+                    running.containers().getFirst().networkBindings().getFirst().hostPort();
             first.close();
-            assertThat(get("http://" + TestAddresses.TASK_DOCKER.ip(1) + ":" + port + "/index.html").strip()).isEqualTo("hello");
+            assertThat(get("http://" + TestAddresses.TASK_DOCKER.ip(1) + ":" + port + "/index.html")
+                            .strip())
+                    .isEqualTo("hello");
 
             Agent second = agents.startDocker("restart", TestAddresses.TASK_DOCKER.ip(1), dir);
             assertThat(second.containerInstanceArn()).contains(instance);
             ecs.stopTask(r -> r.cluster("restart").task(arn));
             Task stopped = docker.awaitStatus(arn, "STOPPED");
             assertThat(stopped.stopCode().toString()).isEqualTo("UserInitiated");
-            assertThat(stopped.containers().getFirst().runtimeId()).isEqualTo(running.containers().getFirst().runtimeId());
+            assertThat(stopped.containers().getFirst().runtimeId())
+                    .isEqualTo(running.containers().getFirst().runtimeId());
         } finally {
             TestImages.removeContainersOf(instance.substring(instance.lastIndexOf('/') + 1));
         }
@@ -160,26 +200,79 @@ class TaskDockerIT {
     void theAwsCliRunsAndDescribesTasks() throws Exception {
         String aws = System.getenv().getOrDefault("BERTH_AWS_CLI", "/usr/bin/aws");
         assertThat(new File(aws).canExecute()).as("the AWS CLI at %s", aws).isTrue();
-        String arn = cli(aws, "ecs", "run-task", "--cluster", CLUSTER, "--task-definition", "httpd",
-                "--started-by", "cli", "--query", "tasks[0].taskArn", "--output", "text").strip();
+        String arn = cli(
+                        aws,
+                        "ecs",
+                        "run-task",
+                        "--cluster",
+                        CLUSTER,
+                        "--task-definition",
+                        "httpd",
+                        "--started-by",
+                        "cli",
+                        "--query",
+                        "tasks[0].taskArn",
+                        "--output",
+                        "text")
+                .strip();
         assertThat(arn).startsWith("arn:aws:ecs:us-east-1:000000000000:task/" + CLUSTER + "/");
         docker.awaitStatus(arn, "RUNNING");
-        assertThat(cli(aws, "ecs", "list-tasks", "--cluster", CLUSTER, "--started-by", "cli", "--query",
-                "taskArns[0]", "--output", "text").strip()).isEqualTo(arn);
-        String port = cli(aws, "ecs", "describe-tasks", "--cluster", CLUSTER, "--tasks", arn, "--query",
-                "tasks[0].containers[0].networkBindings[0].hostPort", "--output", "text").strip();
-        assertThat(get("http://" + HOST_IP + ":" + port + "/index.html").strip()).isEqualTo("hello");
+        assertThat(cli(
+                                aws,
+                                "ecs",
+                                "list-tasks",
+                                "--cluster",
+                                CLUSTER,
+                                "--started-by",
+                                "cli",
+                                "--query",
+                                "taskArns[0]",
+                                "--output",
+                                "text")
+                        .strip())
+                .isEqualTo(arn);
+        String port = cli(
+                        aws,
+                        "ecs",
+                        "describe-tasks",
+                        "--cluster",
+                        CLUSTER,
+                        "--tasks",
+                        arn,
+                        "--query",
+                        "tasks[0].containers[0].networkBindings[0].hostPort",
+                        "--output",
+                        "text")
+                .strip();
+        assertThat(get("http://" + HOST_IP + ":" + port + "/index.html").strip())
+                .isEqualTo("hello");
         cli(aws, "ecs", "stop-task", "--cluster", CLUSTER, "--task", arn);
         docker.awaitStatus(arn, "STOPPED");
-        assertThat(cli(aws, "ecs", "describe-tasks", "--cluster", CLUSTER, "--tasks", arn, "--query",
-                "tasks[0].[lastStatus,stopCode]", "--output", "text").strip()).isEqualTo("STOPPED\tUserInitiated");
+        assertThat(cli(
+                                aws,
+                                "ecs",
+                                "describe-tasks",
+                                "--cluster",
+                                CLUSTER,
+                                "--tasks",
+                                arn,
+                                "--query",
+                                "tasks[0].[lastStatus,stopCode]",
+                                "--output",
+                                "text")
+                        .strip())
+                .isEqualTo("STOPPED\tUserInitiated");
     }
 
     static String cli(String aws, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(aws, "--endpoint-url", server.endpoint().toString()));
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of(aws, "--endpoint-url", server.endpoint().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", server.dataDir().resolve("credentials").toString());
+        pb.environment()
+                .put(
+                        "AWS_SHARED_CREDENTIALS_FILE",
+                        server.dataDir().resolve("credentials").toString());
         pb.environment().put("AWS_DEFAULT_REGION", "us-east-1");
         pb.environment().remove("AWS_ACCESS_KEY_ID");
         pb.environment().remove("AWS_SECRET_ACCESS_KEY");

@@ -24,10 +24,12 @@ class TaskSecretsProtocolIT extends WithServer {
         String value = "proto-secret-" + System.nanoTime();
         String password = "proto-login-" + System.nanoTime();
         String loginArn;
-        try (SsmClient ssm = server.ssm(); SecretsManagerClient sm = server.secretsManager()) {
+        try (SsmClient ssm = server.ssm();
+                SecretsManagerClient sm = server.secretsManager()) {
             ssm.putParameter(r -> r.name("/proto/value").value(value).type(ParameterType.SECURE_STRING));
             loginArn = sm.createSecret(r -> r.name("proto/login")
-                    .secretString("{\"username\":\"robot\",\"password\":\"" + password + "\"}")).arn();
+                            .secretString("{\"username\":\"robot\",\"password\":\"" + password + "\"}"))
+                    .arn();
         }
         EcsClient ecs = server.ecs();
         ecs.createCluster(r -> r.clusterName("proto-secrets"));
@@ -37,31 +39,54 @@ class TaskSecretsProtocolIT extends WithServer {
                  "attributes":{"ecs.capability.secrets.ssm.environment-variables":null,
                    "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager":null},
                  "versionInfo":{"agentVersion":"test","agentHash":"abc","dockerVersion":"unknown"}}""".formatted(TestAddresses.TASK_SECRETS_PROTOCOL.ip(0));
-        var r = agent.call("POST", "/_berth/agent/v1/register", Files.readString(server.server().joinTokenFile()).strip(), body);
+        var r = agent.call(
+                "POST",
+                "/_berth/agent/v1/register",
+                Files.readString(server.server().joinTokenFile()).strip(),
+                body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode reg = HandAgent.JSON.readTree(r.body());
         ecs.registerTaskDefinition(t -> t.family("proto-secrets").containerDefinitions(c -> c.name("app")
-                .image("registry.example/private:1").memory(64)
-                .secrets(Secret.builder().name("VALUE").valueFrom("/proto/value").build())
+                .image("registry.example/private:1")
+                .memory(64)
+                .secrets(
+                        Secret.builder().name("VALUE").valueFrom("/proto/value").build())
                 .repositoryCredentials(rc -> rc.credentialsParameter(loginArn))));
         var run = ecs.runTask(t -> t.cluster("proto-secrets").taskDefinition("proto-secrets"));
         assertThat(run.failures()).isEmpty();
         String taskArn = run.tasks().getFirst().taskArn();
 
-        JsonNode container = agent.desired(reg).path("tasks").get(0).path("spec").path("containers").get(0);
+        JsonNode container = agent.desired(reg)
+                .path("tasks")
+                .get(0)
+                .path("spec")
+                .path("containers")
+                .get(0);
         assertThat(container.path("secretEnvironment").path("VALUE").asText()).isEqualTo(value);
-        assertThat(container.path("repositoryCredentials").path("username").asText()).isEqualTo("robot");
-        assertThat(container.path("repositoryCredentials").path("password").asText()).isEqualTo(password);
+        assertThat(container.path("repositoryCredentials").path("username").asText())
+                .isEqualTo("robot");
+        assertThat(container.path("repositoryCredentials").path("password").asText())
+                .isEqualTo(password);
         assertThat(container.has("secrets")).isFalse();
 
         RawClient raw = agent.raw();
-        String described = raw.json("ecs", "AmazonEC2ContainerServiceV20141113.DescribeTasks",
-                ("{\"cluster\":\"proto-secrets\",\"tasks\":[\"" + taskArn + "\"]}").getBytes()).body();
+        String described = raw.json(
+                        "ecs",
+                        "AmazonEC2ContainerServiceV20141113.DescribeTasks",
+                        ("{\"cluster\":\"proto-secrets\",\"tasks\":[\"" + taskArn + "\"]}").getBytes())
+                .body();
         assertThat(described).contains(taskArn);
-        assertThat(described.contains(value) || described.contains(password)).as("DescribeTasks shows a secret").isFalse();
+        assertThat(described.contains(value) || described.contains(password))
+                .as("DescribeTasks shows a secret")
+                .isFalse();
 
         agent.report(reg, taskArn, "RUNNING", "app", null, 0);
-        JsonNode later = agent.desired(reg).path("tasks").get(0).path("spec").path("containers").get(0);
+        JsonNode later = agent.desired(reg)
+                .path("tasks")
+                .get(0)
+                .path("spec")
+                .path("containers")
+                .get(0);
         assertThat(later.has("secretEnvironment")).isFalse();
         assertThat(later.has("repositoryCredentials")).isFalse();
         assertThat(later.has("secrets")).isFalse();

@@ -132,7 +132,8 @@ enum TestAddresses {
             throw new IllegalStateException("the IT address blocks need " + used + " addresses, more than a /24 holds");
         }
         if (!NET.isEmpty() && !NET.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
-            throw new IllegalStateException("berth.it.net must be a loopback /24 prefix such as 127.0.40, not '" + NET + "'");
+            throw new IllegalStateException(
+                    "berth.it.net must be a loopback /24 prefix such as 127.0.40, not '" + NET + "'");
         }
     }
 }

@@ -50,17 +50,45 @@ final class TestAgents implements AutoCloseable {
     }
 
     /** The same, with an image pull behaviour (tests that run tasks use locally built images: PREFER_CACHED). */
-    Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir,
-            ImagePullBehavior pull, HostFacts host) {
+    Agent start(
+            String cluster,
+            String hostIp,
+            String instanceType,
+            Map<String, String> attributes,
+            Path dataDir,
+            ImagePullBehavior pull,
+            HostFacts host) {
         return start(cluster, hostIp, instanceType, attributes, dataDir, pull, host, null);
     }
 
     /** The same, with the task engine on {@code dockerHost} (null: the local Docker Engine). */
-    Agent start(String cluster, String hostIp, String instanceType, Map<String, String> attributes, Path dataDir,
-            ImagePullBehavior pull, HostFacts host, java.net.URI dockerHost) {
-        AgentConfig config = new AgentConfig(server.endpoint(), cluster, hostIp, dataDir, null,
-                server.server().joinTokenFile(), null, null, 256, null, instanceType, null, attributes, false,
-                Duration.ofSeconds(1), pull, dockerHost);
+    Agent start(
+            String cluster,
+            String hostIp,
+            String instanceType,
+            Map<String, String> attributes,
+            Path dataDir,
+            ImagePullBehavior pull,
+            HostFacts host,
+            java.net.URI dockerHost) {
+        AgentConfig config = new AgentConfig(
+                server.endpoint(),
+                cluster,
+                hostIp,
+                dataDir,
+                null,
+                server.server().joinTokenFile(),
+                null,
+                null,
+                256,
+                null,
+                instanceType,
+                null,
+                attributes,
+                false,
+                Duration.ofSeconds(1),
+                pull,
+                dockerHost);
         Agent agent = Agent.start(config, () -> host);
         started.add(agent);
         try {

@@ -16,8 +16,7 @@ final class TestImages {
 
     static final String BUSYBOX = "berth-it/busybox:1";
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** Builds {@link #BUSYBOX} unless Docker already has it; fails (never skips) when Docker is unreachable. */
     static synchronized String busybox() throws Exception {
@@ -29,17 +28,26 @@ final class TestImages {
                 + "for a in $(bin/busybox --list); do [ -e bin/$a ] || ln -s busybox bin/$a; done; "
                 + "echo 'root:x:0:0:root:/:/bin/sh' > etc/passwd; echo 'root:x:0:' > etc/group; "
                 + "tar -cf ../rootfs.tar . && docker import ../rootfs.tar " + BUSYBOX;
-        int rc = new ProcessBuilder("sh", "-c", script).directory(root.toFile()).inheritIO().start().waitFor();
+        int rc = new ProcessBuilder("sh", "-c", script)
+                .directory(root.toFile())
+                .inheritIO()
+                .start()
+                .waitFor();
         if (rc != 0) {
-            throw new AssertionError("could not build " + BUSYBOX + " (is Docker Engine running? scripts/test starts it)");
+            throw new AssertionError(
+                    "could not build " + BUSYBOX + " (is Docker Engine running? scripts/test starts it)");
         }
         return BUSYBOX;
     }
 
     /** Removes the containers of one agent instance (id = last part of its container instance ARN). */
     static void removeContainersOf(String instanceId) throws IOException, InterruptedException {
-        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=dev.berth.instance=" + instanceId).start();
-        List<String> ids = new String(ps.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
+        Process ps =
+                new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=dev.berth.instance=" + instanceId).start();
+        List<String> ids = new String(ps.getInputStream().readAllBytes())
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
         ps.waitFor(30, TimeUnit.SECONDS);
         for (String id : ids) {
             run("docker", "rm", "-f", id);
@@ -47,8 +55,10 @@ final class TestImages {
     }
 
     private static int run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return p.waitFor(120, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 }

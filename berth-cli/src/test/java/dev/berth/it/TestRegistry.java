@@ -23,7 +23,8 @@ final class TestRegistry {
 
     private final TestServer server;
     private final Path dockerConfig;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     TestRegistry(TestServer server) {
         this.server = server;
@@ -45,10 +46,18 @@ final class TestRegistry {
 
     void createRepo(String name, String mutability, String policyText) {
         String json = "{\"repositoryArn\":\"arn:aws:ecr:us-east-1:000000000000:repository/" + name + "\","
-                + "\"registryId\":\"000000000000\",\"repositoryName\":\"" + name + "\",\"repositoryUri\":\"" + host() + "/" + name
+                + "\"registryId\":\"000000000000\",\"repositoryName\":\"" + name + "\",\"repositoryUri\":\"" + host()
+                + "/" + name
                 + "\",\"imageTagMutability\":\"" + mutability + "\",\"tags\":[]"
-                + (policyText == null ? "" : ",\"policyText\":" + server.server().images().docs().mapper()
-                        .valueToTree(policyText).toString())
+                + (policyText == null
+                        ? ""
+                        : ",\"policyText\":"
+                                + server.server()
+                                        .images()
+                                        .docs()
+                                        .mapper()
+                                        .valueToTree(policyText)
+                                        .toString())
                 + "}";
         server.server().images().store().transact(tx -> tx.put("ecr-repository", name, json));
     }
@@ -81,8 +90,15 @@ final class TestRegistry {
     }
 
     Result login() throws IOException, InterruptedException {
-        List<String> cmd = List.of("docker", "--config", dockerConfig.toString(), "login", "--username", "AWS",
-                "--password-stdin", host());
+        List<String> cmd = List.of(
+                "docker",
+                "--config",
+                dockerConfig.toString(),
+                "login",
+                "--username",
+                "AWS",
+                "--password-stdin",
+                host());
         return run(cmd, password());
     }
 
@@ -92,8 +108,7 @@ final class TestRegistry {
         return run(cmd, null);
     }
 
-    record Result(int code, String output) {
-    }
+    record Result(int code, String output) {}
 
     static Result run(List<String> cmd, String stdin) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

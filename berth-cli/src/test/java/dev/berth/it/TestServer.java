@@ -28,11 +28,30 @@ public final class TestServer implements AutoCloseable {
     private final BerthServer server;
     private final Path dataDir;
 
-    private TestServer(Path dataDir, String storeUrl, boolean localAgent, Duration heartbeatTimeout,
-            ImagePullBehavior pull, Duration lostInstanceTimeout, String lbAddresses) {
+    private TestServer(
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            Duration heartbeatTimeout,
+            ImagePullBehavior pull,
+            Duration lostInstanceTimeout,
+            String lbAddresses) {
         this.dataDir = dataDir;
-        this.server = BerthServer.start(new ServerConfig("127.0.0.1", 0, dataDir, storeUrl, localAgent, "000000000000",
-                "us-east-1", null, null, heartbeatTimeout, pull, lostInstanceTimeout, lbAddresses, null));
+        this.server = BerthServer.start(new ServerConfig(
+                "127.0.0.1",
+                0,
+                dataDir,
+                storeUrl,
+                localAgent,
+                "000000000000",
+                "us-east-1",
+                null,
+                null,
+                heartbeatTimeout,
+                pull,
+                lostInstanceTimeout,
+                lbAddresses,
+                null));
     }
 
     /** A server without the local agent: tests that need container instances start their own agents. */
@@ -50,11 +69,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A server that gives up on the tasks of an instance disconnected longer than {@code lostInstanceTimeout}. */
-    public static TestServer start(boolean localAgent, Duration heartbeatTimeout, ImagePullBehavior pull,
-            Duration lostInstanceTimeout) {
+    public static TestServer start(
+            boolean localAgent, Duration heartbeatTimeout, ImagePullBehavior pull, Duration lostInstanceTimeout) {
         try {
-            return new TestServer(Files.createTempDirectory("berth-it"), null, localAgent, heartbeatTimeout, pull,
-                    lostInstanceTimeout, LB_ADDRESSES);
+            return new TestServer(
+                    Files.createTempDirectory("berth-it"),
+                    null,
+                    localAgent,
+                    heartbeatTimeout,
+                    pull,
+                    lostInstanceTimeout,
+                    LB_ADDRESSES);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,8 +88,14 @@ public final class TestServer implements AutoCloseable {
     /** A server without the local agent whose load balancers take addresses from {@code lbAddresses} ("a-b"). */
     public static TestServer withLbAddresses(String lbAddresses) {
         try {
-            return new TestServer(Files.createTempDirectory("berth-it"), null, false, ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT,
-                    ImagePullBehavior.PREFER_CACHED, ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT, lbAddresses);
+            return new TestServer(
+                    Files.createTempDirectory("berth-it"),
+                    null,
+                    false,
+                    ServerConfig.DEFAULT_HEARTBEAT_TIMEOUT,
+                    ImagePullBehavior.PREFER_CACHED,
+                    ServerConfig.DEFAULT_LOST_INSTANCE_TIMEOUT,
+                    lbAddresses);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,7 +126,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     public EcsClient ecs(String keyId, String secret) {
-        return EcsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+        return EcsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
@@ -104,8 +137,10 @@ public final class TestServer implements AutoCloseable {
 
     /** A client of any SDK v2 service pointed at this server with the root key and no retries. */
     public <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
-        return builder.endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
+        return builder.endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
     }
@@ -116,7 +151,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public software.amazon.awssdk.services.ssm.SsmClient ssm() {
-        return client(software.amazon.awssdk.services.ssm.SsmClient.builder().httpClient(UrlConnectionHttpClient.create()));
+        return client(
+                software.amazon.awssdk.services.ssm.SsmClient.builder().httpClient(UrlConnectionHttpClient.create()));
     }
 
     public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
@@ -125,11 +161,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public software.amazon.awssdk.services.kms.KmsClient kms() {
-        return client(software.amazon.awssdk.services.kms.KmsClient.builder().httpClient(UrlConnectionHttpClient.create()));
+        return client(
+                software.amazon.awssdk.services.kms.KmsClient.builder().httpClient(UrlConnectionHttpClient.create()));
     }
 
     public StsClient sts(String keyId, String secret) {
-        return StsClient.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+        return StsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
@@ -138,8 +177,10 @@ public final class TestServer implements AutoCloseable {
 
     public software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elbv2() {
         return software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client.builder()
-                .endpointOverride(endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();

@@ -27,8 +27,7 @@ public final class Kinds {
     public static final String SERVICE = "service";
     public static final String ACCESS_KEY = "access-key";
 
-    private Kinds() {
-    }
+    private Kinds() {}
 
     /** The key prefix of everything that belongs to a cluster in the cluster-scoped kinds. */
     public static String inCluster(String clusterName) {

@@ -15,8 +15,7 @@ import java.util.Arrays;
  */
 public final class PrivateFiles {
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     public static Path write(Path file, byte[] content) {
         try {

@@ -41,19 +41,28 @@ final class ElbTargets implements LoadBalancerTargets {
         ElbState.Snapshot s = state.snapshot();
         TargetGroupConf tg = s.targetGroups().get(targetGroupArn);
         if (tg == null) {
-            throw new AwsException("InvalidParameterException", 400,
+            throw new AwsException(
+                    "InvalidParameterException",
+                    400,
                     "The target group with targetGroupArn " + targetGroupArn + " does not exist.");
         }
         if (References.loadBalancersOf(s, targetGroupArn).isEmpty()) {
-            throw new AwsException("InvalidParameterException", 400,
-                    "The target group with targetGroupArn " + targetGroupArn + " does not have an associated load balancer.");
+            throw new AwsException(
+                    "InvalidParameterException",
+                    400,
+                    "The target group with targetGroupArn " + targetGroupArn
+                            + " does not have an associated load balancer.");
         }
     }
 
     @Override
     public void register(String targetGroupArn, List<Target> list) {
         try {
-            targets.register(targetGroupArn, list.stream().map(t -> new TargetConf(t.id(), t.port(), t.address(), null)).toList());
+            targets.register(
+                    targetGroupArn,
+                    list.stream()
+                            .map(t -> new TargetConf(t.id(), t.port(), t.address(), null))
+                            .toList());
         } catch (AwsException e) {
             throw new AwsException("InvalidParameterException", 400, e.getMessage());
         }
@@ -61,7 +70,11 @@ final class ElbTargets implements LoadBalancerTargets {
 
     @Override
     public void deregister(String targetGroupArn, List<Target> list) {
-        targets.deregister(targetGroupArn, list.stream().map(t -> new String[] {t.id(), String.valueOf(t.port())}).toList());
+        targets.deregister(
+                targetGroupArn,
+                list.stream()
+                        .map(t -> new String[] {t.id(), String.valueOf(t.port())})
+                        .toList());
     }
 
     @Override
@@ -86,7 +99,8 @@ final class ElbTargets implements LoadBalancerTargets {
             TargetState s = new TargetState(TargetHealth.UNUSED, null, null);
             for (Plane.TargetHealthView v : views) {
                 if (v.id().equals(t.id()) && v.port() == t.port()) {
-                    s = new TargetState(TargetHealth.valueOf(v.state().toUpperCase(Locale.ROOT)), v.reason(), v.description());
+                    s = new TargetState(
+                            TargetHealth.valueOf(v.state().toUpperCase(Locale.ROOT)), v.reason(), v.description());
                     if (s.health() != TargetHealth.DRAINING) {
                         break;
                     }

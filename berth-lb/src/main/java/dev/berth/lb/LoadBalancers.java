@@ -33,12 +33,24 @@ public final class LoadBalancers implements AutoCloseable {
      * @param httpThreads event loop threads for application load balancer traffic, 0 for {@link #defaultHttpThreads()}
      * @param ioUring whether those event loops use io_uring when the kernel offers it
      */
-    public LoadBalancers(Vertx vertx, StateStore store, Documents docs, Platform platform, ServiceModel model, String addresses,
-            Clock clock, Function<String, Optional<String>> instanceAddress, int httpThreads,
+    public LoadBalancers(
+            Vertx vertx,
+            StateStore store,
+            Documents docs,
+            Platform platform,
+            ServiceModel model,
+            String addresses,
+            Clock clock,
+            Function<String, Optional<String>> instanceAddress,
+            int httpThreads,
             boolean ioUring) {
         ElbState state = new ElbState(store, docs);
-        this.plane = new DataPlane(vertx, new Metrics(clock), Math.max(1, Runtime.getRuntime().availableProcessors()),
-                httpThreads > 0 ? httpThreads : defaultHttpThreads(), ioUring);
+        this.plane = new DataPlane(
+                vertx,
+                new Metrics(clock),
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                httpThreads > 0 ? httpThreads : defaultHttpThreads(),
+                ioUring);
         this.api = new ElbApi(model, state, platform, plane, new AddressPool(addresses), clock, instanceAddress);
         this.targets = new ElbTargets(state, api.targets(), plane);
         state.onChange(plane::apply);

@@ -14,11 +14,13 @@ final class BucketNames {
     private static final Pattern SHAPE = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
-    private BucketNames() {
-    }
+    private BucketNames() {}
 
     static boolean valid(String name) {
-        if (name == null || !SHAPE.matcher(name).matches() || name.contains("..") || IP.matcher(name).matches()) {
+        if (name == null
+                || !SHAPE.matcher(name).matches()
+                || name.contains("..")
+                || IP.matcher(name).matches()) {
             return false;
         }
         for (String prefix : new String[] {"xn--", "sthree-", "amzn-s3-demo-"}) {

@@ -21,8 +21,7 @@ final class Checksums {
 
     static final String[] ALGORITHMS = {"crc32", "crc32c", "crc64nvme", "sha1", "sha256"};
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /** A stream that computes one checksum over what is read through it. */
     static final class Computing extends FilterInputStream {
@@ -37,7 +36,8 @@ final class Checksums {
             this.crc = algorithm.equals("crc32") ? new CRC32() : algorithm.equals("crc32c") ? new CRC32C() : null;
             this.crc64 = algorithm.equals("crc64nvme") ? new Crc64Nvme() : null;
             try {
-                this.digest = algorithm.equals("sha1") ? MessageDigest.getInstance("SHA-1")
+                this.digest = algorithm.equals("sha1")
+                        ? MessageDigest.getInstance("SHA-1")
                         : algorithm.equals("sha256") ? MessageDigest.getInstance("SHA-256") : null;
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);

@@ -16,11 +16,18 @@ import java.util.Set;
  */
 final class Listings {
 
-    static final Set<String> PARAMS = Set.of("list-type", "prefix", "delimiter", "max-keys", "continuation-token",
-            "start-after", "encoding-type", "fetch-owner", "marker");
+    static final Set<String> PARAMS = Set.of(
+            "list-type",
+            "prefix",
+            "delimiter",
+            "max-keys",
+            "continuation-token",
+            "start-after",
+            "encoding-type",
+            "fetch-owner",
+            "marker");
 
-    private Listings() {
-    }
+    private Listings() {}
 
     static void list(S3Exchange ex, ObjectStore objects, String bucket) {
         MultiMap p = ex.req.params();
@@ -40,8 +47,8 @@ final class Listings {
                 max = -1;
             }
             if (max < 0) {
-                throw S3Errors.invalidArgument("Provided max-keys not an integer or within integer range", "max-keys",
-                        p.get("max-keys"));
+                throw S3Errors.invalidArgument(
+                        "Provided max-keys not an integer or within integer range", "max-keys", p.get("max-keys"));
             }
             max = Math.min(max, ObjectStore.MAX_KEYS);
         }
@@ -87,11 +94,16 @@ final class Listings {
         }
         boolean owner = !v2 || "true".equals(p.get("fetch-owner"));
         for (Item i : l.contents()) {
-            x.open("Contents").element("Key", enc(i.key(), url)).element("LastModified", S3Xml.timestamp(i.modified()))
-                    .element("ETag", "\"" + i.etag() + "\"").element("Size", i.size());
+            x.open("Contents")
+                    .element("Key", enc(i.key(), url))
+                    .element("LastModified", S3Xml.timestamp(i.modified()))
+                    .element("ETag", "\"" + i.etag() + "\"")
+                    .element("Size", i.size());
             if (owner) {
-                x.open("Owner").element("ID", S3Handler.ownerId(ex.account))
-                        .element("DisplayName", "berth-" + ex.account).close("Owner");
+                x.open("Owner")
+                        .element("ID", S3Handler.ownerId(ex.account))
+                        .element("DisplayName", "berth-" + ex.account)
+                        .close("Owner");
             }
             x.element("StorageClass", "STANDARD").close("Contents");
         }

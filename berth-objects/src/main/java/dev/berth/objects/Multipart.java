@@ -34,7 +34,8 @@ final class Multipart {
         ObjectStore.checkKey(key);
         return objects.store().transact(tx -> {
             Bucket b = objects.bucket(tx, bucket, account);
-            String id = UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+            String id = UUID.randomUUID().toString().replace("-", "")
+                    + UUID.randomUUID().toString().replace("-", "");
             Upload u = new Upload(id, bucket, b.id(), key, objects.clock().millis(), account, headers);
             objects.docs().insert(tx, ObjectRecords.UPLOAD, id, u);
             return u;
@@ -53,7 +54,8 @@ final class Multipart {
         if (uploadId == null || uploadId.isEmpty() || uploadId.length() > 512) {
             throw S3Errors.noSuchUpload(uploadId);
         }
-        Upload u = objects.docs().get(tx, ObjectRecords.UPLOAD, uploadId, Upload.class)
+        Upload u = objects.docs()
+                .get(tx, ObjectRecords.UPLOAD, uploadId, Upload.class)
                 .orElseThrow(() -> S3Errors.noSuchUpload(uploadId));
         if (u.bucketId() != b.id() || !u.key().equals(key)) {
             throw S3Errors.noSuchUpload(uploadId);
@@ -69,8 +71,8 @@ final class Multipart {
             n = -1;
         }
         if (n < 1 || n > MAX_PARTS) {
-            throw S3Errors.invalidArgument("Part number must be an integer between 1 and 10000, inclusive",
-                    "partNumber", text);
+            throw S3Errors.invalidArgument(
+                    "Part number must be an integer between 1 and 10000, inclusive", "partNumber", text);
         }
         return n;
     }
@@ -86,9 +88,21 @@ final class Multipart {
                 Bucket b = objects.bucket(tx, bucket, account);
                 find(tx, b, key, uploadId);
                 String partKey = partKey(uploadId, number);
-                objects.docs().getForUpdate(tx, ObjectRecords.PART, partKey, Part.class).ifPresent(p -> replaced[0] = p.file());
-                objects.docs().put(tx, ObjectRecords.PART, partKey,
-                        new Part(uploadId, number, staged.size(), md5, objects.clock().millis(), file));
+                objects.docs()
+                        .getForUpdate(tx, ObjectRecords.PART, partKey, Part.class)
+                        .ifPresent(p -> replaced[0] = p.file());
+                objects.docs()
+                        .put(
+                                tx,
+                                ObjectRecords.PART,
+                                partKey,
+                                new Part(
+                                        uploadId,
+                                        number,
+                                        staged.size(),
+                                        md5,
+                                        objects.clock().millis(),
+                                        file));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -100,8 +114,7 @@ final class Multipart {
     }
 
     /** A part named in a CompleteMultipartUpload request. */
-    record Requested(int partNumber, String etag) {
-    }
+    record Requested(int partNumber, String etag) {}
 
     Item complete(String bucket, String account, String key, String uploadId, List<Requested> requested)
             throws IOException {
@@ -118,7 +131,8 @@ final class Multipart {
                     throw S3Errors.invalidPartOrder();
                 }
                 previous = r.partNumber();
-                Part p = objects.docs().get(tx, ObjectRecords.PART, partKey(uploadId, r.partNumber()), Part.class)
+                Part p = objects.docs()
+                        .get(tx, ObjectRecords.PART, partKey(uploadId, r.partNumber()), Part.class)
                         .orElseThrow(S3Errors::invalidPart);
                 if (!p.md5Hex().equalsIgnoreCase(unquote(r.etag()))) {
                     throw S3Errors.invalidPart();

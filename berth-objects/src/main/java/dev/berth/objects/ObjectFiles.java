@@ -40,8 +40,7 @@ final class ObjectFiles {
     private final Path tmp;
 
     /** A body fully written to a temporary file and fsync'ed, not yet visible. */
-    record Staged(Path file, long size, byte[] md5) {
-    }
+    record Staged(Path file, long size, byte[] md5) {}
 
     ObjectFiles(Path root) {
         this.data = root.resolve("data");

@@ -32,6 +32,7 @@ final class ObjectOps {
 
     /** S3's limit on user metadata: 2 KB of {@code x-amz-meta-*} names and values. */
     static final int MAX_METADATA = 2048;
+
     private static final int MAX_DELETE_KEYS = 1000;
 
     private final ObjectStore objects;
@@ -88,14 +89,16 @@ final class ObjectOps {
                 throw S3Errors.invalidRequest("The value specified in the x-amz-trailer header is not supported");
             }
         }
-        Checksums.Computing checksum = checksumAlgorithm == null ? null : new Checksums.Computing(decoded, checksumAlgorithm);
+        Checksums.Computing checksum =
+                checksumAlgorithm == null ? null : new Checksums.Computing(decoded, checksumAlgorithm);
         MessageDigest sha256 = sha256();
         InputStream in = new DigestInputStream(checksum != null ? checksum : decoded, sha256);
         ObjectFiles.Staged staged = null;
         try {
             staged = objects.stage(in, ObjectStore.MAX_SINGLE_PUT);
             String declaredLength = ex.req.getHeader("Content-Length");
-            if (!body.signature().payload().chunked() && declaredLength != null
+            if (!body.signature().payload().chunked()
+                    && declaredLength != null
                     && Long.parseLong(declaredLength.trim()) != staged.size()) {
                 throw S3Errors.incompleteBody();
             }
@@ -151,8 +154,13 @@ final class ObjectOps {
             copy(ex, bucket, key);
         } else if (m == HttpMethod.POST && params.contains("uploads")) {
             var u = multipart.create(bucket, ex.account, key, headers(ex));
-            ex.xml(200, S3Xml.document("InitiateMultipartUploadResult").element("Bucket", bucket).element("Key", key)
-                    .element("UploadId", u.uploadId()).end("InitiateMultipartUploadResult"));
+            ex.xml(
+                    200,
+                    S3Xml.document("InitiateMultipartUploadResult")
+                            .element("Bucket", bucket)
+                            .element("Key", key)
+                            .element("UploadId", u.uploadId())
+                            .end("InitiateMultipartUploadResult"));
         } else if (m == HttpMethod.POST && params.contains("uploadId")) {
             complete(ex, bucket, key, params.get("uploadId"), body);
         } else {
@@ -207,7 +215,9 @@ final class ObjectOps {
     }
 
     private MultiMap objectHeaders(S3Exchange ex, Item item) {
-        MultiMap h = ex.headers().add("ETag", "\"" + item.etag() + "\"").add("Last-Modified", httpDate(item.modified()))
+        MultiMap h = ex.headers()
+                .add("ETag", "\"" + item.etag() + "\"")
+                .add("Last-Modified", httpDate(item.modified()))
                 .add("Accept-Ranges", "bytes");
         Headers hs = item.headers();
         h.add("Content-Type", hs.contentType() == null ? "binary/octet-stream" : hs.contentType());
@@ -221,10 +231,14 @@ final class ObjectOps {
             h.add("x-amz-mp-parts-count", item.etag().substring(item.etag().indexOf('-') + 1));
         }
         MultiMap p = ex.req.params();
-        for (String[] o : new String[][] {{"response-content-type", "Content-Type"},
-                {"response-content-language", "Content-Language"}, {"response-expires", "Expires"},
-                {"response-cache-control", "Cache-Control"}, {"response-content-disposition", "Content-Disposition"},
-                {"response-content-encoding", "Content-Encoding"}}) {
+        for (String[] o : new String[][] {
+            {"response-content-type", "Content-Type"},
+            {"response-content-language", "Content-Language"},
+            {"response-expires", "Expires"},
+            {"response-cache-control", "Cache-Control"},
+            {"response-content-disposition", "Content-Disposition"},
+            {"response-content-encoding", "Content-Encoding"}
+        }) {
             if (p.get(o[0]) != null) {
                 h.set(o[1], p.get(o[0]));
             }
@@ -261,12 +275,21 @@ final class ObjectOps {
             }
         }
         if (size > MAX_METADATA) {
-            throw new S3Errors.S3Exception("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed"
-                    + " metadata size.", "Size", Integer.toString(size));
+            throw new S3Errors.S3Exception(
+                    "MetadataTooLarge",
+                    400,
+                    "Your metadata headers exceed the maximum allowed" + " metadata size.",
+                    "Size",
+                    Integer.toString(size));
         }
-        return new Headers(ex.req.getHeader("Content-Type"), ex.req.getHeader("Cache-Control"),
-                ex.req.getHeader("Content-Disposition"), ex.req.getHeader("Content-Encoding"),
-                ex.req.getHeader("Content-Language"), ex.req.getHeader("Expires"), meta);
+        return new Headers(
+                ex.req.getHeader("Content-Type"),
+                ex.req.getHeader("Cache-Control"),
+                ex.req.getHeader("Content-Disposition"),
+                ex.req.getHeader("Content-Encoding"),
+                ex.req.getHeader("Content-Language"),
+                ex.req.getHeader("Expires"),
+                meta);
     }
 
     private void copy(S3Exchange ex, String bucket, String key) throws IOException {
@@ -280,8 +303,10 @@ final class ObjectOps {
         }
         int slash = source.indexOf('/');
         if (slash <= 0 || slash == source.length() - 1) {
-            throw S3Errors.invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
-                    "x-amz-copy-source", ex.req.getHeader("x-amz-copy-source"));
+            throw S3Errors.invalidArgument(
+                    "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+                    "x-amz-copy-source",
+                    ex.req.getHeader("x-amz-copy-source"));
         }
         String srcBucket = source.substring(0, slash);
         String srcKey = source.substring(slash + 1);
@@ -292,9 +317,10 @@ final class ObjectOps {
         }
         Item src = objects.get(srcBucket, ex.account, srcKey);
         if (srcBucket.equals(bucket) && srcKey.equals(key) && !replace) {
-            throw S3Errors.invalidRequest("This copy request is illegal because it is trying to copy an object to itself"
-                    + " without changing the object's metadata, storage class, website redirect location or encryption"
-                    + " attributes.");
+            throw S3Errors.invalidRequest(
+                    "This copy request is illegal because it is trying to copy an object to itself"
+                            + " without changing the object's metadata, storage class, website redirect location or encryption"
+                            + " attributes.");
         }
         objects.bucket(bucket, ex.account);
         ObjectStore.checkKey(key);
@@ -302,14 +328,18 @@ final class ObjectOps {
         Item copied;
         try {
             String file = objects.files().commit(staged);
-            copied = objects.install(bucket, ex.account, key, staged.size(), src.etag(), file,
-                    replace ? headers(ex) : src.headers());
+            copied = objects.install(
+                    bucket, ex.account, key, staged.size(), src.etag(), file, replace ? headers(ex) : src.headers());
         } catch (IOException | RuntimeException e) {
             objects.discard(staged);
             throw e;
         }
-        ex.xml(200, S3Xml.document("CopyObjectResult").element("LastModified", S3Xml.timestamp(copied.modified()))
-                .element("ETag", "\"" + copied.etag() + "\"").end("CopyObjectResult"));
+        ex.xml(
+                200,
+                S3Xml.document("CopyObjectResult")
+                        .element("LastModified", S3Xml.timestamp(copied.modified()))
+                        .element("ETag", "\"" + copied.etag() + "\"")
+                        .end("CopyObjectResult"));
     }
 
     private void complete(S3Exchange ex, String bucket, String key, String uploadId, byte[] body) throws IOException {
@@ -328,14 +358,20 @@ final class ObjectOps {
         }
         Item item = multipart.complete(bucket, ex.account, key, uploadId, parts);
         String location = "/" + bucket + "/" + key;
-        ex.xml(200, S3Xml.document("CompleteMultipartUploadResult").element("Location", location)
-                .element("Bucket", bucket).element("Key", key).element("ETag", "\"" + item.etag() + "\"")
-                .end("CompleteMultipartUploadResult"));
+        ex.xml(
+                200,
+                S3Xml.document("CompleteMultipartUploadResult")
+                        .element("Location", location)
+                        .element("Bucket", bucket)
+                        .element("Key", key)
+                        .element("ETag", "\"" + item.etag() + "\"")
+                        .end("CompleteMultipartUploadResult"));
     }
 
     void deleteObjects(S3Exchange ex, String bucket, byte[] body) {
-        if (ex.req.getHeader("Content-MD5") == null && ex.req.headers().names().stream()
-                .noneMatch(n -> n.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-"))) {
+        if (ex.req.getHeader("Content-MD5") == null
+                && ex.req.headers().names().stream()
+                        .noneMatch(n -> n.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-"))) {
             throw S3Errors.invalidRequest("Missing required header for this request: Content-MD5");
         }
         Element root = S3Xml.parse(body);
@@ -358,16 +394,20 @@ final class ObjectOps {
                     x.open("Deleted").element("Key", key).close("Deleted");
                 }
             } catch (S3Errors.S3Exception e) {
-                x.open("Error").element("Key", key).element("Code", e.error().code())
-                        .element("Message", e.getMessage()).close("Error");
+                x.open("Error")
+                        .element("Key", key)
+                        .element("Code", e.error().code())
+                        .element("Message", e.getMessage())
+                        .close("Error");
             }
         }
         ex.xml(200, x.end("DeleteResult"));
     }
 
     static String httpDate(long millis) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis),
-                ZoneOffset.UTC)).replace("+0000", "GMT");
+        return DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC))
+                .replace("+0000", "GMT");
     }
 
     /** Epoch seconds of an HTTP date, or null when absent or unparseable (S3 then ignores the condition). */
@@ -376,7 +416,8 @@ final class ObjectOps {
             return null;
         }
         try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toEpochSecond();
         } catch (DateTimeParseException e) {
             return null;
         }

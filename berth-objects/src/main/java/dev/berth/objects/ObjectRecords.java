@@ -19,8 +19,7 @@ final class ObjectRecords {
     static final String UPLOAD = "s3-upload";
     static final String PART = "s3-part";
 
-    private ObjectRecords() {
-    }
+    private ObjectRecords() {}
 
     /** The store kind holding the objects of bucket {@code id}. */
     static String objectKind(long bucketId) {
@@ -31,16 +30,21 @@ final class ObjectRecords {
      * @param created creation time, epoch millis
      * @param owner   the account id of the creator
      */
-    record Bucket(String name, long id, String owner, String region, long created) {
-    }
+    record Bucket(String name, long id, String owner, String region, long created) {}
 
     /**
      * Headers S3 stores with an object and returns on GET/HEAD.
      *
      * @param metadata user metadata, lower-case names without {@code x-amz-meta-}
      */
-    record Headers(String contentType, String cacheControl, String contentDisposition, String contentEncoding,
-                   String contentLanguage, String expires, Map<String, String> metadata) {
+    record Headers(
+            String contentType,
+            String cacheControl,
+            String contentDisposition,
+            String contentEncoding,
+            String contentLanguage,
+            String expires,
+            Map<String, String> metadata) {
         Headers {
             metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         }
@@ -53,19 +57,15 @@ final class ObjectRecords {
      * @param file     the data file's name under the object root
      * @param modified last-modified time, epoch millis
      */
-    record Item(String key, long size, String etag, long modified, String file, Headers headers) {
-    }
+    record Item(String key, long size, String etag, long modified, String file, Headers headers) {}
 
     /** A multipart upload that was created and neither completed nor aborted. */
-    record Upload(String uploadId, String bucket, long bucketId, String key, long initiated, String owner,
-                  Headers headers) {
-    }
+    record Upload(
+            String uploadId, String bucket, long bucketId, String key, long initiated, String owner, Headers headers) {}
 
     /** One uploaded part; {@code md5Hex} is its ETag without quotes. */
-    record Part(String uploadId, int partNumber, long size, String md5Hex, long modified, String file) {
-    }
+    record Part(String uploadId, int partNumber, long size, String md5Hex, long modified, String file) {}
 
     /** One page of a ListObjectsV2 answer. */
-    record Listing(List<Item> contents, List<String> commonPrefixes, boolean truncated, String next) {
-    }
+    record Listing(List<Item> contents, List<String> commonPrefixes, boolean truncated, String next) {}
 }

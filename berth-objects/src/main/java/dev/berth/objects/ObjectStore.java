@@ -39,6 +39,7 @@ public final class ObjectStore {
     public static final int MAX_KEY_BYTES = 1024;
     /** S3's largest ListObjectsV2 page. */
     public static final int MAX_KEYS = 1000;
+
     private static final String AFTER_EVERYTHING = new String(Character.toChars(Character.MAX_CODE_POINT));
 
     private final StateStore store;
@@ -105,7 +106,8 @@ public final class ObjectStore {
         if (!BucketNames.valid(name)) {
             throw S3Errors.noSuchBucket(name);
         }
-        Bucket b = docs.get(tx, ObjectRecords.BUCKET, name, Bucket.class).orElseThrow(() -> S3Errors.noSuchBucket(name));
+        Bucket b =
+                docs.get(tx, ObjectRecords.BUCKET, name, Bucket.class).orElseThrow(() -> S3Errors.noSuchBucket(name));
         if (!b.owner().equals(account)) {
             throw new S3Errors.S3Exception("AccessDenied", 403, "Access Denied", null, null);
         }
@@ -231,7 +233,8 @@ public final class ObjectStore {
         if (item.get().size() > maxBytes) {
             throw new IOException("the object is " + item.get().size() + " bytes, more than " + maxBytes);
         }
-        return Optional.of(java.nio.file.Files.readAllBytes(files.path(item.get().file())));
+        return Optional.of(
+                java.nio.file.Files.readAllBytes(files.path(item.get().file())));
     }
 
     /**
@@ -242,7 +245,8 @@ public final class ObjectStore {
         if (!BucketNames.valid(bucket) || tx.get(ObjectRecords.BUCKET, bucket).isEmpty()) {
             throw S3Errors.noSuchBucket(bucket).error();
         }
-        return readSmall(tx, bucket, key, maxBytes).orElseThrow(() -> S3Errors.noSuchKey(key).error());
+        return readSmall(tx, bucket, key, maxBytes)
+                .orElseThrow(() -> S3Errors.noSuchKey(key).error());
     }
 
     /** Deletes an object; deleting a missing key succeeds, as in S3. */
@@ -315,7 +319,9 @@ public final class ObjectStore {
                     break;
                 }
             }
-            boolean truncated = count >= max && cursor != null && !tx.scan(kind, prefix, cursor, 1).entries().isEmpty();
+            boolean truncated = count >= max
+                    && cursor != null
+                    && !tx.scan(kind, prefix, cursor, 1).entries().isEmpty();
             return new Listing(contents, prefixes, truncated, truncated ? last : null);
         });
     }

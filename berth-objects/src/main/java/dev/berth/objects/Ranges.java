@@ -8,8 +8,7 @@ package dev.berth.objects;
  */
 final class Ranges {
 
-    private Ranges() {
-    }
+    private Ranges() {}
 
     /** {@code {first, last}} inclusive, or null for the whole object. */
     static long[] parse(String header, long size) {

@@ -10,8 +10,7 @@ import dev.berth.model.error.AwsException;
  */
 final class S3Errors {
 
-    private S3Errors() {
-    }
+    private S3Errors() {}
 
     /** An {@link AwsException} with one extra element for S3's error body. */
     static final class S3Exception extends RuntimeException {
@@ -48,8 +47,13 @@ final class S3Errors {
     }
 
     static S3Exception noSuchUpload(String uploadId) {
-        return new S3Exception("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid,"
-                + " or the upload may have been aborted or completed.", "UploadId", uploadId);
+        return new S3Exception(
+                "NoSuchUpload",
+                404,
+                "The specified upload does not exist. The upload ID may be invalid,"
+                        + " or the upload may have been aborted or completed.",
+                "UploadId",
+                uploadId);
     }
 
     static S3Exception invalidBucketName(String bucket) {
@@ -57,18 +61,27 @@ final class S3Errors {
     }
 
     static S3Exception alreadyOwnedByYou(String bucket) {
-        return new S3Exception("BucketAlreadyOwnedByYou", 409,
-                "Your previous request to create the named bucket succeeded and you already own it.", "BucketName", bucket);
+        return new S3Exception(
+                "BucketAlreadyOwnedByYou",
+                409,
+                "Your previous request to create the named bucket succeeded and you already own it.",
+                "BucketName",
+                bucket);
     }
 
     static S3Exception alreadyExists(String bucket) {
-        return new S3Exception("BucketAlreadyExists", 409, "The requested bucket name is not available. The bucket"
-                + " namespace is shared by all users of the system. Please select a different name and try again.",
-                "BucketName", bucket);
+        return new S3Exception(
+                "BucketAlreadyExists",
+                409,
+                "The requested bucket name is not available. The bucket"
+                        + " namespace is shared by all users of the system. Please select a different name and try again.",
+                "BucketName",
+                bucket);
     }
 
     static S3Exception notEmpty(String bucket) {
-        return new S3Exception("BucketNotEmpty", 409, "The bucket you tried to delete is not empty", "BucketName", bucket);
+        return new S3Exception(
+                "BucketNotEmpty", 409, "The bucket you tried to delete is not empty", "BucketName", bucket);
     }
 
     static S3Exception keyTooLong() {
@@ -84,13 +97,17 @@ final class S3Errors {
     }
 
     static S3Exception malformedXml() {
-        return new S3Exception("MalformedXML", 400, "The XML you provided was not well-formed or did not validate"
-                + " against our published schema", null, null);
+        return new S3Exception(
+                "MalformedXML",
+                400,
+                "The XML you provided was not well-formed or did not validate" + " against our published schema",
+                null,
+                null);
     }
 
     static S3Exception badDigest(String what) {
-        return new S3Exception("BadDigest", 400, "The " + what + " you specified did not match the calculated checksum.",
-                null, null);
+        return new S3Exception(
+                "BadDigest", 400, "The " + what + " you specified did not match the calculated checksum.", null, null);
     }
 
     static S3Exception invalidDigest() {
@@ -98,51 +115,85 @@ final class S3Errors {
     }
 
     static S3Exception entityTooLarge(long max) {
-        return new S3Exception("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size",
-                "MaxSizeAllowed", Long.toString(max));
+        return new S3Exception(
+                "EntityTooLarge",
+                400,
+                "Your proposed upload exceeds the maximum allowed size",
+                "MaxSizeAllowed",
+                Long.toString(max));
     }
 
     static S3Exception incompleteBody() {
-        return new S3Exception("IncompleteBody", 400,
-                "You did not provide the number of bytes specified by the Content-Length HTTP header", null, null);
+        return new S3Exception(
+                "IncompleteBody",
+                400,
+                "You did not provide the number of bytes specified by the Content-Length HTTP header",
+                null,
+                null);
     }
 
     static S3Exception missingContentLength() {
-        return new S3Exception("MissingContentLength", 411, "You must provide the Content-Length HTTP header.", null, null);
+        return new S3Exception(
+                "MissingContentLength", 411, "You must provide the Content-Length HTTP header.", null, null);
     }
 
     static S3Exception invalidRange(long size) {
-        return new S3Exception("InvalidRange", 416, "The requested range is not satisfiable", "ActualObjectSize",
-                Long.toString(size));
+        return new S3Exception(
+                "InvalidRange", 416, "The requested range is not satisfiable", "ActualObjectSize", Long.toString(size));
     }
 
     static S3Exception preconditionFailed(String condition) {
-        return new S3Exception("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold",
-                "Condition", condition);
+        return new S3Exception(
+                "PreconditionFailed",
+                412,
+                "At least one of the pre-conditions you specified did not hold",
+                "Condition",
+                condition);
     }
 
     static S3Exception methodNotAllowed(String method, String resource) {
-        return new S3Exception("MethodNotAllowed", 405, "The specified method is not allowed against this resource.",
-                "Method", method);
+        return new S3Exception(
+                "MethodNotAllowed",
+                405,
+                "The specified method is not allowed against this resource.",
+                "Method",
+                method);
     }
 
     static S3Exception notImplemented(String what) {
-        return new S3Exception("NotImplemented", 501, "A header or query you provided implies functionality that is"
-                + " not implemented.", "Header", what);
+        return new S3Exception(
+                "NotImplemented",
+                501,
+                "A header or query you provided implies functionality that is" + " not implemented.",
+                "Header",
+                what);
     }
 
     static S3Exception invalidPart() {
-        return new S3Exception("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may"
-                + " not have been uploaded, or the specified entity tag may not match the part's entity tag.", null, null);
+        return new S3Exception(
+                "InvalidPart",
+                400,
+                "One or more of the specified parts could not be found.  The part may"
+                        + " not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+                null,
+                null);
     }
 
     static S3Exception invalidPartOrder() {
-        return new S3Exception("InvalidPartOrder", 400,
-                "The list of parts was not in ascending order. Parts must be ordered by part number.", null, null);
+        return new S3Exception(
+                "InvalidPartOrder",
+                400,
+                "The list of parts was not in ascending order. Parts must be ordered by part number.",
+                null,
+                null);
     }
 
     static S3Exception entityTooSmall() {
-        return new S3Exception("EntityTooSmall", 400,
-                "Your proposed upload is smaller than the minimum allowed object size.", null, null);
+        return new S3Exception(
+                "EntityTooSmall",
+                400,
+                "Your proposed upload is smaller than the minimum allowed object size.",
+                null,
+                null);
     }
 }

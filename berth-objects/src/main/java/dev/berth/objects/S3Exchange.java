@@ -30,11 +30,16 @@ final class S3Exchange {
     }
 
     MultiMap headers() {
-        return MultiMap.caseInsensitiveMultiMap().add("x-amz-request-id", requestId).add("x-amz-id-2", requestId);
+        return MultiMap.caseInsensitiveMultiMap()
+                .add("x-amz-request-id", requestId)
+                .add("x-amz-id-2", requestId);
     }
 
     void xml(int status, String xml) {
-        send(status, headers().add("Content-Type", "application/xml"), Buffer.buffer(xml.getBytes(StandardCharsets.UTF_8)));
+        send(
+                status,
+                headers().add("Content-Type", "application/xml"),
+                Buffer.buffer(xml.getBytes(StandardCharsets.UTF_8)));
     }
 
     void empty(int status, MultiMap headers) {
@@ -56,9 +61,13 @@ final class S3Exchange {
         if (detailName != null) {
             x.element(detailName, detailValue);
         }
-        String xml = x.element("Resource", resource).element("RequestId", requestId).element("HostId", requestId)
+        String xml = x.element("Resource", resource)
+                .element("RequestId", requestId)
+                .element("HostId", requestId)
                 .end("Error");
-        send(e.httpStatus(), headers().add("Content-Type", "application/xml"),
+        send(
+                e.httpStatus(),
+                headers().add("Content-Type", "application/xml"),
                 Buffer.buffer(xml.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -57,8 +57,8 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
      * @param verifier     checks signatures against Berth's access keys
      * @param accountOfKey the account an access key id belongs to
      */
-    public S3Handler(Vertx vertx, SigV4Verifier verifier, Function<String, Optional<String>> accountOfKey,
-                     ObjectStore objects) {
+    public S3Handler(
+            Vertx vertx, SigV4Verifier verifier, Function<String, Optional<String>> accountOfKey, ObjectStore objects) {
         this.vertx = vertx;
         this.verifier = verifier;
         this.accountOfKey = accountOfKey;
@@ -86,29 +86,40 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
     @Override
     public void handle(HttpServerRequest req) {
         Context ctx = vertx.getOrCreateContext();
-        S3Exchange ex = new S3Exchange(req, ctx, UUID.randomUUID().toString().replace("-", "").substring(0, 16)
-                .toUpperCase(java.util.Locale.ROOT));
+        S3Exchange ex = new S3Exchange(
+                req,
+                ctx,
+                UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(java.util.Locale.ROOT));
         String rawPath = FrontDoor.rawPath(req);
         Target target = Target.parse(rawPath);
-        boolean streamed = req.method() == HttpMethod.PUT && target.key() != null
-                && req.getHeader("x-amz-copy-source") == null;
+        boolean streamed =
+                req.method() == HttpMethod.PUT && target.key() != null && req.getHeader("x-amz-copy-source") == null;
         if (streamed) {
             RequestStream body = new RequestStream(req, ctx, BODY_IDLE_MILLIS);
             workers.execute(() -> run(ex, rawPath, target, null, body));
         } else {
-            RequestBodies.read(req, MAX_XML_BODY, body -> workers.execute(() -> run(ex, rawPath, target, body, null)),
-                    () -> workers.execute(() -> ex.error(new AwsException("MaxMessageLengthExceeded", 400,
-                            "Your request was too big."), null, null, rawPath)));
+            RequestBodies.read(
+                    req,
+                    MAX_XML_BODY,
+                    body -> workers.execute(() -> run(ex, rawPath, target, body, null)),
+                    () -> workers.execute(() -> ex.error(
+                            new AwsException("MaxMessageLengthExceeded", 400, "Your request was too big."),
+                            null,
+                            null,
+                            rawPath)));
         }
     }
 
     private void run(S3Exchange ex, String rawPath, Target target, byte[] body, RequestStream stream) {
         String resource = rawPath;
         try {
-            S3Signature signature = verifier.verifyS3(ex.req.method().name(), rawPath, ex.req.query(),
-                    FrontDoor.headers(ex.req));
-            ex.account = accountOfKey.apply(signature.principal().accessKeyId())
-                    .orElseThrow(() -> new AwsException("InvalidAccessKeyId", 403,
+            S3Signature signature =
+                    verifier.verifyS3(ex.req.method().name(), rawPath, ex.req.query(), FrontDoor.headers(ex.req));
+            ex.account = accountOfKey
+                    .apply(signature.principal().accessKeyId())
+                    .orElseThrow(() -> new AwsException(
+                            "InvalidAccessKeyId",
+                            403,
                             "The AWS Access Key Id you provided does not exist in our records."));
             if (stream != null) {
                 if ("100-continue".equalsIgnoreCase(ex.req.getHeader("Expect"))) {
@@ -125,15 +136,18 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
             ex.error(e, null, null, resource);
         } catch (Throwable e) {
             LOG.error("S3 request {} {} failed unexpectedly", ex.requestId, rawPath, e);
-            ex.error(new AwsException("InternalError", 500, "We encountered an internal error. Please try again."),
-                    null, null, resource);
+            ex.error(
+                    new AwsException("InternalError", 500, "We encountered an internal error. Please try again."),
+                    null,
+                    null,
+                    resource);
         } finally {
             if (stream != null) {
                 // discard what the client still sends after an early error (nothing reads the stream any
                 // more), so neither memory nor the connection is held by an abandoned body
                 ex.ctx.runOnContext(v -> {
                     if (!ex.req.isEnded()) {
-                        ex.req.handler(b -> { }).resume();
+                        ex.req.handler(b -> {}).resume();
                     }
                 });
             }
@@ -153,8 +167,8 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
             try {
                 length = declared == null ? -1 : Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
-                throw S3Errors.invalidArgument("x-amz-decoded-content-length is not a number", "x-amz-decoded-content-length",
-                        declared);
+                throw S3Errors.invalidArgument(
+                        "x-amz-decoded-content-length is not a number", "x-amz-decoded-content-length", declared);
             }
             return new AwsChunkedStream(raw, signature, length);
         }
@@ -200,8 +214,13 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
         } else if (m == HttpMethod.GET && params.contains("location")) {
             Bucket b = objects.bucket(bucket, ex.account);
             String region = b.region().equals("us-east-1") ? null : b.region();
-            ex.xml(200, S3Xml.document("LocationConstraint").end("LocationConstraint")
-                    .replace("></LocationConstraint>", region == null ? "/>" : ">" + region + "</LocationConstraint>"));
+            ex.xml(
+                    200,
+                    S3Xml.document("LocationConstraint")
+                            .end("LocationConstraint")
+                            .replace(
+                                    "></LocationConstraint>",
+                                    region == null ? "/>" : ">" + region + "</LocationConstraint>"));
         } else if (m == HttpMethod.GET && (params.isEmpty() || onlyListParams(params))) {
             Listings.list(ex, objects, bucket);
         } else if (m == HttpMethod.POST && params.contains("delete")) {
@@ -226,14 +245,23 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
             String location = S3Xml.text(root, "LocationConstraint");
             String wanted = location == null || location.isEmpty() ? "us-east-1" : location;
             if (!wanted.equals(objects.region())) {
-                throw new S3Errors.S3Exception("IllegalLocationConstraintException", 400, "The " + wanted
-                        + " location constraint is incompatible for the region specific endpoint this request was sent to.",
-                        null, null);
+                throw new S3Errors.S3Exception(
+                        "IllegalLocationConstraintException",
+                        400,
+                        "The " + wanted
+                                + " location constraint is incompatible for the region specific endpoint this request was sent to.",
+                        null,
+                        null);
             }
         } else if (!objects.region().equals("us-east-1")) {
             BucketNames.check(bucket);
-            throw new S3Errors.S3Exception("IllegalLocationConstraintException", 400, "The unspecified location constraint"
-                    + " is incompatible for the region specific endpoint this request was sent to.", null, null);
+            throw new S3Errors.S3Exception(
+                    "IllegalLocationConstraintException",
+                    400,
+                    "The unspecified location constraint"
+                            + " is incompatible for the region specific endpoint this request was sent to.",
+                    null,
+                    null);
         }
         objects.createBucket(bucket, ex.account);
         ex.empty(200, ex.headers().add("Location", "/" + bucket));
@@ -242,10 +270,16 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
     private void listBuckets(S3Exchange ex) {
         S3Xml x = S3Xml.document("ListAllMyBucketsResult").open("Buckets");
         for (Bucket b : objects.buckets(ex.account)) {
-            x.open("Bucket").element("Name", b.name()).element("CreationDate", S3Xml.timestamp(b.created()))
-                    .element("BucketRegion", b.region()).close("Bucket");
+            x.open("Bucket")
+                    .element("Name", b.name())
+                    .element("CreationDate", S3Xml.timestamp(b.created()))
+                    .element("BucketRegion", b.region())
+                    .close("Bucket");
         }
-        x.close("Buckets").open("Owner").element("DisplayName", "berth-" + ex.account).element("ID", ownerId(ex.account))
+        x.close("Buckets")
+                .open("Owner")
+                .element("DisplayName", "berth-" + ex.account)
+                .element("ID", ownerId(ex.account))
                 .close("Owner");
         ex.xml(200, x.end("ListAllMyBucketsResult"));
     }
@@ -253,8 +287,9 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
     /** The canonical user id S3 shows for an account: 64 hex digits, stable per account. */
     static String ownerId(String account) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(("berth-account:" + account).getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(("berth-account:" + account).getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -268,7 +303,9 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
+            if (c == '%'
+                    && i + 2 < raw.length()
+                    && Character.digit(raw.charAt(i + 1), 16) >= 0
                     && Character.digit(raw.charAt(i + 2), 16) >= 0) {
                 out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
                 i += 2;

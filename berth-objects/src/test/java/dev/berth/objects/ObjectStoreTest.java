@@ -32,14 +32,15 @@ class ObjectStoreTest {
 
     @TempDir
     Path dir;
+
     StateStore store;
     ObjectStore objects;
 
     @BeforeEach
     void open() {
         store = StateStores.open(null, dir.resolve("state"));
-        objects = new ObjectStore(store, new Documents(new ObjectMapper()), dir.resolve("objects"), Clock.systemUTC(),
-                "us-east-1");
+        objects = new ObjectStore(
+                store, new Documents(new ObjectMapper()), dir.resolve("objects"), Clock.systemUTC(), "us-east-1");
     }
 
     @AfterEach
@@ -49,7 +50,12 @@ class ObjectStoreTest {
 
     Item put(String bucket, String key, String content) throws Exception {
         var staged = objects.stage(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), 1 << 20);
-        return objects.put(bucket, "acct", key, staged, ObjectStore.hex(staged.md5()),
+        return objects.put(
+                bucket,
+                "acct",
+                key,
+                staged,
+                ObjectStore.hex(staged.md5()),
                 new ObjectRecords.Headers(null, null, null, null, null, null, Map.of()));
     }
 
@@ -64,8 +70,25 @@ class ObjectStoreTest {
         for (String ok : List.of("abc", "my.bucket-1", "a".repeat(63), "1bucket", "bucket1")) {
             assertThat(BucketNames.valid(ok)).as(ok).isTrue();
         }
-        for (String bad : List.of("ab", "a".repeat(64), "Abc", "a_b", "-ab", "ab-", ".ab", "ab.", "a..b", "10.0.0.1",
-                "xn--ab", "sthree-ab", "amzn-s3-demo-ab", "ab-s3alias", "ab--ol-s3", "ab.mrap", "ab--x-s3", "ab--table-s3")) {
+        for (String bad : List.of(
+                "ab",
+                "a".repeat(64),
+                "Abc",
+                "a_b",
+                "-ab",
+                "ab-",
+                ".ab",
+                "ab.",
+                "a..b",
+                "10.0.0.1",
+                "xn--ab",
+                "sthree-ab",
+                "amzn-s3-demo-ab",
+                "ab-s3alias",
+                "ab--ol-s3",
+                "ab.mrap",
+                "ab--x-s3",
+                "ab--table-s3")) {
             assertThat(BucketNames.valid(bad)).as(bad).isFalse();
         }
     }
@@ -80,8 +103,10 @@ class ObjectStoreTest {
         assertThat(Ranges.parse("bytes=5-1", 100)).isNull();
         assertThat(Ranges.parse("bytes=0-1,5-6", 100)).isNull();
         assertThat(Ranges.parse("items=0-1", 100)).isNull();
-        assertThatThrownBy(() -> Ranges.parse("bytes=100-", 100)).isInstanceOfSatisfying(S3Errors.S3Exception.class,
-                e -> assertThat(e.error().httpStatus()).isEqualTo(416));
+        assertThatThrownBy(() -> Ranges.parse("bytes=100-", 100))
+                .isInstanceOfSatisfying(
+                        S3Errors.S3Exception.class,
+                        e -> assertThat(e.error().httpStatus()).isEqualTo(416));
     }
 
     @Test
@@ -91,7 +116,9 @@ class ObjectStoreTest {
             put("list", k, k);
         }
         Listing all = objects.list("list", "acct", "", null, null, 1000);
-        assertThat(all.contents()).extracting(Item::key).containsExactly("Z", "a/1", "a/2", "a/b/3", "b", "c/1", "c/2", "ä");
+        assertThat(all.contents())
+                .extracting(Item::key)
+                .containsExactly("Z", "a/1", "a/2", "a/b/3", "b", "c/1", "c/2", "ä");
         assertThat(all.truncated()).isFalse();
 
         List<String> seen = new ArrayList<>();
@@ -110,7 +137,8 @@ class ObjectStoreTest {
         Listing underA = objects.list("list", "acct", "a/", "/", null, 1000);
         assertThat(underA.contents()).extracting(Item::key).containsExactly("a/1", "a/2");
         assertThat(underA.commonPrefixes()).containsExactly("a/b/");
-        assertThat(objects.list("list", "acct", "", null, "b", 1000).contents()).extracting(Item::key)
+        assertThat(objects.list("list", "acct", "", null, "b", 1000).contents())
+                .extracting(Item::key)
                 .containsExactly("c/1", "c/2", "ä");
     }
 
@@ -121,27 +149,40 @@ class ObjectStoreTest {
         put("files", "k", "two");
         assertThat(files("data")).isEqualTo(1);
         assertThat(files("tmp")).isZero();
-        assertThat(Files.readString(objects.path(objects.get("files", "acct", "k")))).isEqualTo("two");
-        assertThatThrownBy(() -> objects.deleteBucket("files", "acct")).isInstanceOfSatisfying(S3Errors.S3Exception.class,
-                e -> assertThat(e.error().code()).isEqualTo("BucketNotEmpty"));
+        assertThat(Files.readString(objects.path(objects.get("files", "acct", "k"))))
+                .isEqualTo("two");
+        assertThatThrownBy(() -> objects.deleteBucket("files", "acct"))
+                .isInstanceOfSatisfying(
+                        S3Errors.S3Exception.class,
+                        e -> assertThat(e.error().code()).isEqualTo("BucketNotEmpty"));
         objects.delete("files", "acct", "k");
         assertThat(files("data")).isZero();
         objects.deleteBucket("files", "acct");
-        assertThatThrownBy(() -> put("files", "k", "x")).isInstanceOfSatisfying(S3Errors.S3Exception.class,
-                e -> assertThat(e.error().code()).isEqualTo("NoSuchBucket"));
-        assertThat(files("data")).as("a put into a missing bucket removes its file").isZero();
+        assertThatThrownBy(() -> put("files", "k", "x"))
+                .isInstanceOfSatisfying(
+                        S3Errors.S3Exception.class,
+                        e -> assertThat(e.error().code()).isEqualTo("NoSuchBucket"));
+        assertThat(files("data"))
+                .as("a put into a missing bucket removes its file")
+                .isZero();
         assertThatThrownBy(() -> objects.stage(new ByteArrayInputStream(new byte[11]), 10))
-                .isInstanceOfSatisfying(S3Errors.S3Exception.class, e -> assertThat(e.error().code()).isEqualTo("EntityTooLarge"));
+                .isInstanceOfSatisfying(
+                        S3Errors.S3Exception.class,
+                        e -> assertThat(e.error().code()).isEqualTo("EntityTooLarge"));
         assertThat(files("tmp")).isZero();
     }
 
     @Test
     void anotherAccountsBucketIsNeitherVisibleNorWritable() throws Exception {
         objects.createBucket("mine", "acct");
-        assertThatThrownBy(() -> objects.createBucket("mine", "other")).isInstanceOfSatisfying(S3Errors.S3Exception.class,
-                e -> assertThat(e.error().code()).isEqualTo("BucketAlreadyExists"));
+        assertThatThrownBy(() -> objects.createBucket("mine", "other"))
+                .isInstanceOfSatisfying(
+                        S3Errors.S3Exception.class,
+                        e -> assertThat(e.error().code()).isEqualTo("BucketAlreadyExists"));
         assertThat(objects.buckets("other")).isEmpty();
-        assertThatThrownBy(() -> objects.get("mine", "other", "k")).isInstanceOfSatisfying(S3Errors.S3Exception.class,
-                e -> assertThat(e.error().code()).isEqualTo("AccessDenied"));
+        assertThatThrownBy(() -> objects.get("mine", "other", "k"))
+                .isInstanceOfSatisfying(
+                        S3Errors.S3Exception.class,
+                        e -> assertThat(e.error().code()).isEqualTo("AccessDenied"));
     }
 }

@@ -24,6 +24,13 @@ public interface Authenticator {
      * @throws AwsException with the dialect's authentication error code when the request is not
      *     properly signed by a known key
      */
-    CallContext authenticate(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-            byte[] body, String service, Dialect dialect, String requestId);
+    CallContext authenticate(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String service,
+            Dialect dialect,
+            String requestId);
 }

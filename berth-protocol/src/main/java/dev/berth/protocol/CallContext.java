@@ -8,5 +8,4 @@ package dev.berth.protocol;
  * @param accountId the account the key belongs to
  * @param region the region of the request's credential scope (the server's region)
  */
-public record CallContext(String requestId, String accessKeyId, String accountId, String region) {
-}
+public record CallContext(String requestId, String accessKeyId, String accountId, String region) {}

@@ -65,7 +65,7 @@ public final class RegistryError extends RuntimeException {
     }
 
     public static RegistryError nameUnknown(String repository) {
-        return new RegistryError(Code.NAME_UNKNOWN, "The repository with name '" + repository
-                + "' does not exist in the registry");
+        return new RegistryError(
+                Code.NAME_UNKNOWN, "The repository with name '" + repository + "' does not exist in the registry");
     }
 }

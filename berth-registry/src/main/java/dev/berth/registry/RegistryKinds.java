@@ -47,8 +47,7 @@ public final class RegistryKinds {
     public static final String GC = "registry-gc";
     public static final String GC_EPOCH = "epoch";
 
-    private RegistryKinds() {
-    }
+    private RegistryKinds() {}
 
     public static String imageKey(String repository, String digest) {
         return repository + "@" + digest;

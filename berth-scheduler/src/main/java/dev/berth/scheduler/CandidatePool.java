@@ -1,7 +1,6 @@
 package dev.berth.scheduler;
 
 import dev.berth.scheduler.StrategyPlan.TailKey;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,8 +35,7 @@ final class CandidatePool {
      * What a pool depends on: the static filter signature, the plan's partitioning and order, and
      * the group whose per-instance count is a key (or -1 when no key is per group).
      */
-    record Key(String staticSignature, List<String> leadingSpreads, List<TailKey> tail, boolean random, int gid) {
-    }
+    record Key(String staticSignature, List<String> leadingSpreads, List<TailKey> tail, boolean random, int gid) {}
 
     private static final int NIL = -1;
 

@@ -1,7 +1,6 @@
 package dev.berth.scheduler;
 
 import dev.berth.scheduler.cql.InstanceView;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -156,7 +155,8 @@ public final class ClusterState {
             out.add(instances.get(i).toBuilder()
                     .remaining(remainingCpu[i], remainingMemory[i])
                     .portsInUse(ports[i] == null ? Set.of() : ports[i])
-                    .taskGroups(tg).build());
+                    .taskGroups(tg)
+                    .build());
         }
         return new ClusterSnapshot(out);
     }

@@ -1,7 +1,6 @@
 package dev.berth.scheduler;
 
 import dev.berth.scheduler.cql.InstanceView;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -24,11 +23,22 @@ import java.util.function.Predicate;
  * @param portsInUse      host ports taken (including the agent's reserved ports), see {@link Ports}
  * @param runtimeHealthy  false while the agent reports its container runtime (Docker Engine) unreachable
  */
-public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus status, boolean agentConnected,
-                                String agentVersion, Instant registeredAt,
-                                int registeredCpu, int registeredMemory, int remainingCpu, int remainingMemory,
-                                Set<Integer> portsInUse, Map<String, String> attributes,
-                                Map<String, Integer> taskGroups, boolean runtimeHealthy) implements InstanceView {
+public record ContainerInstance(
+        String arn,
+        String ec2InstanceId,
+        InstanceStatus status,
+        boolean agentConnected,
+        String agentVersion,
+        Instant registeredAt,
+        int registeredCpu,
+        int registeredMemory,
+        int remainingCpu,
+        int remainingMemory,
+        Set<Integer> portsInUse,
+        Map<String, String> attributes,
+        Map<String, Integer> taskGroups,
+        boolean runtimeHealthy)
+        implements InstanceView {
 
     public ContainerInstance {
         Objects.requireNonNull(arn, "arn");
@@ -112,15 +122,50 @@ public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus
             this.arn = arn;
         }
 
-        public Builder ec2InstanceId(String v) { ec2InstanceId = v; return this; }
-        public Builder status(InstanceStatus v) { status = v; return this; }
-        public Builder agentConnected(boolean v) { agentConnected = v; return this; }
-        public Builder agentVersion(String v) { agentVersion = v; return this; }
-        public Builder registeredAt(Instant v) { registeredAt = v; return this; }
-        public Builder portsInUse(Set<Integer> v) { portsInUse = v; return this; }
-        public Builder attributes(Map<String, String> v) { attributes = v; return this; }
-        public Builder taskGroups(Map<String, Integer> v) { taskGroups = v; return this; }
-        public Builder runtimeHealthy(boolean v) { runtimeHealthy = v; return this; }
+        public Builder ec2InstanceId(String v) {
+            ec2InstanceId = v;
+            return this;
+        }
+
+        public Builder status(InstanceStatus v) {
+            status = v;
+            return this;
+        }
+
+        public Builder agentConnected(boolean v) {
+            agentConnected = v;
+            return this;
+        }
+
+        public Builder agentVersion(String v) {
+            agentVersion = v;
+            return this;
+        }
+
+        public Builder registeredAt(Instant v) {
+            registeredAt = v;
+            return this;
+        }
+
+        public Builder portsInUse(Set<Integer> v) {
+            portsInUse = v;
+            return this;
+        }
+
+        public Builder attributes(Map<String, String> v) {
+            attributes = v;
+            return this;
+        }
+
+        public Builder taskGroups(Map<String, Integer> v) {
+            taskGroups = v;
+            return this;
+        }
+
+        public Builder runtimeHealthy(boolean v) {
+            runtimeHealthy = v;
+            return this;
+        }
 
         /** Sets registered and remaining CPU units and memory (MiB) to the same values. */
         public Builder resources(int cpu, int memory) {
@@ -140,8 +185,20 @@ public record ContainerInstance(String arn, String ec2InstanceId, InstanceStatus
         }
 
         public ContainerInstance build() {
-            return new ContainerInstance(arn, ec2InstanceId, status, agentConnected, agentVersion, registeredAt,
-                    registeredCpu, registeredMemory, remainingCpu, remainingMemory, portsInUse, attributes, taskGroups,
+            return new ContainerInstance(
+                    arn,
+                    ec2InstanceId,
+                    status,
+                    agentConnected,
+                    agentVersion,
+                    registeredAt,
+                    registeredCpu,
+                    registeredMemory,
+                    remainingCpu,
+                    remainingMemory,
+                    portsInUse,
+                    attributes,
+                    taskGroups,
                     runtimeHealthy);
         }
     }

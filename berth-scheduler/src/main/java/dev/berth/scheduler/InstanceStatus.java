@@ -5,5 +5,10 @@ package dev.berth.scheduler;
  * the others appear in placement failures with their status as the reason.
  */
 public enum InstanceStatus {
-    ACTIVE, DRAINING, INACTIVE, REGISTERING, DEREGISTERING, REGISTRATION_FAILED
+    ACTIVE,
+    DRAINING,
+    INACTIVE,
+    REGISTERING,
+    DEREGISTERING,
+    REGISTRATION_FAILED
 }

@@ -56,7 +56,8 @@ public sealed interface PlacementConstraint {
             }
             return memberOf(expression);
         }
-        throw invalid("Invalid placement constraint type: " + type + ". Valid values are distinctInstance and memberOf.");
+        throw invalid(
+                "Invalid placement constraint type: " + type + ". Valid values are distinctInstance and memberOf.");
     }
 
     private static AwsException invalid(String message) {

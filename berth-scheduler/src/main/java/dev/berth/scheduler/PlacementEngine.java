@@ -22,8 +22,7 @@ import java.util.random.RandomGenerator;
  */
 public final class PlacementEngine {
 
-    private PlacementEngine() {
-    }
+    private PlacementEngine() {}
 
     /** Places {@code request.count()} tasks; see {@link PlacementResult} for mapping to ECS failures. */
     public static PlacementResult place(ClusterSnapshot snapshot, PlacementRequest request, RandomGenerator random) {
@@ -36,8 +35,8 @@ public final class PlacementEngine {
      * to daemons, as in ECS. {@link PlacementResult#placements()} lists the instances to start a task
      * on; {@link PlacementResult#failures()} the instances without the daemon that cannot take it.
      */
-    public static PlacementResult placeDaemon(ClusterSnapshot snapshot, TaskRequirements task, String group,
-                                              List<PlacementConstraint> constraints) {
+    public static PlacementResult placeDaemon(
+            ClusterSnapshot snapshot, TaskRequirements task, String group, List<PlacementConstraint> constraints) {
         PlacementRequest request = new PlacementRequest(task, group, constraints, List.of(), 0);
         return new Placer(ClusterState.of(snapshot), request, null).daemon();
     }

@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param group the ECS task group: {@code family:<name>} for RunTask by default, {@code service:<name>}
  *              for a service's tasks; spread and distinctInstance count tasks of this group
  */
-public record PlacementRequest(TaskRequirements task, String group, List<PlacementConstraint> constraints,
-                               List<PlacementStrategy> strategies, int count) {
+public record PlacementRequest(
+        TaskRequirements task,
+        String group,
+        List<PlacementConstraint> constraints,
+        List<PlacementStrategy> strategies,
+        int count) {
 
     public PlacementRequest {
         Objects.requireNonNull(task, "task");

@@ -19,8 +19,12 @@ import java.util.Optional;
  * @param unplaced   how many of the requested tasks could not be placed
  * @param failures   per-instance reasons, empty when everything was placed
  */
-public record PlacementResult(PlacementRequest request, List<String> placements, int unplaced,
-                             List<InstanceFailure> failures, String summaryReason) {
+public record PlacementResult(
+        PlacementRequest request,
+        List<String> placements,
+        int unplaced,
+        List<InstanceFailure> failures,
+        String summaryReason) {
 
     /** ECS's reason when the cluster has no container instance at all. */
     public static final String NO_INSTANCES = "No Container Instances were found in your cluster.";
@@ -56,14 +60,14 @@ public record PlacementResult(PlacementRequest request, List<String> placements,
         if (summaryReason != null) {
             return List.of(new EcsFailure(null, summaryReason));
         }
-        return failures.stream().map(f -> new EcsFailure(f.arn(), f.reason().ecsReason())).toList();
+        return failures.stream()
+                .map(f -> new EcsFailure(f.arn(), f.reason().ecsReason()))
+                .toList();
     }
 
     /** One entry of ECS's {@code failures}: {@code {"arn": ..., "reason": ...}}; {@code arn} may be null. */
-    public record EcsFailure(String arn, String reason) {
-    }
+    public record EcsFailure(String arn, String reason) {}
 
     /** Why one instance could not take the task. */
-    public record InstanceFailure(String arn, Rejection reason) {
-    }
+    public record InstanceFailure(String arn, Rejection reason) {}
 }

@@ -1,7 +1,6 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.error.AwsException;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -16,14 +15,17 @@ public sealed interface PlacementStrategy {
     List<PlacementStrategy> RUN_TASK_DEFAULT = List.of(new RandomPlacement());
 
     /** ECS's default for services ("AZ balanced spread"), also what scale-in uses with no strategy. */
-    List<PlacementStrategy> SERVICE_DEFAULT = List.of(
-            new Spread("attribute:ecs.availability-zone"), new Spread("instanceId"));
+    List<PlacementStrategy> SERVICE_DEFAULT =
+            List.of(new Spread("attribute:ecs.availability-zone"), new Spread("instanceId"));
 
     /** The ECS type name. */
     String type();
 
     /** The resources {@code binpack} can pack on. */
-    enum Resource { CPU, MEMORY }
+    enum Resource {
+        CPU,
+        MEMORY
+    }
 
     /** Place on the instance with the least remaining amount of the resource. */
     record Binpack(Resource resource) implements PlacementStrategy {
@@ -81,13 +83,15 @@ public sealed interface PlacementStrategy {
                 return new RandomPlacement(); // ECS ignores the field of random
             case "binpack":
                 if (field == null || field.isBlank()) {
-                    throw invalid("A field is required for placement strategy type binpack. Valid values are cpu and memory.");
+                    throw invalid(
+                            "A field is required for placement strategy type binpack. Valid values are cpu and memory.");
                 }
                 return switch (field.toLowerCase(Locale.ROOT)) {
                     case "cpu" -> new Binpack(Resource.CPU);
                     case "memory" -> new Binpack(Resource.MEMORY);
-                    default -> throw invalid("Invalid field for placement strategy type binpack: " + field
-                            + ". Valid values are cpu and memory.");
+                    default ->
+                        throw invalid("Invalid field for placement strategy type binpack: " + field
+                                + ". Valid values are cpu and memory.");
                 };
             case "spread":
                 if (field == null || field.isBlank()) {
@@ -102,7 +106,8 @@ public sealed interface PlacementStrategy {
                 throw invalid("Invalid field for placement strategy type spread: " + field
                         + ". Valid values are instanceId, host or attribute:<name>.");
             default:
-                throw invalid("Invalid placement strategy type: " + type + ". Valid values are random, spread and binpack.");
+                throw invalid(
+                        "Invalid placement strategy type: " + type + ". Valid values are random, spread and binpack.");
         }
     }
 

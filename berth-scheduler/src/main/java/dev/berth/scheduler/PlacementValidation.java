@@ -1,7 +1,6 @@
 package dev.berth.scheduler;
 
 import dev.berth.model.error.AwsException;
-
 import java.util.List;
 
 /**
@@ -16,15 +15,16 @@ public final class PlacementValidation {
     public static final int MAX_STRATEGIES = 5;
     public static final int MAX_CONSTRAINTS = 10;
 
-    private PlacementValidation() {
-    }
+    private PlacementValidation() {}
 
     /** Checks the parameters of a RunTask/CreateService/UpdateService call. */
-    public static void validate(List<PlacementConstraint> taskDefinitionConstraints,
-                                List<PlacementConstraint> callConstraints, List<PlacementStrategy> strategies) {
+    public static void validate(
+            List<PlacementConstraint> taskDefinitionConstraints,
+            List<PlacementConstraint> callConstraints,
+            List<PlacementStrategy> strategies) {
         if (strategies.size() > MAX_STRATEGIES) {
-            throw invalid("The number of placement strategies (" + strategies.size()
-                    + ") exceeds the maximum of " + MAX_STRATEGIES + ".");
+            throw invalid("The number of placement strategies (" + strategies.size() + ") exceeds the maximum of "
+                    + MAX_STRATEGIES + ".");
         }
         int total = taskDefinitionConstraints.size() + callConstraints.size();
         if (total > MAX_CONSTRAINTS) {
@@ -36,12 +36,13 @@ public final class PlacementValidation {
     /** Checks the {@code placementConstraints} of RegisterTaskDefinition. */
     public static void validateTaskDefinition(List<PlacementConstraint> constraints) {
         if (constraints.size() > MAX_CONSTRAINTS) {
-            throw invalid("The number of placement constraints (" + constraints.size()
-                    + ") exceeds the maximum of " + MAX_CONSTRAINTS + ".");
+            throw invalid("The number of placement constraints (" + constraints.size() + ") exceeds the maximum of "
+                    + MAX_CONSTRAINTS + ".");
         }
         for (PlacementConstraint c : constraints) {
             if (!(c instanceof PlacementConstraint.MemberOf)) {
-                throw invalid("Task definitions support only placement constraints of type memberOf, not " + c.type() + ".");
+                throw invalid(
+                        "Task definitions support only placement constraints of type memberOf, not " + c.type() + ".");
             }
         }
     }

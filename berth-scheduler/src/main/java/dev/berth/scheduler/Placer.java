@@ -6,7 +6,6 @@ import dev.berth.scheduler.PlacementStrategy.Spread;
 import dev.berth.scheduler.StrategyPlan.TailKey;
 import dev.berth.scheduler.TaskRequirements.RequiredAttribute;
 import dev.berth.scheduler.cql.Expression;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +39,7 @@ final class Placer {
     private final List<Expression> dynamicExpressions = new ArrayList<>();
     /** Per static attribute-only expression, per attribute class: 0 unknown, 1 true, 2 false. */
     private final byte[][] classCache;
+
     private final StrategyPlan plan;
 
     Placer(ClusterState state, PlacementRequest request, RandomGenerator random) {
@@ -66,8 +66,8 @@ final class Placer {
     PlacementResult run() {
         int count = request.count();
         if (state.size() == 0) {
-            return new PlacementResult(request, List.of(), count, List.of(),
-                    count > 0 ? PlacementResult.NO_INSTANCES : null);
+            return new PlacementResult(
+                    request, List.of(), count, List.of(), count > 0 ? PlacementResult.NO_INSTANCES : null);
         }
         CandidatePool pool = plan.indexed() && !state.scanOnly() ? state.pool(poolKey(), this::staticOk) : null;
         int[] placed = new int[count];
@@ -106,8 +106,8 @@ final class Placer {
                 failures.add(new InstanceFailure(state.instance(i).arn(), r));
             }
         }
-        return new PlacementResult(request, arns, failures.size(), failures,
-                state.size() == 0 ? PlacementResult.NO_INSTANCES : null);
+        return new PlacementResult(
+                request, arns, failures.size(), failures, state.size() == 0 ? PlacementResult.NO_INSTANCES : null);
     }
 
     // ---- filters ----
@@ -206,7 +206,8 @@ final class Placer {
 
     private CandidatePool.Key poolKey() {
         StringBuilder sig = new StringBuilder();
-        staticExpressions.stream().map(Expression::toString).sorted().forEach(s -> sig.append(s).append('\n'));
+        staticExpressions.stream().map(Expression::toString).sorted().forEach(s -> sig.append(s)
+                .append('\n'));
         sig.append(task.requiredAttributes());
         int keyGid = plan.tail().contains(TailKey.INSTANCE_SPREAD) ? gid : -1;
         return new CandidatePool.Key(sig.toString(), plan.leadingSpreads(), plan.tail(), plan.randomLast(), keyGid);
@@ -332,12 +333,15 @@ final class Placer {
     private void fillKeys(int i, long[] out) {
         for (int k = 0; k < out.length; k++) {
             out[k] = switch (plan.keys().get(k)) {
-                case Spread s when s.attribute() != null ->
-                        state.spread().counts(gid, s.attribute())[state.spread().values(s.attribute()).valueOf[i]];
+                case Spread s
+                when s.attribute() != null ->
+                    state.spread().counts(gid, s.attribute())[state.spread().values(s.attribute()).valueOf[i]];
                 case Spread s -> state.groupCount(i, gid);
-                case Binpack b -> b.resource() == PlacementStrategy.Resource.CPU
-                        ? state.remainingCpu(i) : state.remainingMemory(i);
-                default -> throw new IllegalStateException("not a ranking strategy: " + plan.keys().get(k));
+                case Binpack b ->
+                    b.resource() == PlacementStrategy.Resource.CPU ? state.remainingCpu(i) : state.remainingMemory(i);
+                default ->
+                    throw new IllegalStateException(
+                            "not a ranking strategy: " + plan.keys().get(k));
             };
         }
     }

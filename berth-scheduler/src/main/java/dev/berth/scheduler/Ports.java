@@ -7,8 +7,7 @@ package dev.berth.scheduler;
  */
 public final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int tcp(int port) {
         check(port);

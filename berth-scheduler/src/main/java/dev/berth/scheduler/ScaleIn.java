@@ -3,7 +3,6 @@ package dev.berth.scheduler;
 import dev.berth.scheduler.PlacementStrategy.Binpack;
 import dev.berth.scheduler.PlacementStrategy.RandomPlacement;
 import dev.berth.scheduler.PlacementStrategy.Spread;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,15 +35,17 @@ import java.util.random.RandomGenerator;
 public final class ScaleIn {
 
     /** A running task that may be stopped: where it runs and what it frees. */
-    public record RunningTaskRef(String taskArn, String containerInstanceArn, int cpu, int memory) {
-    }
+    public record RunningTaskRef(String taskArn, String containerInstanceArn, int cpu, int memory) {}
 
-    private ScaleIn() {
-    }
+    private ScaleIn() {}
 
     /** The tasks to stop, in the order to stop them; at most {@code count}, at most all candidates. */
-    public static List<RunningTaskRef> select(ClusterSnapshot snapshot, List<RunningTaskRef> candidates,
-                                              List<PlacementStrategy> strategies, int count, RandomGenerator random) {
+    public static List<RunningTaskRef> select(
+            ClusterSnapshot snapshot,
+            List<RunningTaskRef> candidates,
+            List<PlacementStrategy> strategies,
+            int count,
+            RandomGenerator random) {
         List<PlacementStrategy> chain = strategies.isEmpty() ? PlacementStrategy.SERVICE_DEFAULT : strategies;
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < snapshot.instances().size(); i++) {
@@ -54,9 +55,12 @@ public final class ScaleIn {
         Map<String, Host> hosts = new LinkedHashMap<>();
         for (RunningTaskRef t : candidates) {
             hosts.computeIfAbsent(t.containerInstanceArn(), arn -> {
-                Integer p = position.get(arn);
-                return new Host(p == null ? null : snapshot.instances().get(p), p == null ? Integer.MAX_VALUE : p);
-            }).tasks.addLast(t);
+                        Integer p = position.get(arn);
+                        return new Host(
+                                p == null ? null : snapshot.instances().get(p), p == null ? Integer.MAX_VALUE : p);
+                    })
+                    .tasks
+                    .addLast(t);
         }
         List<Host> list = new ArrayList<>(hosts.values());
         list.sort((a, b) -> Integer.compare(a.position, b.position));
@@ -106,17 +110,19 @@ public final class ScaleIn {
     }
 
     /** Fills the descending-priority key of a host; returns true if the chain reaches {@code random}. */
-    private static boolean fillKey(Host h, List<PlacementStrategy> chain, Map<String, Map<String, Integer>> spreadCounts,
-                                   long[] key) {
+    private static boolean fillKey(
+            Host h, List<PlacementStrategy> chain, Map<String, Map<String, Integer>> spreadCounts, long[] key) {
         Arrays.fill(key, 0);
         key[0] = h.instance == null || h.instance.status() != InstanceStatus.ACTIVE ? 1 : 0;
         for (int k = 0; k < chain.size(); k++) {
             switch (chain.get(k)) {
-                case Spread s when s.attribute() != null ->
-                        key[k + 1] = spreadCounts.get(s.attribute()).get(String.valueOf(h.attribute(s.attribute())));
+                case Spread s
+                when s.attribute() != null ->
+                    key[k + 1] = spreadCounts.get(s.attribute()).get(String.valueOf(h.attribute(s.attribute())));
                 case Spread s -> key[k + 1] = h.tasks.size();
-                case Binpack b -> key[k + 1] = b.resource() == PlacementStrategy.Resource.CPU
-                        ? h.remainingCpu() : h.remainingMemory();
+                case Binpack b ->
+                    key[k + 1] =
+                            b.resource() == PlacementStrategy.Resource.CPU ? h.remainingCpu() : h.remainingMemory();
                 case RandomPlacement r -> {
                     return true;
                 }

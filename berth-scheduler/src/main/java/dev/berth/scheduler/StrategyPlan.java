@@ -3,7 +3,6 @@ package dev.berth.scheduler;
 import dev.berth.scheduler.PlacementStrategy.Binpack;
 import dev.berth.scheduler.PlacementStrategy.RandomPlacement;
 import dev.berth.scheduler.PlacementStrategy.Spread;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,11 +29,19 @@ import java.util.List;
  * @param tail            the per-instance keys after them (indexed chains only)
  * @param indexed         true if the chain can use the partitioned, sorted index
  */
-record StrategyPlan(List<PlacementStrategy> keys, boolean randomLast, List<String> leadingSpreads,
-                    List<TailKey> tail, boolean indexed) {
+record StrategyPlan(
+        List<PlacementStrategy> keys,
+        boolean randomLast,
+        List<String> leadingSpreads,
+        List<TailKey> tail,
+        boolean indexed) {
 
     /** Per-instance keys a sorted index can keep current. */
-    enum TailKey { CPU, MEMORY, INSTANCE_SPREAD }
+    enum TailKey {
+        CPU,
+        MEMORY,
+        INSTANCE_SPREAD
+    }
 
     static StrategyPlan of(List<PlacementStrategy> strategies) {
         List<PlacementStrategy> keys = new ArrayList<>();
@@ -49,7 +56,8 @@ record StrategyPlan(List<PlacementStrategy> keys, boolean randomLast, List<Strin
             }
             keys.add(s);
             switch (s) {
-                case Spread sp when sp.attribute() != null -> {
+                case Spread sp
+                when sp.attribute() != null -> {
                     if (tail.isEmpty()) {
                         leading.add(sp.attribute());
                     } else {
@@ -57,7 +65,8 @@ record StrategyPlan(List<PlacementStrategy> keys, boolean randomLast, List<Strin
                     }
                 }
                 case Spread sp -> tail.add(TailKey.INSTANCE_SPREAD);
-                case Binpack b -> tail.add(b.resource() == PlacementStrategy.Resource.CPU ? TailKey.CPU : TailKey.MEMORY);
+                case Binpack b ->
+                    tail.add(b.resource() == PlacementStrategy.Resource.CPU ? TailKey.CPU : TailKey.MEMORY);
                 default -> throw new IllegalArgumentException("unknown strategy " + s);
             }
         }

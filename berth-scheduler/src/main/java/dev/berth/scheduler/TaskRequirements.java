@@ -9,7 +9,8 @@ import java.util.Set;
  * ({@code requiresAttributes}, such as {@code com.amazonaws.ecs.capability.docker-remote-api.1.19}).
  * Launch-type compatibility (EC2 versus FARGATE) is checked by the API layer before placement.
  */
-public record TaskRequirements(int cpu, int memory, Set<Integer> hostPorts, List<RequiredAttribute> requiredAttributes) {
+public record TaskRequirements(
+        int cpu, int memory, Set<Integer> hostPorts, List<RequiredAttribute> requiredAttributes) {
 
     public TaskRequirements {
         if (cpu < 0 || memory < 0) {

@@ -9,13 +9,14 @@ import java.util.SplittableRandom;
 /** Small builders shared by the scheduler tests. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static ContainerInstance instance(String id, String az, String type, int cpu, int memory) {
-        return ContainerInstance.builder(arn(id)).ec2InstanceId("i-" + id)
+        return ContainerInstance.builder(arn(id))
+                .ec2InstanceId("i-" + id)
                 .attributes(Map.of("ecs.availability-zone", az, "ecs.instance-type", type))
-                .resources(cpu, memory).build();
+                .resources(cpu, memory)
+                .build();
     }
 
     static String arn(String id) {
@@ -26,8 +27,8 @@ final class Fixtures {
         return new ClusterSnapshot(List.of(instances));
     }
 
-    static PlacementRequest request(TaskRequirements task, int count, List<PlacementConstraint> constraints,
-                                    PlacementStrategy... strategies) {
+    static PlacementRequest request(
+            TaskRequirements task, int count, List<PlacementConstraint> constraints, PlacementStrategy... strategies) {
         return new PlacementRequest(task, "family:web", constraints, List.of(strategies), count);
     }
 
@@ -46,10 +47,17 @@ final class Fixtures {
     static ClusterSnapshot grid(int n, String[] zones, String[] types, int cpu, int memory) {
         List<ContainerInstance> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            list.add(ContainerInstance.builder(arn("ci-" + i)).ec2InstanceId("i-" + i)
-                    .attributes(Map.of("ecs.availability-zone", zones[i % zones.length],
-                            "ecs.instance-type", types[i % types.length], "rack", "r" + (i % 7)))
-                    .resources(cpu, memory).build());
+            list.add(ContainerInstance.builder(arn("ci-" + i))
+                    .ec2InstanceId("i-" + i)
+                    .attributes(Map.of(
+                            "ecs.availability-zone",
+                            zones[i % zones.length],
+                            "ecs.instance-type",
+                            types[i % types.length],
+                            "rack",
+                            "r" + (i % 7)))
+                    .resources(cpu, memory)
+                    .build());
         }
         return new ClusterSnapshot(list);
     }

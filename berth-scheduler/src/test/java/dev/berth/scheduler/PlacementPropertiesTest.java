@@ -1,8 +1,13 @@
 package dev.berth.scheduler;
 
-import dev.berth.scheduler.PlacementStrategy.Resource;
-import org.junit.jupiter.api.Test;
+import static dev.berth.scheduler.SeededCases.between;
+import static dev.berth.scheduler.SeededCases.check;
+import static dev.berth.scheduler.SeededCases.listOf;
+import static dev.berth.scheduler.SeededCases.oneOf;
+import static dev.berth.scheduler.SeededCases.subsetOf;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.scheduler.PlacementStrategy.Resource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,13 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
-
-import static dev.berth.scheduler.SeededCases.between;
-import static dev.berth.scheduler.SeededCases.check;
-import static dev.berth.scheduler.SeededCases.listOf;
-import static dev.berth.scheduler.SeededCases.oneOf;
-import static dev.berth.scheduler.SeededCases.subsetOf;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Invariants of placement over generated clusters and requests. Each property runs over a fixed range of seeds
@@ -40,12 +39,20 @@ class PlacementPropertiesTest {
             List.of(),
             List.of(PlacementStrategy.binpack(Resource.MEMORY)),
             List.of(PlacementStrategy.binpack(Resource.CPU), PlacementStrategy.binpack(Resource.MEMORY)),
-            List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.binpack(Resource.MEMORY)),
-            List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.spread("instanceId")),
+            List.of(
+                    PlacementStrategy.spread("attribute:ecs.availability-zone"),
+                    PlacementStrategy.binpack(Resource.MEMORY)),
+            List.of(
+                    PlacementStrategy.spread("attribute:ecs.availability-zone"),
+                    PlacementStrategy.spread("instanceId")),
             List.of(PlacementStrategy.spread("instanceId")),
-            List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.spread("attribute:rack"),
+            List.of(
+                    PlacementStrategy.spread("attribute:ecs.availability-zone"),
+                    PlacementStrategy.spread("attribute:rack"),
                     PlacementStrategy.binpack(Resource.CPU)),
-            List.of(PlacementStrategy.binpack(Resource.MEMORY), PlacementStrategy.spread("attribute:ecs.availability-zone")),
+            List.of(
+                    PlacementStrategy.binpack(Resource.MEMORY),
+                    PlacementStrategy.spread("attribute:ecs.availability-zone")),
             List.of(PlacementStrategy.spread("instanceId"), PlacementStrategy.spread("attribute:rack")));
 
     static final List<List<PlacementStrategy>> RANDOM_CHAINS = List.of(
@@ -57,21 +64,21 @@ class PlacementPropertiesTest {
 
     static final List<List<PlacementStrategy>> SPREAD_CHAINS = List.of(
             List.of(PlacementStrategy.spread("attribute:ecs.availability-zone")),
-            List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.binpack(Resource.MEMORY)),
-            List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.spread("instanceId")),
+            List.of(
+                    PlacementStrategy.spread("attribute:ecs.availability-zone"),
+                    PlacementStrategy.binpack(Resource.MEMORY)),
+            List.of(
+                    PlacementStrategy.spread("attribute:ecs.availability-zone"),
+                    PlacementStrategy.spread("instanceId")),
             List.of(PlacementStrategy.spread("attribute:ecs.availability-zone"), PlacementStrategy.random()));
 
-    record ClusterAndRequest(ClusterSnapshot cluster, PlacementRequest request) {
-    }
+    record ClusterAndRequest(ClusterSnapshot cluster, PlacementRequest request) {}
 
-    record RequestSequence(ClusterSnapshot cluster, PlacementRequest a, PlacementRequest b, PlacementRequest c) {
-    }
+    record RequestSequence(ClusterSnapshot cluster, PlacementRequest a, PlacementRequest b, PlacementRequest c) {}
 
-    record SeededPlacement(ClusterSnapshot cluster, PlacementRequest request, long seed) {
-    }
+    record SeededPlacement(ClusterSnapshot cluster, PlacementRequest request, long seed) {}
 
-    record ZonedSpread(List<Integer> perZone, List<PlacementStrategy> chain, int seed) {
-    }
+    record ZonedSpread(List<Integer> perZone, List<PlacementStrategy> chain, int seed) {}
 
     /** 1 to 30 instances; about a quarter DRAINING, some disconnected, some without a zone, with ports and task groups. */
     static ClusterSnapshot cluster(SplittableRandom random) {
@@ -82,7 +89,11 @@ class PlacementPropertiesTest {
             int type = between(random, 0, 2);
             int cpu = oneOf(random, 0, 256, 1024, 2048);
             int mem = oneOf(random, 0, 512, 1024, 4096);
-            InstanceStatus status = oneOf(random, InstanceStatus.ACTIVE, InstanceStatus.ACTIVE, InstanceStatus.ACTIVE,
+            InstanceStatus status = oneOf(
+                    random,
+                    InstanceStatus.ACTIVE,
+                    InstanceStatus.ACTIVE,
+                    InstanceStatus.ACTIVE,
                     InstanceStatus.DRAINING);
             int flags = between(random, 0, 9);
             Set<Integer> ports = subsetOf(random, 80, 443);
@@ -100,9 +111,16 @@ class PlacementPropertiesTest {
             if (flags % 3 == 0) {
                 groups.put("family:db", 1);
             }
-            list.add(ContainerInstance.builder(Fixtures.arn("ci-" + i)).ec2InstanceId("i-" + i).agentVersion("1.70.0")
-                    .status(status).agentConnected(flags != 9).resources(cpu, mem).portsInUse(ports)
-                    .attributes(attributes).taskGroups(groups).build());
+            list.add(ContainerInstance.builder(Fixtures.arn("ci-" + i))
+                    .ec2InstanceId("i-" + i)
+                    .agentVersion("1.70.0")
+                    .status(status)
+                    .agentConnected(flags != 9)
+                    .resources(cpu, mem)
+                    .portsInUse(ports)
+                    .attributes(attributes)
+                    .taskGroups(groups)
+                    .build());
         }
         return new ClusterSnapshot(list);
     }
@@ -136,9 +154,15 @@ class PlacementPropertiesTest {
     }
 
     /** Checks a property of a generated cluster and a request whose strategy chain is one of {@code chains}. */
-    static void checkClusterAndRequest(long firstSeed, int cases, List<List<PlacementStrategy>> chains,
-                                       BiConsumer<ClusterSnapshot, PlacementRequest> property) {
-        check(firstSeed, cases, random -> new ClusterAndRequest(cluster(random), request(random, chains)),
+    static void checkClusterAndRequest(
+            long firstSeed,
+            int cases,
+            List<List<PlacementStrategy>> chains,
+            BiConsumer<ClusterSnapshot, PlacementRequest> property) {
+        check(
+                firstSeed,
+                cases,
+                random -> new ClusterAndRequest(cluster(random), request(random, chains)),
                 in -> property.accept(in.cluster(), in.request()));
     }
 
@@ -160,17 +184,24 @@ class PlacementPropertiesTest {
 
     @Test
     void incrementalStateAgreesWithReferenceOverASequenceOfCalls() {
-        check(2_000_000, 200, random -> new RequestSequence(cluster(random), deterministicRequest(random),
-                deterministicRequest(random), deterministicRequest(random)), in -> {
-            ClusterState state = ClusterState.of(in.cluster());
-            ReferencePlacer reference = new ReferencePlacer(in.cluster());
-            for (PlacementRequest r : List.of(in.a(), in.b(), in.c(), in.a(), in.b())) {
-                PlacementResult result = state.place(r, new SplittableRandom(1));
-                assertThat(result.placements()).isEqualTo(reference.placeAndCommit(r));
-                state.commit(result);
-            }
-            assertThat(state.snapshot()).isEqualTo(reference.snapshot());
-        });
+        check(
+                2_000_000,
+                200,
+                random -> new RequestSequence(
+                        cluster(random),
+                        deterministicRequest(random),
+                        deterministicRequest(random),
+                        deterministicRequest(random)),
+                in -> {
+                    ClusterState state = ClusterState.of(in.cluster());
+                    ReferencePlacer reference = new ReferencePlacer(in.cluster());
+                    for (PlacementRequest r : List.of(in.a(), in.b(), in.c(), in.a(), in.b())) {
+                        PlacementResult result = state.place(r, new SplittableRandom(1));
+                        assertThat(result.placements()).isEqualTo(reference.placeAndCommit(r));
+                        state.commit(result);
+                    }
+                    assertThat(state.snapshot()).isEqualTo(reference.snapshot());
+                });
     }
 
     @Test
@@ -192,8 +223,11 @@ class PlacementPropertiesTest {
                     assertThat(clash).isEmpty();
                 }
                 for (PlacementConstraint c : request.constraints()) {
-                    if (c instanceof PlacementConstraint.MemberOf m && !m.expression().isDynamic()) {
-                        assertThat(m.expression().matches(ci)).as(m.expressionText()).isTrue();
+                    if (c instanceof PlacementConstraint.MemberOf m
+                            && !m.expression().isDynamic()) {
+                        assertThat(m.expression().matches(ci))
+                                .as(m.expressionText())
+                                .isTrue();
                     }
                 }
             }
@@ -207,7 +241,8 @@ class PlacementPropertiesTest {
             if (constraints.stream().noneMatch(c -> c instanceof PlacementConstraint.DistinctInstance)) {
                 constraints.add(PlacementConstraint.distinctInstance());
             }
-            PlacementRequest request = new PlacementRequest(r.task(), r.group(), constraints, r.strategies(), r.count());
+            PlacementRequest request =
+                    new PlacementRequest(r.task(), r.group(), constraints, r.strategies(), r.count());
             PlacementResult result = PlacementEngine.place(cluster, request, new SplittableRandom(3));
             assertThat(result.placements()).doesNotHaveDuplicates();
             for (ContainerInstance ci : cluster.instances()) {
@@ -220,40 +255,57 @@ class PlacementPropertiesTest {
 
     @Test
     void sameSeedSamePlacement() {
-        check(5_000_000, 400, random -> new SeededPlacement(cluster(random), anyRequest(random), random.nextLong()), in ->
-                assertThat(PlacementEngine.place(in.cluster(), in.request(), new SplittableRandom(in.seed())))
+        check(
+                5_000_000,
+                400,
+                random -> new SeededPlacement(cluster(random), anyRequest(random), random.nextLong()),
+                in -> assertThat(PlacementEngine.place(in.cluster(), in.request(), new SplittableRandom(in.seed())))
                         .isEqualTo(ClusterState.of(in.cluster()).place(in.request(), new SplittableRandom(in.seed()))));
     }
 
     @Test
     void spreadStaysBalancedWithinOneAcrossValues() {
-        check(6_000_000, 250, random -> new ZonedSpread(listOf(random, 1, 3, r -> between(r, 1, 6)),
-                oneOf(random, SPREAD_CHAINS), random.nextInt()), in -> {
-            List<Integer> perZone = in.perZone();
-            List<ContainerInstance> list = new ArrayList<>();
-            for (int z = 0; z < perZone.size(); z++) {
-                for (int k = 0; k < perZone.get(z); k++) {
-                    list.add(Fixtures.instance("z" + z + "-" + k, ZONES[z], TYPES[k % 3], 1 << 20, 1 << 20));
-                }
-            }
-            ClusterState state = ClusterState.of(new ClusterSnapshot(list));
-            SplittableRandom random = new SplittableRandom(in.seed());
-            int total = 0;
-            for (int batch = 0; batch < 6; batch++) {
-                PlacementResult r = state.place(new PlacementRequest(TaskRequirements.of(10, 10), "service:api", List.of(),
-                        in.chain(), 1 + random.nextInt(10)), random);
-                state.commit(r);
-                total += r.placements().size();
-                Map<String, Integer> byZone = new HashMap<>();
-                for (ContainerInstance ci : state.snapshot().instances()) {
-                    byZone.merge(ci.attributes().get("ecs.availability-zone"), ci.taskGroups().getOrDefault("service:api", 0),
-                            Integer::sum);
-                }
-                int max = byZone.values().stream().max(Integer::compare).orElseThrow();
-                int min = byZone.values().stream().min(Integer::compare).orElseThrow();
-                assertThat(max - min).as("zones %s after %d tasks", byZone, total).isLessThanOrEqualTo(1);
-            }
-        });
+        check(
+                6_000_000,
+                250,
+                random -> new ZonedSpread(
+                        listOf(random, 1, 3, r -> between(r, 1, 6)), oneOf(random, SPREAD_CHAINS), random.nextInt()),
+                in -> {
+                    List<Integer> perZone = in.perZone();
+                    List<ContainerInstance> list = new ArrayList<>();
+                    for (int z = 0; z < perZone.size(); z++) {
+                        for (int k = 0; k < perZone.get(z); k++) {
+                            list.add(Fixtures.instance("z" + z + "-" + k, ZONES[z], TYPES[k % 3], 1 << 20, 1 << 20));
+                        }
+                    }
+                    ClusterState state = ClusterState.of(new ClusterSnapshot(list));
+                    SplittableRandom random = new SplittableRandom(in.seed());
+                    int total = 0;
+                    for (int batch = 0; batch < 6; batch++) {
+                        PlacementResult r = state.place(
+                                new PlacementRequest(
+                                        TaskRequirements.of(10, 10),
+                                        "service:api",
+                                        List.of(),
+                                        in.chain(),
+                                        1 + random.nextInt(10)),
+                                random);
+                        state.commit(r);
+                        total += r.placements().size();
+                        Map<String, Integer> byZone = new HashMap<>();
+                        for (ContainerInstance ci : state.snapshot().instances()) {
+                            byZone.merge(
+                                    ci.attributes().get("ecs.availability-zone"),
+                                    ci.taskGroups().getOrDefault("service:api", 0),
+                                    Integer::sum);
+                        }
+                        int max = byZone.values().stream().max(Integer::compare).orElseThrow();
+                        int min = byZone.values().stream().min(Integer::compare).orElseThrow();
+                        assertThat(max - min)
+                                .as("zones %s after %d tasks", byZone, total)
+                                .isLessThanOrEqualTo(1);
+                    }
+                });
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

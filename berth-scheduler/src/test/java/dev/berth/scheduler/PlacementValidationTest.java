@@ -1,15 +1,14 @@
 package dev.berth.scheduler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.model.error.AwsException;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.Collections;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Field validation and limits, as ECS answers them: InvalidParameterException, 400. */
 class PlacementValidationTest {
@@ -24,25 +23,32 @@ class PlacementValidationTest {
 
     @Test
     void wireFormsConvert() {
-        assertThat(PlacementStrategy.of("binpack", "memory")).isEqualTo(new PlacementStrategy.Binpack(PlacementStrategy.Resource.MEMORY));
-        assertThat(PlacementStrategy.of("binpack", "CPU")).isEqualTo(new PlacementStrategy.Binpack(PlacementStrategy.Resource.CPU));
+        assertThat(PlacementStrategy.of("binpack", "memory"))
+                .isEqualTo(new PlacementStrategy.Binpack(PlacementStrategy.Resource.MEMORY));
+        assertThat(PlacementStrategy.of("binpack", "CPU"))
+                .isEqualTo(new PlacementStrategy.Binpack(PlacementStrategy.Resource.CPU));
         assertThat(PlacementStrategy.of("spread", "host")).isEqualTo(new PlacementStrategy.Spread("host"));
-        assertThat(((PlacementStrategy.Spread) PlacementStrategy.of("spread", "attribute:ecs.availability-zone")).attribute())
+        assertThat(((PlacementStrategy.Spread) PlacementStrategy.of("spread", "attribute:ecs.availability-zone"))
+                        .attribute())
                 .isEqualTo("ecs.availability-zone");
         assertThat(PlacementStrategy.of("random", null)).isInstanceOf(PlacementStrategy.RandomPlacement.class);
-        assertThat(PlacementConstraint.of("distinctInstance", null)).isInstanceOf(PlacementConstraint.DistinctInstance.class);
-        assertThat(PlacementConstraint.of("memberOf", "attribute:a == b")).isInstanceOf(PlacementConstraint.MemberOf.class);
+        assertThat(PlacementConstraint.of("distinctInstance", null))
+                .isInstanceOf(PlacementConstraint.DistinctInstance.class);
+        assertThat(PlacementConstraint.of("memberOf", "attribute:a == b"))
+                .isInstanceOf(PlacementConstraint.MemberOf.class);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "binpack; ; binpack",
-            "binpack; disk; disk",
-            "spread; ; spread",
-            "spread; availability-zone; availability-zone",
-            "spread; attribute:; attribute:",
-            "pack; memory; pack",
-    })
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "binpack; ; binpack",
+                "binpack; disk; disk",
+                "spread; ; spread",
+                "spread; availability-zone; availability-zone",
+                "spread; attribute:; attribute:",
+                "pack; memory; pack",
+            })
     void badStrategies(String type, String field, String messagePart) {
         assertInvalid(() -> PlacementStrategy.of(type, field), messagePart);
     }
@@ -60,11 +66,14 @@ class PlacementValidationTest {
         PlacementConstraint c = PlacementConstraint.memberOf("attribute:a exists");
         PlacementStrategy s = PlacementStrategy.random();
         PlacementValidation.validate(Collections.nCopies(4, c), Collections.nCopies(6, c), Collections.nCopies(5, s));
-        assertInvalid(() -> PlacementValidation.validate(Collections.nCopies(4, c), Collections.nCopies(7, c), List.of()), "11");
+        assertInvalid(
+                () -> PlacementValidation.validate(Collections.nCopies(4, c), Collections.nCopies(7, c), List.of()),
+                "11");
         assertInvalid(() -> PlacementValidation.validate(List.of(), List.of(), Collections.nCopies(6, s)), "6");
         PlacementValidation.validateTaskDefinition(Collections.nCopies(10, c));
         assertInvalid(() -> PlacementValidation.validateTaskDefinition(Collections.nCopies(11, c)), "11");
-        assertInvalid(() -> PlacementValidation.validateTaskDefinition(List.of(PlacementConstraint.distinctInstance())),
+        assertInvalid(
+                () -> PlacementValidation.validateTaskDefinition(List.of(PlacementConstraint.distinctInstance())),
                 "distinctInstance");
     }
 }

@@ -3,7 +3,6 @@ package dev.berth.scheduler;
 import dev.berth.scheduler.PlacementStrategy.Binpack;
 import dev.berth.scheduler.PlacementStrategy.Spread;
 import dev.berth.scheduler.TaskRequirements.RequiredAttribute;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,8 +53,15 @@ final class ReferencePlacer {
             ports.addAll(r.task().hostPorts());
             Map<String, Integer> groups = new HashMap<>(ci.taskGroups());
             groups.merge(r.group(), 1, Integer::sum);
-            instances.set(best, ci.toBuilder().remaining(ci.remainingCpu() - r.task().cpu(), ci.remainingMemory() - r.task().memory())
-                    .portsInUse(ports).taskGroups(groups).build());
+            instances.set(
+                    best,
+                    ci.toBuilder()
+                            .remaining(
+                                    ci.remainingCpu() - r.task().cpu(),
+                                    ci.remainingMemory() - r.task().memory())
+                            .portsInUse(ports)
+                            .taskGroups(groups)
+                            .build());
             out.add(ci.arn());
         }
         return out;
@@ -71,7 +77,8 @@ final class ReferencePlacer {
                 return false;
             }
         }
-        if (ci.remainingCpu() < r.task().cpu() || ci.remainingMemory() < r.task().memory()) {
+        if (ci.remainingCpu() < r.task().cpu()
+                || ci.remainingMemory() < r.task().memory()) {
             return false;
         }
         for (int p : r.task().hostPorts()) {
@@ -80,7 +87,8 @@ final class ReferencePlacer {
             }
         }
         for (PlacementConstraint c : r.constraints()) {
-            if (c instanceof PlacementConstraint.DistinctInstance && ci.taskGroups().getOrDefault(r.group(), 0) > 0) {
+            if (c instanceof PlacementConstraint.DistinctInstance
+                    && ci.taskGroups().getOrDefault(r.group(), 0) > 0) {
                 return false;
             }
             if (c instanceof PlacementConstraint.MemberOf m && !m.expression().matches(ci)) {
@@ -95,7 +103,8 @@ final class ReferencePlacer {
         long[] key = new long[r.strategies().size() + 1];
         for (int k = 0; k < r.strategies().size(); k++) {
             key[k] = switch (r.strategies().get(k)) {
-                case Spread s when s.attribute() != null -> {
+                case Spread s
+                when s.attribute() != null -> {
                     String v = ci.attributes().get(s.attribute());
                     long n = 0;
                     for (ContainerInstance other : instances) {
@@ -106,7 +115,8 @@ final class ReferencePlacer {
                     yield n;
                 }
                 case Spread s -> ci.taskGroups().getOrDefault(r.group(), 0);
-                case Binpack b -> b.resource() == PlacementStrategy.Resource.CPU ? ci.remainingCpu() : ci.remainingMemory();
+                case Binpack b ->
+                    b.resource() == PlacementStrategy.Resource.CPU ? ci.remainingCpu() : ci.remainingMemory();
                 default -> throw new IllegalArgumentException("reference supports deterministic strategies only");
             };
         }

@@ -1,15 +1,14 @@
 package dev.berth.scheduler;
 
-import dev.berth.scheduler.ScaleIn.RunningTaskRef;
-import org.junit.jupiter.api.Test;
+import static dev.berth.scheduler.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.scheduler.ScaleIn.RunningTaskRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.berth.scheduler.Fixtures.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Which tasks a service stops first: the placement strategies read backwards. */
 class ScaleInTest {
@@ -24,13 +23,16 @@ class ScaleInTest {
 
     static Map<String, Integer> perInstance(List<RunningTaskRef> stopped) {
         Map<String, Integer> h = new HashMap<>();
-        stopped.forEach(t -> h.merge(t.containerInstanceArn().substring(t.containerInstanceArn().lastIndexOf('/') + 1), 1, Integer::sum));
+        stopped.forEach(t -> h.merge(
+                t.containerInstanceArn().substring(t.containerInstanceArn().lastIndexOf('/') + 1), 1, Integer::sum));
         return h;
     }
 
     @Test
     void defaultKeepsZonesBalancedThenEmptiesTheFullestInstance() {
-        ClusterSnapshot c = cluster(instance("a1", "us-east-1a", "t", 4096, 4096), instance("a2", "us-east-1a", "t", 4096, 4096),
+        ClusterSnapshot c = cluster(
+                instance("a1", "us-east-1a", "t", 4096, 4096),
+                instance("a2", "us-east-1a", "t", 4096, 4096),
                 instance("b1", "us-east-1b", "t", 4096, 4096));
         List<RunningTaskRef> running = new ArrayList<>();
         running.addAll(tasks("a1", 3));
@@ -49,15 +51,18 @@ class ScaleInTest {
         ClusterSnapshot c = cluster(instance("packed", "a", "t", 4096, 100), instance("loose", "a", "t", 4096, 3000));
         List<RunningTaskRef> running = new ArrayList<>(tasks("packed", 2));
         running.addAll(tasks("loose", 2));
-        List<RunningTaskRef> stop = ScaleIn.select(c, running,
-                List.of(PlacementStrategy.binpack(PlacementStrategy.Resource.MEMORY)), 3, seed(1));
+        List<RunningTaskRef> stop = ScaleIn.select(
+                c, running, List.of(PlacementStrategy.binpack(PlacementStrategy.Resource.MEMORY)), 3, seed(1));
         assertThat(perInstance(stop)).isEqualTo(Map.of("loose", 2, "packed", 1));
     }
 
     @Test
     void tasksOnDrainingOrUnknownInstancesGoFirst() {
-        ClusterSnapshot c = cluster(instance("a", "a", "t", 4096, 4096),
-                instance("d", "b", "t", 4096, 4096).toBuilder().status(InstanceStatus.DRAINING).build());
+        ClusterSnapshot c = cluster(
+                instance("a", "a", "t", 4096, 4096),
+                instance("d", "b", "t", 4096, 4096).toBuilder()
+                        .status(InstanceStatus.DRAINING)
+                        .build());
         List<RunningTaskRef> running = new ArrayList<>(tasks("a", 5));
         running.addAll(tasks("d", 1));
         running.addAll(tasks("gone", 1));
@@ -73,7 +78,9 @@ class ScaleInTest {
             running.addAll(tasks("ci-" + i, 2));
         }
         List<PlacementStrategy> random = List.of(PlacementStrategy.random());
-        assertThat(ScaleIn.select(c, running, random, 7, seed(3))).hasSize(7).isEqualTo(ScaleIn.select(c, running, random, 7, seed(3)));
+        assertThat(ScaleIn.select(c, running, random, 7, seed(3)))
+                .hasSize(7)
+                .isEqualTo(ScaleIn.select(c, running, random, 7, seed(3)));
         assertThat(ScaleIn.select(c, running, random, 50, seed(3))).hasSize(20).doesNotHaveDuplicates();
     }
 }

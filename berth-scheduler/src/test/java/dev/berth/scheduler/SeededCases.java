@@ -15,14 +15,14 @@ import java.util.function.Function;
  */
 public final class SeededCases {
 
-    private SeededCases() {
-    }
+    private SeededCases() {}
 
     /**
      * Generates {@code cases} inputs from the seeds {@code firstSeed, firstSeed + 1, ...} and checks the property
      * on each; the first failure is rethrown as an {@link AssertionError} naming the seed and the input.
      */
-    public static <T> void check(long firstSeed, int cases, Function<SplittableRandom, T> generator, Consumer<T> property) {
+    public static <T> void check(
+            long firstSeed, int cases, Function<SplittableRandom, T> generator, Consumer<T> property) {
         for (int i = 0; i < cases; i++) {
             long seed = firstSeed + i;
             T input = null;
@@ -30,8 +30,10 @@ public final class SeededCases {
                 input = generator.apply(new SplittableRandom(seed));
                 property.accept(input);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("property failed for seed " + seed + " (case " + (i + 1) + " of " + cases
-                        + ")\ninput: " + input + "\n" + e.getMessage(), e);
+                throw new AssertionError(
+                        "property failed for seed " + seed + " (case " + (i + 1) + " of " + cases + ")\ninput: " + input
+                                + "\n" + e.getMessage(),
+                        e);
             }
         }
     }
@@ -65,7 +67,8 @@ public final class SeededCases {
     }
 
     /** A list of a uniform size in {@code [minSize, maxSize]} with elements drawn from {@code element}. */
-    public static <T> List<T> listOf(SplittableRandom random, int minSize, int maxSize, Function<SplittableRandom, T> element) {
+    public static <T> List<T> listOf(
+            SplittableRandom random, int minSize, int maxSize, Function<SplittableRandom, T> element) {
         int size = between(random, minSize, maxSize);
         List<T> list = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {

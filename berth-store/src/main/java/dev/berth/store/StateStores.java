@@ -34,8 +34,7 @@ public final class StateStores {
     /** Connections per store unless told otherwise: enough for 2-core machines, few for PostgreSQL. */
     public static final int DEFAULT_POOL_SIZE = 8;
 
-    private StateStores() {
-    }
+    private StateStores() {}
 
     /** Opens the store with {@value #DEFAULT_POOL_SIZE} connections. */
     public static StateStore open(String jdbcUrlOrNull, Path dataDir) {
@@ -97,7 +96,7 @@ public final class StateStores {
                 }
                 case "LOCK_TIMEOUT" -> lockTimeout = true;
                 case "DB_CLOSE_ON_EXIT" -> closeOnExit = true;
-                default -> { }
+                default -> {}
             }
         }
         if (!writeDelay) {

@@ -15,8 +15,7 @@ public final class StorePages {
 
     private static final int CHUNK = 500;
 
-    private StorePages() {
-    }
+    private StorePages() {}
 
     /**
      * One page of results.
@@ -24,15 +23,14 @@ public final class StorePages {
      * @param items what {@code map} kept, in key order
      * @param resumeAfter the key to continue after, or null when nothing is left
      */
-    public record Listing<T>(List<T> items, String resumeAfter) {
-    }
+    public record Listing<T>(List<T> items, String resumeAfter) {}
 
     /**
      * Collects up to {@code max} items from the documents of {@code kind} under {@code prefix} after
      * {@code afterKey}; {@code map} turns a document into an item or skips it (empty).
      */
-    public static <T> Listing<T> list(Transaction tx, String kind, String prefix, String afterKey, int max,
-            Function<Entry, Optional<T>> map) {
+    public static <T> Listing<T> list(
+            Transaction tx, String kind, String prefix, String afterKey, int max, Function<Entry, Optional<T>> map) {
         List<T> items = new ArrayList<>();
         String cursor = afterKey;
         while (true) {

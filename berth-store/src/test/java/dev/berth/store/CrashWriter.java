@@ -13,8 +13,7 @@ import java.util.concurrent.Executors;
  */
 public final class CrashWriter {
 
-    private CrashWriter() {
-    }
+    private CrashWriter() {}
 
     public static void main(String[] args) {
         StateStore store = StateStores.open(null, Path.of(args[0]));

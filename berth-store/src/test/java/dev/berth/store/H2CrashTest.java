@@ -63,8 +63,8 @@ class H2CrashTest {
                 });
             }
         }
-        System.out.println("H2CrashTest: " + totalAcked + " acknowledged transactions over " + rounds
-                + " SIGKILLs, none lost");
+        System.out.println(
+                "H2CrashTest: " + totalAcked + " acknowledged transactions over " + rounds + " SIGKILLs, none lost");
     }
 
     private static Set<Long> numbers(Transaction tx, String kind) {
@@ -82,15 +82,15 @@ class H2CrashTest {
     private Set<Long> runAndKill() throws IOException, InterruptedException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", classpath, CrashWriter.class.getName(),
-                dataDir.toString())
+        Process child = new ProcessBuilder(
+                        java.toString(), "-cp", classpath, CrashWriter.class.getName(), dataDir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Set<Long> acked = new ConcurrentSkipListSet<>();
         CountDownLatch ready = new CountDownLatch(1);
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     if (line.equals("ready")) {
                         ready.countDown();
@@ -104,7 +104,9 @@ class H2CrashTest {
         });
         long started = System.nanoTime();
         try {
-            assertThat(ready.await(30, TimeUnit.SECONDS)).as("child opened the store").isTrue();
+            assertThat(ready.await(30, TimeUnit.SECONDS))
+                    .as("child opened the store")
+                    .isTrue();
             System.out.printf("H2CrashTest: child JVM ready after %d ms%n", (System.nanoTime() - started) / 1_000_000);
             Thread.sleep(2000);
         } finally {

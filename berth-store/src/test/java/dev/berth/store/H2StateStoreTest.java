@@ -32,7 +32,8 @@ class H2StateStoreTest extends StateStoreContract {
     void theDefaultStoreIsAnH2FileInTheDataDirectory() {
         store.transact(tx -> tx.put("cluster", "c", "{}"));
         assertThat(store.backend()).isEqualTo("h2");
-        assertThat(Files.exists(dataDir.resolve("state").resolve("berth.mv.db"))).isTrue();
+        assertThat(Files.exists(dataDir.resolve("state").resolve("berth.mv.db")))
+                .isTrue();
     }
 
     @Test
@@ -42,11 +43,13 @@ class H2StateStoreTest extends StateStoreContract {
             other.transact(tx -> tx.put("cluster", "c", "{}"));
             assertThat(other.<Long>read(tx -> tx.count("cluster", ""))).isEqualTo(1);
         }
-        assertThat(StateStores.durableH2Url(url)).isEqualTo(url + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(StateStores.durableH2Url(url))
+                .isEqualTo(url + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(StateStores.durableH2Url(url + ";lock_timeout=5;write_delay=0"))
                 .isEqualTo(url + ";lock_timeout=5;write_delay=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThatThrownBy(() -> StateStores.open(url + ";WRITE_DELAY=500", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WRITE_DELAY");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("WRITE_DELAY");
         assertThatThrownBy(() -> StateStores.open("jdbc:mysql://localhost/x", null))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -43,11 +43,13 @@ class H2TimingTest {
         t0 = System.nanoTime();
         for (int i = 0; i < reads; i++) {
             String key = String.format("svc/%06d", i % writes);
-            assertThat(s.<java.util.Optional<Entry>>read(tx -> tx.get("service", key))).isPresent();
+            assertThat(s.<java.util.Optional<Entry>>read(tx -> tx.get("service", key)))
+                    .isPresent();
         }
         long perRead = (System.nanoTime() - t0) / reads;
         store.close();
-        System.out.printf("H2 timings: open fresh %d ms, open existing %d ms, committed put %d us, read get %d us%n",
+        System.out.printf(
+                "H2 timings: open fresh %d ms, open existing %d ms, committed put %d us, read get %d us%n",
                 openFresh / 1_000_000, openExisting / 1_000_000, perWrite / 1000, perRead / 1000);
         assertThat(openExisting / 1_000_000).isLessThan(2000);
         assertThat(perRead / 1000).isLessThan(1000);

@@ -56,7 +56,8 @@ class PostgresStateStoreTest extends StateStoreContract {
     }
 
     private static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(baseUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(baseUrl());
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot run " + sql + " on " + ENV, e);
@@ -75,8 +76,10 @@ class PostgresStateStoreTest extends StateStoreContract {
     void theBackendIsPostgresqlAndKeysUseTheCCollation() throws SQLException {
         assertThat(store.backend()).isEqualTo("postgresql");
         try (Connection c = DriverManager.getConnection(baseUrl());
-             var rs = c.createStatement().executeQuery("SELECT collation_name FROM information_schema.columns"
-                     + " WHERE table_schema = '" + schema + "' AND table_name = 'documents' AND column_name = 'doc_key'")) {
+                var rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT collation_name FROM information_schema.columns" + " WHERE table_schema = '"
+                                        + schema + "' AND table_name = 'documents' AND column_name = 'doc_key'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("C");
         }

@@ -75,7 +75,9 @@ public abstract class StateStoreConcurrencyContract {
             }
             return null;
         });
-        assertThat(values).hasSize(THREADS * perThread).containsExactlyInAnyOrderElementsOf(range(1, THREADS * perThread));
+        assertThat(values)
+                .hasSize(THREADS * perThread)
+                .containsExactlyInAnyOrderElementsOf(range(1, THREADS * perThread));
     }
 
     @Test
@@ -88,7 +90,8 @@ public abstract class StateStoreConcurrencyContract {
                 store().transact(tx -> {
                     Entry e = tx.getForUpdate("counter", "hits").orElseThrow();
                     long n = parseN(e.json());
-                    assertThat(tx.replace("counter", "hits", e.version(), "{\"n\":" + (n + 1) + "}")).isTrue();
+                    assertThat(tx.replace("counter", "hits", e.version(), "{\"n\":" + (n + 1) + "}"))
+                            .isTrue();
                     return null;
                 });
             }
@@ -102,11 +105,14 @@ public abstract class StateStoreConcurrencyContract {
     @Test
     @Timeout(120)
     void concurrentPutsAndInsertsOnOneKeyAreSerialised() throws Exception {
-        List<Boolean> inserted = onVirtualThreads(t -> store().transact(tx -> tx.insert("claim", "leader", "{\"t\":" + t + "}")));
+        List<Boolean> inserted =
+                onVirtualThreads(t -> store().transact(tx -> tx.insert("claim", "leader", "{\"t\":" + t + "}")));
         assertThat(inserted).containsOnlyOnce(true);
-        List<Long> versions = onVirtualThreads(t -> store().transact(tx -> tx.put("claim", "fresh", "{\"t\":" + t + "}")));
+        List<Long> versions =
+                onVirtualThreads(t -> store().transact(tx -> tx.put("claim", "fresh", "{\"t\":" + t + "}")));
         assertThat(versions).containsExactlyInAnyOrderElementsOf(range(1, THREADS));
-        List<Boolean> swapped = onVirtualThreads(t -> store().transact(tx -> tx.replace("claim", "fresh", THREADS, "{}")));
+        List<Boolean> swapped =
+                onVirtualThreads(t -> store().transact(tx -> tx.replace("claim", "fresh", THREADS, "{}")));
         assertThat(swapped).containsOnlyOnce(true);
     }
 
@@ -157,7 +163,9 @@ public abstract class StateStoreConcurrencyContract {
             assertThat(attempts.get()).as("no deadlock, so no retry").isEqualTo(2);
         } else {
             assertThat(maxInside.get()).as("write transactions overlap").isEqualTo(2);
-            assertThat(attempts.get()).as("one of the two deadlocked transactions ran again").isGreaterThanOrEqualTo(3);
+            assertThat(attempts.get())
+                    .as("one of the two deadlocked transactions ran again")
+                    .isGreaterThanOrEqualTo(3);
         }
         store().read(tx -> {
             assertThat(parseN(tx.get("lock", "a").orElseThrow().json())).isEqualTo(2);
@@ -175,14 +183,18 @@ public abstract class StateStoreConcurrencyContract {
             for (int i = 0; i < 40; i++) {
                 if (t % 2 == 0) {
                     store().transact(tx -> {
-                        long n = parseN(tx.getForUpdate("pair", "x").orElseThrow().json());
+                        long n = parseN(
+                                tx.getForUpdate("pair", "x").orElseThrow().json());
                         tx.put("pair", "x", "{\"n\":" + (n + 1) + "}");
                         tx.put("pair", "y", "{\"n\":" + (n + 1) + "}");
                         return null;
                     });
                 } else {
                     boolean same = store().read(tx -> tx.scan("pair", "", null, 10).entries().stream()
-                            .map(e -> parseN(e.json())).distinct().count() == 1);
+                                    .map(e -> parseN(e.json()))
+                                    .distinct()
+                                    .count()
+                            == 1);
                     bad += same ? 0 : 1;
                 }
             }

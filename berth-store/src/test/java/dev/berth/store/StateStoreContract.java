@@ -69,26 +69,35 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
     @Test
     void insertCreatesVersionOneAndRefusesDuplicates() {
         assertThat(get("cluster", "prod")).isEmpty();
-        assertThat(store.<Boolean>transact(tx -> tx.insert("cluster", "prod", "{\"v\":1}"))).isTrue();
-        assertThat(store.<Boolean>transact(tx -> tx.insert("cluster", "prod", "{\"v\":2}"))).isFalse();
+        assertThat(store.<Boolean>transact(tx -> tx.insert("cluster", "prod", "{\"v\":1}")))
+                .isTrue();
+        assertThat(store.<Boolean>transact(tx -> tx.insert("cluster", "prod", "{\"v\":2}")))
+                .isFalse();
         assertThat(get("cluster", "prod")).contains(new Entry("cluster", "prod", 1, "{\"v\":1}"));
     }
 
     @Test
     void putCreatesThenBumpsTheVersion() {
-        assertThat(store.<Long>transact(tx -> tx.put("service", "web", "{\"n\":1}"))).isEqualTo(1);
-        assertThat(store.<Long>transact(tx -> tx.put("service", "web", "{\"n\":2}"))).isEqualTo(2);
-        assertThat(store.<Long>transact(tx -> tx.put("service", "web", "{\"n\":3}"))).isEqualTo(3);
+        assertThat(store.<Long>transact(tx -> tx.put("service", "web", "{\"n\":1}")))
+                .isEqualTo(1);
+        assertThat(store.<Long>transact(tx -> tx.put("service", "web", "{\"n\":2}")))
+                .isEqualTo(2);
+        assertThat(store.<Long>transact(tx -> tx.put("service", "web", "{\"n\":3}")))
+                .isEqualTo(3);
         assertThat(get("service", "web")).contains(new Entry("service", "web", 3, "{\"n\":3}"));
     }
 
     @Test
     void replaceIsCompareAndSetOnTheVersion() {
         store.transact(tx -> tx.insert("task", "t1", "{\"s\":\"PENDING\"}"));
-        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "t1", 2, "{\"s\":\"WRONG\"}"))).isFalse();
-        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "t1", 1, "{\"s\":\"RUNNING\"}"))).isTrue();
-        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "t1", 1, "{\"s\":\"STALE\"}"))).isFalse();
-        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "missing", 1, "{}"))).isFalse();
+        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "t1", 2, "{\"s\":\"WRONG\"}")))
+                .isFalse();
+        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "t1", 1, "{\"s\":\"RUNNING\"}")))
+                .isTrue();
+        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "t1", 1, "{\"s\":\"STALE\"}")))
+                .isFalse();
+        assertThat(store.<Boolean>transact(tx -> tx.replace("task", "missing", 1, "{}")))
+                .isFalse();
         assertThat(get("task", "t1")).contains(new Entry("task", "t1", 2, "{\"s\":\"RUNNING\"}"));
         assertThat(get("task", "missing")).isEmpty();
     }
@@ -99,13 +108,15 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
         assertThat(store.<Boolean>transact(tx -> tx.delete("task", "t1"))).isTrue();
         assertThat(store.<Boolean>transact(tx -> tx.delete("task", "t1"))).isFalse();
         assertThat(get("task", "t1")).isEmpty();
-        assertThat(store.<Boolean>transact(tx -> tx.insert("task", "t1", "{\"again\":true}"))).isTrue();
+        assertThat(store.<Boolean>transact(tx -> tx.insert("task", "t1", "{\"again\":true}")))
+                .isTrue();
         assertThat(get("task", "t1")).map(Entry::version).contains(1L);
     }
 
     @Test
     void kindsAreSeparateNamespaces() {
-        store.transact(tx -> tx.put("cluster", "same", "{\"k\":\"cluster\"}") + tx.put("service", "same", "{\"k\":\"service\"}"));
+        store.transact(tx ->
+                tx.put("cluster", "same", "{\"k\":\"cluster\"}") + tx.put("service", "same", "{\"k\":\"service\"}"));
         assertThat(get("cluster", "same")).map(Entry::json).contains("{\"k\":\"cluster\"}");
         assertThat(get("service", "same")).map(Entry::json).contains("{\"k\":\"service\"}");
         store.transact(tx -> tx.delete("cluster", "same"));
@@ -116,7 +127,8 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
 
     @Test
     void documentsAreStoredVerbatim() {
-        String json = "{ \"name\" : \"caf\u00e9 \u2603 \ud83d\ude00\", \"nested\": {\"a\": [1, 2.50, null]}, \"q\": \"'\\\"\" }";
+        String json =
+                "{ \"name\" : \"caf\u00e9 \u2603 \ud83d\ude00\", \"nested\": {\"a\": [1, 2.50, null]}, \"q\": \"'\\\"\" }";
         store.transact(tx -> tx.put("doc", "k", json));
         assertThat(get("doc", "k")).map(Entry::json).contains(json);
         String big = "[" + "0,".repeat((1 << 19) - 2) + "0 ]";
@@ -127,10 +139,49 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
 
     /** Keys whose order differs between code-point order and locale-aware or UTF-16 comparison. */
     protected static final List<String> TRICKY_KEYS = List.of(
-            "a", "A", "b", "B", "Z", "z", "aa", "ab", "a b", "a-b", "a_b", "a%b", "a%", "a_", "a\\b", "a\\",
-            "a.b", "a/b", "a/", "a0", "\u00e9", "e", "f", "\u00e4", "\u00c4", "\u00df", "ss", "\u0131", "i",
-            "\u00e9t\u00e9", "\u00e9a", "\uff21", "\ufffd", "\uffff", "\ud83d\ude00", "\ud83d\ude00x",
-            "\ud800\udc00", "\udbff\udfff", "\udbff\udfffz", "~", "\u007f", "\u0080", "\u4e2d\u6587");
+            "a",
+            "A",
+            "b",
+            "B",
+            "Z",
+            "z",
+            "aa",
+            "ab",
+            "a b",
+            "a-b",
+            "a_b",
+            "a%b",
+            "a%",
+            "a_",
+            "a\\b",
+            "a\\",
+            "a.b",
+            "a/b",
+            "a/",
+            "a0",
+            "\u00e9",
+            "e",
+            "f",
+            "\u00e4",
+            "\u00c4",
+            "\u00df",
+            "ss",
+            "\u0131",
+            "i",
+            "\u00e9t\u00e9",
+            "\u00e9a",
+            "\uff21",
+            "\ufffd",
+            "\uffff",
+            "\ud83d\ude00",
+            "\ud83d\ude00x",
+            "\ud800\udc00",
+            "\udbff\udfff",
+            "\udbff\udfffz",
+            "~",
+            "\u007f",
+            "\u0080",
+            "\u4e2d\u6587");
 
     private void insertShuffled(String kind, List<String> keys) {
         List<String> shuffled = new ArrayList<>(keys);
@@ -142,7 +193,9 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
     }
 
     private List<String> scanKeys(String kind, String prefix) {
-        return store.read(tx -> tx.scan(kind, prefix, null, 10_000)).entries().stream().map(Entry::key).toList();
+        return store.read(tx -> tx.scan(kind, prefix, null, 10_000)).entries().stream()
+                .map(Entry::key)
+                .toList();
     }
 
     @Test
@@ -157,11 +210,30 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
     @Test
     void prefixScanMatchesLiterallyWithNoWildcards() {
         insertShuffled("key", TRICKY_KEYS);
-        for (String prefix : List.of("a", "a%", "a_", "a\\", "a/", "\u00e9", "\ud83d\ude00", "\udbff\udfff", "\uffff",
-                "\u007f", "z", "nothing", "A", "\u00c4", "\u4e2d")) {
-            List<String> expected = TRICKY_KEYS.stream().filter(k -> k.startsWith(prefix)).sorted(CODE_POINT_ORDER).toList();
+        for (String prefix : List.of(
+                "a",
+                "a%",
+                "a_",
+                "a\\",
+                "a/",
+                "\u00e9",
+                "\ud83d\ude00",
+                "\udbff\udfff",
+                "\uffff",
+                "\u007f",
+                "z",
+                "nothing",
+                "A",
+                "\u00c4",
+                "\u4e2d")) {
+            List<String> expected = TRICKY_KEYS.stream()
+                    .filter(k -> k.startsWith(prefix))
+                    .sorted(CODE_POINT_ORDER)
+                    .toList();
             assertThat(scanKeys("key", prefix)).as("prefix %s", prefix).containsExactlyElementsOf(expected);
-            assertThat(store.<Long>read(tx -> tx.count("key", prefix))).as("count %s", prefix).isEqualTo(expected.size());
+            assertThat(store.<Long>read(tx -> tx.count("key", prefix)))
+                    .as("count %s", prefix)
+                    .isEqualTo(expected.size());
         }
         assertThat(scanKeys("key", "a%")).containsExactly("a%", "a%b");
         assertThat(scanKeys("key", "a_")).containsExactly("a_", "a_b");
@@ -202,9 +274,11 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
         assertThat(fromGap.entries()).extracting(Entry::key).first().isEqualTo("web/000000020");
         Page all = store.read(tx -> tx.scan("task", "", "web/000000024", 100));
         assertThat(all.entries()).extracting(Entry::key).containsExactly("weba");
-        assertThat(store.<Page>read(tx -> tx.scan("task", "", "zzz", 5)).entries()).isEmpty();
+        assertThat(store.<Page>read(tx -> tx.scan("task", "", "zzz", 5)).entries())
+                .isEmpty();
         assertThat(store.<Page>read(tx -> tx.scan("task", "web/", null, 1)).entries())
-                .singleElement().satisfies(e -> assertThat(e.version()).isEqualTo(1));
+                .singleElement()
+                .satisfies(e -> assertThat(e.version()).isEqualTo(1));
     }
 
     @Test
@@ -213,14 +287,15 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
         IllegalStateException boom = new IllegalStateException("boom");
         int[] runs = {0};
         assertThatThrownBy(() -> store.transact(tx -> {
-            runs[0]++;
-            tx.insert("cluster", "new", "{}");
-            tx.put("cluster", "keep", "{\"v\":2}");
-            tx.delete("cluster", "keep");
-            tx.increment("ids");
-            tx.increment("ids");
-            throw boom;
-        })).isSameAs(boom);
+                    runs[0]++;
+                    tx.insert("cluster", "new", "{}");
+                    tx.put("cluster", "keep", "{\"v\":2}");
+                    tx.delete("cluster", "keep");
+                    tx.increment("ids");
+                    tx.increment("ids");
+                    throw boom;
+                }))
+                .isSameAs(boom);
         assertThat(runs[0]).as("a non-retryable failure runs the work once").isEqualTo(1);
         assertThat(get("cluster", "new")).isEmpty();
         assertThat(get("cluster", "keep")).contains(new Entry("cluster", "keep", 1, "{\"v\":1}"));
@@ -253,9 +328,11 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
                 tx -> tx.getForUpdate("task", "t"));
         for (Consumer<Transaction> write : writes) {
             assertThatThrownBy(() -> store.read(tx -> {
-                write.accept(tx);
-                return null;
-            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+                        write.accept(tx);
+                        return null;
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("read-only");
         }
         assertThat(get("task", "t")).contains(new Entry("task", "t", 1, "{}"));
         assertThat(get("task", "u")).isEmpty();
@@ -274,32 +351,54 @@ public abstract class StateStoreContract extends StateStoreConcurrencyContract {
     void invalidArgumentsAreRejectedBeforeAnythingIsWritten() {
         String longKey = "k".repeat(1025);
         List<Consumer<Transaction>> bad = List.of(
-                tx -> tx.put("", "k", "{}"), tx -> tx.put("Cluster", "k", "{}"), tx -> tx.put("a_b", "k", "{}"),
-                tx -> tx.put("x".repeat(65), "k", "{}"), tx -> tx.put(null, "k", "{}"), tx -> tx.get("a.b", "k"),
-                tx -> tx.put("k", "", "{}"), tx -> tx.put("k", null, "{}"), tx -> tx.put("k", longKey, "{}"),
-                tx -> tx.put("k", "a\0b", "{}"), tx -> tx.put("k", "a\ud800b", "{}"), tx -> tx.get("k", "\udc00"),
-                tx -> tx.put("k", "k", null), tx -> tx.put("k", "k", ""), tx -> tx.put("k", "k", "{\"a\":\"\0\"}"),
-                tx -> tx.insert("k", "k", " "), tx -> tx.put("k", "k", "[" + " ".repeat(1 << 20) + "]"),
-                tx -> tx.replace("k", "k", 0, "{}"), tx -> tx.scan("k", "", null, 0), tx -> tx.scan("k", "", null, 10_001),
-                tx -> tx.scan("k", longKey, null, 1), tx -> tx.scan("k", "", "", 1), tx -> tx.count("K", ""),
-                tx -> tx.increment(""), tx -> tx.increment(null), tx -> tx.delete("k", ""), tx -> tx.getForUpdate("k", null),
+                tx -> tx.put("", "k", "{}"),
+                tx -> tx.put("Cluster", "k", "{}"),
+                tx -> tx.put("a_b", "k", "{}"),
+                tx -> tx.put("x".repeat(65), "k", "{}"),
+                tx -> tx.put(null, "k", "{}"),
+                tx -> tx.get("a.b", "k"),
+                tx -> tx.put("k", "", "{}"),
+                tx -> tx.put("k", null, "{}"),
+                tx -> tx.put("k", longKey, "{}"),
+                tx -> tx.put("k", "a\0b", "{}"),
+                tx -> tx.put("k", "a\ud800b", "{}"),
+                tx -> tx.get("k", "\udc00"),
+                tx -> tx.put("k", "k", null),
+                tx -> tx.put("k", "k", ""),
+                tx -> tx.put("k", "k", "{\"a\":\"\0\"}"),
+                tx -> tx.insert("k", "k", " "),
+                tx -> tx.put("k", "k", "[" + " ".repeat(1 << 20) + "]"),
+                tx -> tx.replace("k", "k", 0, "{}"),
+                tx -> tx.scan("k", "", null, 0),
+                tx -> tx.scan("k", "", null, 10_001),
+                tx -> tx.scan("k", longKey, null, 1),
+                tx -> tx.scan("k", "", "", 1),
+                tx -> tx.count("K", ""),
+                tx -> tx.increment(""),
+                tx -> tx.increment(null),
+                tx -> tx.delete("k", ""),
+                tx -> tx.getForUpdate("k", null),
                 tx -> tx.put("k", "\u4e2d".repeat(683), "{}"));
         for (int i = 0; i < bad.size(); i++) {
             Consumer<Transaction> call = bad.get(i);
             assertThatThrownBy(() -> store.transact(tx -> {
-                tx.put("k", "marker", "{}");
-                call.accept(tx);
-                return null;
-            })).as("bad call #%d", i).isInstanceOf(IllegalArgumentException.class);
+                        tx.put("k", "marker", "{}");
+                        call.accept(tx);
+                        return null;
+                    }))
+                    .as("bad call #%d", i)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(get("k", "marker")).isEmpty();
         String maxKey = "\u00e9".repeat(1024);
         String emojiKey = "\ud83d\ude00".repeat(512);
         String cjkKey = "\u4e2d".repeat(682);
-        assertThat(store.<Boolean>transact(tx -> tx.insert("k", maxKey, "{}") && tx.insert("k", emojiKey, "{}")
-                && tx.insert("k", cjkKey, "{}"))).isTrue();
+        assertThat(store.<Boolean>transact(tx ->
+                        tx.insert("k", maxKey, "{}") && tx.insert("k", emojiKey, "{}") && tx.insert("k", cjkKey, "{}")))
+                .isTrue();
         assertThat(scanKeys("k", "")).containsExactly(maxKey, cjkKey, emojiKey);
-        assertThat(store.<List<Entry>>read(tx -> tx.scan("k", null, null, 1).entries())).hasSize(1);
+        assertThat(store.<List<Entry>>read(tx -> tx.scan("k", null, null, 1).entries()))
+                .hasSize(1);
     }
 
     @Test

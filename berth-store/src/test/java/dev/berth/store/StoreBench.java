@@ -21,8 +21,7 @@ public final class StoreBench {
 
     private static final int KEYS = 300;
 
-    private StoreBench() {
-    }
+    private StoreBench() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
@@ -56,8 +55,8 @@ public final class StoreBench {
                 vt[i] = concurrentRound(s, 100_000);
                 put[i] = putRound(s, 1_000);
             }
-            System.out.printf("read_get_us %.2f read_get_16vt_us %.2f put_us %.1f%n",
-                    median(read), median(vt), median(put));
+            System.out.printf(
+                    "read_get_us %.2f read_get_16vt_us %.2f put_us %.1f%n", median(read), median(vt), median(put));
         }
     }
 
@@ -92,7 +91,8 @@ public final class StoreBench {
                 fs[t] = ex.submit(() -> {
                     for (int i = start; i < n; i += threads) {
                         String key = String.format("svc/%06d", i % KEYS);
-                        if (s.<Optional<Entry>>read(tx -> tx.get("service", key)).isEmpty()) {
+                        if (s.<Optional<Entry>>read(tx -> tx.get("service", key))
+                                .isEmpty()) {
                             throw new AssertionError(key);
                         }
                     }

@@ -15,6 +15,7 @@ class StorePagesTest {
 
     @TempDir
     Path dir;
+
     StateStore store;
 
     @BeforeEach
@@ -58,15 +59,16 @@ class StorePagesTest {
 
     @Test
     void aPageThatEndsExactlyAtTheLastDocumentHasNoResumeKey() {
-        StorePages.Listing<String> all = store.read(tx -> StorePages.list(tx, "doc", "k0000", null, 10,
-                e -> Optional.of(e.key())));
+        StorePages.Listing<String> all =
+                store.read(tx -> StorePages.list(tx, "doc", "k0000", null, 10, e -> Optional.of(e.key())));
         assertThat(all.items()).hasSize(10);
         assertThat(all.resumeAfter()).isNull();
     }
 
     @Test
     void anEmptyKindGivesAnEmptyLastPage() {
-        StorePages.Listing<String> none = store.read(tx -> StorePages.list(tx, "nothing", "", null, 10, e -> Optional.of(e.key())));
+        StorePages.Listing<String> none =
+                store.read(tx -> StorePages.list(tx, "nothing", "", null, 10, e -> Optional.of(e.key())));
         assertThat(none.items()).isEmpty();
         assertThat(none.resumeAfter()).isNull();
     }

@@ -17,13 +17,13 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ContainerStartCheck {
 
-  /** Starts every container. */
-  ContainerStartCheck NONE = (taskArn, container, runtimeId) -> Optional.empty();
+    /** Starts every container. */
+    ContainerStartCheck NONE = (taskArn, container, runtimeId) -> Optional.empty();
 
-  /**
-   * @param runtimeId the created Docker container's id
-   * @return empty to start the container, or the daemon-style reason it cannot start
-   *     (e.g. {@code failed to initialize logging driver: ...})
-   */
-  Optional<String> beforeStart(String taskArn, ContainerSpec container, String runtimeId);
+    /**
+     * @param runtimeId the created Docker container's id
+     * @return empty to start the container, or the daemon-style reason it cannot start
+     *     (e.g. {@code failed to initialize logging driver: ...})
+     */
+    Optional<String> beforeStart(String taskArn, ContainerSpec container, String runtimeId);
 }

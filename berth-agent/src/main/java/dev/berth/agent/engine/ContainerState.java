@@ -14,26 +14,26 @@ import java.util.List;
  * @param reason why it stopped when that was not a plain exit (e.g. CannotPullContainerError)
  */
 public record ContainerState(
-    String name,
-    String image,
-    String runtimeId,
-    String imageDigest,
-    ContainerStatus status,
-    Integer exitCode,
-    String reason,
-    List<NetworkBinding> networkBindings,
-    HealthStatus healthStatus,
-    boolean essential,
-    Instant startedAt,
-    Instant finishedAt) {
+        String name,
+        String image,
+        String runtimeId,
+        String imageDigest,
+        ContainerStatus status,
+        Integer exitCode,
+        String reason,
+        List<NetworkBinding> networkBindings,
+        HealthStatus healthStatus,
+        boolean essential,
+        Instant startedAt,
+        Instant finishedAt) {
 
-  public ContainerState {
-    networkBindings = networkBindings == null ? List.of() : List.copyOf(networkBindings);
-    healthStatus = healthStatus == null ? HealthStatus.UNKNOWN : healthStatus;
-  }
+    public ContainerState {
+        networkBindings = networkBindings == null ? List.of() : List.copyOf(networkBindings);
+        healthStatus = healthStatus == null ? HealthStatus.UNKNOWN : healthStatus;
+    }
 
-  /** The ECS {@code lastStatus}. */
-  public String lastStatus() {
-    return status.apiName();
-  }
+    /** The ECS {@code lastStatus}. */
+    public String lastStatus() {
+        return status.apiName();
+    }
 }

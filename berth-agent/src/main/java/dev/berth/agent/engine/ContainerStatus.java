@@ -6,23 +6,23 @@ package dev.berth.agent.engine;
  * PENDING/RUNNING/STOPPED; {@link #apiName()} maps onto those.
  */
 public enum ContainerStatus {
-  /** Not created yet (image maybe not pulled). */
-  NONE,
-  /** Image present locally. */
-  PULLED,
-  /** Docker container created, not started. */
-  CREATED,
-  /** Started and not yet exited. */
-  RUNNING,
-  /** Exited, killed, or never started because the task stopped first. Terminal. */
-  STOPPED;
+    /** Not created yet (image maybe not pulled). */
+    NONE,
+    /** Image present locally. */
+    PULLED,
+    /** Docker container created, not started. */
+    CREATED,
+    /** Started and not yet exited. */
+    RUNNING,
+    /** Exited, killed, or never started because the task stopped first. Terminal. */
+    STOPPED;
 
-  /** The ECS {@code lastStatus} for a container in this status. */
-  public String apiName() {
-    return switch (this) {
-      case NONE, PULLED, CREATED -> "PENDING";
-      case RUNNING -> "RUNNING";
-      case STOPPED -> "STOPPED";
-    };
-  }
+    /** The ECS {@code lastStatus} for a container in this status. */
+    public String apiName() {
+        return switch (this) {
+            case NONE, PULLED, CREATED -> "PENDING";
+            case RUNNING -> "RUNNING";
+            case STOPPED -> "STOPPED";
+        };
+    }
 }

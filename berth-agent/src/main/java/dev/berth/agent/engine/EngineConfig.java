@@ -23,47 +23,99 @@ import java.util.function.Function;
  * @param registryCredentials credentials for an image without its own (e.g. Berth's registry)
  */
 public record EngineConfig(
-    String instanceId,
-    String hostIp,
-    URI dockerHost,
-    ImagePullBehavior imagePullBehavior,
-    Duration pullTimeout,
-    Duration stopTimeout,
-    Duration startTimeout,
-    Duration taskCleanupWait,
-    Duration reconcileInterval,
-    Function<String, Optional<RegistryCredentials>> registryCredentials) {
+        String instanceId,
+        String hostIp,
+        URI dockerHost,
+        ImagePullBehavior imagePullBehavior,
+        Duration pullTimeout,
+        Duration stopTimeout,
+        Duration startTimeout,
+        Duration taskCleanupWait,
+        Duration reconcileInterval,
+        Function<String, Optional<RegistryCredentials>> registryCredentials) {
 
-  /** The ECS defaults for an agent with this identity and host IP. */
-  public static EngineConfig defaults(String instanceId, String hostIp) {
-    return new EngineConfig(instanceId, hostIp, URI.create("unix:///var/run/docker.sock"),
-        ImagePullBehavior.DEFAULT, Duration.ofMinutes(5), Duration.ofSeconds(30),
-        Duration.ofMinutes(3), Duration.ofHours(3), Duration.ofSeconds(20), image -> Optional.empty());
-  }
+    /** The ECS defaults for an agent with this identity and host IP. */
+    public static EngineConfig defaults(String instanceId, String hostIp) {
+        return new EngineConfig(
+                instanceId,
+                hostIp,
+                URI.create("unix:///var/run/docker.sock"),
+                ImagePullBehavior.DEFAULT,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(3),
+                Duration.ofHours(3),
+                Duration.ofSeconds(20),
+                image -> Optional.empty());
+    }
 
-  public EngineConfig withImagePullBehavior(ImagePullBehavior behavior) {
-    return new EngineConfig(instanceId, hostIp, dockerHost, behavior, pullTimeout, stopTimeout,
-        startTimeout, taskCleanupWait, reconcileInterval, registryCredentials);
-  }
+    public EngineConfig withImagePullBehavior(ImagePullBehavior behavior) {
+        return new EngineConfig(
+                instanceId,
+                hostIp,
+                dockerHost,
+                behavior,
+                pullTimeout,
+                stopTimeout,
+                startTimeout,
+                taskCleanupWait,
+                reconcileInterval,
+                registryCredentials);
+    }
 
-  public EngineConfig withDockerHost(URI host) {
-    return new EngineConfig(instanceId, hostIp, host, imagePullBehavior, pullTimeout,
-        stopTimeout, startTimeout, taskCleanupWait, reconcileInterval, registryCredentials);
-  }
+    public EngineConfig withDockerHost(URI host) {
+        return new EngineConfig(
+                instanceId,
+                hostIp,
+                host,
+                imagePullBehavior,
+                pullTimeout,
+                stopTimeout,
+                startTimeout,
+                taskCleanupWait,
+                reconcileInterval,
+                registryCredentials);
+    }
 
-  public EngineConfig withTimeouts(Duration pull, Duration stop, Duration start) {
-    return new EngineConfig(instanceId, hostIp, dockerHost, imagePullBehavior, pull, stop, start,
-        taskCleanupWait, reconcileInterval, registryCredentials);
-  }
+    public EngineConfig withTimeouts(Duration pull, Duration stop, Duration start) {
+        return new EngineConfig(
+                instanceId,
+                hostIp,
+                dockerHost,
+                imagePullBehavior,
+                pull,
+                stop,
+                start,
+                taskCleanupWait,
+                reconcileInterval,
+                registryCredentials);
+    }
 
-  public EngineConfig withTaskCleanupWait(Duration wait) {
-    return new EngineConfig(instanceId, hostIp, dockerHost, imagePullBehavior, pullTimeout,
-        stopTimeout, startTimeout, wait, reconcileInterval, registryCredentials);
-  }
+    public EngineConfig withTaskCleanupWait(Duration wait) {
+        return new EngineConfig(
+                instanceId,
+                hostIp,
+                dockerHost,
+                imagePullBehavior,
+                pullTimeout,
+                stopTimeout,
+                startTimeout,
+                wait,
+                reconcileInterval,
+                registryCredentials);
+    }
 
-  public EngineConfig withRegistryCredentials(
-      Function<String, Optional<RegistryCredentials>> provider) {
-    return new EngineConfig(instanceId, hostIp, dockerHost, imagePullBehavior, pullTimeout,
-        stopTimeout, startTimeout, taskCleanupWait, reconcileInterval, provider);
-  }
+    public EngineConfig withRegistryCredentials(Function<String, Optional<RegistryCredentials>> provider) {
+        return new EngineConfig(
+                instanceId,
+                hostIp,
+                dockerHost,
+                imagePullBehavior,
+                pullTimeout,
+                stopTimeout,
+                startTimeout,
+                taskCleanupWait,
+                reconcileInterval,
+                provider);
+    }
 }

@@ -9,16 +9,16 @@ import java.util.List;
  * @param command {@code ["CMD-SHELL", "curl ..."]} or {@code ["CMD", "exe", "arg"]}
  */
 public record HealthCheckSpec(
-    List<String> command, Integer interval, Integer timeout, Integer retries, Integer startPeriod) {
-  public HealthCheckSpec {
-    command = command == null ? List.of() : List.copyOf(command);
-    if (command.isEmpty()
-        || !(command.getFirst().equals("CMD") || command.getFirst().equals("CMD-SHELL"))) {
-      throw new IllegalArgumentException("healthCheck command must start with CMD or CMD-SHELL");
+        List<String> command, Integer interval, Integer timeout, Integer retries, Integer startPeriod) {
+    public HealthCheckSpec {
+        command = command == null ? List.of() : List.copyOf(command);
+        if (command.isEmpty()
+                || !(command.getFirst().equals("CMD") || command.getFirst().equals("CMD-SHELL"))) {
+            throw new IllegalArgumentException("healthCheck command must start with CMD or CMD-SHELL");
+        }
+        interval = interval == null ? 30 : interval;
+        timeout = timeout == null ? 5 : timeout;
+        retries = retries == null ? 3 : retries;
+        startPeriod = startPeriod == null ? 0 : startPeriod;
     }
-    interval = interval == null ? 30 : interval;
-    timeout = timeout == null ? 5 : timeout;
-    retries = retries == null ? 3 : retries;
-    startPeriod = startPeriod == null ? 0 : startPeriod;
-  }
 }

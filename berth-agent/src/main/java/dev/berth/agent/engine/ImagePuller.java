@@ -19,116 +19,116 @@ import java.util.concurrent.TimeUnit;
  */
 final class ImagePuller {
 
-  /** The image could not be made available; {@link #getMessage()} is the ECS reason text. */
-  static final class PullFailure extends Exception {
-    private static final long serialVersionUID = 1L;
+    /** The image could not be made available; {@link #getMessage()} is the ECS reason text. */
+    static final class PullFailure extends Exception {
+        private static final long serialVersionUID = 1L;
 
-    PullFailure(String message) {
-      super(message);
+        PullFailure(String message) {
+            super(message);
+        }
     }
-  }
 
-  private final DockerClient docker;
-  private final EngineConfig config;
-  private final Set<String> pulledByThisAgent = ConcurrentHashMap.newKeySet();
+    private final DockerClient docker;
+    private final EngineConfig config;
+    private final Set<String> pulledByThisAgent = ConcurrentHashMap.newKeySet();
 
-  ImagePuller(DockerClient docker, EngineConfig config) {
-    this.docker = docker;
-    this.config = config;
-  }
-
-  /** Remembers an image as pulled (an adopted task's image counts for {@code once}). */
-  void markPulled(String image) {
-    pulledByThisAgent.add(image);
-  }
-
-  /**
-   * Ensures {@code container}'s image is present and returns its digest.
-   *
-   * @return true in {@code pulled} when a pull actually happened (for pull timestamps)
-   */
-  Outcome ensure(ContainerSpec container) throws PullFailure {
-    String image = container.image();
-    Optional<InspectImageResponse> cached = inspect(image);
-    var plan = config.imagePullBehavior().plan(cached.isPresent(), pulledByThisAgent.contains(image));
-    if (plan == ImagePullBehavior.Plan.USE_CACHE) {
-      return new Outcome(digest(image, cached.get()), false);
+    ImagePuller(DockerClient docker, EngineConfig config) {
+        this.docker = docker;
+        this.config = config;
     }
-    try {
-      pull(container);
-      pulledByThisAgent.add(image);
-    } catch (PullFailure e) {
-      if (plan == ImagePullBehavior.Plan.PULL_OR_USE_CACHE && cached.isPresent()) {
-        return new Outcome(digest(image, cached.get()), true);
-      }
-      throw e;
-    }
-    return new Outcome(inspect(image).map(i -> digest(image, i)).orElse(null), true);
-  }
 
-  /** The digest of a locally present image, if it is present. */
-  Optional<String> cachedDigest(String image) {
-    return inspect(image).map(info -> digest(image, info));
-  }
-
-  /** The image's digest and whether a pull was attempted. */
-  record Outcome(String imageDigest, boolean pullAttempted) {}
-
-  private void pull(ContainerSpec container) throws PullFailure {
-    String image = container.image();
-    ImageRef ref = ImageRef.parse(image);
-    var cmd = docker.pullImageCmd(ref.repository()).withTag(ref.tag());
-    RegistryCredentials creds = container.repositoryCredentials() != null
-        ? container.repositoryCredentials()
-        : config.registryCredentials().apply(image).orElse(null);
-    if (creds != null) {
-      String address = creds.serverAddress() != null ? creds.serverAddress() : ref.registry();
-      cmd.withAuthConfig(new AuthConfig()
-          .withUsername(creds.username())
-          .withPassword(creds.password())
-          .withRegistryAddress(address));
+    /** Remembers an image as pulled (an adopted task's image counts for {@code once}). */
+    void markPulled(String image) {
+        pulledByThisAgent.add(image);
     }
-    var callback = new PullImageResultCallback();
-    try {
-      cmd.exec(callback);
-      if (!callback.awaitCompletion(config.pullTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new PullFailure("CannotPullContainerError: pull of " + image + " timed out after "
-            + config.pullTimeout().toSeconds() + "s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PullFailure("CannotPullContainerError: pull of " + image + " interrupted");
-    } catch (PullFailure e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new PullFailure("CannotPullContainerError: " + DockerErrors.describe(e));
-    } finally {
-      try {
-        callback.close();
-      } catch (java.io.IOException ignored) {
-        // the stream is gone either way
-      }
-    }
-  }
 
-  private Optional<InspectImageResponse> inspect(String image) {
-    try {
-      return Optional.of(docker.inspectImageCmd(image).exec());
-    } catch (NotFoundException e) {
-      return Optional.empty();
+    /**
+     * Ensures {@code container}'s image is present and returns its digest.
+     *
+     * @return true in {@code pulled} when a pull actually happened (for pull timestamps)
+     */
+    Outcome ensure(ContainerSpec container) throws PullFailure {
+        String image = container.image();
+        Optional<InspectImageResponse> cached = inspect(image);
+        var plan = config.imagePullBehavior().plan(cached.isPresent(), pulledByThisAgent.contains(image));
+        if (plan == ImagePullBehavior.Plan.USE_CACHE) {
+            return new Outcome(digest(image, cached.get()), false);
+        }
+        try {
+            pull(container);
+            pulledByThisAgent.add(image);
+        } catch (PullFailure e) {
+            if (plan == ImagePullBehavior.Plan.PULL_OR_USE_CACHE && cached.isPresent()) {
+                return new Outcome(digest(image, cached.get()), true);
+            }
+            throw e;
+        }
+        return new Outcome(inspect(image).map(i -> digest(image, i)).orElse(null), true);
     }
-  }
 
-  /** The repository digest matching the image's repository, else the image id. */
-  static String digest(String image, InspectImageResponse info) {
-    String repository = ImageRef.parse(image).repository();
-    List<String> digests = info.getRepoDigests() == null ? List.of() : info.getRepoDigests();
-    for (String d : digests) {
-      int at = d.indexOf('@');
-      if (at > 0 && d.substring(0, at).equals(repository)) {
-        return d.substring(at + 1);
-      }
+    /** The digest of a locally present image, if it is present. */
+    Optional<String> cachedDigest(String image) {
+        return inspect(image).map(info -> digest(image, info));
     }
-    return info.getId();
-  }
+
+    /** The image's digest and whether a pull was attempted. */
+    record Outcome(String imageDigest, boolean pullAttempted) {}
+
+    private void pull(ContainerSpec container) throws PullFailure {
+        String image = container.image();
+        ImageRef ref = ImageRef.parse(image);
+        var cmd = docker.pullImageCmd(ref.repository()).withTag(ref.tag());
+        RegistryCredentials creds = container.repositoryCredentials() != null
+                ? container.repositoryCredentials()
+                : config.registryCredentials().apply(image).orElse(null);
+        if (creds != null) {
+            String address = creds.serverAddress() != null ? creds.serverAddress() : ref.registry();
+            cmd.withAuthConfig(new AuthConfig()
+                    .withUsername(creds.username())
+                    .withPassword(creds.password())
+                    .withRegistryAddress(address));
+        }
+        var callback = new PullImageResultCallback();
+        try {
+            cmd.exec(callback);
+            if (!callback.awaitCompletion(config.pullTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PullFailure("CannotPullContainerError: pull of " + image + " timed out after "
+                        + config.pullTimeout().toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PullFailure("CannotPullContainerError: pull of " + image + " interrupted");
+        } catch (PullFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PullFailure("CannotPullContainerError: " + DockerErrors.describe(e));
+        } finally {
+            try {
+                callback.close();
+            } catch (java.io.IOException ignored) {
+                // the stream is gone either way
+            }
+        }
+    }
+
+    private Optional<InspectImageResponse> inspect(String image) {
+        try {
+            return Optional.of(docker.inspectImageCmd(image).exec());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The repository digest matching the image's repository, else the image id. */
+    static String digest(String image, InspectImageResponse info) {
+        String repository = ImageRef.parse(image).repository();
+        List<String> digests = info.getRepoDigests() == null ? List.of() : info.getRepoDigests();
+        for (String d : digests) {
+            int at = d.indexOf('@');
+            if (at > 0 && d.substring(0, at).equals(repository)) {
+                return d.substring(at + 1);
+            }
+        }
+        return info.getId();
+    }
 }

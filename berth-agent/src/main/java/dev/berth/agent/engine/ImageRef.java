@@ -8,28 +8,28 @@ package dev.berth.agent.engine;
  */
 record ImageRef(String repository, String tag, String registry) {
 
-  static ImageRef parse(String image) {
-    String repo = image;
-    String tag = "latest";
-    int at = image.indexOf('@');
-    if (at >= 0) {
-      repo = image.substring(0, at);
-      tag = image.substring(at + 1);
-    } else {
-      int colon = image.lastIndexOf(':');
-      if (colon > image.lastIndexOf('/')) {
-        repo = image.substring(0, colon);
-        tag = image.substring(colon + 1);
-      }
+    static ImageRef parse(String image) {
+        String repo = image;
+        String tag = "latest";
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            repo = image.substring(0, at);
+            tag = image.substring(at + 1);
+        } else {
+            int colon = image.lastIndexOf(':');
+            if (colon > image.lastIndexOf('/')) {
+                repo = image.substring(0, colon);
+                tag = image.substring(colon + 1);
+            }
+        }
+        String registry = null;
+        int slash = repo.indexOf('/');
+        if (slash > 0) {
+            String first = repo.substring(0, slash);
+            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+                registry = first;
+            }
+        }
+        return new ImageRef(repo, tag, registry);
     }
-    String registry = null;
-    int slash = repo.indexOf('/');
-    if (slash > 0) {
-      String first = repo.substring(0, slash);
-      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-        registry = first;
-      }
-    }
-    return new ImageRef(repo, tag, registry);
-  }
 }

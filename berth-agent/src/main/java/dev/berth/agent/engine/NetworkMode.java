@@ -11,30 +11,30 @@ import java.util.Locale;
  * Serialized in the lower-case ECS spelling.
  */
 public enum NetworkMode {
-  /** Docker's default bridge: ports are published (static or dynamic host ports), links work. */
-  BRIDGE,
-  /** The host's network stack: a container port is the host port; no links, no publishing. */
-  HOST,
-  /** Only a loopback interface: no port mappings, no links. */
-  NONE;
+    /** Docker's default bridge: ports are published (static or dynamic host ports), links work. */
+    BRIDGE,
+    /** The host's network stack: a container port is the host port; no links, no publishing. */
+    HOST,
+    /** Only a loopback interface: no port mappings, no links. */
+    NONE;
 
-  /** The ECS / Docker spelling ({@code bridge}, {@code host}, {@code none}). */
-  @JsonValue
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Parses the ECS spelling; {@code null} means the ECS default for EC2, {@code bridge}. */
-  @JsonCreator
-  public static NetworkMode fromWire(String value) {
-    if (value == null || value.isBlank()) {
-      return BRIDGE;
+    /** The ECS / Docker spelling ({@code bridge}, {@code host}, {@code none}). */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
     }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "bridge", "default" -> BRIDGE;
-      case "host" -> HOST;
-      case "none" -> NONE;
-      default -> throw new IllegalArgumentException("unsupported network mode: " + value);
-    };
-  }
+
+    /** Parses the ECS spelling; {@code null} means the ECS default for EC2, {@code bridge}. */
+    @JsonCreator
+    public static NetworkMode fromWire(String value) {
+        if (value == null || value.isBlank()) {
+            return BRIDGE;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "bridge", "default" -> BRIDGE;
+            case "host" -> HOST;
+            case "none" -> NONE;
+            default -> throw new IllegalArgumentException("unsupported network mode: " + value);
+        };
+    }
 }

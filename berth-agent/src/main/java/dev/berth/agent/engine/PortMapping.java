@@ -12,26 +12,26 @@ import java.util.Locale;
  * @param protocol {@code tcp} (default) or {@code udp}
  */
 public record PortMapping(int containerPort, Integer hostPort, String protocol) {
-  public PortMapping {
-    if (containerPort < 1 || containerPort > 65535) {
-      throw new IllegalArgumentException("containerPort out of range: " + containerPort);
+    public PortMapping {
+        if (containerPort < 1 || containerPort > 65535) {
+            throw new IllegalArgumentException("containerPort out of range: " + containerPort);
+        }
+        if (hostPort != null && (hostPort < 0 || hostPort > 65535)) {
+            throw new IllegalArgumentException("hostPort out of range: " + hostPort);
+        }
+        protocol = protocol == null || protocol.isBlank() ? "tcp" : protocol.toLowerCase(Locale.ROOT);
+        if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+            throw new IllegalArgumentException("protocol must be tcp or udp: " + protocol);
+        }
     }
-    if (hostPort != null && (hostPort < 0 || hostPort > 65535)) {
-      throw new IllegalArgumentException("hostPort out of range: " + hostPort);
-    }
-    protocol = protocol == null || protocol.isBlank() ? "tcp" : protocol.toLowerCase(Locale.ROOT);
-    if (!protocol.equals("tcp") && !protocol.equals("udp")) {
-      throw new IllegalArgumentException("protocol must be tcp or udp: " + protocol);
-    }
-  }
 
-  /** A TCP mapping. */
-  public static PortMapping tcp(int containerPort, Integer hostPort) {
-    return new PortMapping(containerPort, hostPort, "tcp");
-  }
+    /** A TCP mapping. */
+    public static PortMapping tcp(int containerPort, Integer hostPort) {
+        return new PortMapping(containerPort, hostPort, "tcp");
+    }
 
-  /** True when Docker chooses the host port. */
-  public boolean dynamic() {
-    return hostPort == null || hostPort == 0;
-  }
+    /** True when Docker chooses the host port. */
+    public boolean dynamic() {
+        return hostPort == null || hostPort == 0;
+    }
 }

@@ -8,8 +8,8 @@ package dev.berth.agent.engine;
  * @param serverAddress the registry host (e.g. {@code 127.0.0.1:4566}); null means the image's
  */
 public record RegistryCredentials(String serverAddress, String username, String password) {
-  @Override
-  public String toString() {
-    return "RegistryCredentials[serverAddress=" + serverAddress + ", username=" + username + "]";
-  }
+    @Override
+    public String toString() {
+        return "RegistryCredentials[serverAddress=" + serverAddress + ", username=" + username + "]";
+    }
 }

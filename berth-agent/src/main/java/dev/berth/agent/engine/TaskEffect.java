@@ -7,14 +7,14 @@ package dev.berth.agent.engine;
  * not listed.
  */
 public enum TaskEffect {
-  /** Pull images and create containers. */
-  PREPARE_CONTAINERS,
-  /** Start the containers whose dependencies are met (more start later as conditions are met). */
-  START_CONTAINERS,
-  /** Record stoppingAt and signal running containers (SIGTERM, SIGKILL after stopTimeout). */
-  STOP_CONTAINERS,
-  /** Record executionStoppedAt and release task resources. */
-  RELEASE_RESOURCES,
-  /** Record stoppedAt and schedule removal of the containers after the cleanup wait. */
-  SCHEDULE_CLEANUP
+    /** Pull images and create containers. */
+    PREPARE_CONTAINERS,
+    /** Start the containers whose dependencies are met (more start later as conditions are met). */
+    START_CONTAINERS,
+    /** Record stoppingAt and signal running containers (SIGTERM, SIGKILL after stopTimeout). */
+    STOP_CONTAINERS,
+    /** Record executionStoppedAt and release task resources. */
+    RELEASE_RESOURCES,
+    /** Record stoppedAt and schedule removal of the containers after the cleanup wait. */
+    SCHEDULE_CLEANUP
 }

@@ -5,6 +5,6 @@ package dev.berth.agent.engine;
  * worker thread; events of different tasks may interleave.
  */
 public sealed interface TaskEvent permits TaskStateChange, ContainerStateChange {
-  /** The task the event is about. */
-  String taskArn();
+    /** The task the event is about. */
+    String taskArn();
 }

@@ -7,5 +7,5 @@ package dev.berth.agent.engine;
  */
 @FunctionalInterface
 public interface TaskEventListener {
-  void onEvent(TaskEvent event);
+    void onEvent(TaskEvent event);
 }

@@ -14,36 +14,43 @@ import java.util.Optional;
  * @param memory task-level memory in MiB, or null
  */
 public record TaskSpec(
-    String taskArn,
-    String family,
-    int revision,
-    String clusterName,
-    NetworkMode networkMode,
-    Integer cpu,
-    Integer memory,
-    List<ContainerSpec> containers) {
+        String taskArn,
+        String family,
+        int revision,
+        String clusterName,
+        NetworkMode networkMode,
+        Integer cpu,
+        Integer memory,
+        List<ContainerSpec> containers) {
 
-  public TaskSpec {
-    if (taskArn == null || taskArn.isBlank()) {
-      throw new IllegalArgumentException("taskArn is required");
+    public TaskSpec {
+        if (taskArn == null || taskArn.isBlank()) {
+            throw new IllegalArgumentException("taskArn is required");
+        }
+        networkMode = networkMode == null ? NetworkMode.BRIDGE : networkMode;
+        containers = containers == null ? List.of() : List.copyOf(containers);
     }
-    networkMode = networkMode == null ? NetworkMode.BRIDGE : networkMode;
-    containers = containers == null ? List.of() : List.copyOf(containers);
-  }
 
-  /** The last segment of the ARN (the task id). */
-  public String taskId() {
-    return taskArn.substring(taskArn.lastIndexOf('/') + 1);
-  }
+    /** The last segment of the ARN (the task id). */
+    public String taskId() {
+        return taskArn.substring(taskArn.lastIndexOf('/') + 1);
+    }
 
-  /** The container with this name, if the task has one. */
-  public Optional<ContainerSpec> container(String name) {
-    return containers.stream().filter(c -> c.name().equals(name)).findFirst();
-  }
+    /** The container with this name, if the task has one. */
+    public Optional<ContainerSpec> container(String name) {
+        return containers.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
 
-  /** This spec with every container's registry credentials removed. */
-  public TaskSpec withoutCredentials() {
-    return new TaskSpec(taskArn, family, revision, clusterName, networkMode, cpu, memory,
-        containers.stream().map(ContainerSpec::withoutCredentials).toList());
-  }
+    /** This spec with every container's registry credentials removed. */
+    public TaskSpec withoutCredentials() {
+        return new TaskSpec(
+                taskArn,
+                family,
+                revision,
+                clusterName,
+                networkMode,
+                cpu,
+                memory,
+                containers.stream().map(ContainerSpec::withoutCredentials).toList());
+    }
 }

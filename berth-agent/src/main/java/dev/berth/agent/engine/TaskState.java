@@ -13,29 +13,29 @@ import java.util.Optional;
  * @param healthStatus the task's health as ECS computes it from its essential containers
  */
 public record TaskState(
-    String taskArn,
-    String clusterName,
-    String family,
-    int revision,
-    TaskStatus knownStatus,
-    TaskStatus desiredStatus,
-    StopCode stopCode,
-    String stoppedReason,
-    HealthStatus healthStatus,
-    Instant pullStartedAt,
-    Instant pullStoppedAt,
-    Instant startedAt,
-    Instant stoppingAt,
-    Instant executionStoppedAt,
-    Instant stoppedAt,
-    List<ContainerState> containers) {
+        String taskArn,
+        String clusterName,
+        String family,
+        int revision,
+        TaskStatus knownStatus,
+        TaskStatus desiredStatus,
+        StopCode stopCode,
+        String stoppedReason,
+        HealthStatus healthStatus,
+        Instant pullStartedAt,
+        Instant pullStoppedAt,
+        Instant startedAt,
+        Instant stoppingAt,
+        Instant executionStoppedAt,
+        Instant stoppedAt,
+        List<ContainerState> containers) {
 
-  public TaskState {
-    containers = containers == null ? List.of() : List.copyOf(containers);
-  }
+    public TaskState {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+    }
 
-  /** The container with this name, if any. */
-  public Optional<ContainerState> container(String name) {
-    return containers.stream().filter(c -> c.name().equals(name)).findFirst();
-  }
+    /** The container with this name, if any. */
+    public Optional<ContainerState> container(String name) {
+        return containers.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
 }

@@ -5,8 +5,8 @@ package dev.berth.agent.engine;
  * full snapshot (containers included) so a consumer never has to merge partial updates.
  */
 public record TaskStateChange(TaskState task) implements TaskEvent {
-  @Override
-  public String taskArn() {
-    return task.taskArn();
-  }
+    @Override
+    public String taskArn() {
+        return task.taskArn();
+    }
 }

@@ -8,17 +8,17 @@ import org.junit.jupiter.api.BeforeAll;
  * {@link DockerFixture} and one {@link TaskEngine} per class, cleaned up after the class.
  */
 abstract class SharedEngine {
-  static DockerFixture docker;
-  static TaskEngine engine;
+    static DockerFixture docker;
+    static TaskEngine engine;
 
-  @BeforeAll
-  static void openEngine() {
-    docker = new DockerFixture();
-    engine = docker.open();
-  }
+    @BeforeAll
+    static void openEngine() {
+        docker = new DockerFixture();
+        engine = docker.open();
+    }
 
-  @AfterAll
-  static void closeEngine() throws Exception {
-    docker.close();
-  }
+    @AfterAll
+    static void closeEngine() throws Exception {
+        docker.close();
+    }
 }

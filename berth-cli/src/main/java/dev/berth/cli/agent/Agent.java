@@ -33,7 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
 
     /** Where the agent loop is. */
-    public enum State { STARTING, CONNECTED, DISCONNECTED, DEREGISTERED, STOPPED }
+    public enum State {
+        STARTING,
+        CONNECTED,
+        DISCONNECTED,
+        DEREGISTERED,
+        STOPPED
+    }
 
     /** Ports the ECS agent reserves on every instance: SSH, Docker (plain and TLS), the ECS agent's own. */
     public static final List<String> RESERVED_PORTS = List.of("22", "2375", "2376", "51678", "51679");
@@ -57,6 +63,7 @@ public final class Agent implements AutoCloseable {
     private volatile long desiredVersion;
     /** The pull-only password for Berth's own registry from the last long-poll answer, or null. */
     private volatile dev.berth.agent.engine.RegistryCredentials registryAuth;
+
     private volatile int pollWaitSeconds = 20;
     private volatile boolean stopping;
     private volatile long highestSeq;
@@ -110,9 +117,11 @@ public final class Agent implements AutoCloseable {
             return java.util.Optional.empty();
         }
         String host = image.substring(0, slash);
-        String reached = config.server().getHost() + ":" + (config.server().getPort() < 0 ? 80 : config.server().getPort());
+        String reached = config.server().getHost() + ":"
+                + (config.server().getPort() < 0 ? 80 : config.server().getPort());
         if (host.equals(auth.serverAddress()) || host.equals(reached)) {
-            return java.util.Optional.of(new dev.berth.agent.engine.RegistryCredentials(host, auth.username(), auth.password()));
+            return java.util.Optional.of(
+                    new dev.berth.agent.engine.RegistryCredentials(host, auth.username(), auth.password()));
         }
         return java.util.Optional.empty();
     }
@@ -143,8 +152,10 @@ public final class Agent implements AutoCloseable {
                 desiredVersion = desired.path("version").asLong(desiredVersion);
                 JsonNode auth = desired.path("registryAuth");
                 if (auth.hasNonNull("password")) {
-                    registryAuth = new dev.berth.agent.engine.RegistryCredentials(auth.path("serverAddress").asText(),
-                            auth.path("username").asText("AWS"), auth.get("password").asText());
+                    registryAuth = new dev.berth.agent.engine.RegistryCredentials(
+                            auth.path("serverAddress").asText(),
+                            auth.path("username").asText("AWS"),
+                            auth.get("password").asText());
                 }
                 state = State.CONNECTED;
                 backoff.reset();
@@ -155,7 +166,8 @@ public final class Agent implements AutoCloseable {
                 break;
             } catch (AgentClient.AgentHttpException e) {
                 if (e.status() == 410) {
-                    LOG.warn("container instance {} was deregistered; the agent stops. Restart it to register a new instance.",
+                    LOG.warn(
+                            "container instance {} was deregistered; the agent stops. Restart it to register a new instance.",
                             identity == null ? "?" : identity.containerInstanceArn());
                     state = State.DEREGISTERED;
                     TaskRunner tasks = runner;
@@ -166,7 +178,9 @@ public final class Agent implements AutoCloseable {
                 }
                 if (e.status() == 401 || e.status() == 403) {
                     if (identity != null) {
-                        LOG.warn("the server no longer accepts this instance's credential ({}); registering again", e.getMessage());
+                        LOG.warn(
+                                "the server no longer accepts this instance's credential ({}); registering again",
+                                e.getMessage());
                         identity = null;
                     } else {
                         LOG.error("registration refused: {}", e.getMessage());
@@ -211,7 +225,13 @@ public final class Agent implements AutoCloseable {
             if (config.dockerHost() != null) {
                 engineConfig = engineConfig.withDockerHost(config.dockerHost());
             }
-            runner = TaskRunner.open(engineConfig, mapper, client, id, highestSeq, config.dataDir().resolve("logs"));
+            runner = TaskRunner.open(
+                    engineConfig,
+                    mapper,
+                    client,
+                    id,
+                    highestSeq,
+                    config.dataDir().resolve("logs"));
             dockerWarned = false;
             return runner;
         } catch (RuntimeException e) {
@@ -257,7 +277,8 @@ public final class Agent implements AutoCloseable {
     /** Re-registers the stored instance if there is one for this cluster, else registers a new one. */
     private AgentIdentity registerOrResume() throws IOException, InterruptedException, AgentClient.AgentHttpException {
         ObjectNode body = registrationBody();
-        Optional<AgentIdentity> stored = AgentIdentity.load(mapper, config.dataDir()).filter(i -> i.cluster().equals(config.cluster()));
+        Optional<AgentIdentity> stored = AgentIdentity.load(mapper, config.dataDir())
+                .filter(i -> i.cluster().equals(config.cluster()));
         if (stored.isPresent()) {
             try {
                 JsonNode r = client.reregister(stored.get(), body);
@@ -269,7 +290,9 @@ public final class Agent implements AutoCloseable {
                 if (e.status() != 403 && e.status() != 410) {
                     throw e;
                 }
-                LOG.warn("stored instance {} is not usable ({}); registering a new instance", stored.get().containerInstanceArn(),
+                LOG.warn(
+                        "stored instance {} is not usable ({}); registering a new instance",
+                        stored.get().containerInstanceArn(),
                         e.getMessage());
                 AgentIdentity.delete(config.dataDir());
             }
@@ -277,17 +300,26 @@ public final class Agent implements AutoCloseable {
         JsonNode r = client.register(joinToken(), body);
         pollWaitSeconds = r.path("pollWaitSeconds").asInt(20);
         highestSeq = r.path("highestSeq").asLong(0);
-        AgentIdentity id = new AgentIdentity(r.path("cluster").asText(), r.path("instanceId").asText(),
-                r.path("containerInstanceArn").asText(), r.path("secret").asText());
+        AgentIdentity id = new AgentIdentity(
+                r.path("cluster").asText(),
+                r.path("instanceId").asText(),
+                r.path("containerInstanceArn").asText(),
+                r.path("secret").asText());
         id.save(mapper, config.dataDir());
-        LOG.info("registered container instance {} ({} CPU units, {} MiB) at {}", id.containerInstanceArn(),
-                body.path("cpu").asInt(), body.path("memory").asInt(), config.hostIp());
+        LOG.info(
+                "registered container instance {} ({} CPU units, {} MiB) at {}",
+                id.containerInstanceArn(),
+                body.path("cpu").asInt(),
+                body.path("memory").asInt(),
+                config.hostIp());
         desiredVersion = 0;
         return id;
     }
 
     private String joinToken() throws IOException {
-        return config.token() != null ? config.token() : Files.readString(config.tokenFile()).strip();
+        return config.token() != null
+                ? config.token()
+                : Files.readString(config.tokenFile()).strip();
     }
 
     /** The registration body: resources, built-in and custom attributes, capabilities, version info. */
@@ -295,7 +327,11 @@ public final class Agent implements AutoCloseable {
         ObjectNode b = mapper.createObjectNode();
         b.put("cluster", config.cluster()).put("hostIp", config.hostIp());
         b.put("cpu", config.cpu() != null ? config.cpu() : 1024 * host.cores());
-        b.put("memory", config.memory() != null ? config.memory() : (int) Math.max(1, host.memoryMiB() - config.memoryReserve()));
+        b.put(
+                "memory",
+                config.memory() != null
+                        ? config.memory()
+                        : (int) Math.max(1, host.memoryMiB() - config.memoryReserve()));
         ArrayNode ports = b.putArray("ports");
         RESERVED_PORTS.forEach(ports::add);
         b.putArray("portsUdp");
@@ -312,7 +348,9 @@ public final class Agent implements AutoCloseable {
             attrs.putNull(capability);
         }
         config.attributes().forEach(attrs::put);
-        b.putObject("versionInfo").put("agentVersion", BerthVersion.version()).put("agentHash", agentHash())
+        b.putObject("versionInfo")
+                .put("agentVersion", BerthVersion.version())
+                .put("agentHash", agentHash())
                 .put("dockerVersion", host.dockerVersion());
         return b;
     }
@@ -327,9 +365,12 @@ public final class Agent implements AutoCloseable {
      * (task IAM roles, ...) are not placed on Berth agents until the engine
      * supports them: RunTask answers with an {@code ATTRIBUTE} failure instead of running them wrong.
      */
-    static final List<String> ENGINE_CAPABILITIES = List.of("ecs.capability.container-health-check",
-            "ecs.capability.container-ordering", "com.amazonaws.ecs.capability.logging-driver.awslogs",
-            "ecs.capability.execution-role-awslogs", "ecs.capability.secrets.ssm.environment-variables",
+    static final List<String> ENGINE_CAPABILITIES = List.of(
+            "ecs.capability.container-health-check",
+            "ecs.capability.container-ordering",
+            "com.amazonaws.ecs.capability.logging-driver.awslogs",
+            "ecs.capability.execution-role-awslogs",
+            "ecs.capability.secrets.ssm.environment-variables",
             "ecs.capability.secrets.asm.environment-variables",
             "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager",
             "ecs.capability.env-files.s3");

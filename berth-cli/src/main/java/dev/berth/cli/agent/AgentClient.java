@@ -48,7 +48,8 @@ public final class AgentClient implements AutoCloseable {
 
     private final URI base;
     private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public AgentClient(URI server, ObjectMapper mapper) {
         String s = server.toString();
@@ -56,11 +57,13 @@ public final class AgentClient implements AutoCloseable {
         this.mapper = mapper;
     }
 
-    public JsonNode register(String joinToken, JsonNode registration) throws IOException, InterruptedException, AgentHttpException {
+    public JsonNode register(String joinToken, JsonNode registration)
+            throws IOException, InterruptedException, AgentHttpException {
         return send("POST", "register", joinToken, registration, Duration.ofSeconds(30));
     }
 
-    public JsonNode reregister(AgentIdentity id, JsonNode registration) throws IOException, InterruptedException, AgentHttpException {
+    public JsonNode reregister(AgentIdentity id, JsonNode registration)
+            throws IOException, InterruptedException, AgentHttpException {
         return send("PUT", instancePath(id), id.secret(), registration, Duration.ofSeconds(30));
     }
 
@@ -70,22 +73,28 @@ public final class AgentClient implements AutoCloseable {
      */
     public JsonNode desired(AgentIdentity id, long since, int waitSeconds, String runtime)
             throws IOException, InterruptedException, AgentHttpException {
-        return send("GET", instancePath(id) + "/desired?since=" + since + "&wait=" + waitSeconds + "&runtime=" + runtime,
-                id.secret(), null,
+        return send(
+                "GET",
+                instancePath(id) + "/desired?since=" + since + "&wait=" + waitSeconds + "&runtime=" + runtime,
+                id.secret(),
+                null,
                 Duration.ofSeconds(waitSeconds + 15L));
     }
 
-    public JsonNode report(AgentIdentity id, JsonNode events) throws IOException, InterruptedException, AgentHttpException {
+    public JsonNode report(AgentIdentity id, JsonNode events)
+            throws IOException, InterruptedException, AgentHttpException {
         return send("POST", instancePath(id) + "/events", id.secret(), events, Duration.ofSeconds(30));
     }
 
     /** Ships one batch of a container's log events (the awslogs driver). */
-    public JsonNode shipLogs(AgentIdentity id, JsonNode batch) throws IOException, InterruptedException, AgentHttpException {
+    public JsonNode shipLogs(AgentIdentity id, JsonNode batch)
+            throws IOException, InterruptedException, AgentHttpException {
         return send("POST", instancePath(id) + "/logs", id.secret(), batch, Duration.ofSeconds(30));
     }
 
     /** Creates a container's log stream (and group, with awslogs-create-group) before the container starts. */
-    public JsonNode openLogStream(AgentIdentity id, JsonNode body) throws IOException, InterruptedException, AgentHttpException {
+    public JsonNode openLogStream(AgentIdentity id, JsonNode body)
+            throws IOException, InterruptedException, AgentHttpException {
         return send("POST", instancePath(id) + "/logs/streams", id.secret(), body, Duration.ofSeconds(10));
     }
 
@@ -99,10 +108,13 @@ public final class AgentClient implements AutoCloseable {
 
     private JsonNode send(String method, String path, String bearer, JsonNode body, Duration timeout)
             throws IOException, InterruptedException, AgentHttpException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                .header("Authorization", "Bearer " + bearer).header("Accept", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + bearer)
+                .header("Accept", "application/json");
         if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -111,10 +123,14 @@ public final class AgentClient implements AutoCloseable {
         try {
             json = r.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(r.body());
         } catch (IOException e) {
-            throw new AgentHttpException(r.statusCode(), "InvalidResponse", "the server answered something that is not JSON");
+            throw new AgentHttpException(
+                    r.statusCode(), "InvalidResponse", "the server answered something that is not JSON");
         }
         if (r.statusCode() / 100 != 2) {
-            throw new AgentHttpException(r.statusCode(), json.path("__type").asText("Unknown"), json.path("message").asText(""));
+            throw new AgentHttpException(
+                    r.statusCode(),
+                    json.path("__type").asText("Unknown"),
+                    json.path("message").asText(""));
         }
         return json;
     }

@@ -21,33 +21,107 @@ import java.util.Map;
  * @param imagePullBehavior ECS_IMAGE_PULL_BEHAVIOR for the task engine: default, always, once or prefer-cached
  * @param dockerHost the Docker Engine endpoint, or null for {@code unix:///var/run/docker.sock}
  */
-public record AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
-        Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
-        Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax, ImagePullBehavior imagePullBehavior,
+public record AgentConfig(
+        URI server,
+        String cluster,
+        String hostIp,
+        Path dataDir,
+        String token,
+        Path tokenFile,
+        Integer cpu,
+        Integer memory,
+        int memoryReserve,
+        String availabilityZone,
+        String instanceType,
+        String amiId,
+        Map<String, String> attributes,
+        boolean deregisterOnExit,
+        Duration backoffMax,
+        ImagePullBehavior imagePullBehavior,
         URI dockerHost) {
 
     /** A configuration with the default Docker Engine endpoint. */
-    public AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
-            Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
-            Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax, ImagePullBehavior imagePullBehavior) {
-        this(server, cluster, hostIp, dataDir, token, tokenFile, cpu, memory, memoryReserve, availabilityZone, instanceType,
-                amiId, attributes, deregisterOnExit, backoffMax, imagePullBehavior, null);
+    public AgentConfig(
+            URI server,
+            String cluster,
+            String hostIp,
+            Path dataDir,
+            String token,
+            Path tokenFile,
+            Integer cpu,
+            Integer memory,
+            int memoryReserve,
+            String availabilityZone,
+            String instanceType,
+            String amiId,
+            Map<String, String> attributes,
+            boolean deregisterOnExit,
+            Duration backoffMax,
+            ImagePullBehavior imagePullBehavior) {
+        this(
+                server,
+                cluster,
+                hostIp,
+                dataDir,
+                token,
+                tokenFile,
+                cpu,
+                memory,
+                memoryReserve,
+                availabilityZone,
+                instanceType,
+                amiId,
+                attributes,
+                deregisterOnExit,
+                backoffMax,
+                imagePullBehavior,
+                null);
     }
 
     /** A configuration with the default image pull behaviour. */
-    public AgentConfig(URI server, String cluster, String hostIp, Path dataDir, String token, Path tokenFile,
-            Integer cpu, Integer memory, int memoryReserve, String availabilityZone, String instanceType, String amiId,
-            Map<String, String> attributes, boolean deregisterOnExit, Duration backoffMax) {
-        this(server, cluster, hostIp, dataDir, token, tokenFile, cpu, memory, memoryReserve, availabilityZone, instanceType,
-                amiId, attributes, deregisterOnExit, backoffMax, ImagePullBehavior.DEFAULT);
+    public AgentConfig(
+            URI server,
+            String cluster,
+            String hostIp,
+            Path dataDir,
+            String token,
+            Path tokenFile,
+            Integer cpu,
+            Integer memory,
+            int memoryReserve,
+            String availabilityZone,
+            String instanceType,
+            String amiId,
+            Map<String, String> attributes,
+            boolean deregisterOnExit,
+            Duration backoffMax) {
+        this(
+                server,
+                cluster,
+                hostIp,
+                dataDir,
+                token,
+                tokenFile,
+                cpu,
+                memory,
+                memoryReserve,
+                availabilityZone,
+                instanceType,
+                amiId,
+                attributes,
+                deregisterOnExit,
+                backoffMax,
+                ImagePullBehavior.DEFAULT);
     }
 
     /** {@code default}, {@code always}, {@code once} or {@code prefer-cached} (any case, - or _). */
     public static ImagePullBehavior parsePullBehavior(String s) {
         try {
-            return ImagePullBehavior.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return ImagePullBehavior.valueOf(
+                    s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("image pull behavior must be default, always, once or prefer-cached: " + s);
+            throw new IllegalArgumentException(
+                    "image pull behavior must be default, always, once or prefer-cached: " + s);
         }
     }
 
@@ -56,7 +130,9 @@ public record AgentConfig(URI server, String cluster, String hostIp, Path dataDi
         if (token == null && tokenFile == null) {
             throw new IllegalArgumentException("the agent needs --token or --token-file");
         }
-        attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+        attributes = attributes == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
         cluster = cluster == null ? "default" : cluster;
         hostIp = hostIp == null ? "127.0.0.1" : hostIp;
         instanceType = instanceType == null ? "berth.host" : instanceType;

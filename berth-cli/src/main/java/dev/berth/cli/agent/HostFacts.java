@@ -20,11 +20,12 @@ public record HostFacts(int cores, long memoryMiB, String architecture, String d
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             memoryMiB = os.getTotalMemorySize() / (1024 * 1024);
         }
-        String arch = switch (System.getProperty("os.arch", "")) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "arm64";
-            default -> System.getProperty("os.arch", "unknown");
-        };
+        String arch =
+                switch (System.getProperty("os.arch", "")) {
+                    case "amd64", "x86_64" -> "x86_64";
+                    case "aarch64", "arm64" -> "arm64";
+                    default -> System.getProperty("os.arch", "unknown");
+                };
         String[] docker = docker();
         return new HostFacts(cores, memoryMiB, arch, docker[0], docker[1]);
     }
@@ -32,8 +33,11 @@ public record HostFacts(int cores, long memoryMiB, String architecture, String d
     /** {version, apiVersion} of the local Docker Engine, or {"unknown", null}. */
     private static String[] docker() {
         try {
-            Process p = new ProcessBuilder("docker", "version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}")
-                    .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(
+                            "docker", "version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}")
+                    .redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new String[] {"unknown", null};

@@ -20,6 +20,7 @@ final class LineGrouper {
 
     /** Largest message of one event: 256 KiB minus CloudWatch's 26 bytes of overhead, as Docker's driver splits. */
     static final int MAX_EVENT_BYTES = 262_144 - 26;
+
     static final long IDLE_FLUSH_MILLIS = 1000;
 
     /**

@@ -55,16 +55,19 @@ final class LogShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
     /** Longest a line waits in the agent before its batch is sent. */
     static final long BATCH_WAIT_MILLIS = 300;
+
     static final int MAX_BATCH_EVENTS = 10_000;
     /** Message bytes per batch; keeps the JSON body under the agent endpoint's 1 MiB. */
     static final int MAX_BATCH_BYTES = 700 * 1024;
+
     static final long MAX_BATCH_SPAN = 24L * 3600 * 1000 - 1;
     /** The reader's buffer in blocking mode (non-blocking uses max-buffer-size). */
     static final long BLOCKING_BUFFER = 4 * 1024 * 1024;
     /** How long a container start waits for an unreachable server to create its log stream. */
     static final long START_RETRY_MILLIS = 10_000;
     /** Docker's awslogs driver's words when CreateLogStream fails at container start. */
-    static final String LOG_DRIVER_FAILED = "failed to initialize logging driver: failed to create Cloudwatch log stream: ";
+    static final String LOG_DRIVER_FAILED =
+            "failed to initialize logging driver: failed to create Cloudwatch log stream: ";
 
     private final DockerClient docker;
     private final AgentClient client;
@@ -97,12 +100,17 @@ final class LogShipper implements AutoCloseable {
                 continue;
             }
             Map<String, String> opts = new LinkedHashMap<>();
-            log.path("options").fields().forEachRemaining(f -> opts.put(f.getKey(), f.getValue().asText()));
+            log.path("options")
+                    .fields()
+                    .forEachRemaining(f -> opts.put(f.getKey(), f.getValue().asText()));
             try {
                 byContainer.put(c.path("name").asText(), AwslogsOptions.parse(opts));
             } catch (IllegalArgumentException e) {
-                LOG.warn("task {} container {}: awslogs options refused, logs not shipped: {}", taskArn,
-                        c.path("name").asText(), e.getMessage());
+                LOG.warn(
+                        "task {} container {}: awslogs options refused, logs not shipped: {}",
+                        taskArn,
+                        c.path("name").asText(),
+                        e.getMessage());
             }
         }
         configured.put(taskArn, Map.copyOf(byContainer));
@@ -127,7 +135,9 @@ final class LogShipper implements AutoCloseable {
         if (byContainer == null || !byContainer.containsKey(container.name())) {
             return Optional.empty();
         }
-        ObjectNode body = mapper.createObjectNode().put("taskArn", taskArn).put("container", container.name())
+        ObjectNode body = mapper.createObjectNode()
+                .put("taskArn", taskArn)
+                .put("container", container.name())
                 .put("containerId", runtimeId);
         long deadline = System.currentTimeMillis() + START_RETRY_MILLIS;
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), new Random());
@@ -216,8 +226,12 @@ final class LogShipper implements AutoCloseable {
         }
 
         void start() {
-            Thread reader = Thread.ofVirtual().name("berth-logs-read-" + containerId.substring(0, 12)).unstarted(this::read);
-            Thread sender = Thread.ofVirtual().name("berth-logs-send-" + containerId.substring(0, 12)).unstarted(this::send);
+            Thread reader = Thread.ofVirtual()
+                    .name("berth-logs-read-" + containerId.substring(0, 12))
+                    .unstarted(this::read);
+            Thread sender = Thread.ofVirtual()
+                    .name("berth-logs-send-" + containerId.substring(0, 12))
+                    .unstarted(this::send);
             threads.add(reader);
             threads.add(sender);
             reader.start();
@@ -266,54 +280,59 @@ final class LogShipper implements AutoCloseable {
             try {
                 Map<String, java.io.ByteArrayOutputStream> pending = new LinkedHashMap<>();
                 long[] lastNanos = {cursor};
-                var cmd = docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
+                var cmd = docker.logContainerCmd(containerId)
+                        .withStdOut(true)
+                        .withStdErr(true)
+                        .withFollowStream(true)
                         .withTimestamps(true);
                 if (cursor > 0) {
                     cmd.withSince((int) (cursor / 1_000_000_000L));
                 }
                 cmd.exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onNext(Frame frame) {
-                        // Frames need not align with lines: collect each stream's bytes, cut at newlines.
-                        var buf = pending.computeIfAbsent(frame.getStreamType().name(), k -> new java.io.ByteArrayOutputStream());
-                        byte[] payload = frame.getPayload();
-                        int from = 0;
-                        for (int i = 0; i < payload.length; i++) {
-                            if (payload[i] == '\n') {
-                                buf.write(payload, from, i - from);
-                                line(buf.toString(StandardCharsets.UTF_8));
-                                buf.reset();
-                                from = i + 1;
+                            @Override
+                            public void onNext(Frame frame) {
+                                // Frames need not align with lines: collect each stream's bytes, cut at newlines.
+                                var buf = pending.computeIfAbsent(
+                                        frame.getStreamType().name(), k -> new java.io.ByteArrayOutputStream());
+                                byte[] payload = frame.getPayload();
+                                int from = 0;
+                                for (int i = 0; i < payload.length; i++) {
+                                    if (payload[i] == '\n') {
+                                        buf.write(payload, from, i - from);
+                                        line(buf.toString(StandardCharsets.UTF_8));
+                                        buf.reset();
+                                        from = i + 1;
+                                    }
+                                }
+                                buf.write(payload, from, payload.length - from);
                             }
-                        }
-                        buf.write(payload, from, payload.length - from);
-                    }
 
-                    /** One line "timestamp text"; a line Docker split (over 16 KiB) keeps its inner timestamps. */
-                    private void line(String text) {
-                        int sp = text.indexOf(' ');
-                        long nanos;
-                        String body;
-                        try {
-                            Instant at = Instant.parse(text.substring(0, Math.max(0, sp)));
-                            nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-                            body = text.substring(sp + 1);
-                        } catch (RuntimeException e) {
-                            nanos = lastNanos[0];
-                            body = text;
-                        }
-                        if (nanos <= cursor) {
-                            return;
-                        }
-                        lastNanos[0] = nanos;
-                        if (body.endsWith("\r")) {
-                            body = body.substring(0, body.length() - 1);
-                        }
-                        synchronized (grouper) {
-                            grouper.line(body, nanos, System.currentTimeMillis());
-                        }
-                    }
-                }).awaitCompletion();
+                            /** One line "timestamp text"; a line Docker split (over 16 KiB) keeps its inner timestamps. */
+                            private void line(String text) {
+                                int sp = text.indexOf(' ');
+                                long nanos;
+                                String body;
+                                try {
+                                    Instant at = Instant.parse(text.substring(0, Math.max(0, sp)));
+                                    nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+                                    body = text.substring(sp + 1);
+                                } catch (RuntimeException e) {
+                                    nanos = lastNanos[0];
+                                    body = text;
+                                }
+                                if (nanos <= cursor) {
+                                    return;
+                                }
+                                lastNanos[0] = nanos;
+                                if (body.endsWith("\r")) {
+                                    body = body.substring(0, body.length() - 1);
+                                }
+                                synchronized (grouper) {
+                                    grouper.line(body, nanos, System.currentTimeMillis());
+                                }
+                            }
+                        })
+                        .awaitCompletion();
             } catch (NotFoundException e) {
                 LOG.debug("container {} is gone; its logs end here", containerId);
             } catch (InterruptedException e) {
@@ -354,9 +373,10 @@ final class LogShipper implements AutoCloseable {
                 long bytes = 0;
                 while (!buffer.isEmpty() && batch.size() < MAX_BATCH_EVENTS) {
                     LineGrouper.Event e = buffer.peek();
-                    if (!batch.isEmpty() && (bytes + e.bytes() + 26 > MAX_BATCH_BYTES
-                            || e.timestamp() - batch.getFirst().timestamp() > MAX_BATCH_SPAN
-                            || e.timestamp() < batch.getLast().timestamp())) {
+                    if (!batch.isEmpty()
+                            && (bytes + e.bytes() + 26 > MAX_BATCH_BYTES
+                                    || e.timestamp() - batch.getFirst().timestamp() > MAX_BATCH_SPAN
+                                    || e.timestamp() < batch.getLast().timestamp())) {
                         break;
                     }
                     buffer.poll();
@@ -377,15 +397,20 @@ final class LogShipper implements AutoCloseable {
                     if (batch.isEmpty()) {
                         break;
                     }
-                    ObjectNode body = mapper.createObjectNode().put("taskArn", taskArn).put("container", container)
+                    ObjectNode body = mapper.createObjectNode()
+                            .put("taskArn", taskArn)
+                            .put("container", container)
                             .put("containerId", containerId);
                     ArrayNode events = body.putArray("events");
-                    batch.forEach(e -> events.addObject().put("timestamp", e.timestamp()).put("message", e.message()));
+                    batch.forEach(e ->
+                            events.addObject().put("timestamp", e.timestamp()).put("message", e.message()));
                     while (true) {
                         try {
                             JsonNode answer = client.shipLogs(identity, body);
                             if (answer.has("rejectedLogEventsInfo")) {
-                                LOG.warn("container {}: CloudWatch Logs rules rejected some lines: {}", containerId,
+                                LOG.warn(
+                                        "container {}: CloudWatch Logs rules rejected some lines: {}",
+                                        containerId,
                                         answer.get("rejectedLogEventsInfo"));
                             }
                             saveCursor(batch.getLast().lastLineNanos());
@@ -393,8 +418,11 @@ final class LogShipper implements AutoCloseable {
                             break;
                         } catch (AgentClient.AgentHttpException e) {
                             if (e.status() / 100 == 4) {
-                                LOG.warn("container {}: {} log lines refused by the server, dropped: {}", containerId,
-                                        batch.size(), e.getMessage());
+                                LOG.warn(
+                                        "container {}: {} log lines refused by the server, dropped: {}",
+                                        containerId,
+                                        batch.size(),
+                                        e.getMessage());
                                 saveCursor(batch.getLast().lastLineNanos());
                                 break;
                             }
@@ -409,8 +437,11 @@ final class LogShipper implements AutoCloseable {
                     }
                 }
                 if (dropped > 0) {
-                    LOG.warn("container {}: {} log events dropped because the non-blocking buffer ({} bytes) was full",
-                            containerId, dropped, limit);
+                    LOG.warn(
+                            "container {}: {} log events dropped because the non-blocking buffer ({} bytes) was full",
+                            containerId,
+                            dropped,
+                            limit);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -433,7 +464,10 @@ final class LogShipper implements AutoCloseable {
                 Files.createDirectories(cursors);
                 Path tmp = cursors.resolve(containerId + ".tmp");
                 Files.writeString(tmp, Long.toString(nanos));
-                Files.move(tmp, cursors.resolve(containerId), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                Files.move(
+                        tmp,
+                        cursors.resolve(containerId),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 LOG.debug("cannot save the log cursor of {}: {}", containerId, e.toString());

@@ -57,23 +57,35 @@ public final class TaskRunner implements AutoCloseable {
     private final LogShipper logs;
     private volatile boolean closing;
 
-    private TaskRunner(EngineConfig config, ObjectMapper mapper, AgentClient client, AgentIdentity identity, long highestSeq,
+    private TaskRunner(
+            EngineConfig config,
+            ObjectMapper mapper,
+            AgentClient client,
+            AgentIdentity identity,
+            long highestSeq,
             Path logCursors) {
         this.mapper = mapper;
         this.client = client;
         this.identity = identity;
         this.nextSeq = highestSeq + 1;
         this.logs = new LogShipper(TaskEngine.connect(config, null), client, identity, mapper, logCursors);
-        this.engine = TaskEngine.open(config, event -> {
-            TaskState state = switch (event) {
-                case TaskStateChange c -> c.task();
-                case ContainerStateChange c -> engine == null ? null : engine.task(c.taskArn()).orElse(null);
-            };
-            if (state != null) {
-                outbox.add(report(state));
-                logs.observe(state);
-            }
-        }, logs::beforeStart);
+        this.engine = TaskEngine.open(
+                config,
+                event -> {
+                    TaskState state =
+                            switch (event) {
+                                case TaskStateChange c -> c.task();
+                                case ContainerStateChange c ->
+                                    engine == null
+                                            ? null
+                                            : engine.task(c.taskArn()).orElse(null);
+                            };
+                    if (state != null) {
+                        outbox.add(report(state));
+                        logs.observe(state);
+                    }
+                },
+                logs::beforeStart);
         engine.tasks().forEach(t -> {
             outbox.add(report(t));
             logs.observe(t);
@@ -86,8 +98,13 @@ public final class TaskRunner implements AutoCloseable {
      *
      * @throws IllegalStateException when Docker Engine is not reachable
      */
-    public static TaskRunner open(EngineConfig config, ObjectMapper mapper, AgentClient client, AgentIdentity identity,
-            long highestSeq, Path logCursors) {
+    public static TaskRunner open(
+            EngineConfig config,
+            ObjectMapper mapper,
+            AgentClient client,
+            AgentIdentity identity,
+            long highestSeq,
+            Path logCursors) {
         return new TaskRunner(config, mapper, client, identity, highestSeq, logCursors);
     }
 
@@ -155,14 +172,23 @@ public final class TaskRunner implements AutoCloseable {
     /** A STOPPED report for a task this engine never ran. */
     private ObjectNode neverStarted(String arn, String code, String reason) {
         long now = System.currentTimeMillis();
-        return mapper.createObjectNode().put("taskArn", arn).put("lastStatus", "STOPPED").put("desiredStatus", "STOPPED")
-                .put("stopCode", code).put("stoppedReason", reason).put("executionStoppedAt", now).put("stoppedAt", now);
+        return mapper.createObjectNode()
+                .put("taskArn", arn)
+                .put("lastStatus", "STOPPED")
+                .put("desiredStatus", "STOPPED")
+                .put("stopCode", code)
+                .put("stoppedReason", reason)
+                .put("executionStoppedAt", now)
+                .put("stoppedAt", now);
     }
 
     /** The wire form of a task snapshot (docs/agent-protocol.md, event type {@code task}). */
     ObjectNode report(TaskState t) {
-        ObjectNode n = mapper.createObjectNode().put("taskArn", t.taskArn()).put("lastStatus", t.knownStatus().apiName())
-                .put("desiredStatus", t.desiredStatus().apiName()).put("healthStatus", t.healthStatus().name());
+        ObjectNode n = mapper.createObjectNode()
+                .put("taskArn", t.taskArn())
+                .put("lastStatus", t.knownStatus().apiName())
+                .put("desiredStatus", t.desiredStatus().apiName())
+                .put("healthStatus", t.healthStatus().name());
         if (t.stopCode() != null) {
             n.put("stopCode", t.stopCode().apiName());
         }
@@ -177,15 +203,21 @@ public final class TaskRunner implements AutoCloseable {
         millis(n, "stoppedAt", t.stoppedAt());
         ArrayNode containers = n.putArray("containers");
         for (ContainerState c : t.containers()) {
-            ObjectNode cn = containers.addObject().put("name", c.name()).put("lastStatus", c.lastStatus())
+            ObjectNode cn = containers
+                    .addObject()
+                    .put("name", c.name())
+                    .put("lastStatus", c.lastStatus())
                     .put("healthStatus", c.healthStatus().name());
             Optional.ofNullable(c.runtimeId()).ifPresent(v -> cn.put("runtimeId", v));
             Optional.ofNullable(c.imageDigest()).ifPresent(v -> cn.put("imageDigest", v));
             Optional.ofNullable(c.exitCode()).ifPresent(v -> cn.put("exitCode", v));
             Optional.ofNullable(c.reason()).ifPresent(v -> cn.put("reason", v));
             ArrayNode nb = cn.putArray("networkBindings");
-            c.networkBindings().forEach(b -> nb.addObject().put("bindIP", b.bindIP()).put("containerPort", b.containerPort())
-                    .put("hostPort", b.hostPort()).put("protocol", b.protocol()));
+            c.networkBindings().forEach(b -> nb.addObject()
+                    .put("bindIP", b.bindIP())
+                    .put("containerPort", b.containerPort())
+                    .put("hostPort", b.hostPort())
+                    .put("protocol", b.protocol()));
         }
         return n;
     }

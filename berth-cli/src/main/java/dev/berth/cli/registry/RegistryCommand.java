@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
  * server to collect unreferenced blobs now (the server also does it every hour), signing the call
  * with the root key from the data directory's credentials file.
  */
-@Command(name = "registry", mixinStandardHelpOptions = true, description = "Image registry maintenance.",
+@Command(
+        name = "registry",
+        mixinStandardHelpOptions = true,
+        description = "Image registry maintenance.",
         subcommands = {RegistryCommand.Gc.class})
 public final class RegistryCommand implements Runnable {
 
@@ -33,21 +36,32 @@ public final class RegistryCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "gc", mixinStandardHelpOptions = true,
-            description = "Delete registry blobs that no manifest references (mark and sweep, safe while clients push).")
+    @Command(
+            name = "gc",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Delete registry blobs that no manifest references (mark and sweep, safe while clients push).")
     static final class Gc implements Callable<Integer> {
 
-        @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:4566", description = "The server (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--endpoint",
+                defaultValue = "http://127.0.0.1:4566",
+                description = "The server (default ${DEFAULT-VALUE}).")
         URI endpoint;
 
         @Option(names = "--data-dir", description = "Where the credentials file is (default ~/.berth).")
         Path dataDir;
 
-        @Option(names = "--region", defaultValue = "us-east-1", description = "The server's region (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--region",
+                defaultValue = "us-east-1",
+                description = "The server's region (default ${DEFAULT-VALUE}).")
         String region;
 
-        @Option(names = "--grace-seconds", description = "Keep blobs written or linked more recently than this "
-                + "(default: the server's grace period, one hour). 0 is safe only when nobody is pushing.")
+        @Option(
+                names = "--grace-seconds",
+                description = "Keep blobs written or linked more recently than this "
+                        + "(default: the server's grace period, one hour). 0 is safe only when nobody is pushing.")
         Long graceSeconds;
 
         @Override
@@ -61,21 +75,27 @@ public final class RegistryCommand implements Runnable {
             String amzDate = now.format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
             String day = amzDate.substring(0, 8);
             String payload = hex(MessageDigest.getInstance("SHA-256").digest(new byte[0]));
-            String canonical = "POST\n" + path + "\n" + query + "\nhost:" + host + "\nx-amz-content-sha256:" + payload + "\nx-amz-date:" + amzDate
-                    + "\n\nhost;x-amz-content-sha256;x-amz-date\n" + payload;
+            String canonical = "POST\n" + path + "\n" + query + "\nhost:" + host + "\nx-amz-content-sha256:" + payload
+                    + "\nx-amz-date:" + amzDate + "\n\nhost;x-amz-content-sha256;x-amz-date\n" + payload;
             String scope = day + "/" + region + "/berth/aws4_request";
             String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
                     + hex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
             byte[] k = hmac(("AWS4" + key[1]).getBytes(StandardCharsets.UTF_8), day);
             k = hmac(hmac(hmac(k, region), "berth"), "aws4_request");
             String signature = hex(hmac(k, toSign));
-            HttpRequest req = HttpRequest.newBuilder(endpoint.resolve(path + (query.isEmpty() ? "" : "?" + query))).POST(HttpRequest.BodyPublishers.noBody())
-                    .header("x-amz-date", amzDate).header("x-amz-content-sha256", payload)
-                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + key[0] + "/" + scope
-                            + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
+            HttpRequest req = HttpRequest.newBuilder(endpoint.resolve(path + (query.isEmpty() ? "" : "?" + query)))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .header("x-amz-date", amzDate)
+                    .header("x-amz-content-sha256", payload)
+                    .header(
+                            "Authorization",
+                            "AWS4-HMAC-SHA256 Credential=" + key[0] + "/" + scope
+                                    + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
                     .build();
             System.out.println("berth registry gc: collecting on " + endpoint + " ...");
-            HttpResponse<String> resp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            HttpResponse<String> resp = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
                     .send(req, HttpResponse.BodyHandlers.ofString());
             System.out.println(resp.body());
             return resp.statusCode() == 200 ? 0 : 1;

@@ -1,22 +1,17 @@
 package dev.berth.cli.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.store.Documents;
-import dev.berth.model.Platform;
-import dev.berth.model.lb.LoadBalancerTargets;
-import dev.berth.control.PrivateFiles;
 import dev.berth.cli.agent.Agent;
 import dev.berth.cli.agent.AgentConfig;
 import dev.berth.cli.agent.HostFacts;
+import dev.berth.control.OffsetClock;
+import dev.berth.control.PrivateFiles;
 import dev.berth.control.agent.AgentEndpoints;
 import dev.berth.control.agent.AgentLogs;
 import dev.berth.control.agent.AgentService;
-import dev.berth.control.agent.JoinTokens;
 import dev.berth.control.agent.EnvironmentFiles;
+import dev.berth.control.agent.JoinTokens;
 import dev.berth.control.agent.TaskSecrets;
-import dev.berth.objects.ObjectStore;
-import dev.berth.objects.S3Handler;
-import dev.berth.protocol.sigv4.SigV4Verifier;
 import dev.berth.control.auth.AccessKeys;
 import dev.berth.control.auth.SigV4Authenticator;
 import dev.berth.control.ecs.EcsApi;
@@ -26,14 +21,18 @@ import dev.berth.control.ecs.instance.AttributeApi;
 import dev.berth.control.ecs.instance.ContainerInstanceApi;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
-import dev.berth.control.ecs.tags.TagApi;
 import dev.berth.control.ecs.service.ServiceApi;
 import dev.berth.control.ecs.service.ServiceController;
-import dev.berth.control.ecs.task.TaskApi;
+import dev.berth.control.ecs.tags.TagApi;
 import dev.berth.control.ecs.task.LostInstances;
+import dev.berth.control.ecs.task.TaskApi;
 import dev.berth.control.ecs.task.TaskLaunch;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.control.ecs.taskdef.TaskDefinitionApi;
+import dev.berth.control.kms.Envelope;
+import dev.berth.control.kms.KmsApi;
+import dev.berth.control.kms.KmsKeys;
+import dev.berth.control.kms.MasterKey;
 import dev.berth.control.logs.LogCatalog;
 import dev.berth.control.logs.LogEventApi;
 import dev.berth.control.logs.LogGroupApi;
@@ -41,40 +40,41 @@ import dev.berth.control.logs.LogRetention;
 import dev.berth.control.logs.LogStreamApi;
 import dev.berth.control.logs.LogsApi;
 import dev.berth.control.logs.files.LogFiles;
-import dev.berth.control.sts.StsApi;
-import dev.berth.lb.LoadBalancers;
-import dev.berth.lb.api.ElbApi;
-import dev.berth.control.OffsetClock;
-import dev.berth.control.kms.Envelope;
-import dev.berth.control.kms.KmsApi;
-import dev.berth.control.kms.KmsKeys;
-import dev.berth.control.kms.MasterKey;
 import dev.berth.control.secretsmanager.SecretStore;
 import dev.berth.control.secretsmanager.SecretsManagerApi;
 import dev.berth.control.ssm.ParameterNames;
 import dev.berth.control.ssm.SsmApi;
+import dev.berth.control.sts.StsApi;
+import dev.berth.lb.LoadBalancers;
+import dev.berth.lb.api.ElbApi;
+import dev.berth.model.Platform;
+import dev.berth.model.lb.LoadBalancerTargets;
+import dev.berth.objects.ObjectStore;
+import dev.berth.objects.S3Handler;
 import dev.berth.protocol.http.FrontDoor;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.sigv4.SigV4Verifier;
 import dev.berth.registry.auth.AuthorizationTokenApi;
+import dev.berth.registry.auth.RegistryAuthorizer;
 import dev.berth.registry.auth.RegistryTokens;
 import dev.berth.registry.ecr.EcrApi;
+import dev.berth.registry.ecr.ImageApi;
+import dev.berth.registry.ecr.LayerApi;
+import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.gc.GcEndpoint;
 import dev.berth.registry.lifecycle.LifecycleApi;
 import dev.berth.registry.lifecycle.LifecycleExecutor;
+import dev.berth.registry.meta.Images;
 import dev.berth.registry.meta.RepositoryImages;
+import dev.berth.registry.meta.Uploads;
+import dev.berth.registry.oci.OciHandler;
 import dev.berth.registry.repo.Repositories;
 import dev.berth.registry.repo.RepositoryApi;
 import dev.berth.registry.repo.RepositoryPolicyApi;
 import dev.berth.registry.repo.RepositoryTagApi;
-import dev.berth.registry.ecr.ImageApi;
-import dev.berth.registry.ecr.LayerApi;
-import dev.berth.registry.auth.RegistryAuthorizer;
-import dev.berth.registry.meta.Images;
-import dev.berth.registry.meta.Uploads;
-import dev.berth.registry.oci.OciHandler;
-import dev.berth.registry.gc.GarbageCollector;
-import dev.berth.registry.gc.GcEndpoint;
 import dev.berth.registry.storage.FsBlobStore;
-import dev.berth.protocol.json.Jsons;
-import dev.berth.protocol.model.ServiceModel;
+import dev.berth.store.Documents;
 import dev.berth.store.StateStore;
 import dev.berth.store.StateStores;
 import io.vertx.core.Vertx;
@@ -146,7 +146,8 @@ public final class BerthServer implements AutoCloseable {
         // Opening the store (JDBC, migrations) is the slowest step of start-up; it runs while the
         // service models load and Vert.x starts.
         CompletableFuture<StateStore> opening = CompletableFuture.supplyAsync(
-                () -> StateStores.open(config.storeUrl(), dataDir), r -> Thread.ofPlatform().name("berth-store-open").start(r));
+                () -> StateStores.open(config.storeUrl(), dataDir),
+                r -> Thread.ofPlatform().name("berth-store-open").start(r));
         ObjectMapper mapper = Jsons.newMapper();
         ServiceModel ecsModel = ServiceModel.load(mapper, EcsApi.MODEL);
         ServiceModel stsModel = ServiceModel.load(mapper, StsApi.MODEL);
@@ -158,13 +159,16 @@ public final class BerthServer implements AutoCloseable {
         ServiceModel secretsManagerModel = ServiceModel.load(mapper, SecretsManagerApi.MODEL);
         // Native epoll when Netty's native library loads (Linux x86_64: fewer allocations and
         // syscalls per request than NIO, which the load balancer data plane feels most); NIO otherwise.
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setPreferNativeTransport(true));
         if (vertx.isNativeTransportEnabled()) {
             LOG.info("network transport: native epoll");
         } else {
             Throwable why = vertx.unavailableNativeTransportCause();
-            LOG.info("network transport: Java NIO (native epoll unavailable: {})", why == null ? "not on the class path" : why.toString());
+            LOG.info(
+                    "network transport: Java NIO (native epoll unavailable: {})",
+                    why == null ? "not on the class path" : why.toString());
         }
         try {
             this.store = opening.join();
@@ -191,25 +195,36 @@ public final class BerthServer implements AutoCloseable {
             ClusterApi clusters = new ClusterApi(store, docs, platform, clock, new StoredClusterActivity());
             TaskDefinitionApi taskDefinitions = new TaskDefinitionApi(store, docs, platform, clock);
             InstanceNotifier notifier = new InstanceNotifier();
-            ContainerInstances instances = new ContainerInstances(docs, platform, clock, config.agentHeartbeatTimeout());
+            ContainerInstances instances =
+                    new ContainerInstances(docs, platform, clock, config.agentHeartbeatTimeout());
             ContainerInstanceApi containerInstances = new ContainerInstanceApi(store, instances, clusters, notifier);
             AttributeApi attributes = new AttributeApi(store, instances, clusters);
             Tasks tasks = new Tasks(docs, platform, clock);
             TaskLaunch taskLaunch = new TaskLaunch(store, tasks, instances, clusters, taskDefinitions, notifier);
             TaskApi taskApi = new TaskApi(store, tasks, instances, clusters, notifier, taskLaunch);
             containerInstances.onDeregister(taskApi::stopAllOnDeregistered);
-            this.loadBalancers = new LoadBalancers(vertx, store, docs, platform, elbModel, config.lbAddresses(), clock,
-                    new InstanceAddresses(store, docs), config.lbThreads(), config.lbIoUring());
+            this.loadBalancers = new LoadBalancers(
+                    vertx,
+                    store,
+                    docs,
+                    platform,
+                    elbModel,
+                    config.lbAddresses(),
+                    clock,
+                    new InstanceAddresses(store, docs),
+                    config.lbThreads(),
+                    config.lbIoUring());
             // services register their tasks in target groups of Berth's own load balancers
             LoadBalancerTargets targets = loadBalancers.targets();
             ServiceApi services = new ServiceApi(store, docs, platform, clock, clusters, taskDefinitions, targets);
-            this.serviceController = new ServiceController(store, docs, tasks, taskApi, taskLaunch, taskDefinitions,
-                    notifier, targets, clock);
+            this.serviceController = new ServiceController(
+                    store, docs, tasks, taskApi, taskLaunch, taskDefinitions, notifier, targets, clock);
             services.onChange(serviceController::wake);
             taskApi.onTaskChanged(serviceController::taskChanged);
             taskApi.drainPolicy(serviceController::drainUntil);
             containerInstances.onInstancesChanged(serviceController::instancesChanged);
-            TagApi tags = new TagApi().register("cluster", clusters.taggable())
+            TagApi tags = new TagApi()
+                    .register("cluster", clusters.taggable())
                     .register("task-definition", taskDefinitions.taggable())
                     .register("container-instance", containerInstances.taggable())
                     .register("task", taskApi.taggable())
@@ -226,8 +241,8 @@ public final class BerthServer implements AutoCloseable {
             this.images = new Images(store, docs, new FsBlobStore(dataDir.resolve("registry")), clock);
             Uploads uploads = new Uploads(images, Uploads.DEFAULT_EXPIRY);
             this.registryTokens = new RegistryTokens(store, clock);
-            RegistryAuthorizer registryAuthorizer = new RegistryAuthorizer(registryTokens,
-                    id -> keys.find(id).isPresent(), mapper);
+            RegistryAuthorizer registryAuthorizer =
+                    new RegistryAuthorizer(registryTokens, id -> keys.find(id).isPresent(), mapper);
             this.oci = new OciHandler(vertx, images, uploads, registryAuthorizer);
             RepositoryImages repositoryImages = new RepositoryImages(images);
             Repositories repositories = new Repositories(docs, platform, this::registryHost);
@@ -236,26 +251,44 @@ public final class BerthServer implements AutoCloseable {
                     .register(new RepositoryApi(store, repositories, repositoryImages, clock).operations())
                     .register(new RepositoryPolicyApi(store, repositories).operations())
                     .register(new RepositoryTagApi(store, repositories).operations())
-                    .register(new LifecycleApi(store, repositories, repositoryImages, clock, this::runLifecycleSoon).operations())
-                    .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost).operations())
+                    .register(new LifecycleApi(store, repositories, repositoryImages, clock, this::runLifecycleSoon)
+                            .operations())
+                    .register(new AuthorizationTokenApi(registryTokens, config.accountId(), this::registryHost)
+                            .operations())
                     .register(new ImageApi(images).operations())
-                    .register(new LayerApi(images, uploads, registryTokens, () -> endpoint().toString()).operations());
+                    .register(new LayerApi(images, uploads, registryTokens, () -> endpoint()
+                                    .toString())
+                            .operations());
             this.logFiles = new LogFiles(dataDir.resolve("logs"));
             LogCatalog logCatalog = new LogCatalog(store, docs, platform, clock, logFiles);
             LogGroupApi logGroups = new LogGroupApi(logCatalog);
             LogStreamApi logStreams = new LogStreamApi(logCatalog);
             LogEventApi logEvents = new LogEventApi(logCatalog, logGroups, logStreams);
             LogsApi logs = new LogsApi(logsModel);
-            logs.register(logGroups.operations()).register(logStreams.operations()).register(logEvents.operations());
+            logs.register(logGroups.operations())
+                    .register(logStreams.operations())
+                    .register(logEvents.operations());
 
             this.joinTokens = new JoinTokens(store, dataDir);
             joinTokens.ensure();
             SigV4Authenticator authenticator = new SigV4Authenticator(keys, clock, platform);
-            ObjectStore objectStore = new ObjectStore(store, docs, dataDir.resolve("objects"), clock, platform.region());
-            this.s3 = new S3Handler(vertx, new SigV4Verifier(id -> keys.find(id).map(AccessKeys.AccessKey::secretAccessKey),
-                    clock, platform.region()), id -> keys.find(id).map(AccessKeys.AccessKey::accountId), objectStore);
-            AgentService agentService = new AgentService(store, instances, containerInstances, clusters, joinTokens, notifier,
-                    tasks, new TaskSecrets(ssm, secretStore, new EnvironmentFiles(objectStore::readForTask)));
+            ObjectStore objectStore =
+                    new ObjectStore(store, docs, dataDir.resolve("objects"), clock, platform.region());
+            this.s3 = new S3Handler(
+                    vertx,
+                    new SigV4Verifier(
+                            id -> keys.find(id).map(AccessKeys.AccessKey::secretAccessKey), clock, platform.region()),
+                    id -> keys.find(id).map(AccessKeys.AccessKey::accountId),
+                    objectStore);
+            AgentService agentService = new AgentService(
+                    store,
+                    instances,
+                    containerInstances,
+                    clusters,
+                    joinTokens,
+                    notifier,
+                    tasks,
+                    new TaskSecrets(ssm, secretStore, new EnvironmentFiles(objectStore::readForTask)));
             agentService.listener(new AgentService.Listener() {
                 @Override
                 public void taskChanged(String cluster, String group) {
@@ -270,17 +303,28 @@ public final class BerthServer implements AutoCloseable {
             agentService.registryAuth(ci -> {
                 RegistryTokens.Token t = registryTokens.issue("agent/" + ci.id());
                 URI self = endpoint();
-                return mapper.createObjectNode().put("serverAddress", self.getHost() + ":" + self.getPort())
-                        .put("username", "AWS").put("password", t.password()).put("expiresAt", t.expiresAt().getEpochSecond());
+                return mapper.createObjectNode()
+                        .put("serverAddress", self.getHost() + ":" + self.getPort())
+                        .put("username", "AWS")
+                        .put("password", t.password())
+                        .put("expiresAt", t.expiresAt().getEpochSecond());
             });
-            this.agentEndpoints = new AgentEndpoints(vertx, mapper, agentService, joinTokens, notifier, authenticator,
-                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false))
+            this.agentEndpoints = new AgentEndpoints(
+                            vertx, mapper, agentService, joinTokens, notifier, authenticator, call -> keys.find(
+                                            call.accessKeyId())
+                                    .map(AccessKeys.AccessKey::root)
+                                    .orElse(false))
                     .withLogs(new AgentLogs(store, instances, tasks, logEvents));
             this.registryGc = new GarbageCollector(images, GarbageCollector.DEFAULT_GRACE);
-            this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator,
-                    call -> keys.find(call.accessKeyId()).map(AccessKeys.AccessKey::root).orElse(false));
+            this.gcEndpoint = new GcEndpoint(vertx, registryGc, authenticator, call -> keys.find(call.accessKeyId())
+                    .map(AccessKeys.AccessKey::root)
+                    .orElse(false));
             this.frontDoor = new FrontDoor(vertx, mapper, authenticator, this::health)
-                    .json(ecs).json(ecr).json(logs).query(sts).query(loadBalancers.api())
+                    .json(ecs)
+                    .json(ecr)
+                    .json(logs)
+                    .query(sts)
+                    .query(loadBalancers.api())
                     .json(new KmsApi(store, kmsKeys).service(kmsModel))
                     .json(ssm.service(ssmModel))
                     .json(new SecretsManagerApi(secretStore).service(secretsManagerModel))
@@ -291,7 +335,8 @@ public final class BerthServer implements AutoCloseable {
                     .route("/_berth/admin/", agentEndpoints);
             this.port = frontDoor.start(config.bind(), config.port());
 
-            this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-housekeeping").factory());
+            this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("berth-housekeeping").factory());
             every(30, TimeUnit.SECONDS, "task definition purge", () -> {
                 int removed = taskDefinitions.purgeDeleted(arn -> false);
                 if (removed > 0) {
@@ -312,7 +357,11 @@ public final class BerthServer implements AutoCloseable {
                     LOG.info("log retention deleted {} bytes of expired log events", freed);
                 }
             });
-            every(SECRETS_HOUSEKEEPING.toSeconds(), TimeUnit.SECONDS, "secrets housekeeping", this::secretsHousekeeping);
+            every(
+                    SECRETS_HOUSEKEEPING.toSeconds(),
+                    TimeUnit.SECONDS,
+                    "secrets housekeeping",
+                    this::secretsHousekeeping);
             every(10, TimeUnit.MINUTES, "registry upload expiry", () -> {
                 int expired = uploads.expire();
                 if (expired > 0) {
@@ -331,20 +380,42 @@ public final class BerthServer implements AutoCloseable {
             every(lost.sweepInterval().toMillis(), TimeUnit.MILLISECONDS, "lost instance sweep", () -> {
                 int stopped = lost.sweep();
                 if (stopped > 0) {
-                    LOG.warn("stopped {} tasks of container instances whose agent was disconnected longer than {}",
-                            stopped, config.lostInstanceTimeout().toSeconds() + " s");
+                    LOG.warn(
+                            "stopped {} tasks of container instances whose agent was disconnected longer than {}",
+                            stopped,
+                            config.lostInstanceTimeout().toSeconds() + " s");
                 }
             });
-            this.localAgent = config.localAgent() ? Agent.start(new AgentConfig(endpoint(), "default", "127.0.0.1",
-                    dataDir.resolve("agent"), null, joinTokens.file(), null, null, 256, null, null, null, Map.of(), false, null,
-                    config.imagePullBehavior()),
-                    HostFacts::detect) : null;
+            this.localAgent = config.localAgent()
+                    ? Agent.start(
+                            new AgentConfig(
+                                    endpoint(),
+                                    "default",
+                                    "127.0.0.1",
+                                    dataDir.resolve("agent"),
+                                    null,
+                                    joinTokens.file(),
+                                    null,
+                                    null,
+                                    256,
+                                    null,
+                                    null,
+                                    null,
+                                    Map.of(),
+                                    false,
+                                    null,
+                                    config.imagePullBehavior()),
+                            HostFacts::detect)
+                    : null;
         } catch (RuntimeException e) {
             vertx.close();
             store.close();
             throw e;
         }
-        LOG.info("started in {} ms (store {} ready after {} ms)", (System.nanoTime() - t0) / 1_000_000, store.backend(),
+        LOG.info(
+                "started in {} ms (store {} ready after {} ms)",
+                (System.nanoTime() - t0) / 1_000_000,
+                store.backend(),
                 (storeReady - t0) / 1_000_000);
     }
 
@@ -389,8 +460,10 @@ public final class BerthServer implements AutoCloseable {
         int keys = kmsKeys.housekeeping();
         int secrets = secretStore.deleteDue();
         if (keys > 0 || secrets > 0) {
-            LOG.info("secrets housekeeping: {} KMS keys rotated or deleted, {} secrets deleted after their recovery window",
-                    keys, secrets);
+            LOG.info(
+                    "secrets housekeeping: {} KMS keys rotated or deleted, {} secrets deleted after their recovery window",
+                    keys,
+                    secrets);
         }
     }
 
@@ -401,13 +474,17 @@ public final class BerthServer implements AutoCloseable {
 
     /** Runs a housekeeping job with a fixed delay; a failure is logged and the job runs again next time. */
     private void every(long period, TimeUnit unit, String what, Runnable job) {
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                job.run();
-            } catch (RuntimeException e) {
-                LOG.warn("{} failed: {}", what, e.toString());
-            }
-        }, period, period, unit);
+        housekeeping.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        job.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("{} failed: {}", what, e.toString());
+                    }
+                },
+                period,
+                period,
+                unit);
     }
 
     public static BerthServer start(ServerConfig config) {
@@ -530,7 +607,8 @@ public final class BerthServer implements AutoCloseable {
     private static Path writeCredentials(Path dataDir, AccessKeys.AccessKey key) {
         Path file = dataDir.resolve("credentials");
         String text = "# Written by berth server: the root access key of this Berth installation.\n"
-                + "[default]\naws_access_key_id = " + key.accessKeyId() + "\naws_secret_access_key = " + key.secretAccessKey() + "\n";
+                + "[default]\naws_access_key_id = " + key.accessKeyId() + "\naws_secret_access_key = "
+                + key.secretAccessKey() + "\n";
         return PrivateFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

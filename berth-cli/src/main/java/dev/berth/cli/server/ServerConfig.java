@@ -18,52 +18,185 @@ import java.time.Duration;
  * @param lbThreads event loop threads for application load balancer traffic; 0 for the default (half the processors)
  * @param lbIoUring whether those event loops use io_uring when the kernel offers it (else the API's transport)
  */
-public record ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-        String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-        ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile, int lbThreads,
+public record ServerConfig(
+        String bind,
+        int port,
+        Path dataDir,
+        String storeUrl,
+        boolean localAgent,
+        String accountId,
+        String region,
+        String rootAccessKeyId,
+        String rootSecretAccessKey,
+        Duration agentHeartbeatTimeout,
+        ImagePullBehavior imagePullBehavior,
+        Duration lostInstanceTimeout,
+        String lbAddresses,
+        Path masterKeyFile,
+        int lbThreads,
         boolean lbIoUring) {
 
-    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-            ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout, String lbAddresses, Path masterKeyFile) {
-        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
-                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, lbAddresses, masterKeyFile, 0, true);
+    public ServerConfig(
+            String bind,
+            int port,
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            String accountId,
+            String region,
+            String rootAccessKeyId,
+            String rootSecretAccessKey,
+            Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior,
+            Duration lostInstanceTimeout,
+            String lbAddresses,
+            Path masterKeyFile) {
+        this(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                imagePullBehavior,
+                lostInstanceTimeout,
+                lbAddresses,
+                masterKeyFile,
+                0,
+                true);
     }
 
-    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
-            ImagePullBehavior imagePullBehavior, Duration lostInstanceTimeout) {
-        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
-                agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, null, null);
+    public ServerConfig(
+            String bind,
+            int port,
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            String accountId,
+            String region,
+            String rootAccessKeyId,
+            String rootSecretAccessKey,
+            Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior,
+            Duration lostInstanceTimeout) {
+        this(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                imagePullBehavior,
+                lostInstanceTimeout,
+                null,
+                null);
     }
 
     /** The same configuration with another load balancer address pool. */
     public ServerConfig withLbAddresses(String addresses) {
-        return new ServerConfig(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId,
-                rootSecretAccessKey, agentHeartbeatTimeout, imagePullBehavior, lostInstanceTimeout, addresses, masterKeyFile, lbThreads,
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                imagePullBehavior,
+                lostInstanceTimeout,
+                addresses,
+                masterKeyFile,
+                lbThreads,
                 lbIoUring);
     }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_LOST_INSTANCE_TIMEOUT = Duration.ofMinutes(5);
 
-    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout,
+    public ServerConfig(
+            String bind,
+            int port,
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            String accountId,
+            String region,
+            String rootAccessKeyId,
+            String rootSecretAccessKey,
+            Duration agentHeartbeatTimeout,
             ImagePullBehavior imagePullBehavior) {
-        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
-                agentHeartbeatTimeout, imagePullBehavior, DEFAULT_LOST_INSTANCE_TIMEOUT);
+        this(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                imagePullBehavior,
+                DEFAULT_LOST_INSTANCE_TIMEOUT);
     }
 
-    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-            String region, String rootAccessKeyId, String rootSecretAccessKey) {
-        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
+    public ServerConfig(
+            String bind,
+            int port,
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            String accountId,
+            String region,
+            String rootAccessKeyId,
+            String rootSecretAccessKey) {
+        this(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
                 DEFAULT_HEARTBEAT_TIMEOUT);
     }
 
-    public ServerConfig(String bind, int port, Path dataDir, String storeUrl, boolean localAgent, String accountId,
-            String region, String rootAccessKeyId, String rootSecretAccessKey, Duration agentHeartbeatTimeout) {
-        this(bind, port, dataDir, storeUrl, localAgent, accountId, region, rootAccessKeyId, rootSecretAccessKey,
-                agentHeartbeatTimeout, ImagePullBehavior.DEFAULT);
+    public ServerConfig(
+            String bind,
+            int port,
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            String accountId,
+            String region,
+            String rootAccessKeyId,
+            String rootSecretAccessKey,
+            Duration agentHeartbeatTimeout) {
+        this(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                ImagePullBehavior.DEFAULT);
     }
 
     public ServerConfig {

@@ -13,8 +13,22 @@ import org.junit.jupiter.api.Test;
 class AgentTest {
 
     static AgentConfig config(Integer cpu, Integer memory, Map<String, String> attrs) {
-        return new AgentConfig(URI.create("http://127.0.0.1:1"), "prod", "127.0.0.11", Path.of("/tmp/x"), "t", null, cpu, memory,
-                256, "us-east-1c", "t3.small", null, attrs, false, null);
+        return new AgentConfig(
+                URI.create("http://127.0.0.1:1"),
+                "prod",
+                "127.0.0.11",
+                Path.of("/tmp/x"),
+                "t",
+                null,
+                cpu,
+                memory,
+                256,
+                "us-east-1c",
+                "t3.small",
+                null,
+                attrs,
+                false,
+                null);
     }
 
     @Test
@@ -53,17 +67,23 @@ class AgentTest {
     @Test
     void advertisesTheDockerApiVersionsTheEngineSpeaks() {
         Agent agent = Agent.unstarted(config(null, null, Map.of()), new HostFacts(1, 1024, "x86_64", "24.0.7", "1.43"));
-        assertThat(agent.capabilities()).hasSize(43 - 17 + 1 + Agent.ENGINE_CAPABILITIES.size())
+        assertThat(agent.capabilities())
+                .hasSize(43 - 17 + 1 + Agent.ENGINE_CAPABILITIES.size())
                 .startsWith("com.amazonaws.ecs.capability.docker-remote-api.1.17")
                 .contains("com.amazonaws.ecs.capability.docker-remote-api.1.43")
                 .doesNotContain("com.amazonaws.ecs.capability.docker-remote-api.1.44")
-                .endsWith("ecs.capability.container-health-check", "ecs.capability.container-ordering",
-                        "com.amazonaws.ecs.capability.logging-driver.awslogs", "ecs.capability.execution-role-awslogs",
-                        "ecs.capability.secrets.ssm.environment-variables", "ecs.capability.secrets.asm.environment-variables",
+                .endsWith(
+                        "ecs.capability.container-health-check",
+                        "ecs.capability.container-ordering",
+                        "com.amazonaws.ecs.capability.logging-driver.awslogs",
+                        "ecs.capability.execution-role-awslogs",
+                        "ecs.capability.secrets.ssm.environment-variables",
+                        "ecs.capability.secrets.asm.environment-variables",
                         "com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager",
                         "ecs.capability.env-files.s3");
         Agent newer = Agent.unstarted(config(null, null, Map.of()), new HostFacts(1, 1024, "x86_64", "28.0", "1.48"));
-        assertThat(newer.capabilities()).contains("com.amazonaws.ecs.capability.docker-remote-api.1.44")
+        assertThat(newer.capabilities())
+                .contains("com.amazonaws.ecs.capability.docker-remote-api.1.44")
                 .doesNotContain("com.amazonaws.ecs.capability.docker-remote-api.1.45");
     }
 }

@@ -34,6 +34,8 @@ class BackoffTest {
             min = Math.min(min, d);
             max = Math.max(max, d);
         }
-        assertThat(max - min).as("50 agents do not all retry at the same instant").isGreaterThan(200);
+        assertThat(max - min)
+                .as("50 agents do not all retry at the same instant")
+                .isGreaterThan(200);
     }
 }

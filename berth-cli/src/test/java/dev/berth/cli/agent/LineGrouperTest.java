@@ -50,10 +50,11 @@ class LineGrouperTest {
 
     @Test
     void oversizedMessagesAreSplitOnCharacterBoundaries() {
-        String big = "é".repeat(LineGrouper.MAX_EVENT_BYTES);   // two bytes each
+        String big = "é".repeat(LineGrouper.MAX_EVENT_BYTES); // two bytes each
         List<String> parts = LineGrouper.split(big);
         assertThat(parts).hasSize(2);
         assertThat(String.join("", parts)).isEqualTo(big);
-        parts.forEach(p -> assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(LineGrouper.MAX_EVENT_BYTES));
+        parts.forEach(p ->
+                assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(LineGrouper.MAX_EVENT_BYTES));
     }
 }

@@ -44,6 +44,7 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     public static final String ADMIN_PREFIX = "/_berth/admin/v1/";
     /** Longest long-poll a client may ask for, in seconds. */
     public static final int MAX_WAIT_SECONDS = 60;
+
     private static final int MAX_BODY = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoints.class);
     private static final Pattern INSTANCE = Pattern.compile(
@@ -59,8 +60,14 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile AgentLogs logs;
 
-    public AgentEndpoints(Vertx vertx, ObjectMapper mapper, AgentService service, JoinTokens joinTokens,
-            InstanceNotifier notifier, Authenticator authenticator, Predicate<CallContext> isRoot) {
+    public AgentEndpoints(
+            Vertx vertx,
+            ObjectMapper mapper,
+            AgentService service,
+            JoinTokens joinTokens,
+            InstanceNotifier notifier,
+            Authenticator authenticator,
+            Predicate<CallContext> isRoot) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.service = service;
@@ -79,8 +86,14 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         Context ctx = vertx.getOrCreateContext();
-        RequestBodies.read(req, MAX_BODY, body -> workers.execute(() -> dispatch(req, ctx, body)),
-                () -> error(req, ctx, new AwsException("RequestEntityTooLargeException", 413, "The body is larger than 1 MiB.")));
+        RequestBodies.read(
+                req,
+                MAX_BODY,
+                body -> workers.execute(() -> dispatch(req, ctx, body)),
+                () -> error(
+                        req,
+                        ctx,
+                        new AwsException("RequestEntityTooLargeException", 413, "The body is larger than 1 MiB.")));
     }
 
     private void dispatch(HttpServerRequest req, Context ctx, byte[] body) {
@@ -105,11 +118,23 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
             String sub = m.group(3) == null ? "" : m.group(3);
             String secret = bearer(req);
             switch (sub + " " + method.name()) {
-                case " PUT" -> send(req, ctx, 200, registered(service.reregister(cluster, id, secret, Registration.parse(json(body)))));
+                case " PUT" ->
+                    send(
+                            req,
+                            ctx,
+                            200,
+                            registered(service.reregister(cluster, id, secret, Registration.parse(json(body)))));
                 case " DELETE" -> {
                     StoredContainerInstance gone = service.deregister(cluster, id, secret);
-                    send(req, ctx, 200, mapper.createObjectNode().put("containerInstanceArn",
-                            service.instances().arnOf(cluster, id)).put("status", gone.status().name()));
+                    send(
+                            req,
+                            ctx,
+                            200,
+                            mapper.createObjectNode()
+                                    .put(
+                                            "containerInstanceArn",
+                                            service.instances().arnOf(cluster, id))
+                                    .put("status", gone.status().name()));
                 }
                 case "/desired GET" -> poll(req, ctx, cluster, id, secret);
                 case "/events POST" -> {
@@ -143,9 +168,15 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
             error(req, ctx, e);
         } catch (RuntimeException e) {
             String requestId = UUID.randomUUID().toString();
-            LOG.error("agent request {} {} failed unexpectedly (request id {})", req.method(), req.path(), requestId, e);
-            error(req, ctx, new AwsException("ServerException", 500,
-                    "Berth hit an internal error; request id " + requestId + " names it in the server log."));
+            LOG.error(
+                    "agent request {} {} failed unexpectedly (request id {})", req.method(), req.path(), requestId, e);
+            error(
+                    req,
+                    ctx,
+                    new AwsException(
+                            "ServerException",
+                            500,
+                            "Berth hit an internal error; request id " + requestId + " names it in the server log."));
         }
     }
 
@@ -182,7 +213,10 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
                     error(req, ctx, e);
                 } catch (RuntimeException e) {
                     LOG.warn("long-poll of {} failed: {}", key, e.toString());
-                    error(req, ctx, new AwsException("ServerException", 500, "The long-poll failed: " + e.getMessage()));
+                    error(
+                            req,
+                            ctx,
+                            new AwsException("ServerException", 500, "The long-poll failed: " + e.getMessage()));
                 }
             });
         });
@@ -194,25 +228,44 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
 
     private ObjectNode registered(AgentService.Registered r) {
         StoredContainerInstance ci = r.instance();
-        ObjectNode out = mapper.createObjectNode().put("containerInstanceArn", r.arn()).put("cluster", ci.cluster())
-                .put("instanceId", ci.id()).put("ec2InstanceId", ci.ec2InstanceId()).put("status", ci.status().name());
+        ObjectNode out = mapper.createObjectNode()
+                .put("containerInstanceArn", r.arn())
+                .put("cluster", ci.cluster())
+                .put("instanceId", ci.id())
+                .put("ec2InstanceId", ci.ec2InstanceId())
+                .put("status", ci.status().name());
         if (r.secret() != null) {
             out.put("secret", r.secret());
         }
         out.put("highestSeq", ci.highestEventSeq());
         out.put("pollWaitSeconds", service.pollWaitSeconds());
-        out.put("heartbeatTimeoutSeconds", service.instances().heartbeatTimeout().toSeconds());
+        out.put(
+                "heartbeatTimeoutSeconds",
+                service.instances().heartbeatTimeout().toSeconds());
         return out;
     }
 
     private void rotate(HttpServerRequest req, Context ctx, byte[] body) {
-        CallContext call = authenticator.authenticate(req.method().name(), FrontDoor.rawPath(req), req.query(), FrontDoor.headers(req), body,
-                "berth", Dialect.JSON, UUID.randomUUID().toString());
+        CallContext call = authenticator.authenticate(
+                req.method().name(),
+                FrontDoor.rawPath(req),
+                req.query(),
+                FrontDoor.headers(req),
+                body,
+                "berth",
+                Dialect.JSON,
+                UUID.randomUUID().toString());
         if (!isRoot.test(call)) {
             throw new AwsException("AccessDeniedException", 403, "Only the root access key may rotate the join token.");
         }
         String token = joinTokens.rotate();
-        send(req, ctx, 200, mapper.createObjectNode().put("joinToken", token).put("file", joinTokens.file().toString()));
+        send(
+                req,
+                ctx,
+                200,
+                mapper.createObjectNode()
+                        .put("joinToken", token)
+                        .put("file", joinTokens.file().toString()));
     }
 
     private static String bearer(HttpServerRequest req) {
@@ -258,14 +311,22 @@ public final class AgentEndpoints implements Handler<HttpServerRequest> {
         }
         ctx.runOnContext(v -> {
             if (!req.response().ended() && !req.response().closed()) {
-                req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(bytes));
+                req.response()
+                        .setStatusCode(status)
+                        .putHeader("Content-Type", "application/json")
+                        .end(Buffer.buffer(bytes));
             }
         });
     }
 
     private void error(HttpServerRequest req, Context ctx, AwsException e) {
-        send(req, ctx, e.httpStatus(), mapper.createObjectNode().put("__type", e.code())
-                .put("message", e.getMessage() == null ? "" : e.getMessage()));
+        send(
+                req,
+                ctx,
+                e.httpStatus(),
+                mapper.createObjectNode()
+                        .put("__type", e.code())
+                        .put("message", e.getMessage() == null ? "" : e.getMessage()));
     }
 
     /** Lets in-flight requests reply (bounded); pending long-polls end with the HTTP server. */

@@ -10,26 +10,31 @@ import dev.berth.model.error.AwsException;
  */
 public final class AgentErrors {
 
-    private AgentErrors() {
-    }
+    private AgentErrors() {}
 
     public static AwsException missingCredential() {
-        return new AwsException("MissingAuthenticationTokenException", 401,
+        return new AwsException(
+                "MissingAuthenticationTokenException",
+                401,
                 "The request has no 'Authorization: Bearer <token>' header.");
     }
 
     public static AwsException badJoinToken() {
-        return new AwsException("AccessDeniedException", 403,
+        return new AwsException(
+                "AccessDeniedException",
+                403,
                 "The join token is not valid. Use the token in <data-dir>/join-token of the server (it may have been rotated).");
     }
 
     public static AwsException badInstanceCredential() {
-        return new AwsException("AccessDeniedException", 403,
-                "The instance credential is not valid for this container instance.");
+        return new AwsException(
+                "AccessDeniedException", 403, "The instance credential is not valid for this container instance.");
     }
 
     public static AwsException inactive(String arn) {
-        return new AwsException("ContainerInstanceInactiveException", 410,
+        return new AwsException(
+                "ContainerInstanceInactiveException",
+                410,
                 "Container instance " + arn + " has been deregistered; register a new instance.");
     }
 

@@ -60,7 +60,8 @@ public final class AgentLogs {
             if (!e.path("timestamp").isIntegralNumber() || !e.path("message").isTextual()) {
                 throw AgentErrors.invalid("Every event needs an integer timestamp and a string message.");
             }
-            batch.add(new LogEventApi.InputEvent(e.get("timestamp").asLong(), e.get("message").asText()));
+            batch.add(new LogEventApi.InputEvent(
+                    e.get("timestamp").asLong(), e.get("message").asText()));
         }
         Target t = target(cluster, instanceId, secret, body);
         ObjectNode out = events.ingest(t.group(), t.stream(), batch, t.createGroup());
@@ -81,12 +82,14 @@ public final class AgentLogs {
         }
         Target t = target(cluster, instanceId, secret, body);
         events.openStream(t.group(), t.stream(), t.createGroup());
-        return JsonNodeFactory.instance.objectNode().put("logGroupName", t.group()).put("logStreamName", t.stream());
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("logGroupName", t.group())
+                .put("logStreamName", t.stream());
     }
 
     /** Where one container's logs go, decided from the task's spec in the store. */
-    private record Target(String group, String stream, boolean createGroup) {
-    }
+    private record Target(String group, String stream, boolean createGroup) {}
 
     private Target target(String cluster, String instanceId, String secret, JsonNode body) {
         String taskArn = body.path("taskArn").asText("");
@@ -100,15 +103,19 @@ public final class AgentLogs {
             if (!ContainerInstances.isId(instanceId)) {
                 throw AgentErrors.badInstanceCredential();
             }
-            StoredContainerInstance ci = instances.find(tx, cluster, instanceId).orElseThrow(AgentErrors::badInstanceCredential);
+            StoredContainerInstance ci =
+                    instances.find(tx, cluster, instanceId).orElseThrow(AgentErrors::badInstanceCredential);
             if (!Secrets.matchesHash(secret, ci.secretHash())) {
                 throw AgentErrors.badInstanceCredential();
             }
             if (ci.status() == InstanceStatus.INACTIVE) {
                 throw AgentErrors.inactive(instances.arnOf(cluster, instanceId));
             }
-            return tasks.find(tx, cluster, taskId).filter(t -> instanceId.equals(t.containerInstanceId()))
-                    .orElseThrow(() -> new AwsException("NotFoundException", 404,
+            return tasks.find(tx, cluster, taskId)
+                    .filter(t -> instanceId.equals(t.containerInstanceId()))
+                    .orElseThrow(() -> new AwsException(
+                            "NotFoundException",
+                            404,
                             "Task " + taskArn + " is not placed on this container instance."));
         });
         JsonNode def = null;
@@ -119,10 +126,13 @@ public final class AgentLogs {
         }
         JsonNode log = def == null ? null : def.path("logConfiguration");
         if (log == null || !"awslogs".equals(log.path("logDriver").asText())) {
-            throw AgentErrors.invalid("Container " + container + " of task " + taskArn + " does not use the awslogs log driver.");
+            throw AgentErrors.invalid(
+                    "Container " + container + " of task " + taskArn + " does not use the awslogs log driver.");
         }
         Map<String, String> opts = new LinkedHashMap<>();
-        log.path("options").fields().forEachRemaining(f -> opts.put(f.getKey(), f.getValue().asText()));
+        log.path("options")
+                .fields()
+                .forEachRemaining(f -> opts.put(f.getKey(), f.getValue().asText()));
         AwslogsOptions options;
         try {
             options = AwslogsOptions.parse(opts);
@@ -130,7 +140,8 @@ public final class AgentLogs {
             throw AgentErrors.invalid(e.getMessage());
         }
         if (options.streamPrefix() == null && !containerId.matches("[0-9a-f]{12,64}")) {
-            throw AgentErrors.invalid("containerId (the Docker container id) names the stream when there is no awslogs-stream-prefix.");
+            throw AgentErrors.invalid(
+                    "containerId (the Docker container id) names the stream when there is no awslogs-stream-prefix.");
         }
         return new Target(options.group(), options.streamName(container, taskId, containerId), options.createGroup());
     }

@@ -1,6 +1,7 @@
 package dev.berth.control.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Kinds;
 import dev.berth.control.ecs.cluster.ClusterApi;
 import dev.berth.control.ecs.instance.AttributeRules;
@@ -8,7 +9,6 @@ import dev.berth.control.ecs.instance.ContainerInstanceApi;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.instance.StoredContainerInstance;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.ecs.task.TaskReports;
 import dev.berth.control.ecs.task.Tasks;
 import dev.berth.scheduler.InstanceStatus;
@@ -35,8 +35,8 @@ public final class AgentService {
     /** Event types an agent may report: its version info, and task state changes. */
     public static final List<String> EVENT_TYPES = List.of("versionInfo", "task");
     /** What a poll's {@code runtime} parameter may say about the agent's container runtime. */
-    public static final List<String> RUNTIME_STATUSES = List.of(StoredContainerInstance.RuntimeHealth.OK,
-            StoredContainerInstance.RuntimeHealth.IMPAIRED);
+    public static final List<String> RUNTIME_STATUSES =
+            List.of(StoredContainerInstance.RuntimeHealth.OK, StoredContainerInstance.RuntimeHealth.IMPAIRED);
 
     private final StateStore store;
     private final ContainerInstances instances;
@@ -48,14 +48,27 @@ public final class AgentService {
     private final TaskReports reports;
     private final TaskSecrets secrets;
 
-    public AgentService(StateStore store, ContainerInstances instances, ContainerInstanceApi instanceApi, ClusterApi clusters,
-            JoinTokens joinTokens, InstanceNotifier notifier, Tasks tasks) {
+    public AgentService(
+            StateStore store,
+            ContainerInstances instances,
+            ContainerInstanceApi instanceApi,
+            ClusterApi clusters,
+            JoinTokens joinTokens,
+            InstanceNotifier notifier,
+            Tasks tasks) {
         this(store, instances, instanceApi, clusters, joinTokens, notifier, tasks, null);
     }
 
     /** @param secrets resolves tasks' secrets and registry logins; null when this server has none (tests) */
-    public AgentService(StateStore store, ContainerInstances instances, ContainerInstanceApi instanceApi, ClusterApi clusters,
-            JoinTokens joinTokens, InstanceNotifier notifier, Tasks tasks, TaskSecrets secrets) {
+    public AgentService(
+            StateStore store,
+            ContainerInstances instances,
+            ContainerInstanceApi instanceApi,
+            ClusterApi clusters,
+            JoinTokens joinTokens,
+            InstanceNotifier notifier,
+            Tasks tasks,
+            TaskSecrets secrets) {
         this.secrets = secrets;
         this.tasks = tasks;
         this.reports = new TaskReports(tasks);
@@ -68,12 +81,10 @@ public final class AgentService {
     }
 
     /** A registration's outcome; {@code secret} is only present for a new instance (it is never stored in clear). */
-    public record Registered(StoredContainerInstance instance, String arn, String secret) {
-    }
+    public record Registered(StoredContainerInstance instance, String arn, String secret) {}
 
     /** The outcome of a state-change report: the highest sequence number applied, and which of this batch were new. */
-    public record Reported(long highestSeq, List<Long> accepted, List<Long> duplicates) {
-    }
+    public record Reported(long highestSeq, List<Long> accepted, List<Long> duplicates) {}
 
     /** Told after commit about service task groups whose tasks changed, and clusters whose instances changed. */
     public interface Listener {
@@ -84,12 +95,10 @@ public final class AgentService {
 
     private volatile Listener listener = new Listener() {
         @Override
-        public void taskChanged(String cluster, String group) {
-        }
+        public void taskChanged(String cluster, String group) {}
 
         @Override
-        public void instancesChanged(String cluster) {
-        }
+        public void instancesChanged(String cluster) {}
     };
 
     public void listener(Listener l) {
@@ -116,9 +125,28 @@ public final class AgentService {
         StoredContainerInstance ci = store.transact(tx -> {
             clusters.activeForRegistration(tx, r.cluster());
             String id = Secrets.hex(32);
-            StoredContainerInstance fresh = new StoredContainerInstance(r.cluster(), id, "i-" + Secrets.hex(17),
-                    InstanceStatus.ACTIVE, null, 1, r.versionInfo(), r.resources(), r.resources(), 0, 0, r.attributes(),
-                    null, null, r.hostIp(), now, now, Secrets.sha256Hex(secret), 1, 0, null);
+            StoredContainerInstance fresh = new StoredContainerInstance(
+                    r.cluster(),
+                    id,
+                    "i-" + Secrets.hex(17),
+                    InstanceStatus.ACTIVE,
+                    null,
+                    1,
+                    r.versionInfo(),
+                    r.resources(),
+                    r.resources(),
+                    0,
+                    0,
+                    r.attributes(),
+                    null,
+                    null,
+                    r.hostIp(),
+                    now,
+                    now,
+                    Secrets.sha256Hex(secret),
+                    1,
+                    0,
+                    null);
             if (!instances.docs().insert(tx, Kinds.CONTAINER_INSTANCE, fresh.key(), fresh)) {
                 throw new IllegalStateException("container instance id collision: " + fresh.key());
             }
@@ -132,14 +160,18 @@ public final class AgentService {
     public Registered reregister(String cluster, String id, String secret, Registration registration) {
         Registration r = withDefaults(registration);
         if (!r.cluster().equals(cluster)) {
-            throw AgentErrors.invalid("The registration names cluster " + r.cluster() + " but the instance belongs to "
-                    + cluster + ".");
+            throw AgentErrors.invalid(
+                    "The registration names cluster " + r.cluster() + " but the instance belongs to " + cluster + ".");
         }
         StoredContainerInstance ci = store.transact(tx -> {
             StoredContainerInstance current = authenticated(tx, cluster, id, secret);
             clusters.activeForRegistration(tx, cluster);
             AttributeRules.checkLimit(instances.arnOf(cluster, id), r.attributes(), current.customAttributes());
-            StoredContainerInstance updated = current.reregistered(r.resources(), r.attributes(), r.versionInfo(), r.hostIp(),
+            StoredContainerInstance updated = current.reregistered(
+                    r.resources(),
+                    r.attributes(),
+                    r.versionInfo(),
+                    r.hostIp(),
                     instances.clock().millis());
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, updated.key(), updated);
             return updated;
@@ -173,7 +205,8 @@ public final class AgentService {
         }
         return store.transact(tx -> {
             long now = instances.clock().millis();
-            StoredContainerInstance ci = authenticated(tx, cluster, id, secret).withLastSeen(now).withRuntime(runtime, now);
+            StoredContainerInstance ci =
+                    authenticated(tx, cluster, id, secret).withLastSeen(now).withRuntime(runtime, now);
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
             return ci;
         });
@@ -181,8 +214,8 @@ public final class AgentService {
 
     /** The instance as it is now, for a poll that was woken or timed out (already authenticated); 410 if deregistered since. */
     public StoredContainerInstance current(String cluster, String id) {
-        StoredContainerInstance ci = store.read(tx -> instances.find(tx, cluster, id))
-                .orElseThrow(AgentErrors::badInstanceCredential);
+        StoredContainerInstance ci =
+                store.read(tx -> instances.find(tx, cluster, id)).orElseThrow(AgentErrors::badInstanceCredential);
         if (ci.status() == InstanceStatus.INACTIVE) {
             throw AgentErrors.inactive(instances.arnOf(cluster, id));
         }
@@ -203,13 +236,19 @@ public final class AgentService {
         long previous = 0;
         for (JsonNode e : events) {
             JsonNode seq = e.get("seq");
-            if (seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber() || seq.asLong() < 1 || seq.asLong() <= previous) {
-                throw AgentErrors.invalid("Every event needs a seq, a positive integer greater than the previous event's.");
+            if (seq == null
+                    || !seq.canConvertToLong()
+                    || !seq.isIntegralNumber()
+                    || seq.asLong() < 1
+                    || seq.asLong() <= previous) {
+                throw AgentErrors.invalid(
+                        "Every event needs a seq, a positive integer greater than the previous event's.");
             }
             previous = seq.asLong();
             String type = e.path("type").asText("");
             if (!EVENT_TYPES.contains(type)) {
-                throw AgentErrors.invalid("Unknown event type '" + type + "'; this server accepts " + EVENT_TYPES + ".");
+                throw AgentErrors.invalid(
+                        "Unknown event type '" + type + "'; this server accepts " + EVENT_TYPES + ".");
             }
             if (type.equals("task")) {
                 TaskReports.problem(e).ifPresent(p -> {
@@ -230,7 +269,8 @@ public final class AgentService {
                     continue;
                 }
                 if (e.path("type").asText().equals("task")) {
-                    ci = reports.apply(tx, ci, e.get("task"), t -> groups.add(t.group() == null ? "" : t.group())).withHighestEventSeq(seq);
+                    ci = reports.apply(tx, ci, e.get("task"), t -> groups.add(t.group() == null ? "" : t.group()))
+                            .withHighestEventSeq(seq);
                     accepted.add(seq);
                     continue;
                 }
@@ -254,7 +294,11 @@ public final class AgentService {
      * should run or stop (those not STOPPED yet), each with its spec and desired status.
      */
     public ObjectNode desired(StoredContainerInstance ci) {
-        ObjectNode out = instances.docs().mapper().createObjectNode().put("version", ci.desiredVersion())
+        ObjectNode out = instances
+                .docs()
+                .mapper()
+                .createObjectNode()
+                .put("version", ci.desiredVersion())
                 .put("status", ci.status().name());
         java.util.Map<String, String> failed = new java.util.LinkedHashMap<>();
         com.fasterxml.jackson.databind.node.ArrayNode list = store.read(tx -> {
@@ -289,14 +333,16 @@ public final class AgentService {
      * A task that cannot be resolved while still PROVISIONING is recorded in {@code failed}
      * (task ARN to stoppedReason).
      */
-    private void resolveSecrets(Transaction tx, String cluster, ObjectNode entry, java.util.Map<String, String> failed) {
+    private void resolveSecrets(
+            Transaction tx, String cluster, ObjectNode entry, java.util.Map<String, String> failed) {
         JsonNode spec = entry.get("spec");
         if (spec == null || !spec.isObject() || !TaskSecrets.needed(spec)) {
             return;
         }
         String arn = entry.path("taskArn").asText();
         var task = tasks.find(tx, cluster, arn.substring(arn.lastIndexOf('/') + 1));
-        boolean starting = entry.path("desiredStatus").asText().equals("RUNNING") && task.isPresent()
+        boolean starting = entry.path("desiredStatus").asText().equals("RUNNING")
+                && task.isPresent()
                 && task.get().lastStatus().compareTo(dev.berth.control.ecs.task.TaskLifecycle.RUNNING) < 0;
         if (!starting || secrets == null) {
             entry.set("spec", TaskSecrets.stripped((ObjectNode) spec));
@@ -324,11 +370,16 @@ public final class AgentService {
             for (var f : failed.entrySet()) {
                 String id = f.getKey().substring(f.getKey().lastIndexOf('/') + 1);
                 var t = tasks.lock(tx, ci.cluster(), id);
-                if (t.isEmpty() || t.get().lastStatus() != dev.berth.control.ecs.task.TaskLifecycle.PROVISIONING
+                if (t.isEmpty()
+                        || t.get().lastStatus() != dev.berth.control.ecs.task.TaskLifecycle.PROVISIONING
                         || t.get().desiredStatus() == dev.berth.control.ecs.task.TaskLifecycle.STOPPED) {
                     continue;
                 }
-                current = tasks.write(tx, current, t.get(), t.get().stoppedWithoutAgent("TaskFailedToStart", f.getValue(), now),
+                current = tasks.write(
+                        tx,
+                        current,
+                        t.get(),
+                        t.get().stoppedWithoutAgent("TaskFailedToStart", f.getValue(), now),
                         false);
             }
             if (current != null) {
@@ -352,8 +403,8 @@ public final class AgentService {
 
     /** Deregisters the instance at its agent's request (agent shutdown with deregistration). */
     public StoredContainerInstance deregister(String cluster, String id, String secret) {
-        StoredContainerInstance gone = store.transact(tx -> instanceApi.deregisterLocked(tx,
-                authenticated(tx, cluster, id, secret), "Instance deregistered by its agent"));
+        StoredContainerInstance gone = store.transact(tx -> instanceApi.deregisterLocked(
+                tx, authenticated(tx, cluster, id, secret), "Instance deregistered by its agent"));
         notifier.changed(gone.key());
         listener.instancesChanged(cluster);
         return gone;
@@ -365,7 +416,8 @@ public final class AgentService {
             throw AgentErrors.badInstanceCredential();
         }
         Optional<StoredContainerInstance> live = instances.lockRegistered(tx, cluster, id);
-        StoredContainerInstance ci = live.or(() -> instances.find(tx, cluster, id)).orElseThrow(AgentErrors::badInstanceCredential);
+        StoredContainerInstance ci =
+                live.or(() -> instances.find(tx, cluster, id)).orElseThrow(AgentErrors::badInstanceCredential);
         if (!Secrets.matchesHash(secret, ci.secretHash())) {
             throw AgentErrors.badInstanceCredential();
         }

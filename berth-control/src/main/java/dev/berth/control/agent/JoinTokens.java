@@ -53,7 +53,8 @@ public final class JoinTokens {
 
     /** True if {@code presented} is the current token (constant-time comparison). */
     public boolean accepts(String presented) {
-        String current = store.read(tx -> tx.get(Kinds.AGENT_JOIN_TOKEN, KEY).map(e -> unquote(e.json())).orElse(null));
+        String current = store.read(tx ->
+                tx.get(Kinds.AGENT_JOIN_TOKEN, KEY).map(e -> unquote(e.json())).orElse(null));
         return Secrets.equal(presented, current);
     }
 

@@ -17,11 +17,16 @@ import java.util.regex.Pattern;
  * @param attributes every attribute the agent sets: built-ins ({@code ecs.*}), capabilities and the
  *     custom {@code --attribute k=v} ones (a null value is an attribute without value)
  */
-public record Registration(String cluster, String hostIp, StoredContainerInstance.Resources resources,
-        Map<String, String> attributes, StoredContainerInstance.VersionInfo versionInfo) {
+public record Registration(
+        String cluster,
+        String hostIp,
+        StoredContainerInstance.Resources resources,
+        Map<String, String> attributes,
+        StoredContainerInstance.VersionInfo versionInfo) {
 
     private static final Pattern CLUSTER = Pattern.compile("[A-Za-z0-9_-]{1,255}");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final int MAX_PORTS = 100;
 
@@ -32,16 +37,18 @@ public record Registration(String cluster, String hostIp, StoredContainerInstanc
         }
         String cluster = body.path("cluster").asText("default");
         if (!CLUSTER.matcher(cluster).matches()) {
-            throw AgentErrors.invalid("cluster must be 1 to 255 letters, numbers, hyphens or underscores: '" + cluster + "'.");
+            throw AgentErrors.invalid(
+                    "cluster must be 1 to 255 letters, numbers, hyphens or underscores: '" + cluster + "'.");
         }
         String ip = body.path("hostIp").asText("");
-        if (!IPV4.matcher(ip).matches() && !(ip.contains(":") && IPV6.matcher(ip).matches())) {
+        if (!IPV4.matcher(ip).matches()
+                && !(ip.contains(":") && IPV6.matcher(ip).matches())) {
             throw AgentErrors.invalid("hostIp must be an IPv4 or IPv6 address: '" + ip + "'.");
         }
         int cpu = positive(body, "cpu");
         int memory = positive(body, "memory");
-        var resources = new StoredContainerInstance.Resources(cpu, memory, ports(body.get("ports"), "ports"),
-                ports(body.get("portsUdp"), "portsUdp"));
+        var resources = new StoredContainerInstance.Resources(
+                cpu, memory, ports(body.get("ports"), "ports"), ports(body.get("portsUdp"), "portsUdp"));
         Map<String, String> attributes = new LinkedHashMap<>();
         JsonNode attrs = body.path("attributes");
         if (!attrs.isMissingNode() && !attrs.isObject()) {
@@ -55,8 +62,8 @@ public record Registration(String cluster, String hostIp, StoredContainerInstanc
         });
         AttributeRules.checkLimit("the registering instance", attributes, Map.of());
         JsonNode v = body.path("versionInfo");
-        var versionInfo = new StoredContainerInstance.VersionInfo(text(v, "agentVersion"), text(v, "agentHash"),
-                text(v, "dockerVersion"));
+        var versionInfo = new StoredContainerInstance.VersionInfo(
+                text(v, "agentVersion"), text(v, "agentHash"), text(v, "dockerVersion"));
         return new Registration(cluster, ip, resources, attributes, versionInfo);
     }
 

@@ -18,8 +18,7 @@ public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** 256 random bits, base64url without padding (43 characters, no '.' or '|'). */
     public static String generate() {

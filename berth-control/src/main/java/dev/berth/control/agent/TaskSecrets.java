@@ -30,6 +30,7 @@ public final class TaskSecrets {
 
     /** Prefix of the stoppedReason ECS gives a task whose secrets or registry login cannot be fetched. */
     public static final String REASON_PREFIX = "ResourceInitializationError: unable to pull secrets or registry auth: ";
+
     private static final ObjectMapper MAPPER = Jsons.newMapper();
     private static final int MAX_REASON = 1024;
 
@@ -67,7 +68,8 @@ public final class TaskSecrets {
     /** Whether any container of the spec has secrets or registry credentials to resolve. */
     public static boolean needed(JsonNode spec) {
         for (JsonNode c : spec.path("containers")) {
-            if (!c.path("secrets").isEmpty() || c.path("repositoryCredentials").has("credentialsParameter")
+            if (!c.path("secrets").isEmpty()
+                    || c.path("repositoryCredentials").has("credentialsParameter")
                     || !c.path("environmentFiles").isEmpty()) {
                 return true;
             }
@@ -112,7 +114,9 @@ public final class TaskSecrets {
             for (JsonNode s : def.path("secrets")) {
                 env.put(s.path("name").asText(), value(tx, s.path("valueFrom").asText()));
             }
-            String credentials = def.path("repositoryCredentials").path("credentialsParameter").asText(null);
+            String credentials = def.path("repositoryCredentials")
+                    .path("credentialsParameter")
+                    .asText(null);
             if (credentials != null) {
                 out.set("repositoryCredentials", registryLogin(tx, credentials));
             }
@@ -121,7 +125,8 @@ public final class TaskSecrets {
     }
 
     private String value(Transaction tx, String valueFrom) throws Unresolvable {
-        if (valueFrom.startsWith("arn:") && valueFrom.split(":", 4).length > 2
+        if (valueFrom.startsWith("arn:")
+                && valueFrom.split(":", 4).length > 2
                 && valueFrom.split(":", 4)[2].equals("secretsmanager")) {
             return secretValue(tx, valueFrom);
         }
@@ -176,10 +181,13 @@ public final class TaskSecrets {
         try {
             Optional<StoredSecret> s = secrets.find(tx, secretId, false);
             if (s.isEmpty()) {
-                throw new AwsException("ResourceNotFoundException", 400, "Secrets Manager can't find the specified secret.");
+                throw new AwsException(
+                        "ResourceNotFoundException", 400, "Secrets Manager can't find the specified secret.");
             }
             if (s.get().scheduledForDeletion()) {
-                throw new AwsException("InvalidRequestException", 400,
+                throw new AwsException(
+                        "InvalidRequestException",
+                        400,
                         "You can't perform this operation on the secret because it was marked for deletion.");
             }
             StoredSecret.VersionInfo v = secrets.select(s.get(), versionId, stage);
@@ -199,13 +207,16 @@ public final class TaskSecrets {
         } catch (JsonProcessingException e) {
             json = null;
         }
-        if (json == null || !json.path("username").isTextual() || !json.path("password").isTextual()) {
+        if (json == null
+                || !json.path("username").isTextual()
+                || !json.path("password").isTextual()) {
             throw new Unresolvable("execution resource retrieval failed: unable to retrieve secret from asm: "
                     + "the secret " + credentialsParameter + " for repositoryCredentials must be a JSON object with "
                     + "string fields username and password");
         }
         ObjectNode login = MAPPER.createObjectNode();
-        login.put("username", json.get("username").asText()).put("password", json.get("password").asText());
+        login.put("username", json.get("username").asText())
+                .put("password", json.get("password").asText());
         return login;
     }
 }

@@ -1,9 +1,9 @@
 package dev.berth.control.auth;
 
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.kms.Aead;
 import dev.berth.control.kms.MasterKey;
+import dev.berth.store.Documents;
 import dev.berth.store.StateStore;
 import dev.berth.store.Transaction;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AccessKeys {
 
     /** One access key: id, secret and the account whose root it acts as. */
-    public record AccessKey(String accessKeyId, String secretAccessKey, String accountId, boolean root) {
-    }
+    public record AccessKey(String accessKeyId, String secretAccessKey, String accountId, boolean root) {}
 
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     /** The stored form: the secret sealed under the master key (or, in older documents, in clear). */
-    record StoredKey(String accessKeyId, String sealedSecret, String secretAccessKey, String accountId, boolean root) {
-    }
+    record StoredKey(String accessKeyId, String sealedSecret, String secretAccessKey, String accountId, boolean root) {}
 
     private final StateStore store;
     private final Documents docs;
@@ -55,10 +53,12 @@ public final class AccessKeys {
             String secret = k.secretAccessKey();
             if (k.sealedSecret() != null) {
                 try {
-                    secret = new String(master.open(Base64.getDecoder().decode(k.sealedSecret()), "access-key/" + id),
+                    secret = new String(
+                            master.open(Base64.getDecoder().decode(k.sealedSecret()), "access-key/" + id),
                             StandardCharsets.UTF_8);
                 } catch (Aead.OpenFailed e) {
-                    throw new IllegalStateException("the secret of access key " + id + " does not open with the master key");
+                    throw new IllegalStateException(
+                            "the secret of access key " + id + " does not open with the master key");
                 }
             }
             return new AccessKey(k.accessKeyId(), secret, k.accountId(), k.root());
@@ -66,9 +66,14 @@ public final class AccessKeys {
     }
 
     private void write(Transaction tx, AccessKey k) {
-        String sealed = Base64.getEncoder().encodeToString(master.seal(k.secretAccessKey().getBytes(StandardCharsets.UTF_8),
-                "access-key/" + k.accessKeyId()));
-        docs.put(tx, Kinds.ACCESS_KEY, k.accessKeyId(), new StoredKey(k.accessKeyId(), sealed, null, k.accountId(), k.root()));
+        String sealed = Base64.getEncoder()
+                .encodeToString(master.seal(
+                        k.secretAccessKey().getBytes(StandardCharsets.UTF_8), "access-key/" + k.accessKeyId()));
+        docs.put(
+                tx,
+                Kinds.ACCESS_KEY,
+                k.accessKeyId(),
+                new StoredKey(k.accessKeyId(), sealed, null, k.accountId(), k.root()));
     }
 
     public Optional<AccessKey> find(String accessKeyId) {
@@ -91,7 +96,8 @@ public final class AccessKeys {
     public AccessKey ensureRoot(String accountId, String presetId, String presetSecret) {
         AccessKey key = store.transact(tx -> {
             String marker = "root/" + accountId;
-            Optional<String> currentId = tx.getForUpdate("root-key", marker).map(e -> e.json().replace("\"", ""));
+            Optional<String> currentId =
+                    tx.getForUpdate("root-key", marker).map(e -> e.json().replace("\"", ""));
             if (presetId != null && presetSecret != null) {
                 AccessKey k = new AccessKey(presetId, presetSecret, accountId, true);
                 currentId.filter(id -> !id.equals(presetId)).ifPresent(old -> tx.delete(Kinds.ACCESS_KEY, old));
@@ -106,7 +112,8 @@ public final class AccessKeys {
                     return k.get();
                 }
             }
-            AccessKey k = new AccessKey("AKIA" + randomString(ID_ALPHABET, 16), randomString(SECRET_ALPHABET, 40), accountId, true);
+            AccessKey k = new AccessKey(
+                    "AKIA" + randomString(ID_ALPHABET, 16), randomString(SECRET_ALPHABET, 40), accountId, true);
             write(tx, k);
             tx.put("root-key", marker, "\"" + k.accessKeyId() + "\"");
             return k;

@@ -23,14 +23,22 @@ public final class SigV4Authenticator implements Authenticator {
 
     public SigV4Authenticator(AccessKeys keys, Clock clock, Platform platform) {
         this.keys = keys;
-        this.verifier = new SigV4Verifier(id -> keys.find(id).map(AccessKeys.AccessKey::secretAccessKey), clock,
-                platform.region());
+        this.verifier = new SigV4Verifier(
+                id -> keys.find(id).map(AccessKeys.AccessKey::secretAccessKey), clock, platform.region());
     }
 
     @Override
-    public CallContext authenticate(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-            byte[] body, String service, Dialect dialect, String requestId) {
-        Principal principal = verifier.verify(SignedRequest.of(method, rawPath, rawQuery, headers, body), service, dialect);
+    public CallContext authenticate(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String service,
+            Dialect dialect,
+            String requestId) {
+        Principal principal =
+                verifier.verify(SignedRequest.of(method, rawPath, rawQuery, headers, body), service, dialect);
         Optional<AccessKeys.AccessKey> key = keys.find(principal.accessKeyId());
         String account = key.map(AccessKeys.AccessKey::accountId).orElseThrow();
         return new CallContext(requestId, principal.accessKeyId(), account, principal.region());

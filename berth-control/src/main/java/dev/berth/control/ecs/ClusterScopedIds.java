@@ -15,8 +15,7 @@ public final class ClusterScopedIds {
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
 
-    private ClusterScopedIds() {
-    }
+    private ClusterScopedIds() {}
 
     public static boolean isId(String s) {
         return s != null && ID.matcher(s).matches();
@@ -27,9 +26,11 @@ public final class ClusterScopedIds {
         if (isId(reference)) {
             return Optional.of(reference);
         }
-        Optional<Arn> arn = Arn.parse(reference).filter(a -> a.service().equals("ecs")
-                && a.resourceType().equals(resourceType) && a.region().equals(platform.region())
-                && a.account().equals(platform.accountId()));
+        Optional<Arn> arn = Arn.parse(reference)
+                .filter(a -> a.service().equals("ecs")
+                        && a.resourceType().equals(resourceType)
+                        && a.region().equals(platform.region())
+                        && a.account().equals(platform.accountId()));
         if (arn.isEmpty()) {
             return Optional.empty();
         }

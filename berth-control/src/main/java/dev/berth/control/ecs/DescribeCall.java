@@ -20,7 +20,8 @@ import java.util.Set;
  * @param found the response's result array (e.g. {@code services})
  * @param failures the response's {@code failures} array
  */
-public record DescribeCall(List<String> refs, Set<String> include, ObjectNode out, ArrayNode found, ArrayNode failures) {
+public record DescribeCall(
+        List<String> refs, Set<String> include, ObjectNode out, ArrayNode found, ArrayNode failures) {
 
     /**
      * Reads {@code in.<field>} and {@code in.include}.
@@ -29,7 +30,8 @@ public record DescribeCall(List<String> refs, Set<String> include, ObjectNode ou
      * @param max the most references one call takes
      * @param bounds the InvalidParameterException message when the list is empty (without a default) or too long
      */
-    public static DescribeCall parse(ObjectNode in, String field, String resultField, String defaultRef, int max, String bounds) {
+    public static DescribeCall parse(
+            ObjectNode in, String field, String resultField, String defaultRef, int max, String bounds) {
         List<String> refs = new ArrayList<>();
         in.path(field).forEach(n -> refs.add(n.asText()));
         if (refs.isEmpty() && defaultRef != null) {

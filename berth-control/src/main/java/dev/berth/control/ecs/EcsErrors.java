@@ -5,8 +5,7 @@ import dev.berth.model.error.AwsException;
 /** The ECS error codes and the messages ECS sends with them. */
 public final class EcsErrors {
 
-    private EcsErrors() {
-    }
+    private EcsErrors() {}
 
     public static AwsException invalidParameter(String message) {
         return new AwsException("InvalidParameterException", 400, message);

@@ -7,8 +7,7 @@ package dev.berth.control.ecs;
  */
 public final class NextTokens {
 
-    private NextTokens() {
-    }
+    private NextTokens() {}
 
     public static String encode(String operation, String afterKey) {
         return dev.berth.protocol.json.PageTokens.encode(operation, afterKey);
@@ -16,8 +15,11 @@ public final class NextTokens {
 
     /** The key to resume after, or null when {@code token} is null (first page). */
     public static String decode(String operation, String token) {
-        return dev.berth.protocol.json.PageTokens.decode(operation, token, () -> EcsErrors.invalidParameter(
-                "Invalid nextToken: it was not returned by a previous " + operation + " call."));
+        return dev.berth.protocol.json.PageTokens.decode(
+                operation,
+                token,
+                () -> EcsErrors.invalidParameter(
+                        "Invalid nextToken: it was not returned by a previous " + operation + " call."));
     }
 
     /** ECS's maxResults rule for list calls: 1 to 100, default 100. */

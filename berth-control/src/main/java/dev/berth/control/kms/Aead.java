@@ -28,8 +28,7 @@ public final class Aead {
         }
     }
 
-    private Aead() {
-    }
+    private Aead() {}
 
     public static byte[] randomKey() {
         return random(KEY_BYTES);
@@ -63,7 +62,10 @@ public final class Aead {
         }
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            c.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(key, "AES"),
+                    new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             c.updateAAD(aad);
             return c.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (javax.crypto.AEADBadTagException e) {

@@ -17,8 +17,7 @@ import java.util.Map;
 public final class Envelope {
 
     /** A sealed value as stored: which KMS key, the data key it encrypted (base64), the sealed value (base64). */
-    public record Sealed(String keyId, String dataKey, String value) {
-    }
+    public record Sealed(String keyId, String dataKey, String value) {}
 
     private final KmsKeys keys;
 

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.protocol.json.OperationTable;
-import dev.berth.protocol.json.Jsons;
-import dev.berth.protocol.json.PageTokens;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.json.OperationTable;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
 import dev.berth.store.StorePages;
@@ -80,11 +80,14 @@ public final class KmsApi {
 
     private JsonNode createKey(CallContext call, ObjectNode in) {
         String spec = in.path("KeySpec").asText(in.path("CustomerMasterKeySpec").asText("SYMMETRIC_DEFAULT"));
-        if (!spec.equals("SYMMETRIC_DEFAULT") || !in.path("KeyUsage").asText("ENCRYPT_DECRYPT").equals("ENCRYPT_DECRYPT")) {
+        if (!spec.equals("SYMMETRIC_DEFAULT")
+                || !in.path("KeyUsage").asText("ENCRYPT_DECRYPT").equals("ENCRYPT_DECRYPT")) {
             throw KmsErrors.unsupported("Berth supports symmetric encryption keys only (KeySpec SYMMETRIC_DEFAULT, "
                     + "KeyUsage ENCRYPT_DECRYPT).");
         }
-        if (!in.path("Origin").asText("AWS_KMS").equals("AWS_KMS") || in.has("CustomKeyStoreId") || in.has("XksKeyId")) {
+        if (!in.path("Origin").asText("AWS_KMS").equals("AWS_KMS")
+                || in.has("CustomKeyStoreId")
+                || in.has("XksKeyId")) {
             throw KmsErrors.unsupported("Berth generates key material itself (Origin AWS_KMS); external and custom key "
                     + "stores are not supported.");
         }
@@ -92,8 +95,8 @@ public final class KmsApi {
             throw KmsErrors.unsupported("Berth has one region; multi-Region keys are not supported.");
         }
         List<Tag> tags = tags(in.get("Tags"), List.of());
-        KmsKey key = store.transact(tx -> keys.create(tx, in.path("Description").asText(""), tags,
-                in.path("Policy").asText(null)));
+        KmsKey key = store.transact(tx -> keys.create(
+                tx, in.path("Description").asText(""), tags, in.path("Policy").asText(null)));
         ObjectNode out = obj();
         out.set("KeyMetadata", metadata(key));
         return out;
@@ -107,7 +110,8 @@ public final class KmsApi {
             for (JsonNode t : given) {
                 String k = t.path("TagKey").asText();
                 if (k.startsWith("aws:")) {
-                    throw new dev.berth.model.error.AwsException("TagException", 400, "Tag keys beginning with aws: are reserved.");
+                    throw new dev.berth.model.error.AwsException(
+                            "TagException", 400, "Tag keys beginning with aws: are reserved.");
                 }
                 if (seen.put(k, "") != null) {
                     throw new dev.berth.model.error.AwsException("TagException", 400, "Duplicate tag keys: " + k);
@@ -116,14 +120,19 @@ public final class KmsApi {
             }
         }
         if (map.size() > 50) {
-            throw new dev.berth.model.error.AwsException("LimitExceededException", 400, "A KMS key can have at most 50 tags.");
+            throw new dev.berth.model.error.AwsException(
+                    "LimitExceededException", 400, "A KMS key can have at most 50 tags.");
         }
-        return map.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList();
+        return map.entrySet().stream()
+                .map(e -> new Tag(e.getKey(), e.getValue()))
+                .toList();
     }
 
     ObjectNode metadata(KmsKey k) {
         ObjectNode m = obj();
-        m.put("AWSAccountId", keys.platform().accountId()).put("KeyId", k.keyId()).put("Arn", keys.arnOf(k.keyId()));
+        m.put("AWSAccountId", keys.platform().accountId())
+                .put("KeyId", k.keyId())
+                .put("Arn", keys.arnOf(k.keyId()));
         m.put("CreationDate", Jsons.seconds(k.creationMillis()));
         m.put("Enabled", k.keyState().equals(KmsKey.ENABLED)).put("Description", k.description());
         m.put("KeyUsage", k.keyUsage()).put("KeyState", k.keyState());
@@ -145,7 +154,9 @@ public final class KmsApi {
     /** The customer managed key named by KeyId, locked; AWS managed keys cannot be changed. */
     private KmsKey requireCustomer(Transaction tx, ObjectNode in, String what) {
         KmsKey k = require(tx, in);
-        KmsKey locked = keys.docs().getForUpdate(tx, KmsKeys.KIND_KEY, k.keyId(), KmsKey.class).orElse(k);
+        KmsKey locked = keys.docs()
+                .getForUpdate(tx, KmsKeys.KIND_KEY, k.keyId(), KmsKey.class)
+                .orElse(k);
         if (locked.awsManaged()) {
             throw KmsErrors.unsupported(keys.arnOf(k.keyId()) + " is an AWS managed key; you cannot " + what + " it.");
         }
@@ -188,7 +199,10 @@ public final class KmsApi {
 
     private JsonNode updateDescription(CallContext call, ObjectNode in) {
         store.transact(tx -> {
-            keys.put(tx, requireCustomer(tx, in, "update the description of").withDescription(in.path("Description").asText("")));
+            keys.put(
+                    tx,
+                    requireCustomer(tx, in, "update the description of")
+                            .withDescription(in.path("Description").asText("")));
             return null;
         });
         return obj();
@@ -207,23 +221,29 @@ public final class KmsApi {
     }
 
     private JsonNode scheduleDeletion(CallContext call, ObjectNode in) {
-        int window = in.has("PendingWindowInDays") ? in.get("PendingWindowInDays").asInt() : 30;
+        int window =
+                in.has("PendingWindowInDays") ? in.get("PendingWindowInDays").asInt() : 30;
         if (window < 7 || window > 30) {
-            throw KmsErrors.validation("1 validation error detected: Value '" + window
-                    + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30");
+            throw KmsErrors.validation(
+                    "1 validation error detected: Value '" + window
+                            + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30");
         }
         KmsKey k = store.transact(tx -> {
             KmsKey key = requireCustomer(tx, in, "schedule deletion of");
             if (key.keyState().equals(KmsKey.PENDING_DELETION)) {
                 throw KmsErrors.invalidState(keys.arnOf(key.keyId()) + " is pending deletion.");
             }
-            KmsKey scheduled = key.withState(KmsKey.PENDING_DELETION,
-                    keys.clock().millis() + Duration.ofDays(window).toMillis(), window);
+            KmsKey scheduled = key.withState(
+                    KmsKey.PENDING_DELETION,
+                    keys.clock().millis() + Duration.ofDays(window).toMillis(),
+                    window);
             keys.put(tx, scheduled);
             return scheduled;
         });
-        return obj().put("KeyId", keys.arnOf(k.keyId())).put("DeletionDate", Jsons.seconds(k.deletionMillis()))
-                .put("KeyState", k.keyState()).put("PendingWindowInDays", window);
+        return obj().put("KeyId", keys.arnOf(k.keyId()))
+                .put("DeletionDate", Jsons.seconds(k.deletionMillis()))
+                .put("KeyState", k.keyState())
+                .put("PendingWindowInDays", window);
     }
 
     private JsonNode cancelDeletion(CallContext call, ObjectNode in) {
@@ -259,7 +279,8 @@ public final class KmsApi {
         notReserved(name);
         store.transact(tx -> {
             KmsKey target = keys.resolve(tx, in.path("TargetKeyId").asText());
-            if (in.path("TargetKeyId").asText().startsWith("alias/") || in.path("TargetKeyId").asText().contains(":alias/")) {
+            if (in.path("TargetKeyId").asText().startsWith("alias/")
+                    || in.path("TargetKeyId").asText().contains(":alias/")) {
                 throw KmsErrors.validation("Aliases must refer to keys. Not aliases");
             }
             if (target.awsManaged()) {
@@ -278,14 +299,23 @@ public final class KmsApi {
         String name = aliasName(in);
         notReserved(name);
         store.transact(tx -> {
-            KmsAlias alias = keys.docs().getForUpdate(tx, KmsKeys.KIND_ALIAS, name, KmsAlias.class)
+            KmsAlias alias = keys.docs()
+                    .getForUpdate(tx, KmsKeys.KIND_ALIAS, name, KmsAlias.class)
                     .orElseThrow(() -> KmsErrors.notFound("Alias " + keys.aliasArnOf(name) + " is not found."));
             KmsKey target = keys.resolve(tx, in.path("TargetKeyId").asText());
             if (target.awsManaged()) {
                 throw KmsErrors.unsupported("You cannot point an alias at an AWS managed key.");
             }
-            keys.docs().put(tx, KmsKeys.KIND_ALIAS, name,
-                    new KmsAlias(name, target.keyId(), alias.creationMillis(), keys.clock().millis()));
+            keys.docs()
+                    .put(
+                            tx,
+                            KmsKeys.KIND_ALIAS,
+                            name,
+                            new KmsAlias(
+                                    name,
+                                    target.keyId(),
+                                    alias.creationMillis(),
+                                    keys.clock().millis()));
             return null;
         });
         return obj();
@@ -307,7 +337,9 @@ public final class KmsApi {
         int limit = limit(in);
         String after = PageTokens.decode("ListAliases", in.path("Marker").asText(null), KmsErrors::invalidMarker);
         var page = store.read(tx -> {
-            String only = in.hasNonNull("KeyId") ? keys.resolve(tx, in.get("KeyId").asText()).keyId() : null;
+            String only = in.hasNonNull("KeyId")
+                    ? keys.resolve(tx, in.get("KeyId").asText()).keyId()
+                    : null;
             return StorePages.list(tx, KmsKeys.KIND_ALIAS, "", after, limit, e -> {
                 KmsAlias a = keys.docs().read(e, KmsAlias.class);
                 return only == null || only.equals(a.targetKeyId()) ? Optional.of(a) : Optional.empty();
@@ -316,8 +348,11 @@ public final class KmsApi {
         ObjectNode out = obj();
         ArrayNode list = out.putArray("Aliases");
         for (KmsAlias a : page.items()) {
-            list.addObject().put("AliasName", a.aliasName()).put("AliasArn", keys.aliasArnOf(a.aliasName()))
-                    .put("TargetKeyId", a.targetKeyId()).put("CreationDate", Jsons.seconds(a.creationMillis()))
+            list.addObject()
+                    .put("AliasName", a.aliasName())
+                    .put("AliasArn", keys.aliasArnOf(a.aliasName()))
+                    .put("TargetKeyId", a.targetKeyId())
+                    .put("CreationDate", Jsons.seconds(a.creationMillis()))
                     .put("LastUpdatedDate", Jsons.seconds(a.lastUpdatedMillis()));
         }
         truncation(out, "ListAliases", page.resumeAfter());
@@ -326,13 +361,17 @@ public final class KmsApi {
 
     private static Map<String, String> context(ObjectNode in) {
         Map<String, String> ctx = new LinkedHashMap<>();
-        in.path("EncryptionContext").properties().forEach(e -> ctx.put(e.getKey(), e.getValue().asText()));
+        in.path("EncryptionContext")
+                .properties()
+                .forEach(e -> ctx.put(e.getKey(), e.getValue().asText()));
         return ctx;
     }
 
     private static void algorithm(ObjectNode in) {
         if (!in.path("EncryptionAlgorithm").asText("SYMMETRIC_DEFAULT").equals("SYMMETRIC_DEFAULT")) {
-            throw new dev.berth.model.error.AwsException("InvalidKeyUsageException", 400,
+            throw new dev.berth.model.error.AwsException(
+                    "InvalidKeyUsageException",
+                    400,
                     "The encryption algorithm " + in.path("EncryptionAlgorithm").asText()
                             + " is not compatible with the type of the specified KMS key.");
         }
@@ -342,14 +381,16 @@ public final class KmsApi {
         algorithm(in);
         byte[] plaintext = Base64.getDecoder().decode(in.path("Plaintext").asText());
         if (plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
-            throw KmsErrors.validation("1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
-                    + "Member must have length less than or equal to 4096 and greater than or equal to 1");
+            throw KmsErrors.validation(
+                    "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+                            + "Member must have length less than or equal to 4096 and greater than or equal to 1");
         }
         Map<String, String> ctx = context(in);
         return store.read(tx -> {
             KmsKey k = keys.usable(require(tx, in));
             byte[] blob = keys.encrypt(k, plaintext, ctx);
-            return obj().put("CiphertextBlob", Base64.getEncoder().encodeToString(blob)).put("KeyId", keys.arnOf(k.keyId()))
+            return obj().put("CiphertextBlob", Base64.getEncoder().encodeToString(blob))
+                    .put("KeyId", keys.arnOf(k.keyId()))
                     .put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
         });
     }
@@ -376,19 +417,25 @@ public final class KmsApi {
         boolean hasSpec = in.hasNonNull("KeySpec");
         boolean hasBytes = in.hasNonNull("NumberOfBytes");
         if (hasSpec == hasBytes) {
-            throw KmsErrors.validation(hasSpec ? "Please specify either number of bytes or key spec."
-                    : "Please specify either number of bytes or key spec.");
+            throw KmsErrors.validation(
+                    hasSpec
+                            ? "Please specify either number of bytes or key spec."
+                            : "Please specify either number of bytes or key spec.");
         }
-        int n = hasBytes ? in.get("NumberOfBytes").asInt() : (in.get("KeySpec").asText().equals("AES_128") ? 16 : 32);
+        int n = hasBytes
+                ? in.get("NumberOfBytes").asInt()
+                : (in.get("KeySpec").asText().equals("AES_128") ? 16 : 32);
         if (n < 1 || n > 1024) {
-            throw KmsErrors.validation("1 validation error detected: Value '" + n + "' at 'numberOfBytes' failed to satisfy "
-                    + "constraint: Member must have value between 1 and 1024");
+            throw KmsErrors.validation(
+                    "1 validation error detected: Value '" + n + "' at 'numberOfBytes' failed to satisfy "
+                            + "constraint: Member must have value between 1 and 1024");
         }
         Map<String, String> ctx = context(in);
         byte[] dataKey = Aead.random(n);
         return store.read(tx -> {
             KmsKey k = keys.usable(require(tx, in));
-            ObjectNode out = obj().put("CiphertextBlob", Base64.getEncoder().encodeToString(keys.encrypt(k, dataKey, ctx)))
+            ObjectNode out = obj().put(
+                            "CiphertextBlob", Base64.getEncoder().encodeToString(keys.encrypt(k, dataKey, ctx)))
                     .put("KeyId", keys.arnOf(k.keyId()));
             if (withPlaintext) {
                 out.put("Plaintext", Base64.getEncoder().encodeToString(dataKey));
@@ -403,8 +450,9 @@ public final class KmsApi {
         }
         int n = in.has("NumberOfBytes") ? in.get("NumberOfBytes").asInt() : 0;
         if (n < 1 || n > 1024) {
-            throw KmsErrors.validation("1 validation error detected: Value '" + n + "' at 'numberOfBytes' failed to satisfy "
-                    + "constraint: Member must have value between 1 and 1024");
+            throw KmsErrors.validation(
+                    "1 validation error detected: Value '" + n + "' at 'numberOfBytes' failed to satisfy "
+                            + "constraint: Member must have value between 1 and 1024");
         }
         return obj().put("Plaintext", Base64.getEncoder().encodeToString(Aead.random(n)));
     }
@@ -413,12 +461,16 @@ public final class KmsApi {
         store.transact(tx -> {
             KmsKey k = requireCustomer(tx, in, (enable ? "enable" : "disable") + " rotation of");
             if (!k.keyState().equals(KmsKey.ENABLED)) {
-                throw k.keyState().equals(KmsKey.DISABLED) ? KmsErrors.disabled(keys.arnOf(k.keyId()))
+                throw k.keyState().equals(KmsKey.DISABLED)
+                        ? KmsErrors.disabled(keys.arnOf(k.keyId()))
                         : KmsErrors.invalidState(keys.arnOf(k.keyId()) + " is pending deletion.");
             }
             int period = 365;
-            Long next = enable ? (k.rotationEnabled() ? k.nextRotationMillis()
-                    : keys.clock().millis() + Duration.ofDays(period).toMillis()) : null;
+            Long next = enable
+                    ? (k.rotationEnabled()
+                            ? k.nextRotationMillis()
+                            : keys.clock().millis() + Duration.ofDays(period).toMillis())
+                    : null;
             keys.put(tx, k.withRotation(enable, enable ? period : 0, next));
             return null;
         });
@@ -444,7 +496,11 @@ public final class KmsApi {
             KmsKey k = requireCustomer(tx, in, "untag");
             List<String> remove = new ArrayList<>();
             in.path("TagKeys").forEach(t -> remove.add(t.asText()));
-            keys.put(tx, k.withTags(k.tags().stream().filter(t -> !remove.contains(t.key())).toList()));
+            keys.put(
+                    tx,
+                    k.withTags(k.tags().stream()
+                            .filter(t -> !remove.contains(t.key()))
+                            .toList()));
             return null;
         });
         return obj();

@@ -5,8 +5,7 @@ import dev.berth.model.error.AwsException;
 /** The KMS errors Berth raises, with KMS's codes (all HTTP 400, as the KMS model has them). */
 public final class KmsErrors {
 
-    private KmsErrors() {
-    }
+    private KmsErrors() {}
 
     public static AwsException notFound(String message) {
         return new AwsException("NotFoundException", 400, message);
@@ -29,7 +28,9 @@ public final class KmsErrors {
     }
 
     public static AwsException incorrectKey() {
-        return new AwsException("IncorrectKeyException", 400,
+        return new AwsException(
+                "IncorrectKeyException",
+                400,
                 "The key ID in the request does not identify a KMS key that can perform this operation.");
     }
 
@@ -50,6 +51,7 @@ public final class KmsErrors {
     }
 
     public static AwsException invalidMarker() {
-        return new AwsException("InvalidMarkerException", 400, "Invalid marker: it was not returned by a previous call.");
+        return new AwsException(
+                "InvalidMarkerException", 400, "Invalid marker: it was not returned by a previous call.");
     }
 }

@@ -16,9 +16,22 @@ import java.util.List;
  * @param deletionMillis when a key pending deletion is deleted, else null
  * @param nextRotationMillis when rotation next adds material, null while rotation is off
  */
-public record KmsKey(String keyId, String description, String keyUsage, String keySpec, String keyState,
-        String keyManager, String origin, long creationMillis, Long deletionMillis, Integer pendingWindowDays,
-        boolean rotationEnabled, int rotationPeriodDays, Long nextRotationMillis, List<Material> materials, List<Tag> tags,
+public record KmsKey(
+        String keyId,
+        String description,
+        String keyUsage,
+        String keySpec,
+        String keyState,
+        String keyManager,
+        String origin,
+        long creationMillis,
+        Long deletionMillis,
+        Integer pendingWindowDays,
+        boolean rotationEnabled,
+        int rotationPeriodDays,
+        Long nextRotationMillis,
+        List<Material> materials,
+        List<Tag> tags,
         String policy) {
 
     public static final String ENABLED = "Enabled";
@@ -26,8 +39,7 @@ public record KmsKey(String keyId, String description, String keyUsage, String k
     public static final String PENDING_DELETION = "PendingDeletion";
 
     /** One version of key material, sealed under the master key with associated data {@link #purpose}. */
-    public record Material(int version, String sealed, long createdMillis) {
-    }
+    public record Material(int version, String sealed, long createdMillis) {}
 
     public KmsKey {
         materials = materials == null ? List.of() : List.copyOf(materials);
@@ -47,29 +59,104 @@ public record KmsKey(String keyId, String description, String keyUsage, String k
     }
 
     KmsKey withState(String state, Long deletion, Integer window) {
-        return new KmsKey(keyId, description, keyUsage, keySpec, state, keyManager, origin, creationMillis, deletion, window,
-                rotationEnabled, rotationPeriodDays, nextRotationMillis, materials, tags, policy);
+        return new KmsKey(
+                keyId,
+                description,
+                keyUsage,
+                keySpec,
+                state,
+                keyManager,
+                origin,
+                creationMillis,
+                deletion,
+                window,
+                rotationEnabled,
+                rotationPeriodDays,
+                nextRotationMillis,
+                materials,
+                tags,
+                policy);
     }
 
     KmsKey withRotation(boolean enabled, int periodDays, Long next) {
-        return new KmsKey(keyId, description, keyUsage, keySpec, keyState, keyManager, origin, creationMillis, deletionMillis,
-                pendingWindowDays, enabled, periodDays, next, materials, tags, policy);
+        return new KmsKey(
+                keyId,
+                description,
+                keyUsage,
+                keySpec,
+                keyState,
+                keyManager,
+                origin,
+                creationMillis,
+                deletionMillis,
+                pendingWindowDays,
+                enabled,
+                periodDays,
+                next,
+                materials,
+                tags,
+                policy);
     }
 
     KmsKey withMaterial(Material m, Long next) {
         List<Material> all = new ArrayList<>(materials);
         all.add(m);
-        return new KmsKey(keyId, description, keyUsage, keySpec, keyState, keyManager, origin, creationMillis, deletionMillis,
-                pendingWindowDays, rotationEnabled, rotationPeriodDays, next, all, tags, policy);
+        return new KmsKey(
+                keyId,
+                description,
+                keyUsage,
+                keySpec,
+                keyState,
+                keyManager,
+                origin,
+                creationMillis,
+                deletionMillis,
+                pendingWindowDays,
+                rotationEnabled,
+                rotationPeriodDays,
+                next,
+                all,
+                tags,
+                policy);
     }
 
     KmsKey withDescription(String d) {
-        return new KmsKey(keyId, d, keyUsage, keySpec, keyState, keyManager, origin, creationMillis, deletionMillis,
-                pendingWindowDays, rotationEnabled, rotationPeriodDays, nextRotationMillis, materials, tags, policy);
+        return new KmsKey(
+                keyId,
+                d,
+                keyUsage,
+                keySpec,
+                keyState,
+                keyManager,
+                origin,
+                creationMillis,
+                deletionMillis,
+                pendingWindowDays,
+                rotationEnabled,
+                rotationPeriodDays,
+                nextRotationMillis,
+                materials,
+                tags,
+                policy);
     }
 
     KmsKey withTags(List<Tag> t) {
-        return new KmsKey(keyId, description, keyUsage, keySpec, keyState, keyManager, origin, creationMillis, deletionMillis,
-                pendingWindowDays, rotationEnabled, rotationPeriodDays, nextRotationMillis, materials, t, policy);
+        return new KmsKey(
+                keyId,
+                description,
+                keyUsage,
+                keySpec,
+                keyState,
+                keyManager,
+                origin,
+                creationMillis,
+                deletionMillis,
+                pendingWindowDays,
+                rotationEnabled,
+                rotationPeriodDays,
+                nextRotationMillis,
+                materials,
+                t,
+                policy);
     }
 }

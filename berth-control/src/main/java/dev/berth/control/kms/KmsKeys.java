@@ -46,7 +46,8 @@ public final class KmsKeys {
     private static final Map<String, String> AWS_DESCRIPTIONS = Map.of(
             SSM_ALIAS, "Default key that protects my SSM parameters when no other key is defined",
             SECRETS_MANAGER_ALIAS, "Default key that protects my Secrets Manager data when no other key is defined");
-    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern KEY_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final byte BLOB_VERSION = 1;
     private static final int KEY_ID_LENGTH = 36;
     /** How often AWS managed keys rotate (KMS: every year). */
@@ -86,7 +87,8 @@ public final class KmsKeys {
     public void checkMasterKey() {
         String fingerprint = master.fingerprint();
         String stored = store.transact(tx -> {
-            Optional<String> existing = tx.get(KIND_MASTER, "fingerprint").map(e -> e.json().replace("\"", ""));
+            Optional<String> existing =
+                    tx.get(KIND_MASTER, "fingerprint").map(e -> e.json().replace("\"", ""));
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -117,10 +119,23 @@ public final class KmsKeys {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
         boolean aws = manager.equals("AWS");
-        KmsKey key = new KmsKey(id, description == null ? "" : description, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT",
-                KmsKey.ENABLED, manager, "AWS_KMS", now, null, null, aws, aws ? AWS_MANAGED_ROTATION_DAYS : 0,
+        KmsKey key = new KmsKey(
+                id,
+                description == null ? "" : description,
+                "ENCRYPT_DECRYPT",
+                "SYMMETRIC_DEFAULT",
+                KmsKey.ENABLED,
+                manager,
+                "AWS_KMS",
+                now,
+                null,
+                null,
+                aws,
+                aws ? AWS_MANAGED_ROTATION_DAYS : 0,
                 aws ? now + Duration.ofDays(AWS_MANAGED_ROTATION_DAYS).toMillis() : null,
-                List.of(newMaterial(id, 1, now)), tags, policy);
+                List.of(newMaterial(id, 1, now)),
+                tags,
+                policy);
         if (!docs.insert(tx, KIND_KEY, id, key)) {
             throw new IllegalStateException("KMS key id collision: " + id);
         }
@@ -165,7 +180,9 @@ public final class KmsKeys {
         }
         if (reference.startsWith("arn:")) {
             Optional<Arn> arn = Arn.parse(reference);
-            if (arn.isEmpty() || !arn.get().service().equals("kms") || !arn.get().account().equals(platform.accountId())
+            if (arn.isEmpty()
+                    || !arn.get().service().equals("kms")
+                    || !arn.get().account().equals(platform.accountId())
                     || !arn.get().region().equals(platform.region())) {
                 return Optional.empty();
             }
@@ -182,7 +199,8 @@ public final class KmsKeys {
     }
 
     private Optional<KmsKey> byAlias(Transaction tx, String alias) {
-        return docs.get(tx, KIND_ALIAS, alias, KmsAlias.class).flatMap(a -> docs.get(tx, KIND_KEY, a.targetKeyId(), KmsKey.class));
+        return docs.get(tx, KIND_ALIAS, alias, KmsAlias.class)
+                .flatMap(a -> docs.get(tx, KIND_KEY, a.targetKeyId(), KmsKey.class));
     }
 
     /**
@@ -190,7 +208,9 @@ public final class KmsKeys {
      * {@code defaultAlias}, created (with its alias) the first time it is needed, as AWS does.
      */
     public KmsKey resolveForService(Transaction tx, String reference, String defaultAlias) {
-        if (reference != null && !reference.isEmpty() && !reference.equals(defaultAlias)
+        if (reference != null
+                && !reference.isEmpty()
+                && !reference.equals(defaultAlias)
                 && !reference.equals(aliasArnOf(defaultAlias))) {
             return usable(resolve(tx, reference));
         }
@@ -219,13 +239,15 @@ public final class KmsKeys {
         KmsKey.Material m = key.current();
         byte[] sealed = Aead.seal(material(key, m.version()), plaintext, aad(key.keyId(), m.version(), context));
         ByteBuffer out = ByteBuffer.allocate(1 + KEY_ID_LENGTH + 4 + sealed.length);
-        out.put(BLOB_VERSION).put(key.keyId().getBytes(StandardCharsets.US_ASCII)).putInt(m.version()).put(sealed);
+        out.put(BLOB_VERSION)
+                .put(key.keyId().getBytes(StandardCharsets.US_ASCII))
+                .putInt(m.version())
+                .put(sealed);
         return out.array();
     }
 
     /** What Decrypt learnt: the key that made the blob and the plaintext. */
-    public record Decrypted(KmsKey key, byte[] plaintext) {
-    }
+    public record Decrypted(KmsKey key, byte[] plaintext) {}
 
     /** The key id a ciphertext blob names, or InvalidCiphertextException if it is not one of ours. */
     public static String keyIdOf(byte[] blob) {
@@ -267,7 +289,9 @@ public final class KmsKeys {
 
     private byte[] material(KmsKey key, int version) {
         return materialCache.computeIfAbsent(key.keyId() + "/" + version, k -> {
-            KmsKey.Material m = key.materials().stream().filter(x -> x.version() == version).findFirst()
+            KmsKey.Material m = key.materials().stream()
+                    .filter(x -> x.version() == version)
+                    .findFirst()
                     .orElseThrow(KmsErrors::invalidCiphertext);
             try {
                 return master.open(Base64.getDecoder().decode(m.sealed()), KmsKey.purpose(key.keyId(), version));
@@ -281,8 +305,13 @@ public final class KmsKeys {
     /** Associated data: key id, version and the encryption context sorted by key, each part length-prefixed. */
     static byte[] aad(String keyId, int version, Map<String, String> context) {
         StringBuilder sb = new StringBuilder().append(keyId).append('/').append(version);
-        new TreeMap<>(context == null ? Map.<String, String>of() : context).forEach((k, v) ->
-                sb.append('|').append(k.length()).append(':').append(k).append(v.length()).append(':').append(v));
+        new TreeMap<>(context == null ? Map.<String, String>of() : context).forEach((k, v) -> sb.append('|')
+                .append(k.length())
+                .append(':')
+                .append(k)
+                .append(v.length())
+                .append(':')
+                .append(v));
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -296,7 +325,9 @@ public final class KmsKeys {
         store.read(tx -> {
             StorePages.forEach(tx, KIND_KEY, "", e -> {
                 KmsKey k = docs.read(e, KmsKey.class);
-                if ((k.nextRotationMillis() != null && k.nextRotationMillis() <= now && k.keyState().equals(KmsKey.ENABLED))
+                if ((k.nextRotationMillis() != null
+                                && k.nextRotationMillis() <= now
+                                && k.keyState().equals(KmsKey.ENABLED))
                         || (k.deletionMillis() != null && k.deletionMillis() <= now)) {
                     due.add(k.keyId());
                 }
@@ -331,7 +362,9 @@ public final class KmsKeys {
     /** The key with one more version of material; its next rotation one period after {@code now}. */
     KmsKey rotated(KmsKey key, long now) {
         int next = key.current().version() + 1;
-        Long nextRotation = key.rotationEnabled() ? now + Duration.ofDays(key.rotationPeriodDays()).toMillis() : null;
+        Long nextRotation = key.rotationEnabled()
+                ? now + Duration.ofDays(key.rotationPeriodDays()).toMillis()
+                : null;
         return key.withMaterial(newMaterial(key.keyId(), next, now), nextRotation);
     }
 

@@ -75,7 +75,8 @@ public sealed interface FilterPattern permits FilterPattern.All, FilterPattern.T
 
         boolean in(byte[] buf, int offset, int length) {
             if (regex != null) {
-                return regex.matcher(new String(buf, offset, length, StandardCharsets.UTF_8)).find();
+                return regex.matcher(new String(buf, offset, length, StandardCharsets.UTF_8))
+                        .find();
             }
             int n = bytes.length;
             int end = offset + length - n;
@@ -90,7 +91,9 @@ public sealed interface FilterPattern permits FilterPattern.All, FilterPattern.T
                         continue outer;
                     }
                 }
-                if (!word || ((i == offset || !wordByte(buf[i - 1])) && (i + n == offset + length || !wordByte(buf[i + n])))) {
+                if (!word
+                        || ((i == offset || !wordByte(buf[i - 1]))
+                                && (i + n == offset + length || !wordByte(buf[i + n])))) {
                     return true;
                 }
             }
@@ -186,8 +189,15 @@ public sealed interface FilterPattern permits FilterPattern.All, FilterPattern.T
                     int start = i;
                     while (i < n && !Character.isWhitespace(text.charAt(i))) {
                         char d = text.charAt(i);
-                        if (!(Character.isLetterOrDigit(d) || d == '_' || d == '.' || d == '-' || d == ':' || d == '/'
-                                || d == '@' || d == '=' || d == '+')) {
+                        if (!(Character.isLetterOrDigit(d)
+                                || d == '_'
+                                || d == '.'
+                                || d == '-'
+                                || d == ':'
+                                || d == '/'
+                                || d == '@'
+                                || d == '='
+                                || d == '+')) {
                             throw invalid("invalid character '" + d + "' in term; quote terms that contain it");
                         }
                         i++;

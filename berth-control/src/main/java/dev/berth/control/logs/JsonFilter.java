@@ -225,7 +225,8 @@ public record JsonFilter(Expr root, ObjectMapper mapper) implements FilterPatter
 
         boolean keyword(String w) {
             skip();
-            if (s.startsWith(w, pos) && (pos + w.length() == s.length() || !Character.isLetter(s.charAt(pos + w.length())))) {
+            if (s.startsWith(w, pos)
+                    && (pos + w.length() == s.length() || !Character.isLetter(s.charAt(pos + w.length())))) {
                 pos += w.length();
                 return true;
             }
@@ -260,7 +261,8 @@ public record JsonFilter(Expr root, ObjectMapper mapper) implements FilterPatter
                 if (c == '.') {
                     pos++;
                     int start = pos;
-                    while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || "_-@$".indexOf(s.charAt(pos)) >= 0)) {
+                    while (pos < s.length()
+                            && (Character.isLetterOrDigit(s.charAt(pos)) || "_-@$".indexOf(s.charAt(pos)) >= 0)) {
                         pos++;
                     }
                     if (start == pos) {

@@ -75,7 +75,8 @@ public final class LogCatalog {
     }
 
     public String streamArn(String group, String stream) {
-        return platform.arn("logs", "log-group:" + group + ":log-stream:" + stream).toString();
+        return platform.arn("logs", "log-group:" + group + ":log-stream:" + stream)
+                .toString();
     }
 
     /**
@@ -91,7 +92,9 @@ public final class LogCatalog {
         if (!byName && !byId) {
             throw LogsErrors.invalidParameter("Either logGroupName or logGroupIdentifier must be specified.");
         }
-        return byName ? in.get("logGroupName").asText() : groupNameOfIdentifier(in.get("logGroupIdentifier").asText());
+        return byName
+                ? in.get("logGroupName").asText()
+                : groupNameOfIdentifier(in.get("logGroupIdentifier").asText());
     }
 
     /** A log group name from a name or a log group ARN (with or without the trailing {@code :*}). */
@@ -100,7 +103,8 @@ public final class LogCatalog {
             return identifier;
         }
         Arn arn = Arn.parse(identifier).orElseThrow(() -> LogsErrors.invalidParameter("Invalid ARN: " + identifier));
-        String resource = identifier.substring(identifier.indexOf(":log-group:") < 0 ? identifier.length() : identifier.indexOf(":log-group:") + 11);
+        String resource = identifier.substring(
+                identifier.indexOf(":log-group:") < 0 ? identifier.length() : identifier.indexOf(":log-group:") + 11);
         if (!arn.service().equals("logs") || !identifier.contains(":log-group:") || resource.isEmpty()) {
             throw LogsErrors.invalidParameter("Invalid log group ARN: " + identifier);
         }
@@ -136,8 +140,9 @@ public final class LogCatalog {
     /** A stream name has no ':' or '*' (the model's pattern, matched whole) and fits a store key next to its group id. */
     public static void checkStreamName(String name) {
         if (name.indexOf(':') >= 0 || name.indexOf('*') >= 0) {
-            throw LogsErrors.invalidParameter("1 validation error detected: Value '" + name + "' at 'logStreamName' failed "
-                    + "to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*");
+            throw LogsErrors.invalidParameter(
+                    "1 validation error detected: Value '" + name + "' at 'logStreamName' failed "
+                            + "to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*");
         }
         if (name.getBytes(StandardCharsets.UTF_8).length > 2000) {
             throw LogsErrors.invalidParameter("Log stream names longer than 2000 bytes in UTF-8 are not supported.");

@@ -55,15 +55,15 @@ public final class LogEventApi {
     }
 
     /** One event to store. */
-    public record InputEvent(long timestamp, String message) {
-    }
+    public record InputEvent(long timestamp, String message) {}
 
     // ---------------------------------------------------------------- PutLogEvents
 
     private JsonNode put(CallContext call, ObjectNode in) {
         List<InputEvent> events = new ArrayList<>();
         for (JsonNode e : in.get("logEvents")) {
-            events.add(new InputEvent(e.get("timestamp").asLong(), e.get("message").asText()));
+            events.add(
+                    new InputEvent(e.get("timestamp").asLong(), e.get("message").asText()));
         }
         return store(in.get("logGroupName").asText(), in.get("logStreamName").asText(), events, false, false);
     }
@@ -87,8 +87,7 @@ public final class LogEventApi {
     }
 
     /** A stream and its group. */
-    private record Target(LogGroupRecord group, LogStreamRecord stream) {
-    }
+    private record Target(LogGroupRecord group, LogStreamRecord stream) {}
 
     /** Creates the group (only when {@code createGroup}) and the stream, each if missing. */
     private Target ensureStream(String groupName, String streamName, boolean createGroup) {
@@ -106,8 +105,8 @@ public final class LogEventApi {
         });
     }
 
-    private ObjectNode store(String groupName, String streamName, List<InputEvent> events, boolean createGroup,
-            boolean createStream) {
+    private ObjectNode store(
+            String groupName, String streamName, List<InputEvent> events, boolean createGroup, boolean createStream) {
         checkBatch(events);
         Target t = catalog.store().read(tx -> {
             var g = catalog.group(tx, groupName);
@@ -181,11 +180,13 @@ public final class LogEventApi {
             }
             bytes += utf8Length(e.message()) + EVENT_OVERHEAD;
             if (i > 0 && e.timestamp() < events.get(i - 1).timestamp()) {
-                throw LogsErrors.invalidParameter("Log events in a single PutLogEvents request must be in chronological order.");
+                throw LogsErrors.invalidParameter(
+                        "Log events in a single PutLogEvents request must be in chronological order.");
             }
         }
         if (bytes > MAX_BATCH_BYTES) {
-            throw LogsErrors.invalidParameter("Upload too large: " + bytes + " bytes exceeds limit of " + MAX_BATCH_BYTES);
+            throw LogsErrors.invalidParameter(
+                    "Upload too large: " + bytes + " bytes exceeds limit of " + MAX_BATCH_BYTES);
         }
         if (events.getLast().timestamp() - events.getFirst().timestamp() > MAX_SPAN) {
             throw LogsErrors.invalidParameter(
@@ -218,12 +219,12 @@ public final class LogEventApi {
     // ---------------------------------------------------------------- GetLogEvents
 
     /** A found event with its position. */
-    private record Found(long ts, String stream, long seq, long ingest, String message, int bytes) {
-    }
+    private record Found(long ts, String stream, long seq, long ingest, String message, int bytes) {}
 
-    private static final Comparator<Found> STREAM_ORDER = Comparator.comparingLong(Found::ts).thenComparingLong(Found::seq);
-    private static final Comparator<Found> GROUP_ORDER = Comparator.comparingLong(Found::ts)
-            .thenComparing(Found::stream).thenComparingLong(Found::seq);
+    private static final Comparator<Found> STREAM_ORDER =
+            Comparator.comparingLong(Found::ts).thenComparingLong(Found::seq);
+    private static final Comparator<Found> GROUP_ORDER =
+            Comparator.comparingLong(Found::ts).thenComparing(Found::stream).thenComparingLong(Found::seq);
 
     private JsonNode get(CallContext call, ObjectNode in) {
         String groupName = catalog.groupName(in);
@@ -243,7 +244,8 @@ public final class LogEventApi {
         }
         int limit = in.path("limit").asInt(10_000);
         long now = catalog.clock().millis();
-        long from = Math.max(in.path("startTime").asLong(Long.MIN_VALUE), t.group().expiryCutoff(now));
+        long from =
+                Math.max(in.path("startTime").asLong(Long.MIN_VALUE), t.group().expiryCutoff(now));
         long to = in.has("endTime") ? in.get("endTime").asLong() - 1 : Long.MAX_VALUE;
         if (bound != null) {
             if (forward) {
@@ -281,7 +283,10 @@ public final class LogEventApi {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode events = out.putArray("events");
         for (Found f : kept) {
-            events.addObject().put("timestamp", f.ts()).put("message", f.message()).put("ingestionTime", f.ingest());
+            events.addObject()
+                    .put("timestamp", f.ts())
+                    .put("message", f.message())
+                    .put("ingestionTime", f.ingest());
         }
         if (kept.isEmpty()) {
             String at = token != null ? token.substring(2) : from + "/-1";
@@ -301,7 +306,7 @@ public final class LogEventApi {
         String[] p = token.split("/", -1);
         if (p.length == 3 && (p[0].equals("f") || p[0].equals("b"))) {
             try {
-                return new long[]{Long.parseLong(p[1]), Long.parseLong(p[2])};
+                return new long[] {Long.parseLong(p[1]), Long.parseLong(p[2])};
             } catch (NumberFormatException e) {
                 // fall through
             }
@@ -331,11 +336,14 @@ public final class LogEventApi {
         in.path("logStreamNames").forEach(n -> names.add(n.asText()));
         String prefix = in.path("logStreamNamePrefix").asText(null);
         if (!names.isEmpty() && prefix != null) {
-            throw LogsErrors.invalidParameter("logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
+            throw LogsErrors.invalidParameter(
+                    "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
         }
-        FilterPattern pattern = FilterPattern.parse(in.path("filterPattern").asText(null), catalog.docs().mapper());
+        FilterPattern pattern = FilterPattern.parse(
+                in.path("filterPattern").asText(null), catalog.docs().mapper());
         int limit = in.path("limit").asInt(10_000);
-        String position = LogCatalog.position("FilterLogEvents", in.path("nextToken").asText(null));
+        String position =
+                LogCatalog.position("FilterLogEvents", in.path("nextToken").asText(null));
         Found after = position == null ? null : parseFilterPosition(position);
         long now = catalog.clock().millis();
         List<LogStreamRecord> selected = new ArrayList<>();
@@ -346,7 +354,10 @@ public final class LogEventApi {
                     catalog.stream(tx, g, n).ifPresent(selected::add);
                 }
             } else {
-                StorePages.forEach(tx, LogCatalog.STREAM, LogCatalog.streamKey(g.id(), prefix == null ? "" : prefix),
+                StorePages.forEach(
+                        tx,
+                        LogCatalog.STREAM,
+                        LogCatalog.streamKey(g.id(), prefix == null ? "" : prefix),
                         e -> selected.add(catalog.docs().read(e, LogStreamRecord.class)));
             }
             return g;
@@ -396,14 +407,21 @@ public final class LogEventApi {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode events = out.putArray("events");
         for (Found f : kept) {
-            events.addObject().put("logStreamName", f.stream()).put("timestamp", f.ts()).put("message", f.message())
-                    .put("ingestionTime", f.ingest()).put("eventId", ids.get(f.stream()) + "-" + f.seq());
+            events.addObject()
+                    .put("logStreamName", f.stream())
+                    .put("timestamp", f.ts())
+                    .put("message", f.message())
+                    .put("ingestionTime", f.ingest())
+                    .put("eventId", ids.get(f.stream()) + "-" + f.seq());
         }
         ArrayNode searched = out.putArray("searchedLogStreams");
-        selected.forEach(s -> searched.addObject().put("logStreamName", s.name()).put("searchedCompletely", true));
+        selected.forEach(
+                s -> searched.addObject().put("logStreamName", s.name()).put("searchedCompletely", true));
         if (truncated && !kept.isEmpty()) {
             Found last = kept.getLast();
-            out.put("nextToken", LogCatalog.token("FilterLogEvents", last.ts() + "/" + last.seq() + "/" + last.stream()));
+            out.put(
+                    "nextToken",
+                    LogCatalog.token("FilterLogEvents", last.ts() + "/" + last.seq() + "/" + last.stream()));
         }
         return out;
     }

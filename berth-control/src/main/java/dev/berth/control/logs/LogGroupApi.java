@@ -30,10 +30,12 @@ import java.util.TreeMap;
 public final class LogGroupApi {
 
     /** The retention periods CloudWatch Logs accepts, in days. */
-    public static final Set<Integer> RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
-            731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
-    private static final String RETENTION_LIST = "[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, "
-            + "1827, 2192, 2557, 2922, 3288, 3653]";
+    public static final Set<Integer> RETENTION_DAYS = Set.of(
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
+    private static final String RETENTION_LIST =
+            "[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, "
+                    + "1827, 2192, 2557, 2922, 3288, 3653]";
     private static final int MAX_TAGS = 50;
 
     private final LogCatalog catalog;
@@ -61,14 +63,16 @@ public final class LogGroupApi {
     /** Creates a group (for CreateLogGroup and {@code awslogs-create-group}); false if it already exists. */
     public boolean createGroup(Transaction tx, String name, Map<String, String> tags) {
         checkName(name);
-        LogGroupRecord fresh = new LogGroupRecord(name, LogCatalog.newId(), catalog.clock().millis(), null, tags);
+        LogGroupRecord fresh =
+                new LogGroupRecord(name, LogCatalog.newId(), catalog.clock().millis(), null, tags);
         return catalog.docs().insert(tx, LogCatalog.GROUP, name, fresh);
     }
 
     private static void checkName(String name) {
         if (!name.matches("[\\.\\-_/#A-Za-z0-9]+")) {
-            throw LogsErrors.invalidParameter("1 validation error detected: Value '" + name + "' at 'logGroupName' failed "
-                    + "to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+            throw LogsErrors.invalidParameter(
+                    "1 validation error detected: Value '" + name + "' at 'logGroupName' failed "
+                            + "to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
         }
         if (name.startsWith("aws/")) {
             throw LogsErrors.invalidParameter("Log group names starting with 'aws/' are reserved.");
@@ -92,12 +96,14 @@ public final class LogGroupApi {
         String prefix = in.path("logGroupNamePrefix").asText("");
         String pattern = in.path("logGroupNamePattern").asText(null);
         if (!prefix.isEmpty() && pattern != null) {
-            throw LogsErrors.invalidParameter("logGroupNamePrefix and logGroupNamePattern are mutually exclusive parameters.");
+            throw LogsErrors.invalidParameter(
+                    "logGroupNamePrefix and logGroupNamePattern are mutually exclusive parameters.");
         }
         int limit = in.path("limit").asInt(50);
-        String after = LogCatalog.position("DescribeLogGroups", in.path("nextToken").asText(null));
-        StorePages.Listing<LogGroupRecord> page = catalog.store().read(tx -> StorePages.list(tx, LogCatalog.GROUP, prefix,
-                after, limit, e -> {
+        String after =
+                LogCatalog.position("DescribeLogGroups", in.path("nextToken").asText(null));
+        StorePages.Listing<LogGroupRecord> page = catalog.store()
+                .read(tx -> StorePages.list(tx, LogCatalog.GROUP, prefix, after, limit, e -> {
                     LogGroupRecord g = catalog.docs().read(e, LogGroupRecord.class);
                     return pattern == null || g.name().contains(pattern) ? Optional.of(g) : Optional.empty();
                 }));
@@ -108,8 +114,10 @@ public final class LogGroupApi {
             if (g.retentionInDays() != null) {
                 n.put("retentionInDays", g.retentionInDays());
             }
-            n.put("metricFilterCount", 0).put("arn", catalog.groupArn(g.name()) + ":*")
-                    .put("storedBytes", storedBytes(g)).put("logGroupClass", "STANDARD")
+            n.put("metricFilterCount", 0)
+                    .put("arn", catalog.groupArn(g.name()) + ":*")
+                    .put("storedBytes", storedBytes(g))
+                    .put("logGroupClass", "STANDARD")
                     .put("logGroupArn", catalog.groupArn(g.name()));
         }
         if (page.resumeAfter() != null) {
@@ -121,7 +129,10 @@ public final class LogGroupApi {
     private long storedBytes(LogGroupRecord g) {
         List<LogStreamRecord> streams = new ArrayList<>();
         catalog.store().read(tx -> {
-            StorePages.forEach(tx, LogCatalog.STREAM, g.id() + ":",
+            StorePages.forEach(
+                    tx,
+                    LogCatalog.STREAM,
+                    g.id() + ":",
                     e -> streams.add(catalog.docs().read(e, LogStreamRecord.class)));
             return null;
         });
@@ -197,8 +208,8 @@ public final class LogGroupApi {
             Map<String, String> merged = new TreeMap<>(g.tags());
             merged.putAll(add);
             if (merged.size() > MAX_TAGS) {
-                throw new dev.berth.model.error.AwsException(tooManyCode, 400,
-                        "A resource can have no more than " + MAX_TAGS + " tags.");
+                throw new dev.berth.model.error.AwsException(
+                        tooManyCode, 400, "A resource can have no more than " + MAX_TAGS + " tags.");
             }
             return g.withTags(merged);
         });

@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * @param id the directory of the group's event files under {@code <data-dir>/logs/}, fresh per creation
  * @param retentionInDays null = never expire
  */
-public record LogGroupRecord(String name, String id, long creationTime, Integer retentionInDays, Map<String, String> tags) {
+public record LogGroupRecord(
+        String name, String id, long creationTime, Integer retentionInDays, Map<String, String> tags) {
 
     public LogGroupRecord {
         tags = tags == null ? Map.of() : new TreeMap<>(tags);

@@ -20,8 +20,7 @@ public final class LogRetention {
     /** One sweep over every group with a retention policy; returns the bytes freed. */
     public long sweep() {
         long now = catalog.clock().millis();
-        record Work(LogGroupRecord group, List<LogStreamRecord> streams) {
-        }
+        record Work(LogGroupRecord group, List<LogStreamRecord> streams) {}
         List<Work> work = new ArrayList<>();
         catalog.store().read(tx -> {
             List<LogGroupRecord> groups = new ArrayList<>();
@@ -33,7 +32,10 @@ public final class LogRetention {
             });
             for (LogGroupRecord g : groups) {
                 List<LogStreamRecord> streams = new ArrayList<>();
-                StorePages.forEach(tx, LogCatalog.STREAM, g.id() + ":",
+                StorePages.forEach(
+                        tx,
+                        LogCatalog.STREAM,
+                        g.id() + ":",
                         e -> streams.add(catalog.docs().read(e, LogStreamRecord.class)));
                 work.add(new Work(g, streams));
             }

@@ -43,7 +43,8 @@ public final class LogStreamApi {
     /** Creates a stream in a group inside the caller's transaction; false if it already exists. */
     public boolean createStream(Transaction tx, LogGroupRecord group, String name) {
         LogCatalog.checkStreamName(name);
-        LogStreamRecord s = new LogStreamRecord(name, LogCatalog.newId(), catalog.clock().millis());
+        LogStreamRecord s =
+                new LogStreamRecord(name, LogCatalog.newId(), catalog.clock().millis());
         return catalog.docs().insert(tx, LogCatalog.STREAM, LogCatalog.streamKey(group.id(), name), s);
     }
 
@@ -60,8 +61,7 @@ public final class LogStreamApi {
     private JsonNode delete(CallContext call, ObjectNode in) {
         String group = in.get("logGroupName").asText();
         String name = in.get("logStreamName").asText();
-        record Gone(LogGroupRecord g, LogStreamRecord s) {
-        }
+        record Gone(LogGroupRecord g, LogStreamRecord s) {}
         Gone gone = catalog.store().transact(tx -> {
             LogGroupRecord g = catalog.requireGroup(tx, group);
             LogStreamRecord s = catalog.stream(tx, g, name).orElseThrow(LogsErrors::streamNotFound);
@@ -95,33 +95,50 @@ public final class LogStreamApi {
         String resume;
         LogGroupRecord group;
         if (!byTime && !descending) {
-            record Page(LogGroupRecord g, StorePages.Listing<LogStreamRecord> listing) {
-            }
+            record Page(LogGroupRecord g, StorePages.Listing<LogStreamRecord> listing) {}
             Page page = catalog.store().read(tx -> {
                 LogGroupRecord g = catalog.requireGroup(tx, groupName);
                 String afterKey = after == null ? null : LogCatalog.streamKey(g.id(), after);
-                return new Page(g, StorePages.list(tx, LogCatalog.STREAM, LogCatalog.streamKey(g.id(), prefix), afterKey,
-                        limit, e -> Optional.of(catalog.docs().read(e, LogStreamRecord.class))));
+                return new Page(
+                        g,
+                        StorePages.list(
+                                tx,
+                                LogCatalog.STREAM,
+                                LogCatalog.streamKey(g.id(), prefix),
+                                afterKey,
+                                limit,
+                                e -> Optional.of(catalog.docs().read(e, LogStreamRecord.class))));
             });
             group = page.g();
-            rows = page.listing().items().stream().map(s -> new Row(s, catalog.log(page.g(), s).stats())).toList();
-            resume = page.listing().resumeAfter() == null ? null : rows.getLast().stream().name();
+            rows = page.listing().items().stream()
+                    .map(s -> new Row(s, catalog.log(page.g(), s).stats()))
+                    .toList();
+            resume = page.listing().resumeAfter() == null
+                    ? null
+                    : rows.getLast().stream().name();
         } else {
             List<LogStreamRecord> all = new ArrayList<>();
             group = catalog.store().read(tx -> {
                 LogGroupRecord g = catalog.requireGroup(tx, groupName);
-                StorePages.forEach(tx, LogCatalog.STREAM, LogCatalog.streamKey(g.id(), prefix),
+                StorePages.forEach(
+                        tx,
+                        LogCatalog.STREAM,
+                        LogCatalog.streamKey(g.id(), prefix),
                         e -> all.add(catalog.docs().read(e, LogStreamRecord.class)));
                 return g;
             });
             LogGroupRecord g = group;
             Comparator<Row> order = byTime
-                    ? Comparator.comparingLong(Row::lastEvent).thenComparing(r -> r.stream().name())
+                    ? Comparator.comparingLong(Row::lastEvent)
+                            .thenComparing(r -> r.stream().name())
                     : Comparator.comparing(r -> r.stream().name());
             if (descending) {
                 order = order.reversed();
             }
-            List<Row> sorted = all.stream().map(s -> new Row(s, catalog.log(g, s).stats())).sorted(order).toList();
+            List<Row> sorted = all.stream()
+                    .map(s -> new Row(s, catalog.log(g, s).stats()))
+                    .sorted(order)
+                    .toList();
             int start = 0;
             if (after != null) {
                 Row marker = rowOf(after);
@@ -131,18 +148,23 @@ public final class LogStreamApi {
             }
             rows = sorted.subList(start, Math.min(sorted.size(), start + limit));
             Row last = rows.isEmpty() ? null : rows.getLast();
-            resume = start + limit < sorted.size() && last != null ? last.lastEvent() + "/" + last.stream().name() : null;
+            resume = start + limit < sorted.size() && last != null
+                    ? last.lastEvent() + "/" + last.stream().name()
+                    : null;
         }
         for (Row r : rows) {
-            ObjectNode n = streams.addObject().put("logStreamName", r.stream().name())
+            ObjectNode n = streams.addObject()
+                    .put("logStreamName", r.stream().name())
                     .put("creationTime", r.stream().creationTime());
             StreamLog.Stats st = r.stats();
             if (st.firstEventTimestamp() != null) {
-                n.put("firstEventTimestamp", st.firstEventTimestamp()).put("lastEventTimestamp", st.lastEventTimestamp())
+                n.put("firstEventTimestamp", st.firstEventTimestamp())
+                        .put("lastEventTimestamp", st.lastEventTimestamp())
                         .put("lastIngestionTime", st.lastIngestionTime());
             }
             n.put("uploadSequenceToken", sequenceToken(st.nextSeq()))
-                    .put("arn", catalog.streamArn(group.name(), r.stream().name())).put("storedBytes", 0);
+                    .put("arn", catalog.streamArn(group.name(), r.stream().name()))
+                    .put("storedBytes", 0);
         }
         if (resume != null) {
             out.put("nextToken", LogCatalog.token(op, resume));

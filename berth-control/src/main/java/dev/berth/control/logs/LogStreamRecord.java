@@ -6,5 +6,4 @@ package dev.berth.control.logs;
  *
  * @param id the directory of the stream's event files inside its group's directory
  */
-public record LogStreamRecord(String name, String id, long creationTime) {
-}
+public record LogStreamRecord(String name, String id, long creationTime) {}

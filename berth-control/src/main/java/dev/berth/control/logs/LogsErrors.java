@@ -5,8 +5,7 @@ import dev.berth.model.error.AwsException;
 /** The CloudWatch Logs errors Berth returns, with the codes and messages AWS uses. */
 public final class LogsErrors {
 
-    private LogsErrors() {
-    }
+    private LogsErrors() {}
 
     public static AwsException invalidParameter(String message) {
         return new AwsException("InvalidParameterException", 400, message);

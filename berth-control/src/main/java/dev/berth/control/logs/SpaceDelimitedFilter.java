@@ -70,7 +70,8 @@ public record SpaceDelimitedFilter(List<String> fields, List<Cond> conditions) i
                     default -> c >= 0;
                 };
             }
-            boolean eq = regex != null ? regex.matcher(v).find() : glob.matcher(v).matches();
+            boolean eq =
+                    regex != null ? regex.matcher(v).find() : glob.matcher(v).matches();
             return op.equals("=") == eq;
         }
     }
@@ -202,7 +203,8 @@ public record SpaceDelimitedFilter(List<String> fields, List<Cond> conditions) i
         }
         for (Compare c : compares) {
             if (!fields.contains(c.field())) {
-                throw FilterPattern.invalid("the condition names field '" + c.field() + "', which the pattern does not define");
+                throw FilterPattern.invalid(
+                        "the condition names field '" + c.field() + "', which the pattern does not define");
             }
         }
         return new SpaceDelimitedFilter(List.copyOf(fields), List.copyOf(conds));
@@ -293,7 +295,8 @@ public record SpaceDelimitedFilter(List<String> fields, List<Cond> conditions) i
                     throw FilterPattern.invalid("unknown operator '==' at position " + (i - 1));
                 }
             } else {
-                throw FilterPattern.invalid("expected a comparison operator (=, !=, <, <=, >, >=) after '" + name + "'");
+                throw FilterPattern.invalid(
+                        "expected a comparison operator (=, !=, <, <=, >, >=) after '" + name + "'");
             }
             skip();
             Compare c = value(name, op);

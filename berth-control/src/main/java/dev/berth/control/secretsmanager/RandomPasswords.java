@@ -19,8 +19,7 @@ final class RandomPasswords {
     static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RandomPasswords() {
-    }
+    private RandomPasswords() {}
 
     static String generate(ObjectNode in) {
         long length = in.has("PasswordLength") ? in.get("PasswordLength").asLong() : 32;
@@ -57,8 +56,8 @@ final class RandomPasswords {
         }
         boolean requireEach = in.path("RequireEachIncludedType").asBoolean(true);
         if (requireEach && length < usable.size()) {
-            throw SecretsErrors.invalidParameter("The password length is too short to include a character of each "
-                    + "included type.");
+            throw SecretsErrors.invalidParameter(
+                    "The password length is too short to include a character of each " + "included type.");
         }
         String all = String.join("", usable);
         char[] out = new char[(int) length];

@@ -46,8 +46,9 @@ final class SecretFilters implements Predicate<StoredSecret> {
     private static boolean matches(String key, StoredSecret s, String prefix) {
         return switch (key) {
             case "name" -> s.name().startsWith(prefix);
-            case "description" -> s.description() != null
-                    && s.description().toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT));
+            case "description" ->
+                s.description() != null
+                        && s.description().toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT));
             case "tag-key" -> s.tags().stream().anyMatch(t -> t.key().startsWith(prefix));
             case "tag-value" -> s.tags().stream().anyMatch(t -> t.value().startsWith(prefix));
             case "all" -> {

@@ -61,7 +61,8 @@ public final class SecretStore {
     }
 
     public String arnOf(StoredSecret s) {
-        return platform.arn("secretsmanager", "secret:" + s.name() + "-" + s.suffix()).toString();
+        return platform.arn("secretsmanager", "secret:" + s.name() + "-" + s.suffix())
+                .toString();
     }
 
     String newSuffix() {
@@ -101,14 +102,18 @@ public final class SecretStore {
             return get(tx, secretId, lock);
         }
         Optional<Arn> arn = Arn.parse(secretId);
-        if (arn.isEmpty() || !arn.get().service().equals("secretsmanager") || !arn.get().resource().startsWith("secret:")
-                || !arn.get().account().equals(platform.accountId()) || !arn.get().region().equals(platform.region())) {
+        if (arn.isEmpty()
+                || !arn.get().service().equals("secretsmanager")
+                || !arn.get().resource().startsWith("secret:")
+                || !arn.get().account().equals(platform.accountId())
+                || !arn.get().region().equals(platform.region())) {
             return Optional.empty();
         }
         String rest = arn.get().resource().substring("secret:".length());
         if (FULL_SUFFIX.matcher(rest).find()) {
             String name = rest.substring(0, rest.length() - 7);
-            Optional<StoredSecret> full = get(tx, name, lock).filter(s -> s.suffix().equals(rest.substring(rest.length() - 6)));
+            Optional<StoredSecret> full =
+                    get(tx, name, lock).filter(s -> s.suffix().equals(rest.substring(rest.length() - 6)));
             if (full.isPresent()) {
                 return full;
             }
@@ -140,13 +145,18 @@ public final class SecretStore {
         try {
             return envelope.keys().resolveForService(tx, kmsKeyId, KmsKeys.SECRETS_MANAGER_ALIAS);
         } catch (AwsException e) {
-            throw new AwsException("EncryptionFailure", 400, "Secrets Manager can't encrypt the protected secret text "
-                    + "using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.");
+            throw new AwsException(
+                    "EncryptionFailure",
+                    400,
+                    "Secrets Manager can't encrypt the protected secret text "
+                            + "using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.");
         }
     }
 
-    StoredSecret.VersionValue seal(Transaction tx, StoredSecret s, String versionId, KmsKey key, boolean binary, byte[] value) {
-        StoredSecret.VersionValue v = new StoredSecret.VersionValue(versionId, binary, envelope.seal(key, value, context(s, versionId)));
+    StoredSecret.VersionValue seal(
+            Transaction tx, StoredSecret s, String versionId, KmsKey key, boolean binary, byte[] value) {
+        StoredSecret.VersionValue v =
+                new StoredSecret.VersionValue(versionId, binary, envelope.seal(key, value, context(s, versionId)));
         tx.put(KIND_VERSION, versionKey(s.name(), versionId), write(v));
         return v;
     }
@@ -155,19 +165,20 @@ public final class SecretStore {
     public Opened open(Transaction tx, StoredSecret s, String versionId) {
         StoredSecret.VersionValue v = tx.get(KIND_VERSION, versionKey(s.name(), versionId))
                 .map(e -> read(e.json(), StoredSecret.VersionValue.class))
-                .orElseThrow(() -> SecretsErrors.notFound("Secrets Manager can't find the specified secret value for VersionId: "
-                        + versionId));
+                .orElseThrow(() -> SecretsErrors.notFound(
+                        "Secrets Manager can't find the specified secret value for VersionId: " + versionId));
         try {
             return new Opened(v.binary(), envelope.open(tx, v.sealed(), context(s, versionId)));
         } catch (AwsException e) {
-            throw new AwsException("DecryptionFailure", 400, "Secrets Manager can't decrypt the protected secret text "
-                    + "using the provided KMS key.");
+            throw new AwsException(
+                    "DecryptionFailure",
+                    400,
+                    "Secrets Manager can't decrypt the protected secret text " + "using the provided KMS key.");
         }
     }
 
     /** An opened version value: a string secret (UTF-8 bytes) or a binary one. */
-    public record Opened(boolean binary, byte[] value) {
-    }
+    public record Opened(boolean binary, byte[] value) {}
 
     /**
      * The version a GetSecretValue-style selection names: by id and/or staging label (AWSCURRENT when
@@ -175,17 +186,19 @@ public final class SecretStore {
      */
     public StoredSecret.VersionInfo select(StoredSecret s, String versionId, String stage) {
         if (versionId != null) {
-            StoredSecret.VersionInfo v = s.version(versionId).orElseThrow(() -> SecretsErrors.notFound(
-                    "Secrets Manager can't find the specified secret value for VersionId: " + versionId));
+            StoredSecret.VersionInfo v = s.version(versionId)
+                    .orElseThrow(() -> SecretsErrors.notFound(
+                            "Secrets Manager can't find the specified secret value for VersionId: " + versionId));
             if (stage != null && !v.stages().contains(stage)) {
-                throw SecretsErrors.invalidRequest("You provided a VersionStage that is not associated to the provided "
-                        + "VersionId.");
+                throw SecretsErrors.invalidRequest(
+                        "You provided a VersionStage that is not associated to the provided " + "VersionId.");
             }
             return v;
         }
         String label = stage == null ? "AWSCURRENT" : stage;
-        return s.staged(label).orElseThrow(() -> SecretsErrors.notFound(
-                "Secrets Manager can't find the specified secret value for staging label: " + label));
+        return s.staged(label)
+                .orElseThrow(() -> SecretsErrors.notFound(
+                        "Secrets Manager can't find the specified secret value for staging label: " + label));
     }
 
     void deleteVersions(Transaction tx, String name) {

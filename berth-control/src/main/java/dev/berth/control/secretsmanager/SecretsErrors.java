@@ -8,8 +8,7 @@ final class SecretsErrors {
     static final String MARKED_FOR_DELETION =
             "You can't perform this operation on the secret because it was marked for deletion.";
 
-    private SecretsErrors() {
-    }
+    private SecretsErrors() {}
 
     static AwsException notFound() {
         return new AwsException("ResourceNotFoundException", 400, "Secrets Manager can't find the specified secret.");

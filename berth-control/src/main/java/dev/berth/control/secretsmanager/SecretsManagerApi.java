@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.protocol.json.OperationTable;
-import dev.berth.protocol.json.Jsons;
-import dev.berth.protocol.json.PageTokens;
 import dev.berth.control.kms.KmsKey;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.json.OperationTable;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
 import dev.berth.store.StorePages;
@@ -86,24 +86,28 @@ public final class SecretsManagerApi {
     }
 
     /** The value of a request: (binary?, bytes), or null when it has neither SecretString nor SecretBinary. */
-    private record Value(boolean binary, byte[] bytes) {
-    }
+    private record Value(boolean binary, byte[] bytes) {}
 
     private static Value value(ObjectNode in) {
         boolean s = in.has("SecretString");
         boolean b = in.has("SecretBinary");
         if (s && b) {
-            throw SecretsErrors.invalidParameter("You can't specify both a binary secret value and a string secret value in "
-                    + "the same secret.");
+            throw SecretsErrors.invalidParameter(
+                    "You can't specify both a binary secret value and a string secret value in " + "the same secret.");
         }
         if (s) {
             return new Value(false, in.get("SecretString").asText().getBytes(StandardCharsets.UTF_8));
         }
-        return b ? new Value(true, Base64.getDecoder().decode(in.get("SecretBinary").asText())) : null;
+        return b
+                ? new Value(
+                        true, Base64.getDecoder().decode(in.get("SecretBinary").asText()))
+                : null;
     }
 
     private static String token(ObjectNode in) {
-        return in.hasNonNull("ClientRequestToken") ? in.get("ClientRequestToken").asText() : UUID.randomUUID().toString();
+        return in.hasNonNull("ClientRequestToken")
+                ? in.get("ClientRequestToken").asText()
+                : UUID.randomUUID().toString();
     }
 
     private static List<Tag> tags(JsonNode given, List<Tag> existing) {
@@ -121,7 +125,9 @@ public final class SecretsManagerApi {
         if (map.size() > 50) {
             throw SecretsErrors.invalidParameter("A secret can have at most 50 tags.");
         }
-        return map.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList();
+        return map.entrySet().stream()
+                .map(e -> new Tag(e.getKey(), e.getValue()))
+                .toList();
     }
 
     private static void notDeleted(StoredSecret s) {
@@ -149,7 +155,8 @@ public final class SecretsManagerApi {
         long now = secrets.clock().millis();
         List<StoredSecret.VersionInfo> versions = new ArrayList<>(s.versions());
         versions.add(new StoredSecret.VersionInfo(versionId, List.of(), now, null, key.keyId()));
-        String oldCurrent = s.staged(CURRENT).map(StoredSecret.VersionInfo::versionId).orElse(null);
+        String oldCurrent =
+                s.staged(CURRENT).map(StoredSecret.VersionInfo::versionId).orElse(null);
         versions = StoredSecret.moveStages(versions, versionId, stages);
         if (stages.contains(CURRENT) && oldCurrent != null) {
             versions = StoredSecret.moveStages(versions, oldCurrent, List.of(PREVIOUS));
@@ -158,16 +165,20 @@ public final class SecretsManagerApi {
         return s.withVersions(versions, now);
     }
 
-    private static List<StoredSecret.VersionInfo> prune(Transaction tx, String name, List<StoredSecret.VersionInfo> versions) {
+    private static List<StoredSecret.VersionInfo> prune(
+            Transaction tx, String name, List<StoredSecret.VersionInfo> versions) {
         List<StoredSecret.VersionInfo> out = new ArrayList<>(versions);
         while (out.size() > MAX_VERSIONS) {
-            Optional<StoredSecret.VersionInfo> oldest = out.stream().filter(v -> v.stages().isEmpty())
+            Optional<StoredSecret.VersionInfo> oldest = out.stream()
+                    .filter(v -> v.stages().isEmpty())
                     .min(Comparator.comparingLong(StoredSecret.VersionInfo::createdMillis));
             if (oldest.isEmpty()) {
                 break;
             }
             out.remove(oldest.get());
-            tx.delete(SecretStore.KIND_VERSION, SecretStore.versionKey(name, oldest.get().versionId()));
+            tx.delete(
+                    SecretStore.KIND_VERSION,
+                    SecretStore.versionKey(name, oldest.get().versionId()));
         }
         return out;
     }
@@ -175,8 +186,9 @@ public final class SecretsManagerApi {
     private JsonNode create(CallContext call, ObjectNode in) {
         String name = in.path("Name").asText();
         if (!SecretStore.NAME.matcher(name).matches()) {
-            throw SecretsErrors.invalidParameter("Invalid name. Must be a valid name containing alphanumeric characters, "
-                    + "or any of the following: -/_+=.@!");
+            throw SecretsErrors.invalidParameter(
+                    "Invalid name. Must be a valid name containing alphanumeric characters, "
+                            + "or any of the following: -/_+=.@!");
         }
         if (in.has("AddReplicaRegions")) {
             throw SecretsErrors.invalidRequest("Berth has one region; secrets cannot be replicated.");
@@ -186,13 +198,14 @@ public final class SecretsManagerApi {
         List<Tag> tags = tags(in.get("Tags"), List.of());
         String kmsKeyId = in.path("KmsKeyId").asText(null);
         return store.transact(tx -> {
-            Optional<StoredSecret> existing = tx.getForUpdate(SecretStore.KIND, name)
-                    .map(e -> SecretStore.read(e.json(), StoredSecret.class));
+            Optional<StoredSecret> existing =
+                    tx.getForUpdate(SecretStore.KIND, name).map(e -> SecretStore.read(e.json(), StoredSecret.class));
             if (existing.isPresent()) {
                 StoredSecret s = existing.get();
                 if (s.scheduledForDeletion()) {
-                    throw SecretsErrors.invalidRequest("You can't create this secret because a secret with this name is "
-                            + "already scheduled for deletion.");
+                    throw SecretsErrors.invalidRequest(
+                            "You can't create this secret because a secret with this name is "
+                                    + "already scheduled for deletion.");
                 }
                 if (value != null && s.version(versionId).isPresent()) {
                     addVersion(tx, s, versionId, value, List.of(CURRENT));
@@ -201,8 +214,18 @@ public final class SecretsManagerApi {
                 throw SecretsErrors.exists("The operation failed because the secret " + name + " already exists.");
             }
             long now = secrets.clock().millis();
-            StoredSecret s = new StoredSecret(name, secrets.newSuffix(), in.path("Description").asText(null), kmsKeyId, tags,
-                    now, now, null, null, null, List.of());
+            StoredSecret s = new StoredSecret(
+                    name,
+                    secrets.newSuffix(),
+                    in.path("Description").asText(null),
+                    kmsKeyId,
+                    tags,
+                    now,
+                    now,
+                    null,
+                    null,
+                    null,
+                    List.of());
             secrets.key(tx, kmsKeyId);
             if (value != null) {
                 s = addVersion(tx, s, versionId, value, List.of(CURRENT));
@@ -219,8 +242,7 @@ public final class SecretsManagerApi {
     private JsonNode getValue(CallContext call, ObjectNode in) {
         String versionId = in.path("VersionId").asText(null);
         String stage = in.path("VersionStage").asText(null);
-        record Got(StoredSecret secret, StoredSecret.VersionInfo version, SecretStore.Opened value) {
-        }
+        record Got(StoredSecret secret, StoredSecret.VersionInfo version, SecretStore.Opened value) {}
         Got got = store.read(tx -> {
             StoredSecret s = secrets.require(tx, in.path("SecretId").asText(), false);
             notDeleted(s);
@@ -230,7 +252,9 @@ public final class SecretsManagerApi {
         recordAccess(got.secret().name(), got.version().versionId());
         ObjectNode out = arnAndName(got.secret()).put("VersionId", got.version().versionId());
         if (got.value().binary()) {
-            out.put("SecretBinary", Base64.getEncoder().encodeToString(got.value().value()));
+            out.put(
+                    "SecretBinary",
+                    Base64.getEncoder().encodeToString(got.value().value()));
         } else {
             out.put("SecretString", new String(got.value().value(), StandardCharsets.UTF_8));
         }
@@ -242,19 +266,28 @@ public final class SecretsManagerApi {
 
     /** LastAccessedDate is a date (AWS rounds it to the day): written at most once a day per version. */
     private void recordAccess(String name, String versionId) {
-        long day = Duration.ofDays(secrets.clock().millis() / Duration.ofDays(1).toMillis()).toMillis();
-        StoredSecret s = store.read(tx -> tx.get(SecretStore.KIND, name).map(e -> SecretStore.read(e.json(), StoredSecret.class)))
+        long day = Duration.ofDays(secrets.clock().millis() / Duration.ofDays(1).toMillis())
+                .toMillis();
+        StoredSecret s = store.read(
+                        tx -> tx.get(SecretStore.KIND, name).map(e -> SecretStore.read(e.json(), StoredSecret.class)))
                 .orElse(null);
-        if (s == null || (s.lastAccessedMillis() != null && s.lastAccessedMillis() == day
-                && s.version(versionId).map(v -> v.lastAccessedMillis() != null && v.lastAccessedMillis() == day).orElse(true))) {
+        if (s == null
+                || (s.lastAccessedMillis() != null
+                        && s.lastAccessedMillis() == day
+                        && s.version(versionId)
+                                .map(v -> v.lastAccessedMillis() != null && v.lastAccessedMillis() == day)
+                                .orElse(true))) {
             return;
         }
         store.transact(tx -> {
-            tx.getForUpdate(SecretStore.KIND, name).map(e -> SecretStore.read(e.json(), StoredSecret.class)).ifPresent(cur -> {
-                List<StoredSecret.VersionInfo> versions = cur.versions().stream()
-                        .map(v -> v.versionId().equals(versionId) ? v.accessed(day) : v).toList();
-                secrets.put(tx, cur.withVersionsQuietly(versions, day));
-            });
+            tx.getForUpdate(SecretStore.KIND, name)
+                    .map(e -> SecretStore.read(e.json(), StoredSecret.class))
+                    .ifPresent(cur -> {
+                        List<StoredSecret.VersionInfo> versions = cur.versions().stream()
+                                .map(v -> v.versionId().equals(versionId) ? v.accessed(day) : v)
+                                .toList();
+                        secrets.put(tx, cur.withVersionsQuietly(versions, day));
+                    });
             return null;
         });
     }
@@ -271,7 +304,8 @@ public final class SecretsManagerApi {
             stages.add(CURRENT);
         }
         if (stages.size() > MAX_STAGES_PER_VERSION) {
-            throw SecretsErrors.invalidParameter("A version can have at most " + MAX_STAGES_PER_VERSION + " staging labels.");
+            throw SecretsErrors.invalidParameter(
+                    "A version can have at most " + MAX_STAGES_PER_VERSION + " staging labels.");
         }
         return store.transact(tx -> {
             StoredSecret s = secrets.require(tx, in.path("SecretId").asText(), true);
@@ -296,8 +330,8 @@ public final class SecretsManagerApi {
             if (in.has("KmsKeyId")) {
                 secrets.key(tx, kms);
             }
-            StoredSecret after = s.withDescriptionAndKey(in.has("Description") ? in.get("Description").asText()
-                    : s.description(), kms, now);
+            StoredSecret after = s.withDescriptionAndKey(
+                    in.has("Description") ? in.get("Description").asText() : s.description(), kms, now);
             if (in.has("KmsKeyId") && value == null) {
                 after = reseal(tx, after);
             }
@@ -324,8 +358,8 @@ public final class SecretsManagerApi {
             }
             SecretStore.Opened opened = secrets.open(tx, s, v.versionId());
             secrets.seal(tx, s, v.versionId(), key, opened.binary(), opened.value());
-            versions.add(new StoredSecret.VersionInfo(v.versionId(), v.stages(), v.createdMillis(), v.lastAccessedMillis(),
-                    key.keyId()));
+            versions.add(new StoredSecret.VersionInfo(
+                    v.versionId(), v.stages(), v.createdMillis(), v.lastAccessedMillis(), key.keyId()));
         }
         return s.withVersions(versions, s.lastChangedMillis());
     }
@@ -339,37 +373,45 @@ public final class SecretsManagerApi {
             notDeleted(s);
             Optional<StoredSecret.VersionInfo> holder = s.staged(stage);
             if (from != null && (holder.isEmpty() || !holder.get().versionId().equals(from))) {
-                throw SecretsErrors.invalidParameter("The staging label " + stage + " is not attached to version " + from
-                        + ".");
+                throw SecretsErrors.invalidParameter(
+                        "The staging label " + stage + " is not attached to version " + from + ".");
             }
             if (to != null && s.version(to).isEmpty()) {
                 throw SecretsErrors.invalidParameter("Secrets Manager can't find the specified version " + to + ".");
             }
             if (to != null && holder.isPresent() && !holder.get().versionId().equals(to) && from == null) {
                 throw SecretsErrors.invalidParameter("The parameter RemoveFromVersionId can't be empty. Staging label "
-                        + stage + " is currently attached to version " + holder.get().versionId() + ", so you must "
+                        + stage + " is currently attached to version "
+                        + holder.get().versionId() + ", so you must "
                         + "explicitly reference that version in RemoveFromVersionId.");
             }
             if (to == null && stage.equals(CURRENT)) {
-                throw SecretsErrors.invalidParameter("You can't remove the staging label AWSCURRENT from a version without "
-                        + "moving it to another version (MoveToVersionId).");
+                throw SecretsErrors.invalidParameter(
+                        "You can't remove the staging label AWSCURRENT from a version without "
+                                + "moving it to another version (MoveToVersionId).");
             }
             List<StoredSecret.VersionInfo> versions = new ArrayList<>(s.versions());
             if (to == null) {
-                versions = versions.stream().map(v -> v.versionId().equals(from)
-                        ? v.withStages(v.stages().stream().filter(x -> !x.equals(stage)).toList()) : v).toList();
+                versions = versions.stream()
+                        .map(v -> v.versionId().equals(from)
+                                ? v.withStages(v.stages().stream()
+                                        .filter(x -> !x.equals(stage))
+                                        .toList())
+                                : v)
+                        .toList();
             } else {
                 if (s.version(to).orElseThrow().stages().size() >= MAX_STAGES_PER_VERSION
                         && !s.version(to).orElseThrow().stages().contains(stage)) {
-                    throw SecretsErrors.invalidParameter("A version can have at most " + MAX_STAGES_PER_VERSION
-                            + " staging labels.");
+                    throw SecretsErrors.invalidParameter(
+                            "A version can have at most " + MAX_STAGES_PER_VERSION + " staging labels.");
                 }
                 versions = StoredSecret.moveStages(versions, to, List.of(stage));
                 if (stage.equals(CURRENT) && from != null && !from.equals(to)) {
                     versions = StoredSecret.moveStages(versions, from, List.of(PREVIOUS));
                 }
             }
-            StoredSecret after = s.withVersions(prune(tx, s.name(), versions), secrets.clock().millis());
+            StoredSecret after = s.withVersions(
+                    prune(tx, s.name(), versions), secrets.clock().millis());
             secrets.put(tx, after);
             return arnAndName(after);
         });
@@ -402,7 +444,8 @@ public final class SecretsManagerApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        StoredSecret s = store.read(tx -> secrets.require(tx, in.path("SecretId").asText(), false));
+        StoredSecret s =
+                store.read(tx -> secrets.require(tx, in.path("SecretId").asText(), false));
         return describeNode(s, false);
     }
 
@@ -411,7 +454,8 @@ public final class SecretsManagerApi {
         boolean includeDeleted = in.path("IncludePlannedDeletion").asBoolean(false);
         boolean asc = in.path("SortOrder").asText("desc").equals("asc");
         SecretFilters filters = SecretFilters.parse(in.get("Filters"));
-        String after = PageTokens.decode("ListSecrets", in.path("NextToken").asText(null), SecretsErrors::invalidNextToken);
+        String after =
+                PageTokens.decode("ListSecrets", in.path("NextToken").asText(null), SecretsErrors::invalidNextToken);
         List<StoredSecret> all = new ArrayList<>();
         store.read(tx -> {
             StorePages.forEach(tx, SecretStore.KIND, "", e -> {
@@ -422,7 +466,8 @@ public final class SecretsManagerApi {
             });
             return null;
         });
-        Comparator<StoredSecret> order = Comparator.comparingLong(StoredSecret::createdMillis).thenComparing(StoredSecret::name);
+        Comparator<StoredSecret> order =
+                Comparator.comparingLong(StoredSecret::createdMillis).thenComparing(StoredSecret::name);
         all.sort(asc ? order : order.reversed());
         int start = 0;
         if (after != null) {
@@ -453,11 +498,13 @@ public final class SecretsManagerApi {
     private JsonNode listVersions(CallContext call, ObjectNode in) {
         int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : 100;
         boolean deprecated = in.path("IncludeDeprecated").asBoolean(false);
-        String after = PageTokens.decode("ListSecretVersionIds", in.path("NextToken").asText(null),
-                SecretsErrors::invalidNextToken);
-        StoredSecret s = store.read(tx -> secrets.require(tx, in.path("SecretId").asText(), false));
+        String after = PageTokens.decode(
+                "ListSecretVersionIds", in.path("NextToken").asText(null), SecretsErrors::invalidNextToken);
+        StoredSecret s =
+                store.read(tx -> secrets.require(tx, in.path("SecretId").asText(), false));
         List<StoredSecret.VersionInfo> versions = s.versions().stream()
-                .filter(v -> deprecated || !v.stages().isEmpty()).toList();
+                .filter(v -> deprecated || !v.stages().isEmpty())
+                .toList();
         int start = 0;
         if (after != null) {
             start = versions.size();
@@ -482,7 +529,10 @@ public final class SecretsManagerApi {
             n.putArray("KmsKeyIds").add(v.kmsKeyId() == null ? "DefaultEncryptionKey" : v.kmsKeyId());
         }
         if (end < versions.size()) {
-            out.put("NextToken", PageTokens.encode("ListSecretVersionIds", versions.get(end - 1).versionId()));
+            out.put(
+                    "NextToken",
+                    PageTokens.encode(
+                            "ListSecretVersionIds", versions.get(end - 1).versionId()));
         }
         out.put("ARN", secrets.arnOf(s)).put("Name", s.name());
         return out;
@@ -491,12 +541,14 @@ public final class SecretsManagerApi {
     private JsonNode delete(CallContext call, ObjectNode in) {
         boolean force = in.path("ForceDeleteWithoutRecovery").asBoolean(false);
         if (force && in.has("RecoveryWindowInDays")) {
-            throw SecretsErrors.invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with "
-                    + "RecoveryWindowInDays.");
+            throw SecretsErrors.invalidParameter(
+                    "You can't use ForceDeleteWithoutRecovery in conjunction with " + "RecoveryWindowInDays.");
         }
-        long window = in.has("RecoveryWindowInDays") ? in.get("RecoveryWindowInDays").asLong() : 30;
+        long window =
+                in.has("RecoveryWindowInDays") ? in.get("RecoveryWindowInDays").asLong() : 30;
         if (window < 7 || window > 30) {
-            throw SecretsErrors.invalidParameter("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
+            throw SecretsErrors.invalidParameter(
+                    "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
         }
         return store.transact(tx -> {
             StoredSecret s = secrets.require(tx, in.path("SecretId").asText(), true);
@@ -525,7 +577,9 @@ public final class SecretsManagerApi {
         store.transact(tx -> {
             StoredSecret s = secrets.require(tx, in.path("SecretId").asText(), true);
             notDeleted(s);
-            secrets.put(tx, s.withTags(tags(in.get("Tags"), s.tags()), secrets.clock().millis()));
+            secrets.put(
+                    tx,
+                    s.withTags(tags(in.get("Tags"), s.tags()), secrets.clock().millis()));
             return null;
         });
         return obj();
@@ -537,8 +591,13 @@ public final class SecretsManagerApi {
         store.transact(tx -> {
             StoredSecret s = secrets.require(tx, in.path("SecretId").asText(), true);
             notDeleted(s);
-            secrets.put(tx, s.withTags(s.tags().stream().filter(t -> !keys.contains(t.key())).toList(),
-                    secrets.clock().millis()));
+            secrets.put(
+                    tx,
+                    s.withTags(
+                            s.tags().stream()
+                                    .filter(t -> !keys.contains(t.key()))
+                                    .toList(),
+                            secrets.clock().millis()));
             return null;
         });
         return obj();

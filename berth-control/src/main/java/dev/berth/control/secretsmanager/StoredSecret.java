@@ -20,8 +20,17 @@ import java.util.Optional;
  * @param deletionMillis when a secret scheduled for deletion is deleted; null while it is not scheduled
  * @param deletedMillis when DeleteSecret scheduled it (DescribeSecret's DeletedDate)
  */
-public record StoredSecret(String name, String suffix, String description, String kmsKeyId, List<Tag> tags,
-        long createdMillis, long lastChangedMillis, Long lastAccessedMillis, Long deletedMillis, Long deletionMillis,
+public record StoredSecret(
+        String name,
+        String suffix,
+        String description,
+        String kmsKeyId,
+        List<Tag> tags,
+        long createdMillis,
+        long lastChangedMillis,
+        Long lastAccessedMillis,
+        Long deletedMillis,
+        Long deletionMillis,
         List<VersionInfo> versions) {
 
     public StoredSecret {
@@ -30,8 +39,8 @@ public record StoredSecret(String name, String suffix, String description, Strin
     }
 
     /** A version's id, staging labels and dates; its value is in the {@code sm-version} document. */
-    public record VersionInfo(String versionId, List<String> stages, long createdMillis, Long lastAccessedMillis,
-            String kmsKeyId) {
+    public record VersionInfo(
+            String versionId, List<String> stages, long createdMillis, Long lastAccessedMillis, String kmsKeyId) {
         public VersionInfo {
             stages = stages == null ? List.of() : List.copyOf(stages);
         }
@@ -46,8 +55,7 @@ public record StoredSecret(String name, String suffix, String description, Strin
     }
 
     /** A version's sealed value: a string or binary secret. */
-    public record VersionValue(String versionId, boolean binary, Envelope.Sealed sealed) {
-    }
+    public record VersionValue(String versionId, boolean binary, Envelope.Sealed sealed) {}
 
     public boolean scheduledForDeletion() {
         return deletionMillis != null;
@@ -62,28 +70,78 @@ public record StoredSecret(String name, String suffix, String description, Strin
     }
 
     StoredSecret withVersions(List<VersionInfo> v, long changedMillis) {
-        return new StoredSecret(name, suffix, description, kmsKeyId, tags, createdMillis, changedMillis, lastAccessedMillis,
-                deletedMillis, deletionMillis, v);
+        return new StoredSecret(
+                name,
+                suffix,
+                description,
+                kmsKeyId,
+                tags,
+                createdMillis,
+                changedMillis,
+                lastAccessedMillis,
+                deletedMillis,
+                deletionMillis,
+                v);
     }
 
     StoredSecret withVersionsQuietly(List<VersionInfo> v, Long accessed) {
-        return new StoredSecret(name, suffix, description, kmsKeyId, tags, createdMillis, lastChangedMillis, accessed,
-                deletedMillis, deletionMillis, v);
+        return new StoredSecret(
+                name,
+                suffix,
+                description,
+                kmsKeyId,
+                tags,
+                createdMillis,
+                lastChangedMillis,
+                accessed,
+                deletedMillis,
+                deletionMillis,
+                v);
     }
 
     StoredSecret withDescriptionAndKey(String d, String k, long changedMillis) {
-        return new StoredSecret(name, suffix, d, k, tags, createdMillis, changedMillis, lastAccessedMillis, deletedMillis,
-                deletionMillis, versions);
+        return new StoredSecret(
+                name,
+                suffix,
+                d,
+                k,
+                tags,
+                createdMillis,
+                changedMillis,
+                lastAccessedMillis,
+                deletedMillis,
+                deletionMillis,
+                versions);
     }
 
     StoredSecret withTags(List<Tag> t, long changedMillis) {
-        return new StoredSecret(name, suffix, description, kmsKeyId, t, createdMillis, changedMillis, lastAccessedMillis,
-                deletedMillis, deletionMillis, versions);
+        return new StoredSecret(
+                name,
+                suffix,
+                description,
+                kmsKeyId,
+                t,
+                createdMillis,
+                changedMillis,
+                lastAccessedMillis,
+                deletedMillis,
+                deletionMillis,
+                versions);
     }
 
     StoredSecret withDeletion(Long deleted, Long deletion) {
-        return new StoredSecret(name, suffix, description, kmsKeyId, tags, createdMillis, lastChangedMillis, lastAccessedMillis,
-                deleted, deletion, versions);
+        return new StoredSecret(
+                name,
+                suffix,
+                description,
+                kmsKeyId,
+                tags,
+                createdMillis,
+                lastChangedMillis,
+                lastAccessedMillis,
+                deleted,
+                deletion,
+                versions);
     }
 
     /** Staging labels moved so that each of {@code stages} is on {@code versionId} only. */

@@ -39,7 +39,9 @@ final class ParameterLabelsAndTags {
         return store.transact(tx -> {
             StoredParameter p = ssm.head(tx, ref).orElseThrow(SsmErrors::notFound);
             tx.getForUpdate(SsmApi.KIND, p.name());
-            long version = in.hasNonNull("ParameterVersion") ? in.get("ParameterVersion").asLong() : p.current().version();
+            long version = in.hasNonNull("ParameterVersion")
+                    ? in.get("ParameterVersion").asLong()
+                    : p.current().version();
             StoredParameter.Version target = ssm.select(tx, p, new ParameterNames.Ref(p.name(), version, null, null));
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             ArrayNode invalid = out.putArray("InvalidLabels");
@@ -54,14 +56,17 @@ final class ParameterLabelsAndTags {
             Set<String> merged = new LinkedHashSet<>(target.labels());
             merged.addAll(valid);
             if (merged.size() > SsmApi.MAX_LABELS_PER_VERSION) {
-                throw SsmErrors.of("ParameterVersionLabelLimitExceeded", "A parameter version can have maximum 10 labels."
-                        + " Move one or more labels to another version and try again.");
+                throw SsmErrors.of(
+                        "ParameterVersionLabelLimitExceeded",
+                        "A parameter version can have maximum 10 labels."
+                                + " Move one or more labels to another version and try again.");
             }
             // a label names one version: take it off whichever version has it now
             StorePages.forEach(tx, SsmApi.KIND_VERSION, p.name() + "#", e -> {
                 StoredParameter.Version v = ssm.readVersion(e.json());
                 if (v.version() != version && v.labels().stream().anyMatch(valid::contains)) {
-                    StoredParameter.Version moved = v.withLabels(v.labels().stream().filter(x -> !valid.contains(x)).toList());
+                    StoredParameter.Version moved = v.withLabels(
+                            v.labels().stream().filter(x -> !valid.contains(x)).toList());
                     tx.put(SsmApi.KIND_VERSION, e.key(), SsmApi.write(moved));
                 }
             });
@@ -74,8 +79,11 @@ final class ParameterLabelsAndTags {
     }
 
     private void refreshHead(Transaction tx, StoredParameter p) {
-        StoredParameter.Version current = ssm.readVersion(tx.get(SsmApi.KIND_VERSION, SsmApi.versionKey(p.name(), p.current().version()))
-                .orElseThrow().json());
+        StoredParameter.Version current = ssm.readVersion(tx.get(
+                        SsmApi.KIND_VERSION,
+                        SsmApi.versionKey(p.name(), p.current().version()))
+                .orElseThrow()
+                .json());
         tx.put(SsmApi.KIND, p.name(), SsmApi.write(p.withCurrent(current)));
     }
 
@@ -92,8 +100,12 @@ final class ParameterLabelsAndTags {
             ArrayNode removed = out.putArray("RemovedLabels");
             ArrayNode invalid = out.putArray("InvalidLabels");
             labels.forEach(l -> (target.labels().contains(l) ? removed : invalid).add(l));
-            tx.put(SsmApi.KIND_VERSION, SsmApi.versionKey(p.name(), version),
-                    SsmApi.write(target.withLabels(target.labels().stream().filter(l -> !labels.contains(l)).toList())));
+            tx.put(
+                    SsmApi.KIND_VERSION,
+                    SsmApi.versionKey(p.name(), version),
+                    SsmApi.write(target.withLabels(target.labels().stream()
+                            .filter(l -> !labels.contains(l))
+                            .toList())));
             refreshHead(tx, p);
             return out;
         });
@@ -102,16 +114,19 @@ final class ParameterLabelsAndTags {
     private String taggedName(ObjectNode in) {
         String type = in.path("ResourceType").asText();
         if (!type.equals("Parameter")) {
-            throw SsmErrors.of("InvalidResourceType", "Berth's Systems Manager holds parameters only; resource type "
-                    + type + " does not exist here.");
+            throw SsmErrors.of(
+                    "InvalidResourceType",
+                    "Berth's Systems Manager holds parameters only; resource type " + type + " does not exist here.");
         }
         return in.path("ResourceId").asText();
     }
 
     private StoredParameter lockTagged(Transaction tx, ObjectNode in) {
         ParameterNames.Ref ref = ssm.names().parse(taggedName(in), false);
-        StoredParameter p = ssm.head(tx, ref).orElseThrow(() -> SsmErrors.of("InvalidResourceId",
-                "The resource ID \"" + ref.name() + "\" is not valid. Verify the ID and try again."));
+        StoredParameter p = ssm.head(tx, ref)
+                .orElseThrow(() -> SsmErrors.of(
+                        "InvalidResourceId",
+                        "The resource ID \"" + ref.name() + "\" is not valid. Verify the ID and try again."));
         tx.getForUpdate(SsmApi.KIND, p.name());
         return p;
     }
@@ -126,7 +141,12 @@ final class ParameterLabelsAndTags {
             if (map.size() > 50) {
                 throw SsmErrors.of("TooManyTagsError", "The Tags list may contain at most 50 tags.");
             }
-            tx.put(SsmApi.KIND, p.name(), SsmApi.write(p.withTags(map.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList())));
+            tx.put(
+                    SsmApi.KIND,
+                    p.name(),
+                    SsmApi.write(p.withTags(map.entrySet().stream()
+                            .map(e -> new Tag(e.getKey(), e.getValue()))
+                            .toList())));
             return null;
         });
         return JsonNodeFactory.instance.objectNode();
@@ -137,7 +157,12 @@ final class ParameterLabelsAndTags {
         in.path("TagKeys").forEach(k -> keys.add(k.asText()));
         store.transact(tx -> {
             StoredParameter p = lockTagged(tx, in);
-            tx.put(SsmApi.KIND, p.name(), SsmApi.write(p.withTags(p.tags().stream().filter(t -> !keys.contains(t.key())).toList())));
+            tx.put(
+                    SsmApi.KIND,
+                    p.name(),
+                    SsmApi.write(p.withTags(p.tags().stream()
+                            .filter(t -> !keys.contains(t.key()))
+                            .toList())));
             return null;
         });
         return JsonNodeFactory.instance.objectNode();
@@ -146,8 +171,10 @@ final class ParameterLabelsAndTags {
     JsonNode listTags(CallContext call, ObjectNode in) {
         StoredParameter p = store.read(tx -> {
             ParameterNames.Ref ref = ssm.names().parse(taggedName(in), false);
-            return ssm.head(tx, ref).orElseThrow(() -> SsmErrors.of("InvalidResourceId",
-                    "The resource ID \"" + ref.name() + "\" is not valid. Verify the ID and try again."));
+            return ssm.head(tx, ref)
+                    .orElseThrow(() -> SsmErrors.of(
+                            "InvalidResourceId",
+                            "The resource ID \"" + ref.name() + "\" is not valid. Verify the ID and try again."));
         });
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode list = out.putArray("TagList");

@@ -22,9 +22,10 @@ public final class ParameterNames {
     public static final int MAX_ARN_LENGTH = 1011;
     private static final Pattern CHARS = Pattern.compile("[A-Za-z0-9_.\\-/]+");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
-    static final String PREFIX_MESSAGE = "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). "
-            + "If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a "
-            + "mix of letters, numbers and the following 3 symbols .-_";
+    static final String PREFIX_MESSAGE =
+            "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). "
+                    + "If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a "
+                    + "mix of letters, numbers and the following 3 symbols .-_";
 
     /** A reference split into the parameter's name and its selector (null, a version, or a label). */
     public record Ref(String name, Long version, String label, String alternate) {
@@ -40,7 +41,8 @@ public final class ParameterNames {
     }
 
     public String arnOf(String name) {
-        return platform.arn("ssm", "parameter" + (name.startsWith("/") ? name : "/" + name)).toString();
+        return platform.arn("ssm", "parameter" + (name.startsWith("/") ? name : "/" + name))
+                .toString();
     }
 
     /** Checks a name for PutParameter (no ARN, no selector); ValidationException or HierarchyLevelLimitExceeded. */
@@ -69,8 +71,10 @@ public final class ParameterNames {
         }
         long levels = name.chars().filter(c -> c == '/').count();
         if (levels > MAX_DEPTH) {
-            throw SsmErrors.of("HierarchyLevelLimitExceededException", "A parameter name can have at most " + MAX_DEPTH
-                    + " levels of hierarchy; '" + abbreviate(name) + "' has " + levels + ".");
+            throw SsmErrors.of(
+                    "HierarchyLevelLimitExceededException",
+                    "A parameter name can have at most " + MAX_DEPTH + " levels of hierarchy; '" + abbreviate(name)
+                            + "' has " + levels + ".");
         }
     }
 
@@ -82,7 +86,8 @@ public final class ParameterNames {
     public Ref parse(String reference, boolean selectorAllowed) {
         String text = reference;
         if (text.startsWith("arn:")) {
-            Arn arn = Arn.parse(text).filter(a -> a.service().equals("ssm") && a.resource().startsWith("parameter/"))
+            Arn arn = Arn.parse(text)
+                    .filter(a -> a.service().equals("ssm") && a.resource().startsWith("parameter/"))
                     .orElseThrow(() -> SsmErrors.validation("Invalid parameter ARN: " + abbreviate(reference)));
             if (!arn.account().equals(platform.accountId()) || !arn.region().equals(platform.region())) {
                 throw SsmErrors.notFound();
@@ -121,7 +126,9 @@ public final class ParameterNames {
     /** Whether a label may be attached: AWS's label rules (InvalidLabels otherwise). */
     public static boolean validLabel(String label) {
         String lower = label.toLowerCase(Locale.ROOT);
-        return LABEL.matcher(label).matches() && !Character.isDigit(label.charAt(0)) && !lower.startsWith("aws")
+        return LABEL.matcher(label).matches()
+                && !Character.isDigit(label.charAt(0))
+                && !lower.startsWith("aws")
                 && !lower.startsWith("ssm");
     }
 
@@ -132,8 +139,9 @@ public final class ParameterNames {
                     + "must begin with a forward slash \"/\".");
         }
         if (path.chars().filter(c -> c == '/').count() > MAX_DEPTH) {
-            throw SsmErrors.of("HierarchyLevelLimitExceededException", "A path can have at most " + MAX_DEPTH
-                    + " levels of hierarchy.");
+            throw SsmErrors.of(
+                    "HierarchyLevelLimitExceededException",
+                    "A path can have at most " + MAX_DEPTH + " levels of hierarchy.");
         }
         return path.endsWith("/") ? path : path + "/";
     }

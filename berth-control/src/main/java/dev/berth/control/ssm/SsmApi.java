@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.protocol.json.OperationTable;
-import dev.berth.protocol.json.Jsons;
-import dev.berth.protocol.json.PageTokens;
 import dev.berth.control.kms.Envelope;
 import dev.berth.control.kms.KmsKey;
 import dev.berth.control.kms.KmsKeys;
@@ -14,6 +11,9 @@ import dev.berth.model.error.AwsException;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.protocol.json.Jsons;
+import dev.berth.protocol.json.OperationTable;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.store.StateStore;
 import dev.berth.store.StorePages;
@@ -116,21 +116,25 @@ public final class SsmApi {
         boolean overwrite = in.path("Overwrite").asBoolean(false);
         List<Tag> tags = tags(in.get("Tags"));
         if (overwrite && !tags.isEmpty()) {
-            throw SsmErrors.validation("Invalid request: tags and overwrite can't be used together. To create a parameter "
-                    + "with tags, please remove overwrite flag. To update tags for an existing parameter, please use "
-                    + "AddTagsToResource or RemoveTagsFromResource.");
+            throw SsmErrors.validation(
+                    "Invalid request: tags and overwrite can't be used together. To create a parameter "
+                            + "with tags, please remove overwrite flag. To update tags for an existing parameter, please use "
+                            + "AddTagsToResource or RemoveTagsFromResource.");
         }
         if (in.has("Policies")) {
-            throw SsmErrors.of("InvalidPolicyTypeException", "Berth does not enforce parameter policies (Expiration, "
-                    + "ExpirationNotification, NoChangeNotification) yet, so it does not accept them.");
+            throw SsmErrors.of(
+                    "InvalidPolicyTypeException",
+                    "Berth does not enforce parameter policies (Expiration, "
+                            + "ExpirationNotification, NoChangeNotification) yet, so it does not accept them.");
         }
         String dataType = in.path("DataType").asText("text");
         if (!dataType.equals("text") && !dataType.equals("aws:ec2:image")) {
-            throw SsmErrors.validation("The following data type is not supported: " + dataType
-                    + " (Data type names are all lowercase.)");
+            throw SsmErrors.validation(
+                    "The following data type is not supported: " + dataType + " (Data type names are all lowercase.)");
         }
         if (dataType.equals("aws:ec2:image") && !value.matches("ami-[0-9a-f]{8}([0-9a-f]{9})?")) {
-            throw SsmErrors.validation("Parameter value, " + value + ", is not a valid AMI ID for data type aws:ec2:image.");
+            throw SsmErrors.validation(
+                    "Parameter value, " + value + ", is not a valid AMI ID for data type aws:ec2:image.");
         }
         String pattern = in.path("AllowedPattern").asText(null);
         if (pattern != null) {
@@ -138,10 +142,12 @@ public final class SsmApi {
             try {
                 compiled = Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
-                throw SsmErrors.of("InvalidAllowedPatternException", "The allowed pattern " + pattern + " is not valid.");
+                throw SsmErrors.of(
+                        "InvalidAllowedPatternException", "The allowed pattern " + pattern + " is not valid.");
             }
             if (!compiled.matcher(value).matches()) {
-                throw SsmErrors.of("ParameterPatternMismatchException",
+                throw SsmErrors.of(
+                        "ParameterPatternMismatchException",
                         "Parameter value, cannot be validated against allowedPattern: " + pattern);
             }
         }
@@ -150,38 +156,58 @@ public final class SsmApi {
         Version written = store.transact(tx -> {
             Optional<StoredParameter> existing = tx.getForUpdate(KIND, name).map(e -> docs(e));
             if (existing.isPresent() && !overwrite) {
-                throw SsmErrors.of("ParameterAlreadyExists",
+                throw SsmErrors.of(
+                        "ParameterAlreadyExists",
                         "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
             }
-            String type = in.hasNonNull("Type") ? in.get("Type").asText()
-                    : existing.map(p -> p.current().type()).orElseThrow(() -> SsmErrors.validation(
-                            "A parameter type is required when you create a parameter."));
+            String type = in.hasNonNull("Type")
+                    ? in.get("Type").asText()
+                    : existing.map(p -> p.current().type())
+                            .orElseThrow(() ->
+                                    SsmErrors.validation("A parameter type is required when you create a parameter."));
             if (!type.equals("SecureString") && in.hasNonNull("KeyId")) {
                 throw SsmErrors.validation("KeyId is required for SecureString type parameter only.");
             }
             String tier = tier(requestedTier, existing, length);
-            StoredParameter.Version prev = existing.map(StoredParameter::current).orElse(null);
+            StoredParameter.Version prev =
+                    existing.map(StoredParameter::current).orElse(null);
             long version = prev == null ? 1 : prev.version() + 1;
-            String description = in.has("Description") ? in.get("Description").asText() : prev == null ? null : prev.description();
+            String description =
+                    in.has("Description") ? in.get("Description").asText() : prev == null ? null : prev.description();
             String allowed = pattern != null ? pattern : prev == null ? null : prev.allowedPattern();
             Envelope.Sealed sealed = null;
             String keyId = null;
             if (type.equals("SecureString")) {
-                String keyRef = in.hasNonNull("KeyId") ? in.get("KeyId").asText()
+                String keyRef = in.hasNonNull("KeyId")
+                        ? in.get("KeyId").asText()
                         : prev != null && prev.type().equals("SecureString") ? prev.keyId() : null;
                 KmsKey key;
                 try {
                     key = envelope.keys().resolveForService(tx, keyRef, KmsKeys.SSM_ALIAS);
                 } catch (AwsException e) {
-                    throw SsmErrors.of("InvalidKeyId", keyRef == null ? e.getMessage() : "The KMS key " + keyRef
-                            + " cannot be used: " + e.getMessage());
+                    throw SsmErrors.of(
+                            "InvalidKeyId",
+                            keyRef == null
+                                    ? e.getMessage()
+                                    : "The KMS key " + keyRef + " cannot be used: " + e.getMessage());
                 }
                 sealed = envelope.seal(key, value.getBytes(StandardCharsets.UTF_8), context(name));
-                keyId = keyRef != null && keyRef.startsWith("alias/") ? keyRef
+                keyId = keyRef != null && keyRef.startsWith("alias/")
+                        ? keyRef
                         : keyRef == null ? KmsKeys.SSM_ALIAS : key.keyId();
             }
-            StoredParameter.Version v = new StoredParameter.Version(version, type, sealed == null ? value : null, sealed,
-                    keyId, description, allowed, tier, dataType, List.of(), clock.millis(),
+            StoredParameter.Version v = new StoredParameter.Version(
+                    version,
+                    type,
+                    sealed == null ? value : null,
+                    sealed,
+                    keyId,
+                    description,
+                    allowed,
+                    tier,
+                    dataType,
+                    List.of(),
+                    clock.millis(),
                     "arn:aws:iam::" + call.accountId() + ":root");
             pruneOldest(tx, name, version);
             tx.put(KIND_VERSION, versionKey(name, version), write(v));
@@ -192,8 +218,7 @@ public final class SsmApi {
         return obj().put("Version", written.version()).put("Tier", written.tier());
     }
 
-    private record Version(long version, String tier) {
-    }
+    private record Version(long version, String tier) {}
 
     private static String tier(String requested, Optional<StoredParameter> existing, int length) {
         String current = existing.map(p -> p.current().tier()).orElse("Standard");
@@ -202,16 +227,18 @@ public final class SsmApi {
             tier = length > STANDARD_MAX_VALUE || current.equals("Advanced") ? "Advanced" : "Standard";
         }
         if (tier.equals("Standard") && current.equals("Advanced")) {
-            throw SsmErrors.validation("This parameter uses the advanced-parameter tier. You can't downgrade a parameter "
-                    + "from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the "
-                    + "advanced parameter and recreate it as a standard parameter.");
+            throw SsmErrors.validation(
+                    "This parameter uses the advanced-parameter tier. You can't downgrade a parameter "
+                            + "from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the "
+                            + "advanced parameter and recreate it as a standard parameter.");
         }
         int max = tier.equals("Advanced") ? ADVANCED_MAX_VALUE : STANDARD_MAX_VALUE;
         if (length > max) {
-            throw SsmErrors.validation(tier.equals("Advanced")
-                    ? "Advanced tier parameters support a maximum parameter value of 8192 characters."
-                    : "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger "
-                            + "parameter value, upgrade the parameter to use the advanced-parameter tier.");
+            throw SsmErrors.validation(
+                    tier.equals("Advanced")
+                            ? "Advanced tier parameters support a maximum parameter value of 8192 characters."
+                            : "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger "
+                                    + "parameter value, upgrade the parameter to use the advanced-parameter tier.");
         }
         return tier;
     }
@@ -227,10 +254,13 @@ public final class SsmApi {
         }
         StoredParameter.Version oldest = readVersion(first.get(0).json());
         if (!oldest.labels().isEmpty()) {
-            throw SsmErrors.of("ParameterMaxVersionLimitExceeded", "You attempted to create a new version of " + name
-                    + " by calling the PutParameter API with the overwrite flag. Version " + oldest.version() + ", the "
-                    + "oldest version, can't be deleted because it has a label associated with it. Move the label to "
-                    + "another version of the parameter, and try again.");
+            throw SsmErrors.of(
+                    "ParameterMaxVersionLimitExceeded",
+                    "You attempted to create a new version of " + name
+                            + " by calling the PutParameter API with the overwrite flag. Version " + oldest.version()
+                            + ", the "
+                            + "oldest version, can't be deleted because it has a label associated with it. Move the label to "
+                            + "another version of the parameter, and try again.");
         }
         tx.delete(KIND_VERSION, first.get(0).key());
     }
@@ -296,9 +326,12 @@ public final class SsmApi {
     /** The version a reference selects (newest without a selector); ParameterNotFound/ParameterVersionNotFound. */
     StoredParameter.Version select(Transaction tx, StoredParameter p, ParameterNames.Ref ref) {
         if (ref.version() != null) {
-            return tx.get(KIND_VERSION, versionKey(p.name(), ref.version())).map(e -> readVersion(e.json()))
-                    .orElseThrow(() -> SsmErrors.of("ParameterVersionNotFound", "Systems Manager could not find version "
-                            + ref.version() + " of " + p.name() + ". Verify the version and try again."));
+            return tx.get(KIND_VERSION, versionKey(p.name(), ref.version()))
+                    .map(e -> readVersion(e.json()))
+                    .orElseThrow(() -> SsmErrors.of(
+                            "ParameterVersionNotFound",
+                            "Systems Manager could not find version " + ref.version() + " of " + p.name()
+                                    + ". Verify the version and try again."));
         }
         if (ref.label() != null) {
             if (p.current().labels().contains(ref.label())) {
@@ -311,9 +344,12 @@ public final class SsmApi {
                     found.add(v);
                 }
             });
-            return found.stream().findFirst().orElseThrow(() -> SsmErrors.of("ParameterVersionNotFound",
-                    "Systems Manager could not find label " + ref.label() + " of " + p.name()
-                            + ". Verify the label and try again."));
+            return found.stream()
+                    .findFirst()
+                    .orElseThrow(() -> SsmErrors.of(
+                            "ParameterVersionNotFound",
+                            "Systems Manager could not find label " + ref.label() + " of " + p.name()
+                                    + ". Verify the label and try again."));
         }
         return p.current();
     }
@@ -326,12 +362,15 @@ public final class SsmApi {
         try {
             return new String(envelope.open(tx, v.sealed(), context(name)), StandardCharsets.UTF_8);
         } catch (AwsException e) {
-            throw SsmErrors.of("InvalidKeyId", "The KMS key of " + name + " cannot decrypt it: " + e.code() + " "
-                    + (e.getMessage() == null ? "" : e.getMessage()));
+            throw SsmErrors.of(
+                    "InvalidKeyId",
+                    "The KMS key of " + name + " cannot decrypt it: " + e.code() + " "
+                            + (e.getMessage() == null ? "" : e.getMessage()));
         }
     }
 
-    private ObjectNode render(Transaction tx, String name, StoredParameter.Version v, boolean decrypt, String selector) {
+    private ObjectNode render(
+            Transaction tx, String name, StoredParameter.Version v, boolean decrypt, String selector) {
         ObjectNode n = obj().put("Name", name).put("Type", v.type());
         if (v.sealed() == null || decrypt) {
             n.put("Value", plaintext(tx, name, v));
@@ -347,7 +386,8 @@ public final class SsmApi {
         if (selector != null) {
             n.put("Selector", selector);
         }
-        n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis())).put("ARN", names.arnOf(name))
+        n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis()))
+                .put("ARN", names.arnOf(name))
                 .put("DataType", v.dataType());
         return n;
     }
@@ -421,13 +461,17 @@ public final class SsmApi {
         boolean recursive = in.path("Recursive").asBoolean(false);
         boolean decrypt = in.path("WithDecryption").asBoolean(false);
         int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : 10;
-        Predicate<StoredParameter> filter = ParameterFilters.parse(in.get("ParameterFilters"), ParameterFilters.BY_PATH_KEYS);
-        String after = PageTokens.decode("GetParametersByPath", in.path("NextToken").asText(null), SsmApi::invalidToken);
+        Predicate<StoredParameter> filter =
+                ParameterFilters.parse(in.get("ParameterFilters"), ParameterFilters.BY_PATH_KEYS);
+        String after =
+                PageTokens.decode("GetParametersByPath", in.path("NextToken").asText(null), SsmApi::invalidToken);
         String scanPrefix = prefix.equals("/") ? "/" : prefix;
         return store.read(tx -> {
             var page = StorePages.list(tx, KIND, scanPrefix, after, max, e -> {
                 StoredParameter p = docs(e);
-                return ParameterFilters.inPath(p.name(), prefix, recursive) && filter.test(p) ? Optional.of(p) : Optional.empty();
+                return ParameterFilters.inPath(p.name(), prefix, recursive) && filter.test(p)
+                        ? Optional.of(p)
+                        : Optional.empty();
             });
             ObjectNode out = obj();
             ArrayNode list = out.putArray("Parameters");
@@ -491,7 +535,8 @@ public final class SsmApi {
 
     private ObjectNode metadata(StoredParameter p) {
         StoredParameter.Version v = p.current();
-        ObjectNode n = obj().put("Name", p.name()).put("ARN", names.arnOf(p.name())).put("Type", v.type());
+        ObjectNode n =
+                obj().put("Name", p.name()).put("ARN", names.arnOf(p.name())).put("Type", v.type());
         if (v.keyId() != null) {
             n.put("KeyId", v.keyId());
         }
@@ -512,10 +557,12 @@ public final class SsmApi {
         if (in.has("Filters") && in.has("ParameterFilters")) {
             throw SsmErrors.validation("You can use either Filters or ParameterFilters in a single request.");
         }
-        Predicate<StoredParameter> filter = in.has("Filters") ? ParameterFilters.legacy(in.get("Filters"))
+        Predicate<StoredParameter> filter = in.has("Filters")
+                ? ParameterFilters.legacy(in.get("Filters"))
                 : ParameterFilters.parse(in.get("ParameterFilters"), ParameterFilters.DESCRIBE_KEYS);
         int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : 50;
-        String after = PageTokens.decode("DescribeParameters", in.path("NextToken").asText(null), SsmApi::invalidToken);
+        String after =
+                PageTokens.decode("DescribeParameters", in.path("NextToken").asText(null), SsmApi::invalidToken);
         var page = store.read(tx -> StorePages.list(tx, KIND, "", after, max, e -> {
             StoredParameter p = docs(e);
             return filter.test(p) ? Optional.of(p) : Optional.empty();
@@ -533,10 +580,12 @@ public final class SsmApi {
         ParameterNames.Ref ref = names.parse(in.path("Name").asText(), false);
         boolean decrypt = in.path("WithDecryption").asBoolean(false);
         int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : 50;
-        String after = PageTokens.decode("GetParameterHistory", in.path("NextToken").asText(null), SsmApi::invalidToken);
+        String after =
+                PageTokens.decode("GetParameterHistory", in.path("NextToken").asText(null), SsmApi::invalidToken);
         return store.read(tx -> {
             StoredParameter p = head(tx, ref).orElseThrow(SsmErrors::notFound);
-            var page = StorePages.list(tx, KIND_VERSION, p.name() + "#", after, max, e -> Optional.of(readVersion(e.json())));
+            var page = StorePages.list(
+                    tx, KIND_VERSION, p.name() + "#", after, max, e -> Optional.of(readVersion(e.json())));
             ObjectNode out = obj();
             ArrayNode list = out.putArray("Parameters");
             for (StoredParameter.Version v : page.items()) {
@@ -544,7 +593,8 @@ public final class SsmApi {
                 if (v.keyId() != null) {
                     n.put("KeyId", v.keyId());
                 }
-                n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis())).put("LastModifiedUser", v.lastModifiedUser());
+                n.put("LastModifiedDate", Jsons.seconds(v.lastModifiedMillis()))
+                        .put("LastModifiedUser", v.lastModifiedUser());
                 if (v.description() != null) {
                     n.put("Description", v.description());
                 }

@@ -5,8 +5,7 @@ import dev.berth.model.error.AwsException;
 /** The SSM errors Parameter Store raises, with SSM's codes (all HTTP 400). */
 final class SsmErrors {
 
-    private SsmErrors() {
-    }
+    private SsmErrors() {}
 
     static AwsException validation(String message) {
         return new AwsException("ValidationException", 400, message);

@@ -20,16 +20,37 @@ public record StoredParameter(String name, Version current, List<Tag> tags) {
     }
 
     /** One version of a parameter with the metadata it was written with. */
-    public record Version(long version, String type, String value, Envelope.Sealed sealed, String keyId,
-            String description, String allowedPattern, String tier, String dataType, List<String> labels,
-            long lastModifiedMillis, String lastModifiedUser) {
+    public record Version(
+            long version,
+            String type,
+            String value,
+            Envelope.Sealed sealed,
+            String keyId,
+            String description,
+            String allowedPattern,
+            String tier,
+            String dataType,
+            List<String> labels,
+            long lastModifiedMillis,
+            String lastModifiedUser) {
         public Version {
             labels = labels == null ? List.of() : List.copyOf(labels);
         }
 
         Version withLabels(List<String> l) {
-            return new Version(version, type, value, sealed, keyId, description, allowedPattern, tier, dataType, l,
-                    lastModifiedMillis, lastModifiedUser);
+            return new Version(
+                    version,
+                    type,
+                    value,
+                    sealed,
+                    keyId,
+                    description,
+                    allowedPattern,
+                    tier,
+                    dataType,
+                    l,
+                    lastModifiedMillis,
+                    lastModifiedUser);
         }
     }
 

@@ -39,7 +39,8 @@ public final class StsApi implements QueryService {
     }
 
     private JsonNode getCallerIdentity(CallContext call, Map<String, List<String>> params) {
-        return JsonNodeFactory.instance.objectNode()
+        return JsonNodeFactory.instance
+                .objectNode()
                 .put("UserId", call.accountId())
                 .put("Account", call.accountId())
                 .put("Arn", "arn:aws:iam::" + call.accountId() + ":root");

@@ -14,8 +14,12 @@ class EnvironmentFilesTest {
 
     @Test
     void linesAreParsedAsTheEcsAgentParsesThem() {
-        assertThat(EnvironmentFiles.parse("# comment\nA=1\n\n  B = two words  \nNOEQ\nEMPTY=\n=x\nC=a=b\nD=\"quoted\"\r\nA=3\n"))
-                .containsExactly(Map.entry("A", "3"), Map.entry("B ", " two words"), Map.entry("C", "a=b"),
+        assertThat(EnvironmentFiles.parse(
+                        "# comment\nA=1\n\n  B = two words  \nNOEQ\nEMPTY=\n=x\nC=a=b\nD=\"quoted\"\r\nA=3\n"))
+                .containsExactly(
+                        Map.entry("A", "3"),
+                        Map.entry("B ", " two words"),
+                        Map.entry("C", "a=b"),
                         Map.entry("D", "\"quoted\""));
     }
 
@@ -35,12 +39,13 @@ class EnvironmentFilesTest {
         ObjectMapper m = new ObjectMapper();
         var list = m.readTree("[{\"value\":\"arn:aws:s3:::b/one.env\",\"type\":\"s3\"},"
                 + "{\"value\":\"arn:aws:s3:::b/two.env\",\"type\":\"s3\"}]");
-        assertThat(files.resolve(null, list)).containsExactly(Map.entry("X", "from-one"), Map.entry("Y", "1"),
-                Map.entry("Z", "2"));
+        assertThat(files.resolve(null, list))
+                .containsExactly(Map.entry("X", "from-one"), Map.entry("Y", "1"), Map.entry("Z", "2"));
         assertThatThrownBy(() -> files.resolve(null, m.readTree("[{\"value\":\"arn:aws:s3:::b/none.env\"}]")))
-                .hasMessage("ResourceInitializationError: failed to download env files: file download command: non empty"
-                        + " error stream: service call has failed: NoSuchKey: The specified key does not exist."
-                        + " (arn:aws:s3:::b/none.env)");
+                .hasMessage(
+                        "ResourceInitializationError: failed to download env files: file download command: non empty"
+                                + " error stream: service call has failed: NoSuchKey: The specified key does not exist."
+                                + " (arn:aws:s3:::b/none.env)");
         assertThatThrownBy(() -> files.resolve(null, m.readTree("[{\"value\":\"arn:aws:s3:::other/x.env\"}]")))
                 .hasMessageContaining("NoSuchBucket");
         assertThatThrownBy(() -> files.resolve(null, m.readTree("[{\"value\":\"arn:aws:s3:::nokey\"}]")))

@@ -26,7 +26,8 @@ class RegistrationTest {
         assertThat(r.resources().portsUdp()).containsExactly("53");
         assertThat(r.attributes()).containsEntry("gpu", null).containsEntry("ecs.os-type", "linux");
         assertThat(r.versionInfo().dockerVersion()).isEqualTo("24.0");
-        assertThat(parse("{\"hostIp\":\"::1\",\"cpu\":1,\"memory\":1}").cluster()).isEqualTo("default");
+        assertThat(parse("{\"hostIp\":\"::1\",\"cpu\":1,\"memory\":1}").cluster())
+                .isEqualTo("default");
     }
 
     @Test
@@ -46,7 +47,9 @@ class RegistrationTest {
             "{\"hostIp\":\"127.0.0.1\",\"cpu\":1,\"memory\":1,\"versionInfo\":{\"agentVersion\":\"\"}}",
         };
         for (String b : bad) {
-            assertThatThrownBy(() -> parse(b)).as(b).isInstanceOf(AwsException.class)
+            assertThatThrownBy(() -> parse(b))
+                    .as(b)
+                    .isInstanceOf(AwsException.class)
                     .satisfies(e -> assertThat(((AwsException) e).httpStatus()).isEqualTo(400));
         }
         StringBuilder many = new StringBuilder("{\"hostIp\":\"127.0.0.1\",\"cpu\":1,\"memory\":1,\"attributes\":{");

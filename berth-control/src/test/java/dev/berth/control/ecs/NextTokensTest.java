@@ -20,10 +20,13 @@ class NextTokensTest {
     void rejectsTokensOfOtherOperationsAndGarbage() {
         String token = NextTokens.encode("ListClusters", "a");
         for (String bad : new String[] {"", "%%%", "abc", "YjEKTGlzdENsdXN0ZXJz"}) {
-            assertThatThrownBy(() -> NextTokens.decode("ListClusters", bad)).as(bad)
-                    .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterException"));
+            assertThatThrownBy(() -> NextTokens.decode("ListClusters", bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterException"));
         }
-        assertThatThrownBy(() -> NextTokens.decode("ListTaskDefinitions", token)).isInstanceOf(AwsException.class);
+        assertThatThrownBy(() -> NextTokens.decode("ListTaskDefinitions", token))
+                .isInstanceOf(AwsException.class);
     }
 
     @Test

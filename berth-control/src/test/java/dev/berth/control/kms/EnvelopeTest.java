@@ -27,6 +27,7 @@ class EnvelopeTest {
 
     @TempDir
     Path dir;
+
     StateStore store;
     ManualClock clock = new ManualClock();
     KmsKeys keys;
@@ -35,7 +36,11 @@ class EnvelopeTest {
     @BeforeEach
     void open() {
         store = StateStores.open(null, dir, 2);
-        keys = new KmsKeys(store, new Documents(Jsons.newMapper()), new Platform("000000000000", "us-east-1"), clock,
+        keys = new KmsKeys(
+                store,
+                new Documents(Jsons.newMapper()),
+                new Platform("000000000000", "us-east-1"),
+                clock,
                 MasterKey.load(dir, null, null));
         keys.checkMasterKey();
         envelope = new Envelope(keys);
@@ -54,22 +59,29 @@ class EnvelopeTest {
     void aSealedValueOpensOnlyWithItsContextAndUntouched() {
         KmsKey key = store.transact(tx -> keys.create(tx, "k", List.of(), null));
         Envelope.Sealed sealed = envelope.seal(key, utf8("value-1"), Map.of("PARAMETER_ARN", "a"));
-        String opened = store.read(tx -> new String(envelope.open(tx, sealed, Map.of("PARAMETER_ARN", "a")), StandardCharsets.UTF_8));
+        String opened = store.read(
+                tx -> new String(envelope.open(tx, sealed, Map.of("PARAMETER_ARN", "a")), StandardCharsets.UTF_8));
         assertThat(opened).isEqualTo("value-1");
         assertThatThrownBy(() -> store.read(tx -> envelope.open(tx, sealed, Map.of("PARAMETER_ARN", "b"))))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidCiphertextException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidCiphertextException"));
         byte[] value = Base64.getDecoder().decode(sealed.value());
         value[value.length - 1] ^= 1;
-        Envelope.Sealed tampered = new Envelope.Sealed(sealed.keyId(), sealed.dataKey(), Base64.getEncoder().encodeToString(value));
+        Envelope.Sealed tampered = new Envelope.Sealed(
+                sealed.keyId(), sealed.dataKey(), Base64.getEncoder().encodeToString(value));
         assertThatThrownBy(() -> store.read(tx -> envelope.open(tx, tampered, Map.of("PARAMETER_ARN", "a"))))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidCiphertextException"));
-        assertThat(new String(Base64.getDecoder().decode(sealed.value()), StandardCharsets.ISO_8859_1)).doesNotContain("value-1");
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidCiphertextException"));
+        assertThat(new String(Base64.getDecoder().decode(sealed.value()), StandardCharsets.ISO_8859_1))
+                .doesNotContain("value-1");
     }
 
     @Test
     void rotationKeepsOldMaterialAndNewEncryptionsUseTheNewest() {
         KmsKey key = store.transact(tx -> {
-            KmsKey k = keys.create(tx, "k", List.of(), null).withRotation(true, 365, clock.millis() + Duration.ofDays(365).toMillis());
+            KmsKey k = keys.create(tx, "k", List.of(), null)
+                    .withRotation(
+                            true, 365, clock.millis() + Duration.ofDays(365).toMillis());
             keys.put(tx, k);
             return k;
         });
@@ -80,11 +92,14 @@ class EnvelopeTest {
         assertThat(keys.housekeeping()).isEqualTo(1);
         KmsKey rotated = store.read(tx -> keys.resolve(tx, key.keyId()));
         assertThat(rotated.materials()).hasSize(2);
-        assertThat(rotated.nextRotationMillis()).isEqualTo(clock.millis() + Duration.ofDays(365).toMillis());
+        assertThat(rotated.nextRotationMillis())
+                .isEqualTo(clock.millis() + Duration.ofDays(365).toMillis());
         byte[] after = keys.encrypt(rotated, utf8("new"), Map.of());
         assertThat(java.nio.ByteBuffer.wrap(after, 37, 4).getInt()).isEqualTo(2);
-        assertThat(store.read(tx -> keys.decrypt(tx, before, Map.of())).plaintext()).isEqualTo(utf8("old"));
-        assertThat(store.read(tx -> keys.decrypt(tx, after, Map.of())).plaintext()).isEqualTo(utf8("new"));
+        assertThat(store.read(tx -> keys.decrypt(tx, before, Map.of())).plaintext())
+                .isEqualTo(utf8("old"));
+        assertThat(store.read(tx -> keys.decrypt(tx, after, Map.of())).plaintext())
+                .isEqualTo(utf8("new"));
     }
 
     @Test
@@ -93,19 +108,27 @@ class EnvelopeTest {
         byte[] blob = keys.encrypt(key, utf8("x"), Map.of());
         KmsKey disabled = key.withState(KmsKey.DISABLED, null, null);
         assertThatThrownBy(() -> keys.encrypt(disabled, utf8("x"), Map.of()))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("DisabledException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("DisabledException"));
         store.transact(tx -> {
-            keys.put(tx, key.withState(KmsKey.PENDING_DELETION, clock.millis() + Duration.ofDays(7).toMillis(), 7));
+            keys.put(
+                    tx,
+                    key.withState(
+                            KmsKey.PENDING_DELETION,
+                            clock.millis() + Duration.ofDays(7).toMillis(),
+                            7));
             return null;
         });
         assertThatThrownBy(() -> store.read(tx -> keys.decrypt(tx, blob, Map.of())))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("KMSInvalidStateException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("KMSInvalidStateException"));
         clock.advance(Duration.ofDays(7));
         assertThat(keys.housekeeping()).isEqualTo(1);
         java.util.Optional<KmsKey> gone = store.read(tx -> keys.find(tx, key.keyId()));
         assertThat(gone).isEmpty();
         assertThatThrownBy(() -> store.read(tx -> keys.decrypt(tx, blob, Map.of())))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidCiphertextException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidCiphertextException"));
     }
 
     @Test
@@ -115,14 +138,20 @@ class EnvelopeTest {
         assertThat(again.keyId()).isEqualTo(first.keyId());
         assertThat(first.awsManaged()).isTrue();
         assertThat(first.rotationEnabled()).isTrue();
-        assertThat(store.read(tx -> keys.resolve(tx, "arn:aws:kms:us-east-1:000000000000:alias/aws/ssm")).keyId())
+        assertThat(store.read(tx -> keys.resolve(tx, "arn:aws:kms:us-east-1:000000000000:alias/aws/ssm"))
+                        .keyId())
                 .isEqualTo(first.keyId());
     }
 
     @Test
     void aDifferentMasterKeyIsRefusedAndTheKeyFileIsPrivate() throws Exception {
-        assertThat(Files.getPosixFilePermissions(dir.resolve(MasterKey.FILE)).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
-        KmsKeys other = new KmsKeys(store, new Documents(Jsons.newMapper()), new Platform("000000000000", "us-east-1"), clock,
+        assertThat(Files.getPosixFilePermissions(dir.resolve(MasterKey.FILE)).toString())
+                .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        KmsKeys other = new KmsKeys(
+                store,
+                new Documents(Jsons.newMapper()),
+                new Platform("000000000000", "us-east-1"),
+                clock,
                 MasterKey.of(new byte[32]));
         assertThatThrownBy(other::checkMasterKey).hasMessageContaining("is not the one this store was sealed with");
         assertThatThrownBy(() -> MasterKey.load(dir, null, Base64.getEncoder().encodeToString(new byte[16])))

@@ -10,8 +10,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Utf8LengthTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "plain ascii", "größer", "日本語のログ", "emoji 🚀 and 𝄞", "\uD800 lone high", "lone low \uDC00",
-        "\uDC00\uD800 reversed pair", "mixed é 中 🚀 end"})
+    @ValueSource(
+            strings = {
+                "",
+                "plain ascii",
+                "größer",
+                "日本語のログ",
+                "emoji 🚀 and 𝄞",
+                "\uD800 lone high",
+                "lone low \uDC00",
+                "\uDC00\uD800 reversed pair",
+                "mixed é 中 🚀 end"
+            })
     void equalsTheEncodedLength(String s) {
         assertThat(LogEventApi.utf8Length(s)).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
     }

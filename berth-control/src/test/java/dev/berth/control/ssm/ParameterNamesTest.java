@@ -13,7 +13,8 @@ class ParameterNamesTest {
     final ParameterNames names = new ParameterNames(new Platform("000000000000", "us-east-1"));
 
     static void rejected(Runnable r, String code) {
-        assertThatThrownBy(r::run).isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code())
+                .isEqualTo(code));
     }
 
     @Test
@@ -32,7 +33,9 @@ class ParameterNamesTest {
     void referencesCarryVersionOrLabelSelectors() {
         assertThat(names.parse("/a/b:3", true)).isEqualTo(new ParameterNames.Ref("/a/b", 3L, null, null));
         assertThat(names.parse("/a/b:prod", true)).isEqualTo(new ParameterNames.Ref("/a/b", null, "prod", null));
-        assertThat(names.parse("arn:aws:ssm:us-east-1:000000000000:parameter/a/b", true).name()).isEqualTo("/a/b");
+        assertThat(names.parse("arn:aws:ssm:us-east-1:000000000000:parameter/a/b", true)
+                        .name())
+                .isEqualTo("/a/b");
         ParameterNames.Ref top = names.parse("arn:aws:ssm:us-east-1:000000000000:parameter/top", true);
         assertThat(top.name()).isEqualTo("/top");
         assertThat(top.alternate()).isEqualTo("top");

@@ -25,14 +25,13 @@ import java.util.regex.Pattern;
  */
 final class Actions {
 
-    private static final Set<String> CONTENT_TYPES = Set.of("text/plain", "text/css", "text/html", "application/javascript",
-            "application/json");
+    private static final Set<String> CONTENT_TYPES =
+            Set.of("text/plain", "text/css", "text/html", "application/javascript", "application/json");
     private static final Pattern METHOD = Pattern.compile("[A-Z_-]+");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}");
     private static final int MAX_CONDITION_VALUES = 5;
 
-    private Actions() {
-    }
+    private Actions() {}
 
     static ArrayNode actions(ElbState.Snapshot s, LoadBalancerConf lb, JsonNode actions) {
         if (actions == null || actions.isEmpty()) {
@@ -43,12 +42,15 @@ final class Actions {
         for (JsonNode a : sorted) {
             String type = a.path("Type").asText();
             if (type.startsWith("authenticate-")) {
-                throw Errors.of("InvalidLoadBalancerAction", "Berth has no identity provider integration; action type '" + type
-                        + "' is not supported");
+                throw Errors.of(
+                        "InvalidLoadBalancerAction",
+                        "Berth has no identity provider integration; action type '" + type + "' is not supported");
             }
         }
         if (sorted.size() > 1) {
-            throw Errors.of("TooManyActions", "A rule or listener can have only one forward, redirect or fixed-response action");
+            throw Errors.of(
+                    "TooManyActions",
+                    "A rule or listener can have only one forward, redirect or fixed-response action");
         }
         JsonNode a = sorted.getFirst();
         String type = a.path("Type").asText();
@@ -57,7 +59,9 @@ final class Actions {
             out.put("Order", a.get("Order").asInt());
         }
         if (!lb.application() && !type.equals("forward")) {
-            throw Errors.of("InvalidLoadBalancerAction", "Action type '" + type + "' is not supported by network load balancers");
+            throw Errors.of(
+                    "InvalidLoadBalancerAction",
+                    "Action type '" + type + "' is not supported by network load balancers");
         }
         switch (type) {
             case "forward" -> forward(s, lb, a, out);
@@ -95,11 +99,14 @@ final class Actions {
                 if (!rc.get("Path").asText().startsWith("/")) {
                     throw Errors.validation("The redirect path must start with a '/'");
                 }
-                if (rc.get("Protocol").asText().equals("#{protocol}") && rc.get("Port").asText().equals("#{port}")
-                        && rc.get("Host").asText().equals("#{host}") && rc.get("Path").asText().equals("/#{path}")
+                if (rc.get("Protocol").asText().equals("#{protocol}")
+                        && rc.get("Port").asText().equals("#{port}")
+                        && rc.get("Host").asText().equals("#{host}")
+                        && rc.get("Path").asText().equals("/#{path}")
                         && rc.get("Query").asText().equals("#{query}")) {
-                    throw Errors.validation("The redirect configuration is not valid: it must change at least one of protocol, "
-                            + "port, host, path or query to avoid a redirect loop");
+                    throw Errors.validation(
+                            "The redirect configuration is not valid: it must change at least one of protocol, "
+                                    + "port, host, path or query to avoid a redirect loop");
                 }
             }
             default -> throw Errors.validation("Action type '" + type + "' is not valid");
@@ -120,7 +127,8 @@ final class Actions {
         String single = Json.text(a, "TargetGroupArn");
         if (single != null) {
             if (!arns.isEmpty() && !(arns.size() == 1 && arns.getFirst().equals(single))) {
-                throw Errors.validation("You cannot specify both a target group ARN and a forward config with different target groups");
+                throw Errors.validation(
+                        "You cannot specify both a target group ARN and a forward config with different target groups");
             }
             if (arns.isEmpty()) {
                 arns.add(single);
@@ -131,7 +139,8 @@ final class Actions {
             throw Errors.validation("A target group ARN must be specified for forward actions");
         }
         if (arns.size() > (lb.application() ? 5 : 1)) {
-            throw Errors.validation("A forward action can have at most " + (lb.application() ? 5 : 1) + " target groups");
+            throw Errors.validation(
+                    "A forward action can have at most " + (lb.application() ? 5 : 1) + " target groups");
         }
         if (new HashSet<>(arns).size() != arns.size()) {
             throw Errors.validation("A target group can appear only once in a forward action");
@@ -148,12 +157,15 @@ final class Actions {
                 throw Errors.tgNotFound();
             }
             if (!tg.protocol().equals(listenerProtocol)) {
-                throw Errors.of("IncompatibleProtocols", "The target group '" + arn + "' uses protocol " + tg.protocol()
-                        + ", which a " + lb.type() + " load balancer cannot forward to");
+                throw Errors.of(
+                        "IncompatibleProtocols",
+                        "The target group '" + arn + "' uses protocol " + tg.protocol() + ", which a " + lb.type()
+                                + " load balancer cannot forward to");
             }
             Set<String> users = References.loadBalancersOf(s, arn);
             if (!users.isEmpty() && !users.contains(lb.arn())) {
-                throw Errors.of("TargetGroupAssociationLimit",
+                throw Errors.of(
+                        "TargetGroupAssociationLimit",
                         "The following target groups cannot be associated with more than one load balancer: " + arn);
             }
         }
@@ -195,7 +207,8 @@ final class Actions {
                     List<String> plain = Json.strings(c, "Values");
                     List<String> cfg = c.has(cfgName) ? Json.strings(c.get(cfgName), "Values") : List.of();
                     if (!plain.isEmpty() && !cfg.isEmpty()) {
-                        throw Errors.validation("You cannot specify both 'Values' and '" + cfgName + "' in a '" + field + "' condition");
+                        throw Errors.validation("You cannot specify both 'Values' and '" + cfgName + "' in a '" + field
+                                + "' condition");
                     }
                     vals = plain.isEmpty() ? cfg : plain;
                     for (String v : vals) {
@@ -214,15 +227,19 @@ final class Actions {
                         throw Errors.validation("An HTTP header name must be specified in an 'http-header' condition");
                     }
                     vals = Json.strings(cfg, "Values");
-                    ObjectNode h = n.putObject("HttpHeaderConfig").put("HttpHeaderName", cfg.get("HttpHeaderName").asText());
+                    ObjectNode h = n.putObject("HttpHeaderConfig")
+                            .put("HttpHeaderName", cfg.get("HttpHeaderName").asText());
                     ArrayNode a = h.putArray("Values");
                     vals.forEach(a::add);
                 }
                 case "http-request-method" -> {
-                    vals = c.has("HttpRequestMethodConfig") ? Json.strings(c.get("HttpRequestMethodConfig"), "Values") : List.of();
+                    vals = c.has("HttpRequestMethodConfig")
+                            ? Json.strings(c.get("HttpRequestMethodConfig"), "Values")
+                            : List.of();
                     for (String v : vals) {
                         if (!METHOD.matcher(v).matches() || v.length() > 40) {
-                            throw Errors.validation("HTTP request method '" + v + "' is not valid: use upper-case letters, '_' and '-'");
+                            throw Errors.validation("HTTP request method '" + v
+                                    + "' is not valid: use upper-case letters, '_' and '-'");
                         }
                     }
                     ArrayNode a = n.putObject("HttpRequestMethodConfig").putArray("Values");
@@ -254,8 +271,9 @@ final class Actions {
                     ArrayNode a = n.putObject("SourceIpConfig").putArray("Values");
                     vals.forEach(a::add);
                 }
-                default -> throw Errors.validation("Condition field '" + field + "' is not supported; use host-header, "
-                        + "path-pattern, http-header, http-request-method, query-string or source-ip");
+                default ->
+                    throw Errors.validation("Condition field '" + field + "' is not supported; use host-header, "
+                            + "path-pattern, http-header, http-request-method, query-string or source-ip");
             }
             if (vals.isEmpty()) {
                 throw Errors.validation("A '" + field + "' condition must have at least one value");

@@ -40,7 +40,13 @@ public final class ElbApi implements QueryService {
     private final Map<String, Op> ops;
     private final TargetOps targets;
 
-    public ElbApi(ServiceModel model, ElbState state, Platform platform, Plane plane, AddressPool pool, Clock clock,
+    public ElbApi(
+            ServiceModel model,
+            ElbState state,
+            Platform platform,
+            Plane plane,
+            AddressPool pool,
+            Clock clock,
             Function<String, Optional<String>> instanceAddress) {
         this.model = model;
         this.input = new QueryInput(model, "ValidationError");

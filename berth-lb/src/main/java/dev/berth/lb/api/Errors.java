@@ -5,8 +5,7 @@ import dev.berth.model.error.AwsException;
 /** The ELBv2 errors Berth answers, with the codes and wording AWS uses. All are sender faults (HTTP 400). */
 final class Errors {
 
-    private Errors() {
-    }
+    private Errors() {}
 
     static AwsException validation(String message) {
         return new AwsException("ValidationError", 400, message);

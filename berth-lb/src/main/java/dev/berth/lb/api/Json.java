@@ -11,8 +11,7 @@ import java.util.Map;
 /** Small readers and builders for the validated JSON trees the operations receive and return. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();
@@ -54,7 +53,8 @@ final class Json {
 
     static ArrayNode attributes(Map<String, String> attrs) {
         ArrayNode out = array();
-        new java.util.TreeMap<>(attrs).forEach((k, v) -> out.add(object().put("Key", k).put("Value", v)));
+        new java.util.TreeMap<>(attrs)
+                .forEach((k, v) -> out.add(object().put("Key", k).put("Value", v)));
         return out;
     }
 }

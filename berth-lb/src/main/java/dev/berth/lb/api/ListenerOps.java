@@ -44,11 +44,13 @@ final class ListenerOps {
     private static String protocolFor(LoadBalancerConf lb, String protocol) {
         String p = protocol != null ? protocol : lb.application() ? "HTTP" : "TCP";
         if (p.equals("HTTPS") || p.equals("TLS")) {
-            throw Errors.of("UnsupportedProtocol", "Berth does not terminate TLS; protocol '" + p + "' is not supported");
+            throw Errors.of(
+                    "UnsupportedProtocol", "Berth does not terminate TLS; protocol '" + p + "' is not supported");
         }
         if (lb.application() && !p.equals("HTTP") || !lb.application() && !p.equals("TCP")) {
-            throw Errors.of("UnsupportedProtocol", "Protocol '" + p + "' is not supported by load balancers of type '"
-                    + lb.type() + "'");
+            throw Errors.of(
+                    "UnsupportedProtocol",
+                    "Protocol '" + p + "' is not supported by load balancers of type '" + lb.type() + "'");
         }
         return p;
     }
@@ -57,7 +59,8 @@ final class ListenerOps {
         String lbArn = Json.text(in, "LoadBalancerArn");
         Integer port = Json.integer(in, "Port");
         if (in.has("Certificates") || in.has("SslPolicy") || in.has("AlpnPolicy")) {
-            throw Errors.validation("Certificates, SSL policies and ALPN policies apply to TLS listeners, which Berth does not offer");
+            throw Errors.validation(
+                    "Certificates, SSL policies and ALPN policies apply to TLS listeners, which Berth does not offer");
         }
         Map<String, String> tags = Tags.read(in.get("Tags"));
         ListenerConf l = state.change(w -> {
@@ -73,17 +76,22 @@ final class ListenerOps {
             ArrayNode actions = Actions.actions(s, lb, in.get("DefaultActions"));
             for (ListenerConf existing : s.listenersOf(lbArn)) {
                 if (existing.port() == port) {
-                    if (existing.protocol().equals(protocol) && existing.defaultActions().equals(actions)) {
+                    if (existing.protocol().equals(protocol)
+                            && existing.defaultActions().equals(actions)) {
                         return existing;
                     }
-                    throw Errors.of("DuplicateListener", "A listener already exists on this port for this load balancer '" + lbArn + "'");
+                    throw Errors.of(
+                            "DuplicateListener",
+                            "A listener already exists on this port for this load balancer '" + lbArn + "'");
                 }
             }
             if (s.listenersOf(lbArn).size() >= MAX_LISTENERS) {
-                throw Errors.of("TooManyListeners", "You've reached the limit on the number of listeners per load balancer");
+                throw Errors.of(
+                        "TooManyListeners", "You've reached the limit on the number of listeners per load balancer");
             }
             plane.checkBindable(lb.address(), port);
-            String arn = platform.arn("elasticloadbalancing", "listener/" + lb.arnSuffix() + "/" + Ids.hex16()).toString();
+            String arn = platform.arn("elasticloadbalancing", "listener/" + lb.arnSuffix() + "/" + Ids.hex16())
+                    .toString();
             ListenerConf created = new ListenerConf(arn, lbArn, protocol, port, actions, tags);
             w.put(created);
             return created;
@@ -94,8 +102,11 @@ final class ListenerOps {
     }
 
     static ObjectNode render(ListenerConf l) {
-        ObjectNode n = Json.object().put("ListenerArn", l.arn()).put("LoadBalancerArn", l.loadBalancerArn())
-                .put("Port", l.port()).put("Protocol", l.protocol());
+        ObjectNode n = Json.object()
+                .put("ListenerArn", l.arn())
+                .put("LoadBalancerArn", l.loadBalancerArn())
+                .put("Port", l.port())
+                .put("Protocol", l.protocol());
         n.set("DefaultActions", l.defaultActions().deepCopy());
         return n;
     }
@@ -133,7 +144,8 @@ final class ListenerOps {
     private JsonNode modify(ObjectNode in) {
         String arn = Json.text(in, "ListenerArn");
         if (in.has("Certificates") || in.has("SslPolicy") || in.has("AlpnPolicy")) {
-            throw Errors.validation("Certificates, SSL policies and ALPN policies apply to TLS listeners, which Berth does not offer");
+            throw Errors.validation(
+                    "Certificates, SSL policies and ALPN policies apply to TLS listeners, which Berth does not offer");
         }
         ListenerConf updated = state.change(w -> {
             ElbState.Snapshot s = state.snapshot();
@@ -144,12 +156,14 @@ final class ListenerOps {
             LoadBalancerConf lb = s.loadBalancers().get(l.loadBalancerArn());
             String protocol = in.has("Protocol") ? protocolFor(lb, Json.text(in, "Protocol")) : l.protocol();
             int port = in.has("Port") ? in.get("Port").asInt() : l.port();
-            ArrayNode actions = in.has("DefaultActions") ? Actions.actions(s, lb, in.get("DefaultActions")) : l.defaultActions();
+            ArrayNode actions =
+                    in.has("DefaultActions") ? Actions.actions(s, lb, in.get("DefaultActions")) : l.defaultActions();
             if (port != l.port()) {
                 for (ListenerConf other : s.listenersOf(lb.arn())) {
                     if (other.port() == port) {
-                        throw Errors.of("DuplicateListener", "A listener already exists on this port for this load balancer '"
-                                + lb.arn() + "'");
+                        throw Errors.of(
+                                "DuplicateListener",
+                                "A listener already exists on this port for this load balancer '" + lb.arn() + "'");
                     }
                 }
                 plane.checkBindable(lb.address(), port);

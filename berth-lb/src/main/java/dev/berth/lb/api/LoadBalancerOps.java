@@ -29,6 +29,7 @@ final class LoadBalancerOps {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-]{1,32}");
     /** Route 53 hosted zone ids of us-east-1 load balancers; reported as AWS does, not used. */
     private static final String ALB_ZONE = "Z35SXDOTRQ7X7K";
+
     private static final String NLB_ZONE = "Z26RNL4JYFTOTI";
     static final String VPC = "vpc-00000000000000000";
 
@@ -59,23 +60,30 @@ final class LoadBalancerOps {
         checkName(name);
         String type = in.has("Type") ? Json.text(in, "Type") : "application";
         if (!type.equals("application") && !type.equals("network")) {
-            throw Errors.validation("Berth serves load balancers of type 'application' and 'network', not '" + type + "'");
+            throw Errors.validation(
+                    "Berth serves load balancers of type 'application' and 'network', not '" + type + "'");
         }
         String scheme = in.has("Scheme") ? Json.text(in, "Scheme") : "internet-facing";
         String ipType = in.has("IpAddressType") ? Json.text(in, "IpAddressType") : "ipv4";
         if (!ipType.equals("ipv4")) {
-            throw Errors.validation("Berth load balancers have IPv4 addresses only; IP address type '" + ipType + "' is not supported");
+            throw Errors.validation(
+                    "Berth load balancers have IPv4 addresses only; IP address type '" + ipType + "' is not supported");
         }
         if (in.has("Subnets") && in.has("SubnetMappings")) {
             throw Errors.validation("You can specify subnets or subnet mappings, not both");
         }
-        if (type.equals("network") && in.has("SecurityGroups") && in.get("SecurityGroups").size() > 0) {
+        if (type.equals("network")
+                && in.has("SecurityGroups")
+                && in.get("SecurityGroups").size() > 0) {
             // NLBs take security groups in AWS too; Berth has no packet filter, so they are recorded nowhere.
-            throw Errors.validation("Berth load balancers do not filter traffic by security group; omit SecurityGroups");
+            throw Errors.validation(
+                    "Berth load balancers do not filter traffic by security group; omit SecurityGroups");
         }
         Map<String, String> tags = Tags.read(in.get("Tags"));
         if (tags.size() > Tags.MAX) {
-            throw Errors.of("TooManyTags", "The quota for the number of tags that can be assigned to a load balancer has been reached");
+            throw Errors.of(
+                    "TooManyTags",
+                    "The quota for the number of tags that can be assigned to a load balancer has been reached");
         }
         LoadBalancerConf lb = state.change(w -> {
             ElbState.Snapshot s = state.snapshot();
@@ -84,18 +92,33 @@ final class LoadBalancerOps {
                     if (existing.type().equals(type) && existing.scheme().equals(scheme)) {
                         return existing;
                     }
-                    throw Errors.of("DuplicateLoadBalancerName", "A load balancer with the same name '" + name
-                            + "' exists, but with different settings");
+                    throw Errors.of(
+                            "DuplicateLoadBalancerName",
+                            "A load balancer with the same name '" + name + "' exists, but with different settings");
                 }
             }
             if (s.loadBalancers().size() >= MAX_LOAD_BALANCERS) {
                 throw Errors.of("TooManyLoadBalancers", "The maximum number of load balancers has been reached");
             }
-            String address = pool.allocate(s.loadBalancers().values().stream().map(LoadBalancerConf::address).toList());
-            String arn = platform.arn("elasticloadbalancing", "loadbalancer/" + (type.equals("application") ? "app" : "net")
-                    + "/" + name + "/" + Ids.hex16()).toString();
-            LoadBalancerConf created = new LoadBalancerConf(arn, name, type, scheme, ipType, address, address,
-                    clock.millis(), Attributes.loadBalancerDefaults(type.equals("application")), tags);
+            String address = pool.allocate(s.loadBalancers().values().stream()
+                    .map(LoadBalancerConf::address)
+                    .toList());
+            String arn = platform.arn(
+                            "elasticloadbalancing",
+                            "loadbalancer/" + (type.equals("application") ? "app" : "net") + "/" + name + "/"
+                                    + Ids.hex16())
+                    .toString();
+            LoadBalancerConf created = new LoadBalancerConf(
+                    arn,
+                    name,
+                    type,
+                    scheme,
+                    ipType,
+                    address,
+                    address,
+                    clock.millis(),
+                    Attributes.loadBalancerDefaults(type.equals("application")),
+                    tags);
             w.put(created);
             return created;
         });
@@ -144,7 +167,8 @@ final class LoadBalancerOps {
                 }
             }
             if (!missing.isEmpty()) {
-                throw Errors.of("LoadBalancerNotFound", "Load balancers '[" + String.join(", ", missing) + "]' not found");
+                throw Errors.of(
+                        "LoadBalancerNotFound", "Load balancers '[" + String.join(", ", missing) + "]' not found");
             }
         } else {
             found.addAll(s.loadBalancers().values());
@@ -156,10 +180,13 @@ final class LoadBalancerOps {
 
     ObjectNode render(LoadBalancerConf lb) {
         ObjectNode n = Json.object();
-        n.put("LoadBalancerArn", lb.arn()).put("DNSName", lb.dnsName())
+        n.put("LoadBalancerArn", lb.arn())
+                .put("DNSName", lb.dnsName())
                 .put("CanonicalHostedZoneId", lb.application() ? ALB_ZONE : NLB_ZONE)
-                .put("CreatedTime", lb.createdMillis() / 1000.0).put("LoadBalancerName", lb.name())
-                .put("Scheme", lb.scheme()).put("VpcId", VPC);
+                .put("CreatedTime", lb.createdMillis() / 1000.0)
+                .put("LoadBalancerName", lb.name())
+                .put("Scheme", lb.scheme())
+                .put("VpcId", VPC);
         String code = plane.loadBalancerState(lb.arn());
         ObjectNode st = n.putObject("State").put("Code", code);
         if (code.equals("failed")) {
@@ -167,7 +194,8 @@ final class LoadBalancerOps {
         }
         n.put("Type", lb.type());
         ArrayNode azs = n.putArray("AvailabilityZones");
-        ObjectNode az = azs.addObject().put("ZoneName", platform.region() + "a").put("SubnetId", "subnet-00000000000000000");
+        ObjectNode az =
+                azs.addObject().put("ZoneName", platform.region() + "a").put("SubnetId", "subnet-00000000000000000");
         az.putArray("LoadBalancerAddresses").addObject().put("IpAddress", lb.address());
         if (lb.application()) {
             n.putArray("SecurityGroups");
@@ -184,9 +212,12 @@ final class LoadBalancerOps {
             if (lb == null) {
                 return null; // AWS: deleting a load balancer that does not exist succeeds
             }
-            if (lb.attributes().getOrDefault("deletion_protection.enabled", "false").equals("true")) {
-                throw Errors.of("OperationNotPermitted", "Load balancer '" + arn
-                        + "' cannot be deleted because deletion protection is enabled");
+            if (lb.attributes()
+                    .getOrDefault("deletion_protection.enabled", "false")
+                    .equals("true")) {
+                throw Errors.of(
+                        "OperationNotPermitted",
+                        "Load balancer '" + arn + "' cannot be deleted because deletion protection is enabled");
             }
             for (ListenerConf l : s.listenersOf(arn)) {
                 for (RuleConf r : s.rulesOf(l.arn())) {
@@ -215,8 +246,8 @@ final class LoadBalancerOps {
         String arn = Json.text(in, "LoadBalancerArn");
         LoadBalancerConf updated = state.change(w -> {
             LoadBalancerConf lb = require(arn);
-            LoadBalancerConf next = lb.withAttributes(Attributes.modifyLoadBalancer(lb.application(), lb.attributes(),
-                    in.get("Attributes")));
+            LoadBalancerConf next = lb.withAttributes(
+                    Attributes.modifyLoadBalancer(lb.application(), lb.attributes(), in.get("Attributes")));
             w.put(next);
             return next;
         });

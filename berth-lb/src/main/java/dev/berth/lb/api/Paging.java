@@ -16,16 +16,17 @@ final class Paging {
 
     static final int DEFAULT_PAGE = 400;
 
-    private Paging() {
-    }
+    private Paging() {}
 
-    static <T> void page(List<T> items, ObjectNode in, ObjectNode out, String listField, Function<T, ObjectNode> render) {
+    static <T> void page(
+            List<T> items, ObjectNode in, ObjectNode out, String listField, Function<T, ObjectNode> render) {
         int size = in.has("PageSize") ? in.get("PageSize").asInt() : DEFAULT_PAGE;
         int start = 0;
         String marker = Json.text(in, "Marker");
         if (marker != null) {
             try {
-                start = Integer.parseInt(new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.UTF_8).substring(2));
+                start = Integer.parseInt(
+                        new String(Base64.getUrlDecoder().decode(marker), StandardCharsets.UTF_8).substring(2));
             } catch (RuntimeException e) {
                 throw Errors.validation("Invalid marker '" + marker + "'");
             }
@@ -40,8 +41,11 @@ final class Paging {
         }
         out.set(listField, list);
         if (end < items.size()) {
-            out.put("NextMarker", Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(("p:" + end).getBytes(StandardCharsets.UTF_8)));
+            out.put(
+                    "NextMarker",
+                    Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(("p:" + end).getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

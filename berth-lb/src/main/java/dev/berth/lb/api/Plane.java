@@ -24,7 +24,12 @@ public interface Plane {
      * @param state {@code initial}, {@code healthy}, {@code unhealthy}, {@code unused}, {@code draining} or {@code unavailable}
      * @param reason null when healthy
      */
-    record TargetHealthView(String id, int port, String availabilityZone, int healthCheckPort, String state, String reason,
-            String description) {
-    }
+    record TargetHealthView(
+            String id,
+            int port,
+            String availabilityZone,
+            int healthCheckPort,
+            String state,
+            String reason,
+            String description) {}
 }

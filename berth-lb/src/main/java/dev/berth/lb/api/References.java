@@ -14,8 +14,7 @@ import java.util.Set;
  */
 public final class References {
 
-    private References() {
-    }
+    private References() {}
 
     /** The target group ARNs one action list forwards to (simple TargetGroupArn and weighted ForwardConfig). */
     public static Set<String> targetGroups(JsonNode actions) {

@@ -74,7 +74,9 @@ final class RuleOps {
                     throw Errors.of("PriorityInUse", "Priority '" + priority + "' is currently in use");
                 }
             }
-            long rulesOfLb = s.listenersOf(lb.arn()).stream().mapToLong(x -> s.rulesOf(x.arn()).size()).sum();
+            long rulesOfLb = s.listenersOf(lb.arn()).stream()
+                    .mapToLong(x -> s.rulesOf(x.arn()).size())
+                    .sum();
             if (rulesOfLb >= MAX_RULES_PER_LOAD_BALANCER) {
                 throw Errors.of("TooManyRules", "You've reached the limit on the number of rules per load balancer");
             }
@@ -105,14 +107,11 @@ final class RuleOps {
     }
 
     /** A rule or a listener's default rule, found by ARN. */
-    private sealed interface Found permits Plain, Default {
-    }
+    private sealed interface Found permits Plain, Default {}
 
-    private record Plain(RuleConf rule) implements Found {
-    }
+    private record Plain(RuleConf rule) implements Found {}
 
-    private record Default(ListenerConf listener) implements Found {
-    }
+    private record Default(ListenerConf listener) implements Found {}
 
     private static Found find(ElbState.Snapshot s, String arn) {
         RuleConf r = s.rules().get(arn);
@@ -167,8 +166,10 @@ final class RuleOps {
             return switch (find(s, arn)) {
                 case Plain p -> {
                     RuleConf r = p.rule();
-                    LoadBalancerConf lb = s.loadBalancers().get(s.listeners().get(r.listenerArn()).loadBalancerArn());
-                    ArrayNode conditions = in.has("Conditions") ? Actions.conditions(in.get("Conditions")) : r.conditions();
+                    LoadBalancerConf lb = s.loadBalancers()
+                            .get(s.listeners().get(r.listenerArn()).loadBalancerArn());
+                    ArrayNode conditions =
+                            in.has("Conditions") ? Actions.conditions(in.get("Conditions")) : r.conditions();
                     ArrayNode actions = in.has("Actions") ? Actions.actions(s, lb, in.get("Actions")) : r.actions();
                     RuleConf next = new RuleConf(r.arn(), r.listenerArn(), r.priority(), conditions, actions, r.tags());
                     w.put(next);
@@ -180,8 +181,10 @@ final class RuleOps {
                     }
                     ListenerConf l = d.listener();
                     LoadBalancerConf lb = s.loadBalancers().get(l.loadBalancerArn());
-                    ArrayNode actions = in.has("Actions") ? Actions.actions(s, lb, in.get("Actions")) : l.defaultActions();
-                    ListenerConf next = new ListenerConf(l.arn(), l.loadBalancerArn(), l.protocol(), l.port(), actions, l.tags());
+                    ArrayNode actions =
+                            in.has("Actions") ? Actions.actions(s, lb, in.get("Actions")) : l.defaultActions();
+                    ListenerConf next =
+                            new ListenerConf(l.arn(), l.loadBalancerArn(), l.protocol(), l.port(), actions, l.tags());
                     w.put(next);
                     yield renderDefault(next);
                 }
@@ -197,7 +200,8 @@ final class RuleOps {
         state.change(w -> {
             switch (find(state.snapshot(), arn)) {
                 case Plain p -> w.delete(p.rule());
-                case Default d -> throw Errors.of("OperationNotPermitted", "Default rule '" + arn + "' cannot be deleted");
+                case Default d ->
+                    throw Errors.of("OperationNotPermitted", "Default rule '" + arn + "' cannot be deleted");
             }
             return null;
         });
@@ -214,8 +218,9 @@ final class RuleOps {
                 int priority = pair.path("Priority").asInt();
                 switch (find(s, arn)) {
                     case Plain p -> rules.add(p.rule());
-                    case Default d -> throw Errors.of("OperationNotPermitted", "Default rule '" + arn
-                            + "' cannot have its priority changed");
+                    case Default d ->
+                        throw Errors.of(
+                                "OperationNotPermitted", "Default rule '" + arn + "' cannot have its priority changed");
                 }
                 if (wanted.put(arn, priority) != null) {
                     throw Errors.validation("Rule '" + arn + "' is specified more than once");
@@ -230,7 +235,8 @@ final class RuleOps {
             List<RuleConf> out = new ArrayList<>();
             for (RuleConf r : rules) {
                 int p = wanted.get(r.arn());
-                if (!taken.computeIfAbsent(r.listenerArn(), k -> new HashSet<>()).add(p)) {
+                if (!taken.computeIfAbsent(r.listenerArn(), k -> new HashSet<>())
+                        .add(p)) {
                     throw Errors.of("PriorityInUse", "Priority '" + p + "' is currently in use");
                 }
                 RuleConf next = r.withPriority(p);

@@ -11,8 +11,7 @@ final class Tags {
 
     static final int MAX = 50;
 
-    private Tags() {
-    }
+    private Tags() {}
 
     /** Reads a {@code TagList} (may be absent) and checks it. */
     static Map<String, String> read(JsonNode list) {
@@ -38,7 +37,9 @@ final class Tags {
         Map<String, String> out = new LinkedHashMap<>(existing);
         out.putAll(added);
         if (out.size() > MAX) {
-            throw Errors.of("TooManyTags", "The quota for the number of tags that can be assigned to a resource has been reached");
+            throw Errors.of(
+                    "TooManyTags",
+                    "The quota for the number of tags that can be assigned to a resource has been reached");
         }
         return out;
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.lb.config.ElbState;
 import dev.berth.lb.config.HealthCheckConf;
-import dev.berth.lb.config.TargetConf;
 import dev.berth.lb.config.TargetGroupConf;
 import dev.berth.model.Platform;
 import java.util.ArrayList;
@@ -59,15 +58,17 @@ final class TargetGroupOps {
         }
         String targetType = in.has("TargetType") ? Json.text(in, "TargetType") : "instance";
         if (!targetType.equals("instance") && !targetType.equals("ip")) {
-            throw Errors.validation("Berth serves target groups of target type 'instance' and 'ip', not '" + targetType + "'");
+            throw Errors.validation(
+                    "Berth serves target groups of target type 'instance' and 'ip', not '" + targetType + "'");
         }
         String protocol = Json.text(in, "Protocol");
         if (protocol == null) {
             throw Errors.validation("A protocol must be specified");
         }
         if (!protocol.equals("HTTP") && !protocol.equals("TCP")) {
-            throw Errors.validation("Berth serves target groups with protocol HTTP (application load balancers) and TCP "
-                    + "(network load balancers), not '" + protocol + "'");
+            throw Errors.validation(
+                    "Berth serves target groups with protocol HTTP (application load balancers) and TCP "
+                            + "(network load balancers), not '" + protocol + "'");
         }
         Integer port = Json.integer(in, "Port");
         if (port == null) {
@@ -75,38 +76,57 @@ final class TargetGroupOps {
         }
         String version = Json.text(in, "ProtocolVersion");
         if (version != null && !protocol.equals("HTTP")) {
-            throw Errors.validation("Protocol version can only be specified for target groups with protocol HTTP or HTTPS");
+            throw Errors.validation(
+                    "Protocol version can only be specified for target groups with protocol HTTP or HTTPS");
         }
         if (version != null && !version.equals("HTTP1")) {
-            throw Errors.validation("Berth forwards HTTP/1.1 to targets; protocol version '" + version + "' is not supported");
+            throw Errors.validation(
+                    "Berth forwards HTTP/1.1 to targets; protocol version '" + version + "' is not supported");
         }
         boolean http = protocol.equals("HTTP");
-        String hcProtocol = in.has("HealthCheckProtocol") ? Json.text(in, "HealthCheckProtocol") : http ? "HTTP" : "TCP";
+        String hcProtocol =
+                in.has("HealthCheckProtocol") ? Json.text(in, "HealthCheckProtocol") : http ? "HTTP" : "TCP";
         HealthCheckConf defaults = defaults(http, hcProtocol);
         HealthCheckConf hc = healthCheck(defaults, in, http);
         Map<String, String> tags = Tags.read(in.get("Tags"));
         if (tags.size() > Tags.MAX) {
-            throw Errors.of("TooManyTags", "The quota for the number of tags that can be assigned to a target group has been reached");
+            throw Errors.of(
+                    "TooManyTags",
+                    "The quota for the number of tags that can be assigned to a target group has been reached");
         }
         String vpc = in.has("VpcId") ? Json.text(in, "VpcId") : LoadBalancerOps.VPC;
         TargetGroupConf tg = state.change(w -> {
             ElbState.Snapshot s = state.snapshot();
             for (TargetGroupConf existing : s.targetGroups().values()) {
                 if (existing.name().equals(name)) {
-                    if (existing.protocol().equals(protocol) && existing.port() == port
-                            && existing.targetType().equals(targetType) && existing.healthCheck().equals(hc)) {
+                    if (existing.protocol().equals(protocol)
+                            && existing.port() == port
+                            && existing.targetType().equals(targetType)
+                            && existing.healthCheck().equals(hc)) {
                         return existing;
                     }
-                    throw Errors.of("DuplicateTargetGroupName", "A target group with the same name '" + name
-                            + "' exists, but with different settings");
+                    throw Errors.of(
+                            "DuplicateTargetGroupName",
+                            "A target group with the same name '" + name + "' exists, but with different settings");
                 }
             }
             if (s.targetGroups().size() >= MAX_TARGET_GROUPS) {
                 throw Errors.of("TooManyTargetGroups", "The maximum number of target groups has been reached");
             }
-            String arn = platform.arn("elasticloadbalancing", "targetgroup/" + name + "/" + Ids.hex16()).toString();
-            TargetGroupConf created = new TargetGroupConf(arn, name, protocol, http ? "HTTP1" : null, port, targetType, vpc, hc,
-                    Attributes.targetGroupDefaults(http, targetType), tags, List.of());
+            String arn = platform.arn("elasticloadbalancing", "targetgroup/" + name + "/" + Ids.hex16())
+                    .toString();
+            TargetGroupConf created = new TargetGroupConf(
+                    arn,
+                    name,
+                    protocol,
+                    http ? "HTTP1" : null,
+                    port,
+                    targetType,
+                    vpc,
+                    hc,
+                    Attributes.targetGroupDefaults(http, targetType),
+                    tags,
+                    List.of());
             w.put(created);
             return created;
         });
@@ -120,7 +140,15 @@ final class TargetGroupOps {
         if (http) {
             return new HealthCheckConf(true, hcProtocol, "traffic-port", "/", 30, 5, 5, 2, "200");
         }
-        return new HealthCheckConf(true, hcProtocol, "traffic-port", hcHttp ? "/" : null, 30, hcHttp ? 6 : 10, 5, 2,
+        return new HealthCheckConf(
+                true,
+                hcProtocol,
+                "traffic-port",
+                hcHttp ? "/" : null,
+                30,
+                hcHttp ? 6 : 10,
+                5,
+                2,
                 hcHttp ? "200-399" : null);
     }
 
@@ -129,7 +157,8 @@ final class TargetGroupOps {
         String protocol = in.has("HealthCheckProtocol") ? Json.text(in, "HealthCheckProtocol") : base.protocol();
         boolean hcHttp = protocol.equals("HTTP") || protocol.equals("HTTPS");
         if (httpGroup && !hcHttp) {
-            throw Errors.validation("Health check protocol '" + protocol + "' is not supported for target groups with the HTTP protocol");
+            throw Errors.validation("Health check protocol '" + protocol
+                    + "' is not supported for target groups with the HTTP protocol");
         }
         if (!httpGroup && !protocol.equals("TCP") && !protocol.equals("HTTP")) {
             throw Errors.validation("Berth checks TCP target groups over TCP or HTTP, not '" + protocol + "'");
@@ -146,17 +175,21 @@ final class TargetGroupOps {
                 p = -1;
             }
             if (p < 1 || p > 65535) {
-                throw Errors.validation("Health check port '" + port + "' must be 'traffic-port' or a port between 1 and 65535");
+                throw Errors.validation(
+                        "Health check port '" + port + "' must be 'traffic-port' or a port between 1 and 65535");
             }
         }
-        String path = in.has("HealthCheckPath") ? Json.text(in, "HealthCheckPath") : hcHttp ? Objects.requireNonNullElse(base.path(), "/") : null;
+        String path = in.has("HealthCheckPath")
+                ? Json.text(in, "HealthCheckPath")
+                : hcHttp ? Objects.requireNonNullElse(base.path(), "/") : null;
         if (!hcHttp && in.has("HealthCheckPath")) {
             throw Errors.validation("Health check path can only be specified for HTTP and HTTPS health checks");
         }
         if (path != null && !path.startsWith("/")) {
             throw Errors.validation("Health check path must begin with a '/' character");
         }
-        String matcher = in.has("Matcher") ? Json.text(in.get("Matcher"), "HttpCode")
+        String matcher = in.has("Matcher")
+                ? Json.text(in.get("Matcher"), "HttpCode")
                 : hcHttp ? Objects.requireNonNullElse(base.matcher(), httpGroup ? "200" : "200-399") : null;
         if (in.has("Matcher") && in.get("Matcher").has("GrpcCode")) {
             throw Errors.validation("A gRPC matcher can only be used with the GRPC protocol version");
@@ -165,23 +198,43 @@ final class TargetGroupOps {
             throw Errors.validation("A matcher can only be specified for HTTP and HTTPS health checks");
         }
         if (hcHttp) {
-            if (matcher == null || !CODES.matcher(matcher).matches() || !codesWithin(matcher, 200, httpGroup ? 499 : 599)) {
+            if (matcher == null
+                    || !CODES.matcher(matcher).matches()
+                    || !codesWithin(matcher, 200, httpGroup ? 499 : 599)) {
                 throw Errors.validation("Health check matcher HTTP code '" + matcher + "' must be within '200-"
                         + (httpGroup ? 499 : 599) + "'");
             }
         }
-        int interval = in.has("HealthCheckIntervalSeconds") ? in.get("HealthCheckIntervalSeconds").asInt() : base.intervalSeconds();
-        int timeout = in.has("HealthCheckTimeoutSeconds") ? in.get("HealthCheckTimeoutSeconds").asInt() : base.timeoutSeconds();
+        int interval = in.has("HealthCheckIntervalSeconds")
+                ? in.get("HealthCheckIntervalSeconds").asInt()
+                : base.intervalSeconds();
+        int timeout = in.has("HealthCheckTimeoutSeconds")
+                ? in.get("HealthCheckTimeoutSeconds").asInt()
+                : base.timeoutSeconds();
         if (timeout >= interval) {
-            throw Errors.validation("Health check timeout '" + timeout + "' must be smaller than the interval '" + interval + "'");
+            throw Errors.validation(
+                    "Health check timeout '" + timeout + "' must be smaller than the interval '" + interval + "'");
         }
-        int healthy = in.has("HealthyThresholdCount") ? in.get("HealthyThresholdCount").asInt() : base.healthyThreshold();
-        int unhealthy = in.has("UnhealthyThresholdCount") ? in.get("UnhealthyThresholdCount").asInt() : base.unhealthyThreshold();
-        boolean enabled = in.has("HealthCheckEnabled") ? in.get("HealthCheckEnabled").asBoolean() : base.enabled();
+        int healthy = in.has("HealthyThresholdCount")
+                ? in.get("HealthyThresholdCount").asInt()
+                : base.healthyThreshold();
+        int unhealthy = in.has("UnhealthyThresholdCount")
+                ? in.get("UnhealthyThresholdCount").asInt()
+                : base.unhealthyThreshold();
+        boolean enabled =
+                in.has("HealthCheckEnabled") ? in.get("HealthCheckEnabled").asBoolean() : base.enabled();
         if (!enabled && !httpGroup) {
             throw Errors.validation("Health checks cannot be disabled for target groups with the TCP protocol");
         }
-        return new HealthCheckConf(enabled, protocol, port, hcHttp ? path : null, interval, timeout, healthy, unhealthy,
+        return new HealthCheckConf(
+                enabled,
+                protocol,
+                port,
+                hcHttp ? path : null,
+                interval,
+                timeout,
+                healthy,
+                unhealthy,
                 hcHttp ? matcher : null);
     }
 
@@ -200,7 +253,8 @@ final class TargetGroupOps {
         List<String> arns = Json.strings(in, "TargetGroupArns");
         List<String> names = Json.strings(in, "Names");
         if ((lbArn != null ? 1 : 0) + (arns.isEmpty() ? 0 : 1) + (names.isEmpty() ? 0 : 1) > 1) {
-            throw Errors.validation("Target group names, target group ARNs, and a load balancer ARN cannot be specified at the same time");
+            throw Errors.validation(
+                    "Target group names, target group ARNs, and a load balancer ARN cannot be specified at the same time");
         }
         ElbState.Snapshot s = state.snapshot();
         List<TargetGroupConf> found = new ArrayList<>();
@@ -209,7 +263,9 @@ final class TargetGroupOps {
                 throw Errors.lbNotFound();
             }
             Set<String> used = References.targetGroupsOf(s, lbArn);
-            s.targetGroups().values().stream().filter(t -> used.contains(t.arn())).forEach(found::add);
+            s.targetGroups().values().stream()
+                    .filter(t -> used.contains(t.arn()))
+                    .forEach(found::add);
         } else if (!arns.isEmpty()) {
             for (String arn : new LinkedHashSet<>(arns)) {
                 found.add(Optional.ofNullable(s.targetGroups().get(arn)).orElseThrow(Errors::tgNotFound));
@@ -222,7 +278,8 @@ final class TargetGroupOps {
                 }
             }
             if (!missing.isEmpty()) {
-                throw Errors.of("TargetGroupNotFound", "Target groups '[" + String.join(", ", missing) + "]' not found");
+                throw Errors.of(
+                        "TargetGroupNotFound", "Target groups '[" + String.join(", ", missing) + "]' not found");
             }
         } else {
             found.addAll(s.targetGroups().values());
@@ -234,11 +291,18 @@ final class TargetGroupOps {
 
     static ObjectNode render(ElbState.Snapshot s, TargetGroupConf t) {
         HealthCheckConf hc = t.healthCheck();
-        ObjectNode n = Json.object().put("TargetGroupArn", t.arn()).put("TargetGroupName", t.name())
-                .put("Protocol", t.protocol()).put("Port", t.port()).put("VpcId", t.vpcId())
-                .put("HealthCheckProtocol", hc.protocol()).put("HealthCheckPort", hc.port())
-                .put("HealthCheckEnabled", hc.enabled()).put("HealthCheckIntervalSeconds", hc.intervalSeconds())
-                .put("HealthCheckTimeoutSeconds", hc.timeoutSeconds()).put("HealthyThresholdCount", hc.healthyThreshold())
+        ObjectNode n = Json.object()
+                .put("TargetGroupArn", t.arn())
+                .put("TargetGroupName", t.name())
+                .put("Protocol", t.protocol())
+                .put("Port", t.port())
+                .put("VpcId", t.vpcId())
+                .put("HealthCheckProtocol", hc.protocol())
+                .put("HealthCheckPort", hc.port())
+                .put("HealthCheckEnabled", hc.enabled())
+                .put("HealthCheckIntervalSeconds", hc.intervalSeconds())
+                .put("HealthCheckTimeoutSeconds", hc.timeoutSeconds())
+                .put("HealthyThresholdCount", hc.healthyThreshold())
                 .put("UnhealthyThresholdCount", hc.unhealthyThreshold());
         if (hc.path() != null) {
             n.put("HealthCheckPath", hc.path());
@@ -265,11 +329,19 @@ final class TargetGroupOps {
         TargetGroupConf updated = state.change(w -> {
             TargetGroupConf tg = require(arn);
             HealthCheckConf base = tg.healthCheck();
-            if (in.has("HealthCheckProtocol") && !in.get("HealthCheckProtocol").asText().equals(base.protocol())) {
+            if (in.has("HealthCheckProtocol")
+                    && !in.get("HealthCheckProtocol").asText().equals(base.protocol())) {
                 base = defaults(tg.http(), in.get("HealthCheckProtocol").asText());
-                base = new HealthCheckConf(tg.healthCheck().enabled(), base.protocol(), tg.healthCheck().port(), base.path(),
-                        tg.healthCheck().intervalSeconds(), base.timeoutSeconds(), tg.healthCheck().healthyThreshold(),
-                        tg.healthCheck().unhealthyThreshold(), base.matcher());
+                base = new HealthCheckConf(
+                        tg.healthCheck().enabled(),
+                        base.protocol(),
+                        tg.healthCheck().port(),
+                        base.path(),
+                        tg.healthCheck().intervalSeconds(),
+                        base.timeoutSeconds(),
+                        tg.healthCheck().healthyThreshold(),
+                        tg.healthCheck().unhealthyThreshold(),
+                        base.matcher());
             }
             TargetGroupConf next = tg.withHealthCheck(healthCheck(base, in, tg.http()));
             w.put(next);
@@ -285,7 +357,8 @@ final class TargetGroupOps {
         state.change(w -> {
             TargetGroupConf tg = require(arn);
             if (!References.loadBalancersOf(state.snapshot(), arn).isEmpty()) {
-                throw Errors.of("ResourceInUse", "Target group '" + arn + "' is currently in use by a listener or a rule");
+                throw Errors.of(
+                        "ResourceInUse", "Target group '" + arn + "' is currently in use by a listener or a rule");
             }
             w.delete(tg);
             return null;
@@ -304,7 +377,8 @@ final class TargetGroupOps {
         String arn = Json.text(in, "TargetGroupArn");
         TargetGroupConf updated = state.change(w -> {
             TargetGroupConf tg = require(arn);
-            TargetGroupConf next = tg.withAttributes(Attributes.modifyTargetGroup(tg.http(), tg.attributes(), in.get("Attributes")));
+            TargetGroupConf next =
+                    tg.withAttributes(Attributes.modifyTargetGroup(tg.http(), tg.attributes(), in.get("Attributes")));
             w.put(next);
             return next;
         });

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 public final class TargetOps {
 
     static final int MAX_TARGETS = 1000;
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
     private final ElbState state;
     private final Platform platform;
@@ -57,8 +58,8 @@ public final class TargetOps {
             int port = t.has("Port") ? t.get("Port").asInt() : tg.port();
             String az = t.has("AvailabilityZone") ? t.get("AvailabilityZone").asText() : null;
             if (az != null && !az.equals("all") && !az.equals(platform.region() + "a")) {
-                throw Errors.validation("The Availability Zone '" + az + "' is not enabled for this load balancer; Berth has one zone, "
-                        + platform.region() + "a");
+                throw Errors.validation("The Availability Zone '" + az
+                        + "' is not enabled for this load balancer; Berth has one zone, " + platform.region() + "a");
             }
             if (tg.targetType().equals("ip")) {
                 if (!IPV4.matcher(id).matches()) {
@@ -75,7 +76,9 @@ public final class TargetOps {
             }
         }
         if (!invalid.isEmpty()) {
-            throw Errors.of("InvalidTarget", "The following targets are not valid instances: '" + String.join("', '", invalid) + "'");
+            throw Errors.of(
+                    "InvalidTarget",
+                    "The following targets are not valid instances: '" + String.join("', '", invalid) + "'");
         }
         register(arn, targets);
         return Json.object();
@@ -106,7 +109,10 @@ public final class TargetOps {
         TargetGroupConf tg = state.targetGroup(arn).orElseThrow(Errors::tgNotFound);
         List<String[]> wanted = new ArrayList<>();
         for (JsonNode t : in.get("Targets")) {
-            wanted.add(new String[] {t.path("Id").asText(), String.valueOf(t.has("Port") ? t.get("Port").asInt() : tg.port())});
+            wanted.add(new String[] {
+                t.path("Id").asText(),
+                String.valueOf(t.has("Port") ? t.get("Port").asInt() : tg.port())
+            });
         }
         state.change(w -> {
             TargetGroupConf current = state.targetGroup(arn).orElseThrow(Errors::tgNotFound);
@@ -118,8 +124,10 @@ public final class TargetOps {
                 }
             }
             if (!missing.isEmpty()) {
-                throw Errors.of("InvalidTarget", "The following targets are not registered in target group '" + current.name()
-                        + "': '" + String.join("', '", missing) + "'");
+                throw Errors.of(
+                        "InvalidTarget",
+                        "The following targets are not registered in target group '" + current.name() + "': '"
+                                + String.join("', '", missing) + "'");
             }
             w.put(current.withTargets(next));
             return null;
@@ -156,11 +164,18 @@ public final class TargetOps {
                 String id = t.path("Id").asText();
                 Integer port = t.has("Port") ? t.get("Port").asInt() : null;
                 List<Plane.TargetHealthView> matching = all.stream()
-                        .filter(v -> v.id().equals(id) && (port == null || v.port() == port)).toList();
+                        .filter(v -> v.id().equals(id) && (port == null || v.port() == port))
+                        .toList();
                 if (matching.isEmpty()) {
                     int p = port == null ? tg.port() : port;
-                    list.add(render(new Plane.TargetHealthView(id, p, null, tg.healthCheck().portFor(p), "unused",
-                            "Target.NotRegistered", "Target is not registered to the target group")));
+                    list.add(render(new Plane.TargetHealthView(
+                            id,
+                            p,
+                            null,
+                            tg.healthCheck().portFor(p),
+                            "unused",
+                            "Target.NotRegistered",
+                            "Target is not registered to the target group")));
                 } else {
                     matching.forEach(v -> list.add(render(v)));
                 }

@@ -34,18 +34,25 @@ public final class ElbState {
     static final String RULE = "elb-rule";
 
     /** An immutable view of the whole configuration, in creation order. */
-    public record Snapshot(Map<String, LoadBalancerConf> loadBalancers, Map<String, TargetGroupConf> targetGroups,
-            Map<String, ListenerConf> listeners, Map<String, RuleConf> rules) {
+    public record Snapshot(
+            Map<String, LoadBalancerConf> loadBalancers,
+            Map<String, TargetGroupConf> targetGroups,
+            Map<String, ListenerConf> listeners,
+            Map<String, RuleConf> rules) {
 
         public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of());
 
         public List<ListenerConf> listenersOf(String lbArn) {
-            return listeners.values().stream().filter(l -> l.loadBalancerArn().equals(lbArn)).toList();
+            return listeners.values().stream()
+                    .filter(l -> l.loadBalancerArn().equals(lbArn))
+                    .toList();
         }
 
         public List<RuleConf> rulesOf(String listenerArn) {
-            return rules.values().stream().filter(r -> r.listenerArn().equals(listenerArn))
-                    .sorted(java.util.Comparator.comparingInt(RuleConf::priority)).toList();
+            return rules.values().stream()
+                    .filter(r -> r.listenerArn().equals(listenerArn))
+                    .sorted(java.util.Comparator.comparingInt(RuleConf::priority))
+                    .toList();
         }
     }
 
@@ -68,7 +75,7 @@ public final class ElbState {
     private final StateStore store;
     private final Documents docs;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
-    private volatile Consumer<Snapshot> onChange = s -> { };
+    private volatile Consumer<Snapshot> onChange = s -> {};
 
     public ElbState(StateStore store, Documents docs) {
         this.store = store;
@@ -128,8 +135,11 @@ public final class ElbState {
                     default -> throw new IllegalArgumentException(p.getClass().getName());
                 }
             }
-            next = new Snapshot(Collections.unmodifiableMap(lbs), Collections.unmodifiableMap(tgs),
-                    Collections.unmodifiableMap(ls), Collections.unmodifiableMap(rs));
+            next = new Snapshot(
+                    Collections.unmodifiableMap(lbs),
+                    Collections.unmodifiableMap(tgs),
+                    Collections.unmodifiableMap(ls),
+                    Collections.unmodifiableMap(rs));
             snapshot = next;
             onChange.accept(next);
         }
@@ -155,12 +165,16 @@ public final class ElbState {
         Map<String, ListenerConf> ls = new LinkedHashMap<>();
         Map<String, RuleConf> rs = new LinkedHashMap<>();
         readAll(LB, LoadBalancerConf.class).stream()
-                .sorted(java.util.Comparator.comparingLong(LoadBalancerConf::createdMillis)).forEach(c -> lbs.put(c.arn(), c));
+                .sorted(java.util.Comparator.comparingLong(LoadBalancerConf::createdMillis))
+                .forEach(c -> lbs.put(c.arn(), c));
         readAll(TG, TargetGroupConf.class).forEach(c -> tgs.put(c.arn(), c));
         readAll(LISTENER, ListenerConf.class).forEach(c -> ls.put(c.arn(), c));
         readAll(RULE, RuleConf.class).forEach(c -> rs.put(c.arn(), c));
-        snapshot = new Snapshot(Collections.unmodifiableMap(lbs), Collections.unmodifiableMap(tgs),
-                Collections.unmodifiableMap(ls), Collections.unmodifiableMap(rs));
+        snapshot = new Snapshot(
+                Collections.unmodifiableMap(lbs),
+                Collections.unmodifiableMap(tgs),
+                Collections.unmodifiableMap(ls),
+                Collections.unmodifiableMap(rs));
     }
 
     private <T> List<T> readAll(String kind, Class<T> type) {

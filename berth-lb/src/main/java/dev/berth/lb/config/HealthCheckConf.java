@@ -7,8 +7,16 @@ package dev.berth.lb.config;
  * @param path null for TCP health checks
  * @param matcher HTTP codes ({@code 200}, {@code 200,202}, {@code 200-299}); null for TCP
  */
-public record HealthCheckConf(boolean enabled, String protocol, String port, String path, int intervalSeconds,
-        int timeoutSeconds, int healthyThreshold, int unhealthyThreshold, String matcher) {
+public record HealthCheckConf(
+        boolean enabled,
+        String protocol,
+        String port,
+        String path,
+        int intervalSeconds,
+        int timeoutSeconds,
+        int healthyThreshold,
+        int unhealthyThreshold,
+        String matcher) {
 
     /** The port to check a target on. */
     public int portFor(int trafficPort) {
@@ -25,7 +33,8 @@ public record HealthCheckConf(boolean enabled, String protocol, String port, Str
             String p = part.trim();
             int dash = p.indexOf('-');
             if (dash > 0) {
-                if (status >= Integer.parseInt(p.substring(0, dash).trim()) && status <= Integer.parseInt(p.substring(dash + 1).trim())) {
+                if (status >= Integer.parseInt(p.substring(0, dash).trim())
+                        && status <= Integer.parseInt(p.substring(dash + 1).trim())) {
                     return true;
                 }
             } else if (!p.isEmpty() && Integer.parseInt(p) == status) {

@@ -9,7 +9,12 @@ import java.util.Map;
  * tree, validated and normalised at write time), so Describe returns exactly what was accepted
  * and the data plane compiles them into {@code plane.Routes}.
  */
-public record ListenerConf(String arn, String loadBalancerArn, String protocol, int port, ArrayNode defaultActions,
+public record ListenerConf(
+        String arn,
+        String loadBalancerArn,
+        String protocol,
+        int port,
+        ArrayNode defaultActions,
         Map<String, String> tags) {
 
     public ListenerConf {

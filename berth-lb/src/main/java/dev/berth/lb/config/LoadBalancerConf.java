@@ -12,8 +12,17 @@ import java.util.Map;
  * @param attributes every attribute with its current value (defaults filled in at creation)
  * @param tags in insertion order
  */
-public record LoadBalancerConf(String arn, String name, String type, String scheme, String ipAddressType, String address,
-        String dnsName, long createdMillis, Map<String, String> attributes, Map<String, String> tags) {
+public record LoadBalancerConf(
+        String arn,
+        String name,
+        String type,
+        String scheme,
+        String ipAddressType,
+        String address,
+        String dnsName,
+        long createdMillis,
+        Map<String, String> attributes,
+        Map<String, String> tags) {
 
     public LoadBalancerConf {
         attributes = Map.copyOf(attributes);
@@ -29,7 +38,8 @@ public record LoadBalancerConf(String arn, String name, String type, String sche
     }
 
     public LoadBalancerConf withTags(Map<String, String> t) {
-        return new LoadBalancerConf(arn, name, type, scheme, ipAddressType, address, dnsName, createdMillis, attributes, t);
+        return new LoadBalancerConf(
+                arn, name, type, scheme, ipAddressType, address, dnsName, createdMillis, attributes, t);
     }
 
     /** The id part of the ARN ({@code app/name/hex}), which listener and rule ARNs extend. */

@@ -10,7 +10,12 @@ import java.util.Map;
  *
  * @param priority 1 to 50,000, unique per listener
  */
-public record RuleConf(String arn, String listenerArn, int priority, ArrayNode conditions, ArrayNode actions,
+public record RuleConf(
+        String arn,
+        String listenerArn,
+        int priority,
+        ArrayNode conditions,
+        ArrayNode actions,
         Map<String, String> tags) {
 
     public RuleConf {

@@ -11,8 +11,17 @@ import java.util.Map;
  * @param protocol {@code HTTP} (ALB) or {@code TCP} (NLB)
  * @param targetType {@code instance} or {@code ip}
  */
-public record TargetGroupConf(String arn, String name, String protocol, String protocolVersion, int port, String targetType,
-        String vpcId, HealthCheckConf healthCheck, Map<String, String> attributes, Map<String, String> tags,
+public record TargetGroupConf(
+        String arn,
+        String name,
+        String protocol,
+        String protocolVersion,
+        int port,
+        String targetType,
+        String vpcId,
+        HealthCheckConf healthCheck,
+        Map<String, String> attributes,
+        Map<String, String> tags,
         List<TargetConf> targets) {
 
     public TargetGroupConf {
@@ -30,18 +39,22 @@ public record TargetGroupConf(String arn, String name, String protocol, String p
     }
 
     public TargetGroupConf withHealthCheck(HealthCheckConf h) {
-        return new TargetGroupConf(arn, name, protocol, protocolVersion, port, targetType, vpcId, h, attributes, tags, targets);
+        return new TargetGroupConf(
+                arn, name, protocol, protocolVersion, port, targetType, vpcId, h, attributes, tags, targets);
     }
 
     public TargetGroupConf withAttributes(Map<String, String> a) {
-        return new TargetGroupConf(arn, name, protocol, protocolVersion, port, targetType, vpcId, healthCheck, a, tags, targets);
+        return new TargetGroupConf(
+                arn, name, protocol, protocolVersion, port, targetType, vpcId, healthCheck, a, tags, targets);
     }
 
     public TargetGroupConf withTags(Map<String, String> t) {
-        return new TargetGroupConf(arn, name, protocol, protocolVersion, port, targetType, vpcId, healthCheck, attributes, t, targets);
+        return new TargetGroupConf(
+                arn, name, protocol, protocolVersion, port, targetType, vpcId, healthCheck, attributes, t, targets);
     }
 
     public TargetGroupConf withTargets(List<TargetConf> t) {
-        return new TargetGroupConf(arn, name, protocol, protocolVersion, port, targetType, vpcId, healthCheck, attributes, tags, t);
+        return new TargetGroupConf(
+                arn, name, protocol, protocolVersion, port, targetType, vpcId, healthCheck, attributes, tags, t);
     }
 }

@@ -22,6 +22,7 @@ final class BackConnection extends PlaneConnection implements ResponseFramer.Sin
     ProxyExchange exchange;
     /** The client connection of the current exchange (or of the tunnel). */
     FrontConnection client;
+
     boolean tunnel;
 
     BackConnection(HttpListener.LoopPool pool, Backend backend) {

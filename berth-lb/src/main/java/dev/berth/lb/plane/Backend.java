@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Backend {
 
     /** ELBv2 target health states. */
-    public enum State { INITIAL, HEALTHY, UNHEALTHY, DRAINING }
+    public enum State {
+        INITIAL,
+        HEALTHY,
+        UNHEALTHY,
+        DRAINING
+    }
 
     final String id;
     final int port;
@@ -35,9 +40,11 @@ public final class Backend {
     final java.net.InetSocketAddress inetSocketAddress;
     /** The Host header for a request that came without one (HTTP/1.0). */
     final String hostHeader;
+
     final AtomicInteger inFlight = new AtomicInteger();
     /** Long-lived flows (NLB connections, WebSocket tunnels) to close when draining ends. */
     final java.util.Set<Runnable> tunnels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private volatile State state = State.INITIAL;
     private volatile String reason = "Elb.RegistrationInProgress";
     private volatile String description = "Target registration is in progress";
@@ -46,7 +53,9 @@ public final class Backend {
     private volatile long drainStartNanos;
     private volatile boolean gone;
     /** Pooled (idle or busy) target connections to close when this backend is gone; see {@link #attach}. */
-    private final java.util.Set<io.netty.channel.Channel> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<io.netty.channel.Channel> connections =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private int successes;
     private int failures;
 

@@ -39,6 +39,7 @@ final class ClientRequest extends HeadLines {
     int webSocketUpgrade;
     /** Line indexes of the Host header and of the first X-Forwarded-For and X-Amzn-Trace-Id, or -1. */
     int host;
+
     int forwardedFor;
     int traceId;
     private int transferCodings;
@@ -157,7 +158,10 @@ final class ClientRequest extends HeadLines {
             return 400;
         }
         methodEnd = i;
-        head = i - from == 4 && b.getByte(from) == 'H' && b.getByte(from + 1) == 'E' && b.getByte(from + 2) == 'A'
+        head = i - from == 4
+                && b.getByte(from) == 'H'
+                && b.getByte(from + 1) == 'E'
+                && b.getByte(from + 2) == 'A'
                 && b.getByte(from + 3) == 'D';
         uriStart = ++i;
         while (i < to && b.getByte(i) != ' ') {
@@ -171,8 +175,14 @@ final class ClientRequest extends HeadLines {
         if (uriEnd == uriStart || i == to || to - i != 9) {
             return 400;
         }
-        if (!(b.getByte(i + 1) == 'H' && b.getByte(i + 2) == 'T' && b.getByte(i + 3) == 'T' && b.getByte(i + 4) == 'P'
-                && b.getByte(i + 5) == '/' && digit(b.getByte(i + 6)) && b.getByte(i + 7) == '.' && digit(b.getByte(i + 8)))) {
+        if (!(b.getByte(i + 1) == 'H'
+                && b.getByte(i + 2) == 'T'
+                && b.getByte(i + 3) == 'T'
+                && b.getByte(i + 4) == 'P'
+                && b.getByte(i + 5) == '/'
+                && digit(b.getByte(i + 6))
+                && b.getByte(i + 7) == '.'
+                && digit(b.getByte(i + 8)))) {
             return 400;
         }
         if (b.getByte(i + 6) != '1') {
@@ -230,7 +240,7 @@ final class ClientRequest extends HeadLines {
 
     /** Transfer-Encoding: chunked must be the last coding and appear once; false for a malformed list. */
     private boolean transferEncoding(int from, int to) {
-        for (int at = from; at <= to;) {
+        for (int at = from; at <= to; ) {
             at = element(at, to);
             if (elementEnd > elementStart) {
                 if (chunked) {
@@ -244,7 +254,7 @@ final class ClientRequest extends HeadLines {
     }
 
     private boolean hasToken(int from, int to, String lower) {
-        for (int at = from; at <= to;) {
+        for (int at = from; at <= to; ) {
             at = element(at, to);
             if (elementEnd - elementStart == lower.length() && is(buf, elementStart, lower)) {
                 return true;

@@ -49,6 +49,7 @@ public final class DataPlane implements Plane, AutoCloseable {
     private final boolean ioUring;
     /** The event loops of application load balancer listeners, created with the first one. */
     private PlaneTransport httpLoops;
+
     private final HealthChecker checker;
     private final Map<String, TargetPool> pools = new ConcurrentHashMap<>();
     private final Map<String, Long> healthTimers = new HashMap<>();
@@ -58,7 +59,8 @@ public final class DataPlane implements Plane, AutoCloseable {
     private final long sweeper;
     private volatile ElbState.Snapshot current = ElbState.Snapshot.EMPTY;
     private long lastGauge;
-    private final List<java.util.function.Consumer<String>> deregistered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> deregistered =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param eventLoops Vert.x's event loops (a TCP listener runs one instance on each)
@@ -94,15 +96,22 @@ public final class DataPlane implements Plane, AutoCloseable {
         for (LoadBalancerConf lb : s.loadBalancers().values()) {
             used.addAll(References.targetGroupsOf(s, lb.arn()));
             lbStates.computeIfAbsent(lb.arn(), arn -> {
-                vertx.executeBlocking(() -> {
-                    checkAddress(lb.address());
-                    return null;
-                }, false).onComplete(ar -> {
-                    if (ar.failed()) {
-                        LOG.error("load balancer {} cannot use its address {}: {}", lb.name(), lb.address(), ar.cause().getMessage());
-                    }
-                    lbStates.replace(arn, "provisioning", ar.succeeded() ? "active" : "failed");
-                });
+                vertx.executeBlocking(
+                                () -> {
+                                    checkAddress(lb.address());
+                                    return null;
+                                },
+                                false)
+                        .onComplete(ar -> {
+                            if (ar.failed()) {
+                                LOG.error(
+                                        "load balancer {} cannot use its address {}: {}",
+                                        lb.name(),
+                                        lb.address(),
+                                        ar.cause().getMessage());
+                            }
+                            lbStates.replace(arn, "provisioning", ar.succeeded() ? "active" : "failed");
+                        });
                 return "provisioning";
             });
         }
@@ -132,10 +141,11 @@ public final class DataPlane implements Plane, AutoCloseable {
         for (ListenerConf l : s.listeners().values()) {
             LoadBalancerConf lb = s.loadBalancers().get(l.loadBalancerArn());
             Routes routes = Routes.compile(s.rulesOf(l.arn()), l.defaultActions(), pools);
-            int idle = Integer.parseInt(lb.attributes().getOrDefault("idle_timeout.timeout_seconds", lb.application() ? "60" : "350"));
+            int idle = Integer.parseInt(
+                    lb.attributes().getOrDefault("idle_timeout.timeout_seconds", lb.application() ? "60" : "350"));
             ListenerRuntime existing = listeners.get(l.arn());
-            ListenerRuntime wanted = new ListenerRuntime(l.arn(), lb.arn(), lb.arnSuffix(), lb.address(), l.port(),
-                    lb.application(), idle, metrics, routes);
+            ListenerRuntime wanted = new ListenerRuntime(
+                    l.arn(), lb.arn(), lb.arnSuffix(), lb.address(), l.port(), lb.application(), idle, metrics, routes);
             if (existing != null && existing.bindingKey().equals(wanted.bindingKey())) {
                 existing.routes = routes;
                 continue;
@@ -158,18 +168,23 @@ public final class DataPlane implements Plane, AutoCloseable {
         // listeners' own event loops; a TCP listener is a Vert.x NetServer instance per event loop.
         DeploymentOptions options = new DeploymentOptions().setInstances(rt.http ? 1 : instances);
         PlaneTransport loops = rt.http ? httpLoops() : null;
-        vertx.deployVerticle(() -> rt.http ? new HttpListener(rt, loops) : new TcpListener(rt), options).onComplete(ar -> {
-            if (ar.succeeded()) {
-                rt.deploymentId = ar.result();
-                if (listeners.get(rt.arn) != rt) {
-                    vertx.undeploy(ar.result());
-                } else {
-                    LOG.info("listener {}:{} ({}) serving", rt.address, rt.port, rt.http ? "HTTP" : "TCP");
-                }
-            } else {
-                LOG.error("listener {}:{} cannot start: {}", rt.address, rt.port, ar.cause().toString());
-            }
-        });
+        vertx.deployVerticle(() -> rt.http ? new HttpListener(rt, loops) : new TcpListener(rt), options)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        rt.deploymentId = ar.result();
+                        if (listeners.get(rt.arn) != rt) {
+                            vertx.undeploy(ar.result());
+                        } else {
+                            LOG.info("listener {}:{} ({}) serving", rt.address, rt.port, rt.http ? "HTTP" : "TCP");
+                        }
+                    } else {
+                        LOG.error(
+                                "listener {}:{} cannot start: {}",
+                                rt.address,
+                                rt.port,
+                                ar.cause().toString());
+                    }
+                });
     }
 
     private void undeploy(ListenerRuntime rt) {
@@ -207,7 +222,9 @@ public final class DataPlane implements Plane, AutoCloseable {
             for (Backend b : done) {
                 // past the delay, an ALB closes what is still open; an NLB only with connection termination
                 boolean terminate = pool.conf().http()
-                        || pool.conf().attributes().getOrDefault("deregistration_delay.connection_termination.enabled", "false")
+                        || pool.conf()
+                                .attributes()
+                                .getOrDefault("deregistration_delay.connection_termination.enabled", "false")
                                 .equals("true");
                 b.completeDeregistration(terminate);
             }
@@ -227,7 +244,9 @@ public final class DataPlane implements Plane, AutoCloseable {
                 if (pool.inUse()) {
                     int healthy = pool.healthyCount();
                     metrics.record(Metrics.key("HealthyHostCount", "TargetGroup", pool.dimension), healthy);
-                    metrics.record(Metrics.key("UnHealthyHostCount", "TargetGroup", pool.dimension), pool.registeredCount() - healthy);
+                    metrics.record(
+                            Metrics.key("UnHealthyHostCount", "TargetGroup", pool.dimension),
+                            pool.registeredCount() - healthy);
                 }
             }
             Map<String, Integer> active = new HashMap<>();
@@ -267,7 +286,8 @@ public final class DataPlane implements Plane, AutoCloseable {
             } else {
                 why = m;
             }
-            throw new AwsException("InvalidConfigurationRequest", 400, "Berth cannot listen on " + address + ":" + port + ": " + why);
+            throw new AwsException(
+                    "InvalidConfigurationRequest", 400, "Berth cannot listen on " + address + ":" + port + ": " + why);
         }
     }
 
@@ -283,19 +303,43 @@ public final class DataPlane implements Plane, AutoCloseable {
         for (Backend b : pool.registered()) {
             int hcPort = tg.healthCheck().portFor(b.port);
             if (!inUse) {
-                out.add(new TargetHealthView(b.id, b.port, b.availabilityZone, hcPort, "unused", "Target.NotInUse",
+                out.add(new TargetHealthView(
+                        b.id,
+                        b.port,
+                        b.availabilityZone,
+                        hcPort,
+                        "unused",
+                        "Target.NotInUse",
                         "Target group is not configured to receive traffic from the load balancer"));
             } else if (!enabled) {
-                out.add(new TargetHealthView(b.id, b.port, b.availabilityZone, hcPort, "unavailable", "Target.HealthCheckDisabled",
+                out.add(new TargetHealthView(
+                        b.id,
+                        b.port,
+                        b.availabilityZone,
+                        hcPort,
+                        "unavailable",
+                        "Target.HealthCheckDisabled",
                         "Health checks disabled"));
             } else {
-                out.add(new TargetHealthView(b.id, b.port, b.availabilityZone, hcPort, b.state().name().toLowerCase(java.util.Locale.ROOT),
-                        b.reason(), b.description()));
+                out.add(new TargetHealthView(
+                        b.id,
+                        b.port,
+                        b.availabilityZone,
+                        hcPort,
+                        b.state().name().toLowerCase(java.util.Locale.ROOT),
+                        b.reason(),
+                        b.description()));
             }
         }
         for (Backend b : pool.drainingBackends()) {
-            out.add(new TargetHealthView(b.id, b.port, b.availabilityZone, tg.healthCheck().portFor(b.port), "draining",
-                    b.reason(), b.description()));
+            out.add(new TargetHealthView(
+                    b.id,
+                    b.port,
+                    b.availabilityZone,
+                    tg.healthCheck().portFor(b.port),
+                    "draining",
+                    b.reason(),
+                    b.description()));
         }
         return out;
     }
@@ -326,7 +370,10 @@ public final class DataPlane implements Plane, AutoCloseable {
         }
         listeners.clear();
         try {
-            io.vertx.core.Future.join(stopping).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            io.vertx.core.Future.join(stopping)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("load balancer listeners did not stop cleanly: {}", e.toString());
         }

@@ -44,6 +44,7 @@ final class FrontConnection extends PlaneConnection implements RequestParser.Sin
     private boolean inBody;
     /** The connection closes after the response being written: no further request is read. */
     private boolean closing;
+
     private int paused;
     /** The request being answered is a HEAD request (a local answer then has no body). */
     private boolean headRequest;
@@ -267,9 +268,14 @@ final class FrontConnection extends PlaneConnection implements RequestParser.Sin
                 listener.countElb(f.status());
                 local(HttpResponseStatus.valueOf(f.status()), f.contentType(), f.body(), null, keepAlive);
             }
-            case Routes.Redirect r -> local(HttpResponseStatus.valueOf(r.status()), "text/html",
-                    "<html>\r\n<head><title>" + r.status() + " Moved</title></head>\r\n<body>\r\n<center><h1>" + r.status()
-                            + " Moved</h1></center>\r\n</body>\r\n</html>\r\n", location(new Routes.Request(req, source), r), keepAlive);
+            case Routes.Redirect r ->
+                local(
+                        HttpResponseStatus.valueOf(r.status()),
+                        "text/html",
+                        "<html>\r\n<head><title>" + r.status() + " Moved</title></head>\r\n<body>\r\n<center><h1>"
+                                + r.status() + " Moved</h1></center>\r\n</body>\r\n</html>\r\n",
+                        location(new Routes.Request(req, source), r),
+                        keepAlive);
             case Routes.Forward f -> forward(req, f, keepAlive);
         }
     }
@@ -285,13 +291,15 @@ final class FrontConnection extends PlaneConnection implements RequestParser.Sin
         String h = r.host().replace("#{host}", host).replace("#{port}", port0);
         String p = r.path().replace("#{path}", path).replace("#{host}", host).replace("#{port}", port0);
         String q = r.query().replace("#{query}", query).replace("#{host}", host).replace("#{path}", path);
-        boolean defaultPort = protocol.equals("http") && port.equals("80") || protocol.equals("https") && port.equals("443");
+        boolean defaultPort =
+                protocol.equals("http") && port.equals("80") || protocol.equals("https") && port.equals("443");
         return protocol + "://" + h + (defaultPort ? "" : ":" + port) + p + (q.isEmpty() ? "" : "?" + q);
     }
 
     private void forward(ClientRequest req, Routes.Forward f, boolean keepAlive) {
         TargetPool pool = null;
-        String groupCookie = f.groupStickiness() ? HttpListener.cookie(req.header("cookie"), HttpListener.GROUP_COOKIE) : null;
+        String groupCookie =
+                f.groupStickiness() ? HttpListener.cookie(req.header("cookie"), HttpListener.GROUP_COOKIE) : null;
         if (groupCookie != null) {
             for (TargetPool p : f.groups()) {
                 if (Integer.toHexString(p.arn.hashCode()).equals(groupCookie)) {
@@ -332,19 +340,24 @@ final class FrontConnection extends PlaneConnection implements RequestParser.Sin
     /** Answers the current request with an ELB error page (502, 503, 504 or a 4xx for a malformed request). */
     void elbError(int status, boolean keepAlive) {
         listener.countElb(status);
-        String text = switch (status) {
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Temporarily Unavailable";
-            case 504 -> "Gateway Time-out";
-            case 414 -> "Request-URI Too Large";
-            case 501 -> "Not Implemented";
-            case 505 -> "HTTP Version Not Supported";
-            case 431 -> "Request Header Fields Too Large";
-            default -> "Bad Request";
-        };
-        local(new HttpResponseStatus(status, text), "text/html", "<html>\r\n<head><title>" + status + " " + text
-                + "</title></head>\r\n<body>\r\n<center><h1>" + status + " " + text + "</h1></center>\r\n</body>\r\n</html>\r\n",
-                null, keepAlive);
+        String text =
+                switch (status) {
+                    case 502 -> "Bad Gateway";
+                    case 503 -> "Service Temporarily Unavailable";
+                    case 504 -> "Gateway Time-out";
+                    case 414 -> "Request-URI Too Large";
+                    case 501 -> "Not Implemented";
+                    case 505 -> "HTTP Version Not Supported";
+                    case 431 -> "Request Header Fields Too Large";
+                    default -> "Bad Request";
+                };
+        local(
+                new HttpResponseStatus(status, text),
+                "text/html",
+                "<html>\r\n<head><title>" + status + " " + text + "</title></head>\r\n<body>\r\n<center><h1>" + status
+                        + " " + text + "</h1></center>\r\n</body>\r\n</html>\r\n",
+                null,
+                keepAlive);
     }
 
     /**
@@ -368,9 +381,16 @@ final class FrontConnection extends PlaneConnection implements RequestParser.Sin
     /** Writes a response the load balancer makes itself (fixed response, redirect, error page). */
     private void local(HttpResponseStatus status, String contentType, String body, String location, boolean keepAlive) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status.code()).append(' ').append(status.reasonPhrase())
-                .append("\r\nServer: awselb/2.0\r\nContent-Type: ").append(contentType)
-                .append("\r\nContent-Length: ").append(bytes.length).append("\r\n");
+        StringBuilder head = new StringBuilder(160)
+                .append("HTTP/1.1 ")
+                .append(status.code())
+                .append(' ')
+                .append(status.reasonPhrase())
+                .append("\r\nServer: awselb/2.0\r\nContent-Type: ")
+                .append(contentType)
+                .append("\r\nContent-Length: ")
+                .append(bytes.length)
+                .append("\r\n");
         if (location != null) {
             head.append("Location: ").append(location).append("\r\n");
         }

@@ -24,6 +24,7 @@ abstract class HeadLines {
     ByteBuf buf;
     /** The HTTP/1.x minor version. */
     int minor;
+
     int count;
     int[] lineStart = new int[16];
     int[] nameEnd = new int[16];
@@ -32,6 +33,7 @@ abstract class HeadLines {
     byte[] kind = new byte[16];
     /** -1 when absent. */
     long contentLength;
+
     boolean close;
     boolean keepAliveToken;
     boolean upgradeToken;
@@ -39,6 +41,7 @@ abstract class HeadLines {
     List<String> connectionNames;
     /** The bounds of the list element {@link #element} found last. */
     int elementStart;
+
     int elementEnd;
 
     /** Whether the connection stays open after this message (HTTP/1.1, or HTTP/1.0 with keep-alive, and no close). */
@@ -79,13 +82,14 @@ abstract class HeadLines {
         if (connectionNames == null) {
             return false;
         }
-        String name = buf.toString(lineStart[i], nameEnd[i] - lineStart[i], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        String name = buf.toString(lineStart[i], nameEnd[i] - lineStart[i], StandardCharsets.ISO_8859_1)
+                .toLowerCase(Locale.ROOT);
         return connectionNames.contains(name);
     }
 
     /** Reads a Connection header's tokens in {@code [from, to)}. */
     void connection(int from, int to) {
-        for (int at = from; at <= to;) {
+        for (int at = from; at <= to; ) {
             at = element(at, to);
             int s = elementStart;
             int n = elementEnd - s;
@@ -99,7 +103,8 @@ abstract class HeadLines {
                 if (connectionNames == null) {
                     connectionNames = new ArrayList<>(2);
                 }
-                connectionNames.add(buf.toString(s, n, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+                connectionNames.add(
+                        buf.toString(s, n, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
             }
         }
     }
@@ -110,7 +115,7 @@ abstract class HeadLines {
      */
     String contentLength(int from, int to) {
         long value = -1;
-        for (int at = from; at <= to;) {
+        for (int at = from; at <= to; ) {
             at = element(at, to);
             int s = elementStart;
             int e = elementEnd;

@@ -28,7 +28,8 @@ final class HealthChecker {
 
     HealthChecker(Vertx vertx) {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000),
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000),
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
         this.tcp = vertx.createNetClient(new NetClientOptions().setConnectTimeout(10_000));
     }
@@ -59,17 +60,26 @@ final class HealthChecker {
         int port = hc.portFor(b.port);
         long timeoutMs = hc.timeoutSeconds() * 1000L;
         if (hc.http()) {
-            RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(b.address).setPort(port).setURI(hc.path())
-                    .setTimeout(timeoutMs).setConnectTimeout(timeoutMs)
-                    .putHeader("User-Agent", "ELB-HealthChecker/2.0").putHeader("Connection", "close");
-            http.request(o).compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
+            RequestOptions o = new RequestOptions()
+                    .setMethod(HttpMethod.GET)
+                    .setHost(b.address)
+                    .setPort(port)
+                    .setURI(hc.path())
+                    .setTimeout(timeoutMs)
+                    .setConnectTimeout(timeoutMs)
+                    .putHeader("User-Agent", "ELB-HealthChecker/2.0")
+                    .putHeader("Connection", "close");
+            http.request(o)
+                    .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             int status = ar.result();
                             if (hc.matches(status)) {
                                 b.passed(hc.healthyThreshold());
                             } else {
-                                b.failed(hc.unhealthyThreshold(), "Target.ResponseCodeMismatch",
+                                b.failed(
+                                        hc.unhealthyThreshold(),
+                                        "Target.ResponseCodeMismatch",
                                         "Health checks failed with these codes: [" + status + "]");
                             }
                         } else if (isTimeout(ar.cause())) {
@@ -80,23 +90,28 @@ final class HealthChecker {
                         pool.recompute();
                     });
         } else {
-            tcp.connect(new io.vertx.core.net.ConnectOptions().setHost(b.address).setPort(port).setTimeout((int) timeoutMs))
+            tcp.connect(new io.vertx.core.net.ConnectOptions()
+                            .setHost(b.address)
+                            .setPort(port)
+                            .setTimeout((int) timeoutMs))
                     .onComplete(ar -> {
-                if (ar.succeeded()) {
-                    ar.result().close();
-                    b.passed(hc.healthyThreshold());
-                } else if (isTimeout(ar.cause())) {
-                    b.failed(hc.unhealthyThreshold(), "Target.Timeout", "Request timed out");
-                } else {
-                    b.failed(hc.unhealthyThreshold(), "Target.FailedHealthChecks", "Health checks failed");
-                }
-                pool.recompute();
-            });
+                        if (ar.succeeded()) {
+                            ar.result().close();
+                            b.passed(hc.healthyThreshold());
+                        } else if (isTimeout(ar.cause())) {
+                            b.failed(hc.unhealthyThreshold(), "Target.Timeout", "Request timed out");
+                        } else {
+                            b.failed(hc.unhealthyThreshold(), "Target.FailedHealthChecks", "Health checks failed");
+                        }
+                        pool.recompute();
+                    });
         }
     }
 
     private static boolean isTimeout(Throwable t) {
-        return t != null && (t.getClass().getSimpleName().contains("Timeout") || String.valueOf(t.getMessage()).contains("timed out"));
+        return t != null
+                && (t.getClass().getSimpleName().contains("Timeout")
+                        || String.valueOf(t.getMessage()).contains("timed out"));
     }
 
     void close() {

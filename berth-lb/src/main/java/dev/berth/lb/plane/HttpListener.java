@@ -55,6 +55,7 @@ final class HttpListener extends VerticleBase {
     final Metrics.Series[] lbTargetCodes = new Metrics.Series[4];
     /** X-Forwarded-Port's value. */
     final String portText;
+
     private final Map<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
@@ -69,7 +70,8 @@ final class HttpListener extends VerticleBase {
         this.lbElb4xx = metrics.series(Metrics.key("HTTPCode_ELB_4XX_Count", "LoadBalancer", rt.lbDimension));
         this.lbResponseTime = metrics.series(Metrics.key("TargetResponseTime", "LoadBalancer", rt.lbDimension));
         for (int i = 0; i < 4; i++) {
-            lbTargetCodes[i] = metrics.series(Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "LoadBalancer", rt.lbDimension));
+            lbTargetCodes[i] = metrics.series(
+                    Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "LoadBalancer", rt.lbDimension));
         }
         this.portText = String.valueOf(rt.port);
     }
@@ -80,10 +82,13 @@ final class HttpListener extends VerticleBase {
      */
     @Override
     public Future<?> start() {
-        ServerBootstrap b = new ServerBootstrap().group(transport.loops(), transport.loops())
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transport.loops(), transport.loops())
                 .channelFactory(transport.serverChannels())
-                .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -106,7 +111,8 @@ final class HttpListener extends VerticleBase {
             if (f.isSuccess()) {
                 server = f.channel();
                 bound.complete();
-            } else if (attemptsLeft > 0 && String.valueOf(f.cause().getMessage()).contains("in use")) {
+            } else if (attemptsLeft > 0
+                    && String.valueOf(f.cause().getMessage()).contains("in use")) {
                 vertx.setTimer(100, t -> bind(b, bound, attemptsLeft - 1));
             } else {
                 bound.fail(f.cause());
@@ -138,8 +144,11 @@ final class HttpListener extends VerticleBase {
         private final Bootstrap bootstrap;
 
         LoopPool(EventLoop el) {
-            this.bootstrap = new Bootstrap().group(el).channelFactory(transport.channels())
-                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            this.bootstrap = new Bootstrap()
+                    .group(el)
+                    .channelFactory(transport.channels())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
             transport.connectionOptions(bootstrap::option);
         }
@@ -198,8 +207,17 @@ final class HttpListener extends VerticleBase {
     }
 
     /** The hop-by-hop header names (RFC 9110 7.6.1), lower case: never forwarded in either direction. */
-    private static final String[] HOP_BY_HOP = {"te", "trailer", "upgrade", "connection", "keep-alive", "proxy-connection",
-        "transfer-encoding", "proxy-authenticate", "proxy-authorization"};
+    private static final String[] HOP_BY_HOP = {
+        "te",
+        "trailer",
+        "upgrade",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "proxy-authenticate",
+        "proxy-authorization"
+    };
 
     /** Whether a decoded header name is hop-by-hop, without allocating a lower-case copy. */
     static boolean hopByHop(CharSequence name) {

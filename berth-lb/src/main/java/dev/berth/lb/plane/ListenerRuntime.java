@@ -23,8 +23,16 @@ final class ListenerRuntime {
     volatile boolean preserveHost;
     volatile String deploymentId;
 
-    ListenerRuntime(String arn, String lbArn, String lbDimension, String address, int port, boolean http,
-            int idleTimeoutSeconds, Metrics metrics, Routes routes) {
+    ListenerRuntime(
+            String arn,
+            String lbArn,
+            String lbDimension,
+            String address,
+            int port,
+            boolean http,
+            int idleTimeoutSeconds,
+            Metrics metrics,
+            Routes routes) {
         this.arn = arn;
         this.lbArn = lbArn;
         this.lbDimension = lbDimension;

@@ -97,10 +97,12 @@ public final class Metrics {
         if (found == null) {
             return out;
         }
-        found.buckets.subMap(fromMillis / 60_000, true, (toMillis - 1) / 60_000, true).forEach((m, b) -> {
-            long n = b.count.sum();
-            out.add(new Datapoint(m, b.sum.sum(), n, n == 0 ? 0 : b.min, n == 0 ? 0 : b.max));
-        });
+        found.buckets
+                .subMap(fromMillis / 60_000, true, (toMillis - 1) / 60_000, true)
+                .forEach((m, b) -> {
+                    long n = b.count.sum();
+                    out.add(new Datapoint(m, b.sum.sum(), n, n == 0 ? 0 : b.min, n == 0 ? 0 : b.max));
+                });
         return out;
     }
 

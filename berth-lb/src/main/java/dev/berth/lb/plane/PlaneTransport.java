@@ -34,11 +34,16 @@ import java.util.function.BiConsumer;
  *
  * @param bufferRing whether connections receive into the loops' buffer ring ({@link #connectionOptions})
  */
-record PlaneTransport(String name, EventLoopGroup loops, ChannelFactory<? extends ServerChannel> serverChannels,
-        ChannelFactory<? extends Channel> channels, boolean bufferRing) {
+record PlaneTransport(
+        String name,
+        EventLoopGroup loops,
+        ChannelFactory<? extends ServerChannel> serverChannels,
+        ChannelFactory<? extends Channel> channels,
+        boolean bufferRing) {
 
     /** The buffer ring of each io_uring event loop: 256 buffers of 8 KiB (2 MiB per loop). */
     private static final short BUFFER_GROUP = 1;
+
     private static final short RING_BUFFERS = 256;
     private static final int RING_BUFFER_SIZE = 8192;
 
@@ -46,17 +51,27 @@ record PlaneTransport(String name, EventLoopGroup loops, ChannelFactory<? extend
         AtomicInteger n = new AtomicInteger();
         ThreadFactory named = r -> new FastThreadLocalThread(r, "berth-alb-" + n.getAndIncrement());
         if (ioUring && IoUring.isAvailable()) {
-            IoUringIoHandlerConfig config = new IoUringIoHandlerConfig().setBufferRingConfig(IoUringBufferRingConfig.builder()
-                    .bufferGroupId(BUFFER_GROUP).bufferRingSize(RING_BUFFERS).batchSize(32)
-                    .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT, RING_BUFFER_SIZE)).build());
+            IoUringIoHandlerConfig config = new IoUringIoHandlerConfig()
+                    .setBufferRingConfig(IoUringBufferRingConfig.builder()
+                            .bufferGroupId(BUFFER_GROUP)
+                            .bufferRingSize(RING_BUFFERS)
+                            .batchSize(32)
+                            .allocator(new IoUringFixedBufferRingAllocator(
+                                    PooledByteBufAllocator.DEFAULT, RING_BUFFER_SIZE))
+                            .build());
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, named, IoUringIoHandler.newFactory(config));
-            return new PlaneTransport("io_uring", group, IoUringServerSocketChannel::new, IoUringSocketChannel::new, true);
+            return new PlaneTransport(
+                    "io_uring", group, IoUringServerSocketChannel::new, IoUringSocketChannel::new, true);
         }
         Transport t = vertx.transport();
         EventLoopGroup group = t.eventLoopGroup(Transport.IO_EVENT_LOOP_GROUP, threads, named, 50);
         String why = !ioUring ? "io_uring turned off" : "io_uring unavailable: " + IoUring.unavailabilityCause();
-        return new PlaneTransport(t.getClass().getSimpleName() + " (" + why + ")", group, t.serverChannelFactory(false),
-                t.channelFactory(false), false);
+        return new PlaneTransport(
+                t.getClass().getSimpleName() + " (" + why + ")",
+                group,
+                t.serverChannelFactory(false),
+                t.channelFactory(false),
+                false);
     }
 
     /** Sets the channel options this transport's connections need (a bootstrap's option or childOption). */

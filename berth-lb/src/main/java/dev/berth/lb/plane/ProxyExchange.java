@@ -41,17 +41,26 @@ final class ProxyExchange {
     private final boolean headRequest;
     /** The client spoke HTTP/1.0 (the head is upgraded to 1.1 towards the target). */
     private final boolean http10;
+
     private final long startNanos;
     private boolean keepAlive;
     /** The response body ends when the target closes and goes to the client chunked. */
     private boolean rechunk;
+
     BackConnection back;
     /** The client's request has been read to its end. */
     boolean requestDone;
+
     private boolean responded;
     private boolean finished;
 
-    ProxyExchange(FrontConnection front, ClientRequest request, Backend backend, TargetPool pool, Routes.Forward action, boolean keepAlive) {
+    ProxyExchange(
+            FrontConnection front,
+            ClientRequest request,
+            Backend backend,
+            TargetPool pool,
+            Routes.Forward action,
+            boolean keepAlive) {
         this.front = front;
         this.backend = backend;
         this.pool = pool;
@@ -129,14 +138,17 @@ final class ProxyExchange {
         for (int i = 0; i < h.count; i++) {
             if (h.kind[i] == ResponseHead.FOLDED) {
                 if (lastKept) { // an obsolete line folding becomes one space (RFC 9112 5.2)
-                    out.writerIndex(out.writerIndex() - 2).writeByte(' ')
-                            .writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i]).writeBytes(CRLF);
+                    out.writerIndex(out.writerIndex() - 2)
+                            .writeByte(' ')
+                            .writeBytes(b, h.valueStart[i], h.valueEnd[i] - h.valueStart[i])
+                            .writeBytes(CRLF);
                 }
                 continue;
             }
             lastKept = h.forwarded(i);
             if (lastKept) {
-                out.writeBytes(b, h.lineStart[i], h.valueEnd[i] - h.lineStart[i]).writeBytes(CRLF);
+                out.writeBytes(b, h.lineStart[i], h.valueEnd[i] - h.lineStart[i])
+                        .writeBytes(CRLF);
             }
         }
         if (chunkedOut) {
@@ -149,14 +161,19 @@ final class ProxyExchange {
         }
         TargetPool.Tuning tuning = pool.tuning();
         if (tuning.sticky()) {
-            String value = Base64.getUrlEncoder().withoutPadding()
+            String value = Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(TargetPool.cookieKey(backend).getBytes(StandardCharsets.UTF_8));
-            ByteBufUtil.writeAscii(out, "Set-Cookie: " + HttpListener.STICKY_COOKIE + "=" + value + "; Max-Age=" + tuning.cookieSeconds()
-                    + "; Path=/\r\n");
+            ByteBufUtil.writeAscii(
+                    out,
+                    "Set-Cookie: " + HttpListener.STICKY_COOKIE + "=" + value + "; Max-Age=" + tuning.cookieSeconds()
+                            + "; Path=/\r\n");
         }
         if (action.groupStickiness() && action.groups().size() > 1) {
-            ByteBufUtil.writeAscii(out, "Set-Cookie: " + HttpListener.GROUP_COOKIE + "=" + Integer.toHexString(pool.arn.hashCode())
-                    + "; Max-Age=" + action.groupStickinessSeconds() + "; Path=/\r\n");
+            ByteBufUtil.writeAscii(
+                    out,
+                    "Set-Cookie: " + HttpListener.GROUP_COOKIE + "=" + Integer.toHexString(pool.arn.hashCode())
+                            + "; Max-Age=" + action.groupStickinessSeconds() + "; Path=/\r\n");
         }
         out.writeBytes(CRLF);
     }

@@ -23,7 +23,8 @@ final class RequestHead {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] SEPARATOR = {':', ' '};
     private static final byte[] XFF = "X-Forwarded-For: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PROTO_PORT = "X-Forwarded-Proto: http\r\nX-Forwarded-Port: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROTO_PORT =
+            "X-Forwarded-Proto: http\r\nX-Forwarded-Port: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ROOT = "X-Amzn-Trace-Id: Root=".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SELF = "X-Amzn-Trace-Id: Self=".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HOST = "Host: ".getBytes(StandardCharsets.US_ASCII);
@@ -31,8 +32,7 @@ final class RequestHead {
     private static final byte[] UPGRADE = "Connection: Upgrade\r\nUpgrade: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private RequestHead() {
-    }
+    private RequestHead() {}
 
     /** Writes the target's request head for {@code req} from {@code source} to {@code out}. */
     static void write(ByteBuf out, ClientRequest req, String source, String port, String hostHeader) {
@@ -41,12 +41,15 @@ final class RequestHead {
         out.writeBytes(VERSION);
         for (int i = 0; i < req.count; i++) {
             if (req.forwarded(i)) {
-                out.writeBytes(b, req.lineStart[i], req.valueEnd[i] - req.lineStart[i]).writeBytes(CRLF);
+                out.writeBytes(b, req.lineStart[i], req.valueEnd[i] - req.lineStart[i])
+                        .writeBytes(CRLF);
             }
         }
         if (req.webSocket()) {
             int u = req.webSocketUpgrade;
-            out.writeBytes(UPGRADE).writeBytes(b, req.valueStart[u], req.valueEnd[u] - req.valueStart[u]).writeBytes(CRLF);
+            out.writeBytes(UPGRADE)
+                    .writeBytes(b, req.valueStart[u], req.valueEnd[u] - req.valueStart[u])
+                    .writeBytes(CRLF);
         }
         if (req.chunked) {
             out.writeBytes(CHUNKED);
@@ -54,7 +57,9 @@ final class RequestHead {
         out.writeBytes(XFF);
         int xff = req.forwardedFor;
         if (xff >= 0 && req.valueEnd[xff] > req.valueStart[xff]) {
-            out.writeBytes(b, req.valueStart[xff], req.valueEnd[xff] - req.valueStart[xff]).writeByte(',').writeByte(' ');
+            out.writeBytes(b, req.valueStart[xff], req.valueEnd[xff] - req.valueStart[xff])
+                    .writeByte(',')
+                    .writeByte(' ');
         }
         ByteBufUtil.writeAscii(out, source);
         out.writeBytes(CRLF);

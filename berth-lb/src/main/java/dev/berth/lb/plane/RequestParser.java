@@ -50,9 +50,18 @@ final class RequestParser extends ByteFramer {
     }
 
     private static final int MAX_CHUNK_LINE = 8192;
-    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}).asReadOnly());
+    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}).asReadOnly());
 
-    private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER, BROKEN }
+    private enum State {
+        HEAD,
+        LENGTH,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILER,
+        BROKEN
+    }
 
     private final Sink sink;
     private final ClientRequest request = new ClientRequest();
@@ -60,6 +69,7 @@ final class RequestParser extends ByteFramer {
     private int trailerBytes;
     /** Where in {@link #pending} (from its start) the unfinished head's current line starts, and how far the search for its end got. */
     private int lineFrom;
+
     private int searchFrom;
     /** Where in {@link #pending} the header section starts (0: the request line is not complete). */
     private int headersFrom;
@@ -107,15 +117,16 @@ final class RequestParser extends ByteFramer {
     private void run(ByteBuf in) {
         try {
             while (in.isReadable()) {
-                boolean more = switch (state) {
-                    case HEAD -> head(in);
-                    case LENGTH -> length(in);
-                    case CHUNK_SIZE -> chunkSize(in);
-                    case CHUNK_DATA -> chunkData(in);
-                    case CHUNK_END -> chunkEnd(in);
-                    case TRAILER -> trailer(in);
-                    case BROKEN -> false;
-                };
+                boolean more =
+                        switch (state) {
+                            case HEAD -> head(in);
+                            case LENGTH -> length(in);
+                            case CHUNK_SIZE -> chunkSize(in);
+                            case CHUNK_DATA -> chunkData(in);
+                            case CHUNK_END -> chunkEnd(in);
+                            case TRAILER -> trailer(in);
+                            case BROKEN -> false;
+                        };
                 if (!more) {
                     break;
                 }
@@ -302,7 +313,8 @@ final class RequestParser extends ByteFramer {
             return refuse(400);
         }
         int n = colon - from;
-        boolean dropped = HttpListener.hopByHop(in, from, n) || n == 14 && HeadLines.is(in, from, "content-length")
+        boolean dropped = HttpListener.hopByHop(in, from, n)
+                || n == 14 && HeadLines.is(in, from, "content-length")
                 || n == 4 && HeadLines.is(in, from, "host");
         if (!dropped) {
             sink.body(in, from, lf + 1 - from);
@@ -312,6 +324,7 @@ final class RequestParser extends ByteFramer {
 
     @Override
     public String toString() {
-        return "RequestParser[" + state + (pending == null ? "" : ", " + pending.toString(StandardCharsets.ISO_8859_1)) + "]";
+        return "RequestParser[" + state + (pending == null ? "" : ", " + pending.toString(StandardCharsets.ISO_8859_1))
+                + "]";
     }
 }

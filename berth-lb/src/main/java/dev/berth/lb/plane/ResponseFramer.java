@@ -53,9 +53,20 @@ final class ResponseFramer extends ByteFramer {
 
     /** Status line plus header section: 16 KiB for the line and 64 KiB of headers, as for client requests. */
     static final int MAX_HEAD = 16384 + 65536;
+
     private static final int MAX_LINE = 8192;
 
-    private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER, UNTIL_CLOSE, TUNNEL }
+    private enum State {
+        IDLE,
+        HEAD,
+        LENGTH,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        TRAILER,
+        UNTIL_CLOSE,
+        TUNNEL
+    }
 
     private final Sink sink;
     private final ResponseHead head = new ResponseHead();
@@ -98,20 +109,21 @@ final class ResponseFramer extends ByteFramer {
         ByteBuf in = joined(data);
         try {
             while (in.isReadable()) {
-                boolean more = switch (state) {
-                    case IDLE -> false;
-                    case HEAD -> head(in);
-                    case LENGTH -> length(in);
-                    case CHUNK_SIZE -> chunkSize(in);
-                    case CHUNK_DATA -> chunkData(in);
-                    case CHUNK_END -> chunkEnd(in);
-                    case TRAILER -> trailer(in);
-                    case UNTIL_CLOSE, TUNNEL -> {
-                        sink.body(in, in.readerIndex(), in.readableBytes());
-                        in.skipBytes(in.readableBytes());
-                        yield true;
-                    }
-                };
+                boolean more =
+                        switch (state) {
+                            case IDLE -> false;
+                            case HEAD -> head(in);
+                            case LENGTH -> length(in);
+                            case CHUNK_SIZE -> chunkSize(in);
+                            case CHUNK_DATA -> chunkData(in);
+                            case CHUNK_END -> chunkEnd(in);
+                            case TRAILER -> trailer(in);
+                            case UNTIL_CLOSE, TUNNEL -> {
+                                sink.body(in, in.readerIndex(), in.readableBytes());
+                                in.skipBytes(in.readableBytes());
+                                yield true;
+                            }
+                        };
                 if (!more) {
                     break;
                 }

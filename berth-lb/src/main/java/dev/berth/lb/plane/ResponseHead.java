@@ -1,11 +1,6 @@
 package dev.berth.lb.plane;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * A target's response head as {@link ResponseFramer} parsed it: byte ranges of the buffer it was
@@ -22,6 +17,7 @@ final class ResponseHead extends HeadLines {
     int end;
     /** Index of the status code in the status line, and of the status line's end (before CR LF). */
     int statusStart;
+
     int statusLineEnd;
     int status;
     boolean transferEncoding;
@@ -152,7 +148,7 @@ final class ResponseHead extends HeadLines {
 
     private boolean endsWithChunked(int from, int to) {
         boolean last = false;
-        for (int at = from; at <= to;) {
+        for (int at = from; at <= to; ) {
             at = element(at, to);
             last = elementEnd - elementStart == 7 && is(buf, elementStart, "chunked");
         }

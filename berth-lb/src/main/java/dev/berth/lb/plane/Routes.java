@@ -24,12 +24,16 @@ import java.util.regex.Pattern;
 public final class Routes {
 
     /** What a matching rule does. */
-    public sealed interface Action permits Forward, Fixed, Redirect {
-    }
+    public sealed interface Action permits Forward, Fixed, Redirect {}
 
     /** Forward to one of the groups, chosen by weight. */
-    public record Forward(List<TargetPool> groups, int[] weights, int totalWeight, boolean groupStickiness,
-            int groupStickinessSeconds) implements Action {
+    public record Forward(
+            List<TargetPool> groups,
+            int[] weights,
+            int totalWeight,
+            boolean groupStickiness,
+            int groupStickinessSeconds)
+            implements Action {
 
         TargetPool choose() {
             if (groups.size() == 1) {
@@ -49,14 +53,12 @@ public final class Routes {
         }
     }
 
-    public record Fixed(int status, String contentType, String body) implements Action {
-    }
+    public record Fixed(int status, String contentType, String body) implements Action {}
 
-    public record Redirect(String protocol, String host, String port, String path, String query, int status) implements Action {
-    }
+    public record Redirect(String protocol, String host, String port, String path, String query, int status)
+            implements Action {}
 
-    private record Rule(Predicate<Request> condition, Action action) {
-    }
+    private record Rule(Predicate<Request> condition, Action action) {}
 
     /**
      * The parts of a request conditions (and redirects) look at, read from the parsed request
@@ -162,13 +164,20 @@ public final class Routes {
         switch (a.path("Type").asText()) {
             case "fixed-response" -> {
                 JsonNode c = a.get("FixedResponseConfig");
-                return new Fixed(c.path("StatusCode").asInt(), c.path("ContentType").asText("text/plain"),
+                return new Fixed(
+                        c.path("StatusCode").asInt(),
+                        c.path("ContentType").asText("text/plain"),
                         c.path("MessageBody").asText(""));
             }
             case "redirect" -> {
                 JsonNode c = a.get("RedirectConfig");
-                return new Redirect(c.path("Protocol").asText(), c.path("Host").asText(), c.path("Port").asText(),
-                        c.path("Path").asText(), c.path("Query").asText(), c.path("StatusCode").asText().equals("HTTP_301") ? 301 : 302);
+                return new Redirect(
+                        c.path("Protocol").asText(),
+                        c.path("Host").asText(),
+                        c.path("Port").asText(),
+                        c.path("Path").asText(),
+                        c.path("Query").asText(),
+                        c.path("StatusCode").asText().equals("HTTP_301") ? 301 : 302);
             }
             default -> {
                 JsonNode tgs = a.path("ForwardConfig").path("TargetGroups");
@@ -181,7 +190,11 @@ public final class Routes {
                     total += weights[i];
                 }
                 JsonNode st = a.path("ForwardConfig").path("TargetGroupStickinessConfig");
-                return new Forward(List.copyOf(groups), weights, total, st.path("Enabled").asBoolean(false),
+                return new Forward(
+                        List.copyOf(groups),
+                        weights,
+                        total,
+                        st.path("Enabled").asBoolean(false),
                         st.path("DurationSeconds").asInt(0));
             }
         }
@@ -229,14 +242,17 @@ public final class Routes {
             case "query-string" -> {
                 List<Pattern[]> pairs = new ArrayList<>();
                 for (JsonNode p : c.path("QueryStringConfig").path("Values")) {
-                    pairs.add(new Pattern[] {p.hasNonNull("Key") ? wildcard(p.get("Key").asText(), true) : null,
-                            wildcard(p.path("Value").asText(), true)});
+                    pairs.add(new Pattern[] {
+                        p.hasNonNull("Key") ? wildcard(p.get("Key").asText(), true) : null,
+                        wildcard(p.path("Value").asText(), true)
+                    });
                 }
                 yield r -> {
                     for (Map.Entry<String, List<String>> e : r.params().entrySet()) {
                         for (String value : e.getValue()) {
                             for (Pattern[] p : pairs) {
-                                if ((p[0] == null || p[0].matcher(e.getKey()).matches()) && p[1].matcher(value).matches()) {
+                                if ((p[0] == null || p[0].matcher(e.getKey()).matches())
+                                        && p[1].matcher(value).matches()) {
                                     return true;
                                 }
                             }

@@ -26,6 +26,7 @@ public final class TargetPool {
     private volatile TargetGroupConf conf;
     /** The group's attributes the data plane reads per request, parsed once per configuration. */
     private volatile Tuning tuning;
+
     private volatile boolean inUse;
     private final Map<String, Backend> registered = new LinkedHashMap<>();
     private final List<Backend> draining = new ArrayList<>();
@@ -35,6 +36,7 @@ public final class TargetPool {
 
     /** This group's request metrics, resolved once. */
     final Metrics.Series requestCount;
+
     final Metrics.Series responseTime;
     /** HTTPCode_Target_2XX..5XX_Count, indexed by status / 100 - 2. */
     final Metrics.Series[] targetCodes = new Metrics.Series[4];
@@ -47,7 +49,8 @@ public final class TargetPool {
         this.requestCount = metrics.series(Metrics.key("RequestCount", "TargetGroup", dimension));
         this.responseTime = metrics.series(Metrics.key("TargetResponseTime", "TargetGroup", dimension));
         for (int i = 0; i < 4; i++) {
-            targetCodes[i] = metrics.series(Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "TargetGroup", dimension));
+            targetCodes[i] =
+                    metrics.series(Metrics.key("HTTPCode_Target_" + (i + 2) + "XX_Count", "TargetGroup", dimension));
         }
     }
 
@@ -60,12 +63,15 @@ public final class TargetPool {
      *
      * @param cookieSeconds stickiness.lb_cookie.duration_seconds
      */
-    record Tuning(boolean leastOutstanding, boolean weightedRandom, int slowStartSeconds, boolean sticky, int cookieSeconds) {
+    record Tuning(
+            boolean leastOutstanding, boolean weightedRandom, int slowStartSeconds, boolean sticky, int cookieSeconds) {
 
         static Tuning of(TargetGroupConf c) {
             Map<String, String> a = c.attributes();
             String algorithm = a.getOrDefault("load_balancing.algorithm.type", "round_robin");
-            return new Tuning(algorithm.equals("least_outstanding_requests"), algorithm.equals("weighted_random"),
+            return new Tuning(
+                    algorithm.equals("least_outstanding_requests"),
+                    algorithm.equals("weighted_random"),
                     Integer.parseInt(a.getOrDefault("slow_start.duration_seconds", "0")),
                     a.getOrDefault("stickiness.enabled", "false").equals("true"),
                     Integer.parseInt(a.getOrDefault("stickiness.lb_cookie.duration_seconds", "86400")));

@@ -32,8 +32,10 @@ final class TcpListener extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
-        server = vertx.createNetServer(new NetServerOptions().setHost(rt.address).setPort(rt.port).setTcpNoDelay(true));
+        client =
+                vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+        server = vertx.createNetServer(
+                new NetServerOptions().setHost(rt.address).setPort(rt.port).setTcpNoDelay(true));
         server.connectHandler(this::accept);
         return server.listen();
     }
@@ -50,7 +52,8 @@ final class TcpListener extends VerticleBase {
         front.closeHandler(v -> rt.activeConnections.decrementAndGet());
         Routes.Forward f = (Routes.Forward) rt.routes.defaultAction();
         TargetPool pool = f.choose();
-        int hash = (front.remoteAddress().hostAddress() + ":" + front.remoteAddress().port() + ">" + rt.address + ":" + rt.port)
+        int hash = (front.remoteAddress().hostAddress() + ":"
+                        + front.remoteAddress().port() + ">" + rt.address + ":" + rt.port)
                 .hashCode();
         Backend b = pool == null ? null : pool.pickForFlow(hash * 0x9E3779B1);
         if (b == null) {

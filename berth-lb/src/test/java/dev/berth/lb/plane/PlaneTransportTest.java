@@ -17,8 +17,11 @@ class PlaneTransportTest {
             PlaneTransport wanted = PlaneTransport.create((VertxInternal) vertx, 1, true);
             PlaneTransport off = PlaneTransport.create((VertxInternal) vertx, 1, false);
             try {
-                assertThat(wanted.bufferRing()).as("io_uring available: %s", IoUring.isAvailable()
-                        ? "yes" : String.valueOf(IoUring.unavailabilityCause())).isEqualTo(IoUring.isAvailable());
+                assertThat(wanted.bufferRing())
+                        .as(
+                                "io_uring available: %s",
+                                IoUring.isAvailable() ? "yes" : String.valueOf(IoUring.unavailabilityCause()))
+                        .isEqualTo(IoUring.isAvailable());
                 assertThat(wanted.name().equals("io_uring")).isEqualTo(IoUring.isAvailable());
                 assertThat(off.name()).contains("io_uring turned off");
                 assertThat(off.bufferRing()).isFalse();

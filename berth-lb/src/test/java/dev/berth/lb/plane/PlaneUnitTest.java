@@ -3,14 +3,14 @@ package dev.berth.lb.plane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.lb.config.HealthCheckConf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The small pure parts of the data plane: header rules, the target's request head, request parts for rules, cookies, wildcards, matchers, health transitions, metrics. */
@@ -18,8 +18,17 @@ class PlaneUnitTest {
 
     @Test
     void hopByHopHeadersAreRecognisedInAnyCase() {
-        for (String h : new String[] {"Connection", "keep-alive", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
-                "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization"}) {
+        for (String h : new String[] {
+            "Connection",
+            "keep-alive",
+            "TE",
+            "Trailer",
+            "Transfer-Encoding",
+            "Upgrade",
+            "Proxy-Connection",
+            "Proxy-Authenticate",
+            "Proxy-Authorization"
+        }) {
             assertThat(HttpListener.hopByHop(h)).as(h).isTrue();
         }
         for (String h : new String[] {"Host", "Content-Length", "X-Forwarded-For", "Cookie", "Upgrades"}) {
@@ -37,36 +46,62 @@ class PlaneUnitTest {
 
     @Test
     void theTargetsRequestHeadDropsHopByHopAndListedHeadersAndAddsAlbHeaders() {
-        ClientRequest req = parsed("POST /p?q=1 HTTP/1.0\r\nConnection: keep-alive, X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\n"
-                + "transfer-encoding: chunked\r\nTE: trailers\r\nAccept: */*\r\nProxy-Connection: close\r\n"
-                + "X-Forwarded-For: 10.1.1.1\r\nX-Forwarded-Proto: https\r\nX-Amzn-Trace-Id: Root=1-abc\r\nX-Forwarded-For: 10.2.2.2\r\n\r\n");
+        ClientRequest req = parsed(
+                "POST /p?q=1 HTTP/1.0\r\nConnection: keep-alive, X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\n"
+                        + "transfer-encoding: chunked\r\nTE: trailers\r\nAccept: */*\r\nProxy-Connection: close\r\n"
+                        + "X-Forwarded-For: 10.1.1.1\r\nX-Forwarded-Proto: https\r\nX-Amzn-Trace-Id: Root=1-abc\r\nX-Forwarded-For: 10.2.2.2\r\n\r\n");
         ByteBuf out = Unpooled.buffer();
         RequestHead.write(out, req, "10.0.0.9", "8080", "10.0.0.2:80");
         String head = out.toString(StandardCharsets.US_ASCII);
         out.release();
-        assertThat(head).startsWith("POST /p?q=1 HTTP/1.1\r\n").endsWith("\r\n\r\n")
-                .contains("Accept: */*\r\n", "Transfer-Encoding: chunked\r\n", "X-Forwarded-For: 10.1.1.1, 10.0.0.9\r\n",
-                        "X-Forwarded-Proto: http\r\n", "X-Forwarded-Port: 8080\r\n", "Host: 10.0.0.2:80\r\n")
-                .doesNotContain("X-Private", "Keep-Alive", "TE:", "Proxy-Connection", "Connection:", "https", "transfer-encoding", "10.2.2.2");
+        assertThat(head)
+                .startsWith("POST /p?q=1 HTTP/1.1\r\n")
+                .endsWith("\r\n\r\n")
+                .contains(
+                        "Accept: */*\r\n",
+                        "Transfer-Encoding: chunked\r\n",
+                        "X-Forwarded-For: 10.1.1.1, 10.0.0.9\r\n",
+                        "X-Forwarded-Proto: http\r\n",
+                        "X-Forwarded-Port: 8080\r\n",
+                        "Host: 10.0.0.2:80\r\n")
+                .doesNotContain(
+                        "X-Private",
+                        "Keep-Alive",
+                        "TE:",
+                        "Proxy-Connection",
+                        "Connection:",
+                        "https",
+                        "transfer-encoding",
+                        "10.2.2.2");
         assertThat(head).containsPattern("X-Amzn-Trace-Id: Self=1-[0-9a-f]{8}-[0-9a-f]{24};Root=1-abc\r\n");
 
-        ClientRequest ws = parsed("GET /chat HTTP/1.1\r\nHost: lb:80\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+        ClientRequest ws =
+                parsed("GET /chat HTTP/1.1\r\nHost: lb:80\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
         ByteBuf wsOut = Unpooled.buffer();
         RequestHead.write(wsOut, ws, "10.0.0.9", "80", "10.0.0.2:80");
         String wsHead = wsOut.toString(StandardCharsets.US_ASCII);
         wsOut.release();
-        assertThat(wsHead).contains("Host: lb:80\r\n", "Connection: Upgrade\r\nUpgrade: websocket\r\n", "X-Forwarded-For: 10.0.0.9\r\n")
-                .containsPattern("X-Amzn-Trace-Id: Root=1-[0-9a-f]{8}-[0-9a-f]{24}\r\n").doesNotContain("Host: 10.0.0.2");
+        assertThat(wsHead)
+                .contains(
+                        "Host: lb:80\r\n",
+                        "Connection: Upgrade\r\nUpgrade: websocket\r\n",
+                        "X-Forwarded-For: 10.0.0.9\r\n")
+                .containsPattern("X-Amzn-Trace-Id: Root=1-[0-9a-f]{8}-[0-9a-f]{24}\r\n")
+                .doesNotContain("Host: 10.0.0.2");
     }
 
     @Test
     void requestPartsForRulesFromOriginAndAbsoluteForms() {
-        Routes.Request origin = new Routes.Request(request("/api/users?v=2&v=3&x=%41", "Admin.Example:8080"), "10.0.0.1");
+        Routes.Request origin =
+                new Routes.Request(request("/api/users?v=2&v=3&x=%41", "Admin.Example:8080"), "10.0.0.1");
         assertThat(origin.path()).isEqualTo("/api/users");
         assertThat(origin.query()).isEqualTo("v=2&v=3&x=%41");
         assertThat(origin.host()).isEqualTo("Admin.Example");
-        assertThat(origin.params()).containsEntry("v", java.util.List.of("2", "3")).containsEntry("x", java.util.List.of("A"));
-        Routes.Request absolute = new Routes.Request(request("http://other.example:81/p/q", "ignored.example"), "10.0.0.1");
+        assertThat(origin.params())
+                .containsEntry("v", java.util.List.of("2", "3"))
+                .containsEntry("x", java.util.List.of("A"));
+        Routes.Request absolute =
+                new Routes.Request(request("http://other.example:81/p/q", "ignored.example"), "10.0.0.1");
         assertThat(absolute.path()).isEqualTo("/p/q");
         assertThat(absolute.query()).isNull();
         assertThat(absolute.host()).isEqualTo("other.example");
@@ -75,7 +110,8 @@ class PlaneUnitTest {
         assertThat(bare.host()).isEqualTo("h.example");
         Routes.Request v6 = new Routes.Request(request("/", "[::1]:8080"), "::1");
         assertThat(v6.host()).isEqualTo("[::1]");
-        assertThat(new Routes.Request(parsed("GET / HTTP/1.0\r\n\r\n"), "10.0.0.1").host()).isNull();
+        assertThat(new Routes.Request(parsed("GET / HTTP/1.0\r\n\r\n"), "10.0.0.1").host())
+                .isNull();
         assertThat(HttpListener.cookie("a=1; AWSALB=xyz; AWSALBTG=t", "AWSALB")).isEqualTo("xyz");
         assertThat(HttpListener.cookie("AWSALBTG=t", "AWSALB")).isNull();
     }
@@ -86,9 +122,14 @@ class PlaneUnitTest {
 
     @Test
     void wildcardsMatchAsAlbDoes() {
-        assertThat(Routes.wildcard("/api/*", false).matcher("/api/users/1").matches()).isTrue();
-        assertThat(Routes.wildcard("/api/*", false).matcher("/API/users").matches()).isFalse();
-        assertThat(Routes.wildcard("*.example.com", true).matcher("WWW.Example.com").matches()).isTrue();
+        assertThat(Routes.wildcard("/api/*", false).matcher("/api/users/1").matches())
+                .isTrue();
+        assertThat(Routes.wildcard("/api/*", false).matcher("/API/users").matches())
+                .isFalse();
+        assertThat(Routes.wildcard("*.example.com", true)
+                        .matcher("WWW.Example.com")
+                        .matches())
+                .isTrue();
         assertThat(Routes.wildcard("v?", true).matcher("v2").matches()).isTrue();
         assertThat(Routes.wildcard("a.b", true).matcher("axb").matches()).isFalse();
     }
@@ -155,7 +196,9 @@ class PlaneUnitTest {
         b.completeDeregistration(false);
         assertThat(b.gone()).isTrue();
         assertThat(idle.isOpen()).isFalse();
-        assertThat(tunnels.get()).as("long-lived flows stay without connection termination").isZero();
+        assertThat(tunnels.get())
+                .as("long-lived flows stay without connection termination")
+                .isZero();
         // a connection opened to a gone backend (a race with the sweep) is closed at once
         EmbeddedChannel late = new EmbeddedChannel();
         b.attach(late);

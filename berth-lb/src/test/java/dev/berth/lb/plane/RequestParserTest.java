@@ -22,7 +22,7 @@ class RequestParserTest {
         final StringBuilder events = new StringBuilder();
         final List<String> heads = new ArrayList<>();
         boolean ready = true;
-        java.util.function.Consumer<ClientRequest> inspect = r -> { };
+        java.util.function.Consumer<ClientRequest> inspect = r -> {};
 
         @Override
         public boolean ready() {
@@ -89,23 +89,26 @@ class RequestParserTest {
     @Test
     void headsAndBodiesOfPipelinedRequests() {
         assertThat(parse("GET /a?x=1 HTTP/1.1\r\n" + HOST + "\r\n"
-                + "POST /b HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\n\r\nhello"
-                + "GET /c HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-                + "GET /d HTTP/1.0\r\n\r\n"))
-                .isEqualTo("[GET /a?x=1 1.1 keep][end][POST /b 1.1 keep cl=5]hello[end][GET /c 1.0 keep][end][GET /d 1.0 close][end]");
+                        + "POST /b HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\n\r\nhello"
+                        + "GET /c HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                        + "GET /d HTTP/1.0\r\n\r\n"))
+                .isEqualTo(
+                        "[GET /a?x=1 1.1 keep][end][POST /b 1.1 keep cl=5]hello[end][GET /c 1.0 keep][end][GET /d 1.0 close][end]");
     }
 
     @Test
     void chunkedBodiesGoOnWithoutExtensionsAndWithoutHopByHopTrailers() {
         assertThat(parse("POST /u HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
-                + "5;name=value\r\nhello\r\n00B\r\n, big world\r\n0\r\nX-Sum: 1\r\nConnection: x\r\nContent-Length: 3\r\n\r\n"
-                + "GET /next HTTP/1.1\r\n" + HOST + "\r\n"))
-                .isEqualTo("[POST /u 1.1 keep chunked]5\r\nhello\r\n00B\r\n, big world\r\n0\r\nX-Sum: 1\r\n\r\n[end][GET /next 1.1 keep][end]");
+                        + "5;name=value\r\nhello\r\n00B\r\n, big world\r\n0\r\nX-Sum: 1\r\nConnection: x\r\nContent-Length: 3\r\n\r\n"
+                        + "GET /next HTTP/1.1\r\n" + HOST + "\r\n"))
+                .isEqualTo(
+                        "[POST /u 1.1 keep chunked]5\r\nhello\r\n00B\r\n, big world\r\n0\r\nX-Sum: 1\r\n\r\n[end][GET /next 1.1 keep][end]");
     }
 
     @Test
     void emptyLinesBeforeARequestAreIgnoredAndValuesMayHoldObsText() {
-        assertThat(parse("\r\n\r\nGET / HTTP/1.1\r\n" + HOST + "X-Name: caf\u00e9 \t\r\n\r\n")).isEqualTo("[GET / 1.1 keep][end]");
+        assertThat(parse("\r\n\r\nGET / HTTP/1.1\r\n" + HOST + "X-Name: caf\u00e9 \t\r\n\r\n"))
+                .isEqualTo("[GET / 1.1 keep][end]");
     }
 
     @Test
@@ -119,14 +122,17 @@ class RequestParserTest {
             assertThat(c.value(c.forwardedFor)).isEqualTo("1.2.3.4");
             for (int i = 0; i < c.count; i++) {
                 if (c.forwarded(i)) {
-                    forwarded.add(c.buf.toString(c.lineStart[i], c.nameEnd[i] - c.lineStart[i], StandardCharsets.ISO_8859_1));
+                    forwarded.add(
+                            c.buf.toString(c.lineStart[i], c.nameEnd[i] - c.lineStart[i], StandardCharsets.ISO_8859_1));
                 }
             }
         };
         RequestParser p = new RequestParser(r, ByteBufAllocator.DEFAULT);
-        p.feed(Unpooled.copiedBuffer("GET /chat HTTP/1.1\r\nHost: a:80\r\nConnection: Upgrade, X-Private\r\nUpgrade: h2c, WebSocket\r\n"
-                + "X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\nX-Forwarded-Proto: https\r\nX-Private: 1\r\n"
-                + "Content-Length: 0, 0\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n", StandardCharsets.ISO_8859_1));
+        p.feed(Unpooled.copiedBuffer(
+                "GET /chat HTTP/1.1\r\nHost: a:80\r\nConnection: Upgrade, X-Private\r\nUpgrade: h2c, WebSocket\r\n"
+                        + "X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\nX-Forwarded-Proto: https\r\nX-Private: 1\r\n"
+                        + "Content-Length: 0, 0\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
         assertThat(r.heads).containsExactly("GET /chat 1.1 keep cl=0 ws");
         assertThat(forwarded).containsExactly("Host", "Content-Length", "Cookie", "Cookie");
         p.release();
@@ -140,7 +146,8 @@ class RequestParserTest {
         assertThat(p.holding()).as("an unfinished head is not held").isFalse();
         p.feed(Unpooled.copiedBuffer(HOST + "\r\n", StandardCharsets.ISO_8859_1));
         r.ready = false;
-        p.feed(Unpooled.copiedBuffer("GET /2 HTTP/1.1\r\n" + HOST + "\r\nGET /3 HTTP/1.1\r\n", StandardCharsets.ISO_8859_1));
+        p.feed(Unpooled.copiedBuffer(
+                "GET /2 HTTP/1.1\r\n" + HOST + "\r\nGET /3 HTTP/1.1\r\n", StandardCharsets.ISO_8859_1));
         assertThat(p.holding()).isTrue();
         assertThat(r.heads).containsExactly("GET /1 1.1 keep");
         r.ready = true;
@@ -199,11 +206,25 @@ class RequestParserTest {
     @Test
     void malformedChunkedBodiesAreRefused() {
         String head = "POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n";
-        String[] bodies = {"zz\r\n", "5 \r\nhello\r\n", "5\nhello\r\n", "5\r\nhello!\r\n", "5\r\nhello\n", "12345678901234567\r\n",
-            "5;x\u0001\r\nhello\r\n", "0\r\nBad Trailer\r\n\r\n", "0\r\n folded: x\r\n\r\n", "\r\n"};
+        String[] bodies = {
+            "zz\r\n",
+            "5 \r\nhello\r\n",
+            "5\nhello\r\n",
+            "5\r\nhello!\r\n",
+            "5\r\nhello\n",
+            "12345678901234567\r\n",
+            "5;x\u0001\r\nhello\r\n",
+            "0\r\nBad Trailer\r\n\r\n",
+            "0\r\n folded: x\r\n\r\n",
+            "\r\n"
+        };
         for (String body : bodies) {
             String events = parse(head + body + "0\r\n\r\n");
-            assertThat(events).as(body).startsWith("[POST / 1.1 keep chunked]").endsWith("[400]").doesNotContain("[end]");
+            assertThat(events)
+                    .as(body)
+                    .startsWith("[POST / 1.1 keep chunked]")
+                    .endsWith("[400]")
+                    .doesNotContain("[end]");
         }
     }
 
@@ -215,7 +236,8 @@ class RequestParserTest {
         String lineAtLimit = "GET /" + "a".repeat(ClientRequest.MAX_LINE - 14) + " HTTP/1.1";
         assertThat(lineAtLimit).hasSize(ClientRequest.MAX_LINE);
         assertThat(run(lineAtLimit + "\r\n" + HOST + "\r\n", new int[] {})).startsWith("[GET /aaa");
-        String manyHeaders = "GET / HTTP/1.1\r\n" + HOST + ("X-Filler: " + "b".repeat(1000) + "\r\n").repeat(70) + "\r\n";
+        String manyHeaders =
+                "GET / HTTP/1.1\r\n" + HOST + ("X-Filler: " + "b".repeat(1000) + "\r\n").repeat(70) + "\r\n";
         assertThat(run(manyHeaders, new int[] {})).isEqualTo("[431]");
         assertThat(run(manyHeaders, new int[] {5000, 30000, 60000})).isEqualTo("[431]");
         // nothing after a refusal is parsed

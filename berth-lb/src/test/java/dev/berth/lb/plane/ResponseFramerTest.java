@@ -37,7 +37,8 @@ class ResponseFramerTest {
             chunked = h.chunked;
             for (int i = 0; i < h.count; i++) {
                 if (h.kind[i] != ResponseHead.FOLDED && h.forwarded(i)) {
-                    forwarded.add(h.buf.toString(h.lineStart[i], h.valueEnd[i] - h.lineStart[i], StandardCharsets.ISO_8859_1));
+                    forwarded.add(h.buf.toString(
+                            h.lineStart[i], h.valueEnd[i] - h.lineStart[i], StandardCharsets.ISO_8859_1));
                 }
             }
             events.add("head " + h.status);
@@ -48,7 +49,8 @@ class ResponseFramerTest {
 
         @Override
         public void informational(ByteBuf buf, int index, int length) {
-            events.add("info " + buf.toString(index, length, StandardCharsets.ISO_8859_1).trim());
+            events.add("info "
+                    + buf.toString(index, length, StandardCharsets.ISO_8859_1).trim());
         }
 
         @Override
@@ -94,7 +96,8 @@ class ResponseFramerTest {
 
     @Test
     void contentLengthFramesTheBodyAndKeepsTheConnection() {
-        Recorder r = frame("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello");
+        Recorder r = frame(
+                "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello");
         assertThat(r.events).containsExactly("head 200", "end reusable");
         assertThat(r.body).hasToString("hello");
         assertThat(r.contentLength).isEqualTo(5);
@@ -151,7 +154,8 @@ class ResponseFramerTest {
         ResponseFramer f = new ResponseFramer(r, PooledByteBufAllocator.DEFAULT);
         r.framer = f;
         f.begin(false, false);
-        f.feed(Unpooled.copiedBuffer("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nsome ", StandardCharsets.US_ASCII));
+        f.feed(Unpooled.copiedBuffer(
+                "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nsome ", StandardCharsets.US_ASCII));
         f.feed(Unpooled.copiedBuffer("bytes", StandardCharsets.US_ASCII));
         assertThat(r.events).containsExactly("head 200");
         assertThat(f.closed()).isTrue();
@@ -164,24 +168,30 @@ class ResponseFramerTest {
         assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", true, false, false).events)
                 .containsExactly("head 200", "end reusable");
         assertThat(frame("HTTP/1.1 204 No Content\r\n\r\n").events).containsExactly("head 204", "end reusable");
-        assertThat(frame("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n").events).containsExactly("head 304", "end reusable");
-        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").events).containsExactly("head 200", "end reusable");
+        assertThat(frame("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n").events)
+                .containsExactly("head 304", "end reusable");
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").events)
+                .containsExactly("head 200", "end reusable");
     }
 
     @Test
     void keepAliveFollowsVersionAndConnection() {
-        assertThat(frame("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").events).containsExactly("head 200", "end close");
-        assertThat(frame("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").events).containsExactly("head 200", "end close");
+        assertThat(frame("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").events)
+                .containsExactly("head 200", "end close");
+        assertThat(frame("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").events)
+                .containsExactly("head 200", "end close");
         assertThat(frame("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n").events)
                 .containsExactly("head 200", "end reusable");
         // bytes after the end of a response: the target cannot be trusted with another request
-        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxy").events).containsExactly("head 200", "end close");
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxy").events)
+                .containsExactly("head 200", "end close");
     }
 
     @Test
     void connectionListedAndHopByHopHeadersAreNotForwarded() {
-        Recorder r = frame("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\n"
-                + "Upgrade: h2c\r\nTrailer: X\r\nProxy-Authenticate: Basic\r\nSet-Cookie: a=1\r\nContent-Length: 0\r\n\r\n");
+        Recorder r = frame(
+                "HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\n"
+                        + "Upgrade: h2c\r\nTrailer: X\r\nProxy-Authenticate: Basic\r\nSet-Cookie: a=1\r\nContent-Length: 0\r\n\r\n");
         assertThat(r.forwarded).containsExactly("Set-Cookie: a=1", "Content-Length: 0");
     }
 
@@ -189,7 +199,11 @@ class ResponseFramerTest {
     void informationalAndUpgradeResponses() {
         Recorder r = frame("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         assertThat(r.events).containsExactly("info HTTP/1.1 100 Continue", "head 200", "end reusable");
-        Recorder up = frame("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0002hi", false, true, false);
+        Recorder up = frame(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u0081\u0002hi",
+                false,
+                true,
+                false);
         assertThat(up.events).containsExactly("upgraded");
         assertThat(up.body).hasToString("\u0081\u0002hi");
     }
@@ -206,11 +220,14 @@ class ResponseFramerTest {
     void malformedResponses() {
         assertThat(frame("SSH-2.0-OpenSSH\r\n\r\n").events).containsExactly("malformed no HTTP/1.x status line");
         assertThat(frame("HTTP/1.1 2x0 OK\r\n\r\n").events).containsExactly("malformed bad status code");
-        assertThat(frame("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n").events).containsExactly("malformed header line without a colon");
+        assertThat(frame("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n").events)
+                .containsExactly("malformed header line without a colon");
         assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok").events)
                 .containsExactly("malformed conflicting Content-Length headers");
-        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\nok").events).containsExactly("malformed bad Content-Length");
-        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n").events).containsExactly("malformed bad Content-Length");
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\nok").events)
+                .containsExactly("malformed bad Content-Length");
+        assertThat(frame("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n").events)
+                .containsExactly("malformed bad Content-Length");
         assertThat(frame("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").events)
                 .containsExactly("head 200", "malformed bad chunk size line");
         assertThat(frame("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n").events)

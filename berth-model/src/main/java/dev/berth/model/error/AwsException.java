@@ -14,7 +14,10 @@ import java.util.Objects;
 public final class AwsException extends RuntimeException {
 
     /** Who is at fault, as the query protocol's {@code <Type>} element says it. */
-    public enum Fault { SENDER, RECEIVER }
+    public enum Fault {
+        SENDER,
+        RECEIVER
+    }
 
     private final String code;
     private final int httpStatus;

@@ -49,8 +49,7 @@ public interface LoadBalancerTargets {
      * whether their delay passed or they had nothing in flight any more, so a stop held for the drain
      * can go on at once. The listener must not block. Implementations without draining never call it.
      */
-    default void onDeregistered(java.util.function.Consumer<String> listener) {
-    }
+    default void onDeregistered(java.util.function.Consumer<String> listener) {}
 
     /**
      * The group's {@code deregistration_delay.timeout_seconds} (ELBv2 default 300): how long a
@@ -64,8 +63,7 @@ public interface LoadBalancerTargets {
      * instance id, for {@code ip} the IP; {@code address} is where the data plane connects
      * (the instance's host IP) and {@code port} the host port the container port is bound to.
      */
-    record Target(String id, String address, int port) {
-    }
+    record Target(String id, String address, int port) {}
 
     /**
      * A target's health as DescribeTargetHealth shows it.
@@ -73,19 +71,25 @@ public interface LoadBalancerTargets {
      * @param reason ELB's reason code, null when healthy or unknown
      * @param description ELB's description, null when healthy or unknown
      */
-    record TargetState(TargetHealth health, String reason, String description) {
-    }
+    record TargetState(TargetHealth health, String reason, String description) {}
 
     /** ELBv2's target health states. */
     enum TargetHealth {
-        INITIAL, HEALTHY, UNHEALTHY, UNUSED, DRAINING, UNAVAILABLE
+        INITIAL,
+        HEALTHY,
+        UNHEALTHY,
+        UNUSED,
+        DRAINING,
+        UNAVAILABLE
     }
 
     /** No load balancers exist: every target group is unknown, as ECS reports it. */
     LoadBalancerTargets NONE = new LoadBalancerTargets() {
         @Override
         public void validate(String targetGroupArn, String containerName, int containerPort) {
-            throw new AwsException("InvalidParameterException", 400,
+            throw new AwsException(
+                    "InvalidParameterException",
+                    400,
                     "The target group with targetGroupArn " + targetGroupArn + " does not exist.");
         }
 

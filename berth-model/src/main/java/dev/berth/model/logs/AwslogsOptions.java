@@ -22,16 +22,34 @@ import java.util.regex.PatternSyntaxException;
  * @param multiline a line matching this starts a new event (from {@code awslogs-multiline-pattern},
  *     or from {@code awslogs-datetime-format} anchored at the line start), or null: one event per line
  */
-public record AwslogsOptions(String group, String region, String streamPrefix, boolean createGroup, boolean nonBlocking,
-        long maxBufferBytes, Pattern multiline) {
+public record AwslogsOptions(
+        String group,
+        String region,
+        String streamPrefix,
+        boolean createGroup,
+        boolean nonBlocking,
+        long maxBufferBytes,
+        Pattern multiline) {
 
     public static final long DEFAULT_MAX_BUFFER = 1024 * 1024;
 
     /** Options Docker's awslogs driver (or ECS) knows; anything else is refused. */
-    public static final Set<String> KNOWN = Set.of("awslogs-group", "awslogs-region", "awslogs-stream-prefix",
-            "awslogs-stream", "awslogs-create-group", "awslogs-datetime-format", "awslogs-multiline-pattern",
-            "awslogs-endpoint", "awslogs-credentials-endpoint", "awslogs-force-flush-interval-seconds",
-            "awslogs-max-buffered-events", "awslogs-format", "tag", "mode", "max-buffer-size");
+    public static final Set<String> KNOWN = Set.of(
+            "awslogs-group",
+            "awslogs-region",
+            "awslogs-stream-prefix",
+            "awslogs-stream",
+            "awslogs-create-group",
+            "awslogs-datetime-format",
+            "awslogs-multiline-pattern",
+            "awslogs-endpoint",
+            "awslogs-credentials-endpoint",
+            "awslogs-force-flush-interval-seconds",
+            "awslogs-max-buffered-events",
+            "awslogs-format",
+            "tag",
+            "mode",
+            "max-buffer-size");
 
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
@@ -68,7 +86,8 @@ public record AwslogsOptions(String group, String region, String streamPrefix, b
         long maxBuffer = DEFAULT_MAX_BUFFER;
         if (o.containsKey("max-buffer-size")) {
             if (!mode.equals("non-blocking")) {
-                throw new IllegalArgumentException("logger: max-buffer-size option is only supported with 'mode=non-blocking'");
+                throw new IllegalArgumentException(
+                        "logger: max-buffer-size option is only supported with 'mode=non-blocking'");
             }
             maxBuffer = bytes(o.get("max-buffer-size"));
         }
@@ -112,18 +131,20 @@ public record AwslogsOptions(String group, String region, String streamPrefix, b
 
     /** Docker's size syntax: a number with an optional b/k/m/g unit (binary multiples). */
     static long bytes(String v) {
-        var m = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)i?b?\\s*").matcher(v == null ? "" : v);
+        var m = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)i?b?\\s*")
+                .matcher(v == null ? "" : v);
         if (!m.matches()) {
             throw new IllegalArgumentException("invalid max-buffer-size '" + v + "': use a size such as 4m or 512k");
         }
         double n = Double.parseDouble(m.group(1));
-        int shift = switch (m.group(2).toLowerCase()) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
+        int shift =
+                switch (m.group(2).toLowerCase()) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    case "t" -> 40;
+                    default -> 0;
+                };
         long size = (long) (n * (1L << shift));
         if (size <= 0) {
             throw new IllegalArgumentException("invalid max-buffer-size '" + v + "': must be positive");
@@ -133,16 +154,28 @@ public record AwslogsOptions(String group, String region, String streamPrefix, b
 
     /** Docker's translation of {@code awslogs-datetime-format} (strftime) into a regular expression. */
     public static String strftimeToRegex(String format) {
-        Map<String, String> map = Map.ofEntries(Map.entry("%a", "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"),
+        Map<String, String> map = Map.ofEntries(
+                Map.entry("%a", "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"),
                 Map.entry("%A", "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"),
-                Map.entry("%w", "[0-6]"), Map.entry("%d", "(?:0[1-9]|[1,2][0-9]|3[0,1])"),
+                Map.entry("%w", "[0-6]"),
+                Map.entry("%d", "(?:0[1-9]|[1,2][0-9]|3[0,1])"),
                 Map.entry("%b", "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"),
-                Map.entry("%B", "(?:January|February|March|April|May|June|July|August|September|October|November|December)"),
-                Map.entry("%m", "(?:0[1-9]|1[0-2])"), Map.entry("%Y", "\\d{4}"), Map.entry("%y", "\\d{2}"),
-                Map.entry("%H", "(?:[0,1][0-9]|2[0-3])"), Map.entry("%I", "(?:0[0-9]|1[0-2])"), Map.entry("%p", "[A,P]M"),
-                Map.entry("%M", "[0-5][0-9]"), Map.entry("%S", "[0-5][0-9]"), Map.entry("%f", "\\d{6}"),
-                Map.entry("%z", "[+-]\\d{4}"), Map.entry("%Z", "[A-Z]{1,4}T"),
-                Map.entry("%j", "(?:0[0-9][1-9]|[1,2][0-9][0-9]|3[0-5][0-9]|36[0-6])"), Map.entry("%L", "\\.\\d{3}"));
+                Map.entry(
+                        "%B",
+                        "(?:January|February|March|April|May|June|July|August|September|October|November|December)"),
+                Map.entry("%m", "(?:0[1-9]|1[0-2])"),
+                Map.entry("%Y", "\\d{4}"),
+                Map.entry("%y", "\\d{2}"),
+                Map.entry("%H", "(?:[0,1][0-9]|2[0-3])"),
+                Map.entry("%I", "(?:0[0-9]|1[0-2])"),
+                Map.entry("%p", "[A,P]M"),
+                Map.entry("%M", "[0-5][0-9]"),
+                Map.entry("%S", "[0-5][0-9]"),
+                Map.entry("%f", "\\d{6}"),
+                Map.entry("%z", "[+-]\\d{4}"),
+                Map.entry("%Z", "[A-Z]{1,4}T"),
+                Map.entry("%j", "(?:0[0-9][1-9]|[1,2][0-9][0-9]|3[0-5][0-9]|36[0-6])"),
+                Map.entry("%L", "\\.\\d{3}"));
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < format.length(); i++) {
             if (format.charAt(i) == '%' && i + 1 < format.length() && map.containsKey(format.substring(i, i + 2))) {

@@ -27,18 +27,23 @@ class AwslogsOptionsTest {
         assertThat(o.maxBufferBytes()).isEqualTo(1024 * 1024);
         assertThat(o.multiline()).isNull();
         assertThat(o.streamName("app", "abc123", "f00")).isEqualTo("web/app/abc123");
-        assertThat(AwslogsOptions.parse(base()).streamName("app", "abc123", "f00d")).isEqualTo("f00d");
+        assertThat(AwslogsOptions.parse(base()).streamName("app", "abc123", "f00d"))
+                .isEqualTo("f00d");
     }
 
     @Test
     void modesBuffersAndBooleans() {
-        AwslogsOptions o = AwslogsOptions.parse(base("mode", "non-blocking", "max-buffer-size", "25m",
-                "awslogs-create-group", "True"));
+        AwslogsOptions o = AwslogsOptions.parse(
+                base("mode", "non-blocking", "max-buffer-size", "25m", "awslogs-create-group", "True"));
         assertThat(o.nonBlocking()).isTrue();
         assertThat(o.maxBufferBytes()).isEqualTo(25L << 20);
         assertThat(o.createGroup()).isTrue();
-        assertThat(AwslogsOptions.parse(base("mode", "non-blocking", "max-buffer-size", "512k")).maxBufferBytes()).isEqualTo(512L << 10);
-        assertThat(AwslogsOptions.parse(base("mode", "non-blocking", "max-buffer-size", "4096")).maxBufferBytes()).isEqualTo(4096);
+        assertThat(AwslogsOptions.parse(base("mode", "non-blocking", "max-buffer-size", "512k"))
+                        .maxBufferBytes())
+                .isEqualTo(512L << 10);
+        assertThat(AwslogsOptions.parse(base("mode", "non-blocking", "max-buffer-size", "4096"))
+                        .maxBufferBytes())
+                .isEqualTo(4096);
     }
 
     @Test
@@ -48,10 +53,13 @@ class AwslogsOptionsTest {
         assertThat(p.multiline().matcher("  at frame").find()).isFalse();
         AwslogsOptions d = AwslogsOptions.parse(base("awslogs-datetime-format", "%Y-%m-%d %H:%M:%S"));
         assertThat(d.multiline().matcher("2024-03-07 12:30:59 started").find()).isTrue();
-        assertThat(d.multiline().matcher("x 2024-03-07 12:30:59").find()).as("anchored at the line start").isFalse();
+        assertThat(d.multiline().matcher("x 2024-03-07 12:30:59").find())
+                .as("anchored at the line start")
+                .isFalse();
         assertThat(d.multiline().matcher("2024-13-07 12:30:59").find()).isFalse();
-        assertThat(AwslogsOptions.strftimeToRegex("[%b %d, %Y %L]")).isEqualTo(
-                "[(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?:0[1-9]|[1,2][0-9]|3[0,1]), \\d{4} \\.\\d{3}]");
+        assertThat(AwslogsOptions.strftimeToRegex("[%b %d, %Y %L]"))
+                .isEqualTo(
+                        "[(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?:0[1-9]|[1,2][0-9]|3[0,1]), \\d{4} \\.\\d{3}]");
     }
 
     @Test
@@ -68,7 +76,8 @@ class AwslogsOptionsTest {
                 .hasMessageStartingWith("invalid max-buffer-size 'lots'");
         assertThatThrownBy(() -> AwslogsOptions.parse(base("awslogs-create-group", "yes")))
                 .hasMessageStartingWith("awslogs-create-group must be a boolean");
-        assertThatThrownBy(() -> AwslogsOptions.parse(base("awslogs-datetime-format", "%Y", "awslogs-multiline-pattern", "^x")))
+        assertThatThrownBy(() ->
+                        AwslogsOptions.parse(base("awslogs-datetime-format", "%Y", "awslogs-multiline-pattern", "^x")))
                 .hasMessageContaining("at the same time");
         assertThatThrownBy(() -> AwslogsOptions.parse(base("awslogs-multiline-pattern", "(unclosed")))
                 .hasMessageStartingWith("awslogs multiline pattern does not compile");

@@ -14,8 +14,7 @@ import java.util.Map;
  */
 public final class FormParams {
 
-    private FormParams() {
-    }
+    private FormParams() {}
 
     public static Map<String, List<String>> parse(String text) {
         Map<String, List<String>> out = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.error.AwsException;
 import dev.berth.protocol.Authenticator;
 import dev.berth.protocol.CallContext;
-import dev.berth.protocol.sigv4.Dialect;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.protocol.json.JsonService;
 import dev.berth.protocol.model.ServiceModel;
@@ -17,6 +16,7 @@ import dev.berth.protocol.model.ShapedTrees;
 import dev.berth.protocol.query.QueryOperation;
 import dev.berth.protocol.query.QueryService;
 import dev.berth.protocol.query.QueryXml;
+import dev.berth.protocol.sigv4.Dialect;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -72,6 +72,7 @@ public final class FrontDoor implements AutoCloseable {
     private final ObjectMapper mapper;
     /** Parses the bodies of operations allowed more than {@link #MAX_API_BODY}; their strings may be that long. */
     private final ObjectMapper wideMapper;
+
     private final Authenticator authenticator;
     private final Map<String, JsonService> jsonByPrefix = new LinkedHashMap<>();
     private final Map<JsonService, ShapeValidator> validators = new LinkedHashMap<>();
@@ -82,15 +83,20 @@ public final class FrontDoor implements AutoCloseable {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
-    public FrontDoor(Vertx vertx, ObjectMapper mapper, Authenticator authenticator, Supplier<Map<String, Object>> health) {
+    public FrontDoor(
+            Vertx vertx, ObjectMapper mapper, Authenticator authenticator, Supplier<Map<String, Object>> health) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.wideMapper = mapper.copy();
-        this.wideMapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(mapper.getFactory().streamReadConstraints().getMaxNestingDepth())
-                .maxNumberLength(mapper.getFactory().streamReadConstraints().getMaxNumberLength())
-                .maxStringLength(Integer.MAX_VALUE)
-                .build());
+        this.wideMapper
+                .getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(
+                                mapper.getFactory().streamReadConstraints().getMaxNestingDepth())
+                        .maxNumberLength(
+                                mapper.getFactory().streamReadConstraints().getMaxNumberLength())
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .build());
         this.authenticator = authenticator;
         this.health = health;
     }
@@ -125,13 +131,22 @@ public final class FrontDoor implements AutoCloseable {
 
     /** Binds and starts serving; returns the bound port (useful when {@code port} is 0). */
     public int start(String host, int port) {
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-                .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setTcpNoDelay(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024)
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setIdleTimeout(120)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setTcpNoDelay(true)
+                .setMaxInitialLineLength(64 * 1024)
+                .setMaxHeaderSize(64 * 1024)
                 .setMaxChunkSize(64 * 1024);
         try {
-            server = vertx.createHttpServer(options).requestHandler(this::onRequest)
-                    .listen().toCompletionStage().toCompletableFuture().get();
+            server = vertx.createHttpServer(options)
+                    .requestHandler(this::onRequest)
+                    .listen()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
@@ -175,23 +190,42 @@ public final class FrontDoor implements AutoCloseable {
         Context ctx = vertx.getOrCreateContext();
         String requestId = UUID.randomUUID().toString();
         if (target != null) {
-            readBody(req, ctx, requestId, Dialect.JSON, jsonBodyLimit(target),
+            readBody(
+                    req,
+                    ctx,
+                    requestId,
+                    Dialect.JSON,
+                    jsonBodyLimit(target),
                     body -> workers.execute(() -> json(req, ctx, requestId, target, body)));
             return;
         }
         String contentType = Optional.ofNullable(req.getHeader("Content-Type")).orElse("");
         if (contentType.startsWith(FORM_CONTENT_TYPE) || req.getParam("Action") != null) {
-            readBody(req, ctx, requestId, Dialect.QUERY, MAX_API_BODY, body -> workers.execute(() -> query(req, ctx, requestId, body)));
+            readBody(
+                    req,
+                    ctx,
+                    requestId,
+                    Dialect.QUERY,
+                    MAX_API_BODY,
+                    body -> workers.execute(() -> query(req, ctx, requestId, body)));
             return;
         }
         if (contentType.startsWith("application/x-amz-json")) {
             req.resume();
-            sendJsonError(req, ctx, requestId, new AwsException("UnknownOperationException", 400,
-                    "The request has no X-Amz-Target header, so it names no operation."));
+            sendJsonError(
+                    req,
+                    ctx,
+                    requestId,
+                    new AwsException(
+                            "UnknownOperationException",
+                            400,
+                            "The request has no X-Amz-Target header, so it names no operation."));
             return;
         }
         req.resume();
-        req.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
+        req.response()
+                .setStatusCode(404)
+                .putHeader("Content-Type", "text/plain")
                 .end("Berth: nothing here. AWS API calls are POSTed to / with SigV4 signatures.\n");
     }
 
@@ -209,7 +243,9 @@ public final class FrontDoor implements AutoCloseable {
             }
             byte[] b = body;
             int s = status;
-            ctx.runOnContext(v -> req.response().setStatusCode(s).putHeader("Content-Type", "application/json")
+            ctx.runOnContext(v -> req.response()
+                    .setStatusCode(s)
+                    .putHeader("Content-Type", "application/json")
                     .end(Buffer.buffer(b)));
         });
     }
@@ -221,15 +257,15 @@ public final class FrontDoor implements AutoCloseable {
         return service == null ? MAX_API_BODY : service.maxRequestBody(target.substring(dot + 1));
     }
 
-    private void readBody(HttpServerRequest req, Context ctx, String requestId, Dialect dialect, int limit,
-                          Handler<byte[]> then) {
+    private void readBody(
+            HttpServerRequest req, Context ctx, String requestId, Dialect dialect, int limit, Handler<byte[]> then) {
         req.exceptionHandler(e -> LOG.debug("request {} failed while reading: {}", requestId, e.toString()));
         RequestBodies.read(req, limit, then, () -> tooLarge(req, ctx, requestId, dialect, limit));
     }
 
     private void tooLarge(HttpServerRequest req, Context ctx, String requestId, Dialect dialect, int limit) {
-        AwsException e = new AwsException("RequestEntityTooLargeException", 413,
-                "The request body is larger than " + limit + " bytes.");
+        AwsException e = new AwsException(
+                "RequestEntityTooLargeException", 413, "The request body is larger than " + limit + " bytes.");
         if (dialect == Dialect.JSON) {
             sendJsonError(req, ctx, requestId, e);
         } else {
@@ -242,35 +278,61 @@ public final class FrontDoor implements AutoCloseable {
             int dot = target.lastIndexOf('.');
             JsonService service = dot < 0 ? null : jsonByPrefix.get(target.substring(0, dot));
             if (service == null) {
-                throw new AwsException("UnknownOperationException", 400, "No service answers X-Amz-Target " + target + ".");
+                throw new AwsException(
+                        "UnknownOperationException", 400, "No service answers X-Amz-Target " + target + ".");
             }
             String opName = target.substring(dot + 1);
             ServiceModel model = service.model();
-            CallContext call = authenticator.authenticate(req.method().name(), rawPath(req), req.query(),
-                    headers(req), body, model.signingName(), Dialect.JSON, requestId);
-            ServiceModel.Operation op = model.operation(opName).orElseThrow(() -> new AwsException(
-                    "UnknownOperationException", 400, opName + " is not an operation of " + model.serviceId() + "."));
-            JsonOperation handler = service.operation(opName).orElseThrow(() -> new AwsException(
-                    "UnknownOperationException", 400, "Berth does not implement " + model.serviceId() + " " + opName + " yet."));
+            CallContext call = authenticator.authenticate(
+                    req.method().name(),
+                    rawPath(req),
+                    req.query(),
+                    headers(req),
+                    body,
+                    model.signingName(),
+                    Dialect.JSON,
+                    requestId);
+            ServiceModel.Operation op = model.operation(opName)
+                    .orElseThrow(() -> new AwsException(
+                            "UnknownOperationException",
+                            400,
+                            opName + " is not an operation of " + model.serviceId() + "."));
+            JsonOperation handler = service.operation(opName)
+                    .orElseThrow(() -> new AwsException(
+                            "UnknownOperationException",
+                            400,
+                            "Berth does not implement " + model.serviceId() + " " + opName + " yet."));
             JsonNode parsed;
             try {
-                parsed = body.length == 0 ? null : service.maxRequestBody(opName) > MAX_API_BODY
-                        ? ShapedTrees.read(wideMapper, model, op.inputShape(), body) : mapper.readTree(body);
+                parsed = body.length == 0
+                        ? null
+                        : service.maxRequestBody(opName) > MAX_API_BODY
+                                ? ShapedTrees.read(wideMapper, model, op.inputShape(), body)
+                                : mapper.readTree(body);
             } catch (JacksonException e) {
-                throw new AwsException("SerializationException", 400, "The request body is not valid JSON: "
-                        + e.getOriginalMessage());
+                throw new AwsException(
+                        "SerializationException", 400, "The request body is not valid JSON: " + e.getOriginalMessage());
             }
             ObjectNode input = validators.get(service).validate(op.inputShape(), parsed);
             JsonNode output = handler.handle(call, input);
             byte[] out = mapper.writeValueAsBytes(output == null ? mapper.createObjectNode() : output);
-            ctx.runOnContext(v -> req.response().setStatusCode(200).putHeader("Content-Type", JSON_CONTENT_TYPE)
-                    .putHeader("x-amzn-RequestId", requestId).end(Buffer.buffer(out)));
+            ctx.runOnContext(v -> req.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", JSON_CONTENT_TYPE)
+                    .putHeader("x-amzn-RequestId", requestId)
+                    .end(Buffer.buffer(out)));
         } catch (AwsException e) {
             sendJsonError(req, ctx, requestId, e);
         } catch (Throwable e) {
             LOG.error("request {} ({}) failed unexpectedly", requestId, target, e);
-            sendJsonError(req, ctx, requestId, new AwsException("ServerException", 500,
-                    "Berth hit an internal error; request id " + requestId + " names it in the server log."));
+            sendJsonError(
+                    req,
+                    ctx,
+                    requestId,
+                    new AwsException(
+                            "ServerException",
+                            500,
+                            "Berth hit an internal error; request id " + requestId + " names it in the server log."));
         }
     }
 
@@ -278,32 +340,55 @@ public final class FrontDoor implements AutoCloseable {
         String namespace = "https://berth.dev/doc/";
         try {
             Map<String, List<String>> params = FormParams.parse(req.query());
-            String contentType = Optional.ofNullable(req.getHeader("Content-Type")).orElse("");
+            String contentType =
+                    Optional.ofNullable(req.getHeader("Content-Type")).orElse("");
             if (contentType.startsWith(FORM_CONTENT_TYPE)) {
                 FormParams.parseInto(new String(body, java.nio.charset.StandardCharsets.UTF_8), params);
             }
             String action = FormParams.first(params, "Action");
             QueryService service = pickQueryService(req, params, action);
             namespace = service.model().xmlNamespace();
-            CallContext call = authenticator.authenticate(req.method().name(), rawPath(req), req.query(),
-                    headers(req), body, service.model().signingName(), Dialect.QUERY, requestId);
+            CallContext call = authenticator.authenticate(
+                    req.method().name(),
+                    rawPath(req),
+                    req.query(),
+                    headers(req),
+                    body,
+                    service.model().signingName(),
+                    Dialect.QUERY,
+                    requestId);
             if (action == null) {
                 throw new AwsException("MissingAction", 400, "The request must contain the parameter Action.");
             }
-            ServiceModel.Operation op = service.model().operation(action).orElseThrow(() -> new AwsException(
-                    "InvalidAction", 400, "The action " + action + " is not valid for this web service."));
-            QueryOperation handler = service.operation(action).orElseThrow(() -> new AwsException(
-                    "InvalidAction", 400, "Berth does not implement " + service.model().serviceId() + " " + action + " yet."));
+            ServiceModel.Operation op = service.model()
+                    .operation(action)
+                    .orElseThrow(() -> new AwsException(
+                            "InvalidAction", 400, "The action " + action + " is not valid for this web service."));
+            QueryOperation handler = service.operation(action)
+                    .orElseThrow(() -> new AwsException(
+                            "InvalidAction",
+                            400,
+                            "Berth does not implement " + service.model().serviceId() + " " + action + " yet."));
             JsonNode result = handler.handle(call, params);
             String xml = QueryXml.response(service.model(), op, result, requestId);
-            ctx.runOnContext(v -> req.response().setStatusCode(200).putHeader("Content-Type", "text/xml")
-                    .putHeader("x-amzn-RequestId", requestId).end(xml));
+            ctx.runOnContext(v -> req.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "text/xml")
+                    .putHeader("x-amzn-RequestId", requestId)
+                    .end(xml));
         } catch (AwsException e) {
             sendQueryError(req, ctx, requestId, namespace, e);
         } catch (Throwable e) {
             LOG.error("request {} (query) failed unexpectedly", requestId, e);
-            sendQueryError(req, ctx, requestId, namespace, new AwsException("InternalFailure", 500,
-                    "Berth hit an internal error; request id " + requestId + " names it in the server log."));
+            sendQueryError(
+                    req,
+                    ctx,
+                    requestId,
+                    namespace,
+                    new AwsException(
+                            "InternalFailure",
+                            500,
+                            "Berth hit an internal error; request id " + requestId + " names it in the server log."));
         }
     }
 
@@ -316,7 +401,8 @@ public final class FrontDoor implements AutoCloseable {
         if (queryServices.isEmpty()) {
             throw new AwsException("InvalidAction", 400, "No query-protocol service is available.");
         }
-        String scope = credentialScopeService(req.getHeader("Authorization"), FormParams.first(params, "X-Amz-Credential"));
+        String scope =
+                credentialScopeService(req.getHeader("Authorization"), FormParams.first(params, "X-Amz-Credential"));
         if (scope != null) {
             for (QueryService s : queryServices) {
                 if (s.model().signingName().equals(scope)) {
@@ -345,7 +431,9 @@ public final class FrontDoor implements AutoCloseable {
             int i = authorization.indexOf("Credential=");
             if (i >= 0) {
                 int end = authorization.indexOf(',', i);
-                credential = authorization.substring(i + "Credential=".length(), end < 0 ? authorization.length() : end).trim();
+                credential = authorization
+                        .substring(i + "Credential=".length(), end < 0 ? authorization.length() : end)
+                        .trim();
             }
         }
         if (credential == null) {
@@ -356,26 +444,33 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void sendJsonError(HttpServerRequest req, Context ctx, String requestId, AwsException e) {
-        String body = "{\"__type\":" + quote(e.code()) + ",\"message\":" + quote(e.getMessage() == null ? "" : e.getMessage()) + "}";
+        String body = "{\"__type\":" + quote(e.code()) + ",\"message\":"
+                + quote(e.getMessage() == null ? "" : e.getMessage()) + "}";
         ctx.runOnContext(v -> {
             HttpServerResponse resp = req.response();
             if (resp.ended()) {
                 return;
             }
-            resp.setStatusCode(e.httpStatus()).putHeader("Content-Type", JSON_CONTENT_TYPE)
-                    .putHeader("x-amzn-RequestId", requestId).putHeader("x-amzn-ErrorType", e.code()).end(body);
+            resp.setStatusCode(e.httpStatus())
+                    .putHeader("Content-Type", JSON_CONTENT_TYPE)
+                    .putHeader("x-amzn-RequestId", requestId)
+                    .putHeader("x-amzn-ErrorType", e.code())
+                    .end(body);
         });
     }
 
-    private void sendQueryError(HttpServerRequest req, Context ctx, String requestId, String namespace, AwsException e) {
+    private void sendQueryError(
+            HttpServerRequest req, Context ctx, String requestId, String namespace, AwsException e) {
         String body = QueryXml.error(namespace, e, requestId);
         ctx.runOnContext(v -> {
             HttpServerResponse resp = req.response();
             if (resp.ended()) {
                 return;
             }
-            resp.setStatusCode(e.httpStatus()).putHeader("Content-Type", "text/xml")
-                    .putHeader("x-amzn-RequestId", requestId).end(body);
+            resp.setStatusCode(e.httpStatus())
+                    .putHeader("Content-Type", "text/xml")
+                    .putHeader("x-amzn-RequestId", requestId)
+                    .end(body);
         });
     }
 
@@ -402,7 +497,9 @@ public final class FrontDoor implements AutoCloseable {
         if (!host && req.authority() != null) {
             // HTTP/2 (including h2c upgrades) carries the host as :authority; SigV4 signs it as "host".
             HostAndPort authority = req.authority();
-            map.put("host", List.of(authority.port() >= 0 ? authority.host() + ":" + authority.port() : authority.host()));
+            map.put(
+                    "host",
+                    List.of(authority.port() >= 0 ? authority.host() + ":" + authority.port() : authority.host()));
         }
         return map;
     }

@@ -15,8 +15,7 @@ import java.nio.file.Path;
  */
 public final class RawResponses {
 
-    private RawResponses() {
-    }
+    private RawResponses() {}
 
     /** Sends {@code status}, {@code headers} and {@code body}; no body means an explicit zero Content-Length unless one is set. */
     public static void send(HttpServerRequest req, Context ctx, int status, MultiMap headers, Buffer body) {
@@ -42,8 +41,8 @@ public final class RawResponses {
      * a HEAD request gets the headers only. A failed transfer resets the connection, so the client
      * sees a broken response rather than a short one.
      */
-    public static void sendFile(HttpServerRequest req, Context ctx, int status, MultiMap headers, Path file, long offset,
-            long length) {
+    public static void sendFile(
+            HttpServerRequest req, Context ctx, int status, MultiMap headers, Path file, long offset, long length) {
         ctx.runOnContext(v -> {
             HttpServerResponse resp = req.response();
             if (resp.ended() || resp.closed()) {

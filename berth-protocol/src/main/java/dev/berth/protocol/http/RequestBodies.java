@@ -14,8 +14,7 @@ import java.util.Arrays;
  */
 public final class RequestBodies {
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     /**
      * Collects the body of {@code req}; calls {@code onBody} with it once it has all arrived, or
@@ -65,8 +64,7 @@ public final class RequestBodies {
      * A body whose length was declared (and is within the limit) is copied straight into an array
      * of that size, so a large body is held once, not once in a buffer and again as its copy.
      */
-    private static void readDeclared(HttpServerRequest req, int declared, Handler<byte[]> onBody,
-                                     Runnable onTooLarge) {
+    private static void readDeclared(HttpServerRequest req, int declared, Handler<byte[]> onBody, Runnable onTooLarge) {
         byte[] body = new byte[declared];
         int[] filled = {0};
         boolean[] tooLarge = {false};

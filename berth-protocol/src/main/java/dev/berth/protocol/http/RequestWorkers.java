@@ -14,8 +14,7 @@ public final class RequestWorkers {
     /** How long a stopping server waits for in-flight handlers. */
     public static final long DRAIN_SECONDS = 5;
 
-    private RequestWorkers() {
-    }
+    private RequestWorkers() {}
 
     /** Stops taking work and waits up to {@link #DRAIN_SECONDS} for running handlers, then interrupts them. */
     public static void drain(ExecutorService workers) {

@@ -14,19 +14,19 @@ import java.math.BigDecimal;
  */
 public final class Jsons {
 
-    private Jsons() {
-    }
+    private Jsons() {}
 
     public static ObjectMapper newMapper() {
         JsonMapper mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(200)
-                .maxStringLength(8 * 1024 * 1024)
-                .maxNumberLength(100)
-                .build());
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(200)
+                        .maxStringLength(8 * 1024 * 1024)
+                        .maxNumberLength(100)
+                        .build());
         return mapper;
     }
 

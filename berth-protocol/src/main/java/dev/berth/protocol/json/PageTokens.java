@@ -16,8 +16,7 @@ public final class PageTokens {
 
     private static final String VERSION = "p1";
 
-    private PageTokens() {
-    }
+    private PageTokens() {}
 
     /** The token that resumes after {@code afterKey} within {@code scope}; null when there is no next page. */
     public static String encode(String scope, String afterKey) {

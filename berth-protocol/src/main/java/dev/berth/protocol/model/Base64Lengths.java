@@ -9,8 +9,7 @@ package dev.berth.protocol.model;
  */
 public final class Base64Lengths {
 
-    private Base64Lengths() {
-    }
+    private Base64Lengths() {}
 
     /** The number of bytes {@code text} decodes to, or -1 when the basic decoder would reject it. */
     public static long decodedLength(String text) {
@@ -22,7 +21,8 @@ public final class Base64Lengths {
         int data = n - pad;
         for (int i = 0; i < data; i++) {
             char c = text.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+            boolean ok =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
             if (!ok) {
                 return -1;
             }

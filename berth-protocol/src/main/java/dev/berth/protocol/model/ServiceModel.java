@@ -36,20 +36,24 @@ public final class ServiceModel {
         this.serviceId = meta.path("serviceId").asText();
         this.protocol = meta.path("protocol").asText();
         this.targetPrefix = meta.path("targetPrefix").asText(null);
-        this.signingName = meta.path("signingName").asText(meta.path("endpointPrefix").asText());
+        this.signingName =
+                meta.path("signingName").asText(meta.path("endpointPrefix").asText());
         this.apiVersion = meta.path("apiVersion").asText();
-        this.xmlNamespace = meta.path("xmlNamespace").asText(
-                "https://" + meta.path("endpointPrefix").asText() + ".amazonaws.com/doc/" + apiVersion + "/");
+        this.xmlNamespace = meta.path("xmlNamespace")
+                .asText("https://" + meta.path("endpointPrefix").asText() + ".amazonaws.com/doc/" + apiVersion + "/");
         Map<String, Shape> shapeMap = new HashMap<>();
         root.path("shapes").properties().forEach(e -> shapeMap.put(e.getKey(), Shape.parse(e.getKey(), e.getValue())));
         this.shapes = Collections.unmodifiableMap(shapeMap);
         Map<String, Operation> ops = new LinkedHashMap<>();
         root.path("operations").properties().forEach(e -> {
             JsonNode op = e.getValue();
-            ops.put(e.getKey(), new Operation(e.getKey(),
-                    op.path("input").path("shape").asText(null),
-                    op.path("output").path("shape").asText(null),
-                    op.path("output").path("resultWrapper").asText(null)));
+            ops.put(
+                    e.getKey(),
+                    new Operation(
+                            e.getKey(),
+                            op.path("input").path("shape").asText(null),
+                            op.path("output").path("shape").asText(null),
+                            op.path("output").path("resultWrapper").asText(null)));
         });
         this.operations = Collections.unmodifiableMap(ops);
     }
@@ -125,6 +129,5 @@ public final class ServiceModel {
     }
 
     /** One operation: its name and the names of its input and output shapes (either may be null). */
-    public record Operation(String name, String inputShape, String outputShape, String resultWrapper) {
-    }
+    public record Operation(String name, String inputShape, String outputShape, String resultWrapper) {}
 }

@@ -32,34 +32,54 @@ public record Shape(
         boolean exception) {
 
     /** The botocore shape types. */
-    public enum Type { STRUCTURE, LIST, MAP, STRING, INTEGER, LONG, BOOLEAN, DOUBLE, FLOAT, TIMESTAMP, BLOB }
+    public enum Type {
+        STRUCTURE,
+        LIST,
+        MAP,
+        STRING,
+        INTEGER,
+        LONG,
+        BOOLEAN,
+        DOUBLE,
+        FLOAT,
+        TIMESTAMP,
+        BLOB
+    }
 
     /** A structure member: the shape it refers to and its wire name (locationName) if different. */
-    public record Member(String shape, String locationName, boolean flattened) {
-    }
+    public record Member(String shape, String locationName, boolean flattened) {}
 
     static Shape parse(String name, JsonNode node) {
         Type type = Type.valueOf(node.path("type").asText().toUpperCase());
         Map<String, Member> members = new LinkedHashMap<>();
-        node.path("members").properties().forEach(e -> members.put(e.getKey(), new Member(
-                e.getValue().path("shape").asText(),
-                e.getValue().path("locationName").asText(null),
-                e.getValue().path("flattened").asBoolean(false))));
+        node.path("members")
+                .properties()
+                .forEach(e -> members.put(
+                        e.getKey(),
+                        new Member(
+                                e.getValue().path("shape").asText(),
+                                e.getValue().path("locationName").asText(null),
+                                e.getValue().path("flattened").asBoolean(false))));
         Set<String> required = new LinkedHashSet<>();
         node.path("required").forEach(r -> required.add(r.asText()));
         Set<String> enums = new LinkedHashSet<>();
         node.path("enum").forEach(v -> enums.add(v.asText()));
         Long min = node.has("min") ? node.get("min").asLong() : null;
         Long max = node.has("max") ? node.get("max").asLong() : null;
-        Pattern pattern = node.has("pattern") ? Pattern.compile(node.get("pattern").asText()) : null;
-        return new Shape(name, type,
+        Pattern pattern =
+                node.has("pattern") ? Pattern.compile(node.get("pattern").asText()) : null;
+        return new Shape(
+                name,
+                type,
                 Collections.unmodifiableMap(members),
                 Collections.unmodifiableSet(required),
                 node.path("member").path("shape").asText(null),
                 node.path("key").path("shape").asText(null),
                 node.path("value").path("shape").asText(null),
                 Collections.unmodifiableSet(enums),
-                min, max, pattern,
+                min,
+                max,
+                pattern,
                 node.path("exception").asBoolean(false));
     }
 

@@ -49,7 +49,8 @@ public final class ShapeValidator {
      */
     public ObjectNode validate(String shapeName, JsonNode input) {
         JsonNode body = input == null || input.isNull() || input.isMissingNode()
-                ? JsonNodeFactory.instance.objectNode() : input;
+                ? JsonNodeFactory.instance.objectNode()
+                : input;
         if (!body.isObject()) {
             throw serialization("the request body must be a JSON object, found " + describe(body));
         }
@@ -61,7 +62,9 @@ public final class ShapeValidator {
         if (!violations.isEmpty()) {
             int n = violations.size();
             String head = n == 1 ? "1 validation error detected: " : n + " validation errors detected: ";
-            throw new AwsException(validationErrorCode, 400,
+            throw new AwsException(
+                    validationErrorCode,
+                    400,
                     head + String.join("; ", violations.subList(0, Math.min(n, MAX_REPORTED))));
         }
         return (ObjectNode) clean;
@@ -96,18 +99,21 @@ public final class ShapeValidator {
                 if (!value.isTextual() && !value.isBinary()) {
                     throw typeError(path, "base64-encoded string", value);
                 }
-                long length = value.isBinary() ? ((BinaryNode) value).binaryValue().length
+                long length = value.isBinary()
+                        ? ((BinaryNode) value).binaryValue().length
                         : Base64Lengths.decodedLength(value.asText());
                 if (length < 0) {
                     throw serialization("the value at '" + path + "' is not valid base64");
                 }
                 if (shape.min() != null && length < shape.min()) {
                     violations.add("Value at '" + path
-                            + "' failed to satisfy constraint: Member must have length greater than or equal to " + shape.min());
+                            + "' failed to satisfy constraint: Member must have length greater than or equal to "
+                            + shape.min());
                 }
                 if (shape.max() != null && length > shape.max()) {
                     violations.add("Value at '" + path
-                            + "' failed to satisfy constraint: Member must have length less than or equal to " + shape.max());
+                            + "' failed to satisfy constraint: Member must have length less than or equal to "
+                            + shape.max());
                 }
                 yield value;
             }
@@ -124,7 +130,8 @@ public final class ShapeValidator {
             Loc childPath = new Loc(path, m.getKey(), 0);
             if (v == null || v.isNull()) {
                 if (shape.required().contains(m.getKey())) {
-                    violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                    violations.add(
+                            "Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
                 }
                 continue;
             }
@@ -144,7 +151,8 @@ public final class ShapeValidator {
         for (JsonNode item : value) {
             Loc childPath = new Loc(path, null, i);
             if (item.isNull()) {
-                violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                violations.add(
+                        "Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
             } else {
                 out.add(check(member, item, childPath, violations));
             }
@@ -167,7 +175,8 @@ public final class ShapeValidator {
             Loc childPath = new Loc(path, e.getKey(), 0);
             string(keyShape, JsonNodeFactory.instance.textNode(e.getKey()), new Loc(path, "key", 0), violations);
             if (e.getValue().isNull()) {
-                violations.add("Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                violations.add(
+                        "Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
                 continue;
             }
             out.set(e.getKey(), check(valueShape, e.getValue(), childPath, violations));
@@ -187,7 +196,8 @@ public final class ShapeValidator {
         checkLength(shape, s.codePointCount(0, s.length()), path, "length " + s.length(), violations);
         if (shape.pattern() != null && !shape.pattern().matcher(s).find()) {
             violations.add("Value '" + abbreviate(s) + "' at '" + path
-                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + shape.pattern());
+                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                    + shape.pattern());
         }
         return value;
     }
@@ -212,7 +222,8 @@ public final class ShapeValidator {
     private static void checkLength(Shape shape, int length, Loc path, String what, List<String> violations) {
         if (shape.min() != null && length < shape.min()) {
             violations.add("Value at '" + path + "' (" + what
-                    + ") failed to satisfy constraint: Member must have length greater than or equal to " + shape.min());
+                    + ") failed to satisfy constraint: Member must have length greater than or equal to "
+                    + shape.min());
         }
         if (shape.max() != null && length > shape.max()) {
             violations.add("Value at '" + path + "' (" + what
@@ -222,7 +233,8 @@ public final class ShapeValidator {
 
     private static AwsException typeError(Loc path, String expected, JsonNode found) {
         String where = path == null ? "the request body" : "'" + path + "'";
-        return serialization("Unexpected value type at " + where + ": expected " + expected + ", found " + describe(found));
+        return serialization(
+                "Unexpected value type at " + where + ": expected " + expected + ", found " + describe(found));
     }
 
     private static AwsException serialization(String message) {

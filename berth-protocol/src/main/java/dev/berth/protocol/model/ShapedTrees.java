@@ -24,14 +24,14 @@ import java.io.IOException;
 public final class ShapedTrees {
 
     /** The standard alphabet; padding optional, as {@link java.util.Base64#getDecoder()} takes it. */
-    private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS
-            .withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
+    private static final Base64Variant BASE64 =
+            Base64Variants.MIME_NO_LINEFEEDS.withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
 
-    private ShapedTrees() {
-    }
+    private ShapedTrees() {}
 
     /** The tree of {@code body}, or null for an empty body; a malformed body throws a Jackson exception. */
-    public static JsonNode read(ObjectMapper mapper, ServiceModel model, String shapeName, byte[] body) throws IOException {
+    public static JsonNode read(ObjectMapper mapper, ServiceModel model, String shapeName, byte[] body)
+            throws IOException {
         try (JsonParser p = mapper.getFactory().createParser(body)) {
             if (p.nextToken() == null) {
                 return null;
@@ -40,7 +40,8 @@ public final class ShapedTrees {
         }
     }
 
-    private static JsonNode node(JsonParser p, ObjectMapper mapper, ServiceModel model, Shape shape) throws IOException {
+    private static JsonNode node(JsonParser p, ObjectMapper mapper, ServiceModel model, Shape shape)
+            throws IOException {
         JsonToken t = p.currentToken();
         if (shape != null) {
             switch (shape.type()) {
@@ -83,8 +84,7 @@ public final class ShapedTrees {
                         return out;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return mapper.readTree(p);

@@ -38,8 +38,8 @@ public final class QueryInput {
 
     /** Decodes and validates the input of {@code action}; an action without input gives an empty object. */
     public ObjectNode read(String action, Map<String, List<String>> params) {
-        ServiceModel.Operation op = model.operation(action)
-                .orElseThrow(() -> new IllegalArgumentException("no operation " + action));
+        ServiceModel.Operation op =
+                model.operation(action).orElseThrow(() -> new IllegalArgumentException("no operation " + action));
         if (op.inputShape() == null) {
             return JsonNodeFactory.instance.objectNode();
         }
@@ -62,8 +62,8 @@ public final class QueryInput {
         return out;
     }
 
-    private JsonNode value(Shape shape, boolean flattened, String key, Map<String, List<String>> params,
-            TreeSet<String> names) {
+    private JsonNode value(
+            Shape shape, boolean flattened, String key, Map<String, List<String>> params, TreeSet<String> names) {
         switch (shape.type()) {
             case STRUCTURE -> {
                 if (!hasUnder(names, key + ".")) {
@@ -76,7 +76,8 @@ public final class QueryInput {
                 TreeSet<Integer> indexes = indexes(names, itemPrefix);
                 if (indexes.isEmpty()) {
                     return names.contains(key) && first(params, key).isEmpty()
-                            ? JsonNodeFactory.instance.arrayNode() : null;
+                            ? JsonNodeFactory.instance.arrayNode()
+                            : null;
                 }
                 ArrayNode list = JsonNodeFactory.instance.arrayNode();
                 Shape item = model.shape(shape.listMember());
@@ -96,7 +97,8 @@ public final class QueryInput {
                 ObjectNode map = JsonNodeFactory.instance.objectNode();
                 for (int i : indexes) {
                     String k = first(params, key + ".entry." + i + ".key");
-                    JsonNode v = value(model.shape(shape.mapValue()), false, key + ".entry." + i + ".value", params, names);
+                    JsonNode v =
+                            value(model.shape(shape.mapValue()), false, key + ".entry." + i + ".value", params, names);
                     if (k != null && v != null) {
                         map.set(k, v);
                     }
@@ -116,16 +118,21 @@ public final class QueryInput {
                 case INTEGER -> JsonNodeFactory.instance.numberNode(Integer.parseInt(raw.trim()));
                 case LONG -> JsonNodeFactory.instance.numberNode(Long.parseLong(raw.trim()));
                 case DOUBLE, FLOAT -> JsonNodeFactory.instance.numberNode(Double.parseDouble(raw.trim()));
-                case BOOLEAN -> switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
-                    case "true" -> JsonNodeFactory.instance.booleanNode(true);
-                    case "false" -> JsonNodeFactory.instance.booleanNode(false);
-                    default -> throw new NumberFormatException();
-                };
+                case BOOLEAN ->
+                    switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+                        case "true" -> JsonNodeFactory.instance.booleanNode(true);
+                        case "false" -> JsonNodeFactory.instance.booleanNode(false);
+                        default -> throw new NumberFormatException();
+                    };
                 default -> JsonNodeFactory.instance.textNode(raw);
             };
         } catch (NumberFormatException e) {
-            throw new AwsException(validationErrorCode, 400, "1 validation error detected: Value '" + raw + "' at '" + key
-                    + "' failed to satisfy constraint: Member must be a valid " + shape.type().name().toLowerCase() + ".");
+            throw new AwsException(
+                    validationErrorCode,
+                    400,
+                    "1 validation error detected: Value '" + raw + "' at '" + key
+                            + "' failed to satisfy constraint: Member must be a valid "
+                            + shape.type().name().toLowerCase() + ".");
         }
     }
 

@@ -17,13 +17,15 @@ import java.util.Map;
  */
 public final class QueryXml {
 
-    private QueryXml() {
-    }
+    private QueryXml() {}
 
     public static String response(ServiceModel model, ServiceModel.Operation op, JsonNode result, String requestId) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<").append(op.name()).append("Response xmlns=\"")
-                .append(escape(model.xmlNamespace())).append("\">");
+        sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<")
+                .append(op.name())
+                .append("Response xmlns=\"")
+                .append(escape(model.xmlNamespace()))
+                .append("\">");
         if (op.outputShape() != null) {
             String wrapper = op.resultWrapper() != null ? op.resultWrapper() : op.name() + "Result";
             sb.append('<').append(wrapper).append('>');
@@ -32,15 +34,20 @@ public final class QueryXml {
             }
             sb.append("</").append(wrapper).append('>');
         }
-        sb.append("<ResponseMetadata><RequestId>").append(escape(requestId)).append("</RequestId></ResponseMetadata></")
-                .append(op.name()).append("Response>");
+        sb.append("<ResponseMetadata><RequestId>")
+                .append(escape(requestId))
+                .append("</RequestId></ResponseMetadata></")
+                .append(op.name())
+                .append("Response>");
         return sb.toString();
     }
 
     public static String error(String namespace, AwsException e, String requestId) {
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse xmlns=\"" + escape(namespace) + "\"><Error><Type>"
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse xmlns=\"" + escape(namespace)
+                + "\"><Error><Type>"
                 + (e.fault() == AwsException.Fault.SENDER ? "Sender" : "Receiver") + "</Type><Code>" + escape(e.code())
-                + "</Code><Message>" + escape(e.getMessage() == null ? "" : e.getMessage()) + "</Message></Error><RequestId>"
+                + "</Code><Message>" + escape(e.getMessage() == null ? "" : e.getMessage())
+                + "</Message></Error><RequestId>"
                 + escape(requestId) + "</RequestId></ErrorResponse>";
     }
 
@@ -88,8 +95,12 @@ public final class QueryXml {
                     sb.append("</value></entry>");
                 }
             }
-            case TIMESTAMP -> sb.append(v.isNumber()
-                    ? Instant.ofEpochMilli((long) (v.asDouble() * 1000)).toString() : escape(v.asText()));
+            case TIMESTAMP ->
+                sb.append(
+                        v.isNumber()
+                                ? Instant.ofEpochMilli((long) (v.asDouble() * 1000))
+                                        .toString()
+                                : escape(v.asText()));
             default -> sb.append(escape(v.asText()));
         }
     }
@@ -98,14 +109,15 @@ public final class QueryXml {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            String rep = switch (c) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\'' -> "&apos;";
-                default -> null;
-            };
+            String rep =
+                    switch (c) {
+                        case '<' -> "&lt;";
+                        case '>' -> "&gt;";
+                        case '&' -> "&amp;";
+                        case '"' -> "&quot;";
+                        case '\'' -> "&apos;";
+                        default -> null;
+                    };
             if (rep != null) {
                 if (out == null) {
                     out = new StringBuilder(s.length() + 16).append(s, 0, i);

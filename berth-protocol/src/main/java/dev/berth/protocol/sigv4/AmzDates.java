@@ -21,8 +21,7 @@ final class AmzDates {
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss zzz", Locale.US);
 
-    private AmzDates() {
-    }
+    private AmzDates() {}
 
     /** Epoch seconds of {@code yyyyMMdd'T'HHmmss'Z'}, or {@link Long#MIN_VALUE} when it is not that shape. */
     static long parseBasic(String s) {
@@ -35,8 +34,17 @@ final class AmzDates {
         int hour = digits(s, 9, 11);
         int minute = digits(s, 11, 13);
         int second = digits(s, 13, 15);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23
-                || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return Long.MIN_VALUE;
         }
         try {
@@ -55,7 +63,8 @@ final class AmzDates {
         String value = s.trim();
         int comma = value.indexOf(',');
         try {
-            return ZonedDateTime.parse(value.substring(comma + 1).trim(), HTTP_DATE).toEpochSecond();
+            return ZonedDateTime.parse(value.substring(comma + 1).trim(), HTTP_DATE)
+                    .toEpochSecond();
         } catch (DateTimeParseException e) {
             return Long.MIN_VALUE;
         }

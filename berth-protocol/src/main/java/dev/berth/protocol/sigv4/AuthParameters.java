@@ -23,9 +23,19 @@ import java.util.Map;
  * @param sessionToken  {@code X-Amz-Security-Token}, or {@code null}
  * @param presigned     whether the parameters came from the query string
  */
-record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, String scopeService,
-                      String terminator, String signedHeaders, String signature, String amzDate,
-                      boolean basicDate, String expires, String sessionToken, boolean presigned) {
+record AuthParameters(
+        String accessKeyId,
+        String scopeDate,
+        String scopeRegion,
+        String scopeService,
+        String terminator,
+        String signedHeaders,
+        String signature,
+        String amzDate,
+        boolean basicDate,
+        String expires,
+        String sessionToken,
+        boolean presigned) {
 
     static final String TERMINATOR = "aws4_request";
 
@@ -35,8 +45,8 @@ record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, 
     }
 
     /** Parses {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...}. */
-    static AuthParameters fromHeader(String authorization, Map<String, List<String>> lowerCaseHeaders,
-                                     Dialect dialect) {
+    static AuthParameters fromHeader(
+            String authorization, Map<String, List<String>> lowerCaseHeaders, Dialect dialect) {
         String value = authorization.trim();
         int space = value.indexOf(' ');
         String algorithm = space < 0 ? value : value.substring(0, space);
@@ -60,8 +70,12 @@ record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, 
             }
             int eq = pair.indexOf('=');
             if (eq < 0) {
-                problems.append('\'').append(pair).append("' not a valid key=value pair (missing equal-sign) in")
-                        .append(" Authorization header: '").append(value).append("'. ");
+                problems.append('\'')
+                        .append(pair)
+                        .append("' not a valid key=value pair (missing equal-sign) in")
+                        .append(" Authorization header: '")
+                        .append(value)
+                        .append("'. ");
                 continue;
             }
             String key = pair.substring(0, eq).trim();
@@ -70,7 +84,7 @@ record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, 
                 case "Credential" -> credential = v;
                 case "SignedHeaders" -> signedHeaders = v;
                 case "Signature" -> signature = v;
-                default -> { } // AWS ignores unknown parameters
+                default -> {} // AWS ignores unknown parameters
             }
         }
         String amzDate = Headers.first(lowerCaseHeaders, "x-amz-date");
@@ -94,13 +108,25 @@ record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, 
             throw dialect.incomplete(problems.toString().trim());
         }
         String[] scope = splitCredential(credential, dialect);
-        return new AuthParameters(scope[0], scope[1], scope[2], scope[3], scope[4], signedHeaders, signature,
-                amzDate.trim(), basic, null, Headers.first(lowerCaseHeaders, "x-amz-security-token"), false);
+        return new AuthParameters(
+                scope[0],
+                scope[1],
+                scope[2],
+                scope[3],
+                scope[4],
+                signedHeaders,
+                signature,
+                amzDate.trim(),
+                basic,
+                null,
+                Headers.first(lowerCaseHeaders, "x-amz-security-token"),
+                false);
     }
 
     /** Whether the query carries presigned-URL parameters at all. */
     static boolean isPresigned(QueryParams query) {
-        return query.first("X-Amz-Algorithm") != null || query.first("X-Amz-Credential") != null
+        return query.first("X-Amz-Algorithm") != null
+                || query.first("X-Amz-Credential") != null
                 || query.first(CanonicalRequest.SIGNATURE_PARAM) != null;
     }
 
@@ -118,15 +144,27 @@ record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, 
         requireQueryParameter(problems, signedHeaders, "X-Amz-SignedHeaders");
         requireQueryParameter(problems, amzDate, "X-Amz-Date");
         if (!problems.isEmpty()) {
-            throw dialect.incomplete(problems.append("Re-examine the query-string parameters.").toString());
+            throw dialect.incomplete(
+                    problems.append("Re-examine the query-string parameters.").toString());
         }
         if (!algorithm.equals(CanonicalRequest.ALGORITHM)) {
             throw dialect.incomplete("Unsupported AWS 'algorithm': '" + algorithm + "'. Only '"
                     + CanonicalRequest.ALGORITHM + "' is supported.");
         }
         String[] scope = splitCredential(credential, dialect);
-        return new AuthParameters(scope[0], scope[1], scope[2], scope[3], scope[4], signedHeaders, signature,
-                amzDate, true, query.first("X-Amz-Expires"), query.first("X-Amz-Security-Token"), true);
+        return new AuthParameters(
+                scope[0],
+                scope[1],
+                scope[2],
+                scope[3],
+                scope[4],
+                signedHeaders,
+                signature,
+                amzDate,
+                true,
+                query.first("X-Amz-Expires"),
+                query.first("X-Amz-Security-Token"),
+                true);
     }
 
     private static void requireParameter(StringBuilder problems, String value, String name) {
@@ -137,7 +175,9 @@ record AuthParameters(String accessKeyId, String scopeDate, String scopeRegion, 
 
     private static void requireQueryParameter(StringBuilder problems, String value, String name) {
         if (value == null || value.isEmpty()) {
-            problems.append("AWS query-string parameters must include '").append(name).append("'. ");
+            problems.append("AWS query-string parameters must include '")
+                    .append(name)
+                    .append("'. ");
         }
     }
 

@@ -24,6 +24,7 @@ public final class AwsChunkedStream extends InputStream {
 
     /** Largest chunk accepted (S3 itself allows any size; SDKs use at most 1 MiB). */
     public static final int MAX_CHUNK = 16 * 1024 * 1024;
+
     private static final String EMPTY_SHA256 = Hashing.sha256Hex(new byte[0]);
     private static final int MAX_LINE = 4096;
 
@@ -160,9 +161,10 @@ public final class AwsChunkedStream extends InputStream {
             if (trailerSignature == null || !Hashing.isSha256Hex(trailerSignature)) {
                 throw mismatch();
             }
-            String toSign = "AWS4-HMAC-SHA256-TRAILER\n" + signature.amzDate() + "\n" + signature.scope() + "\n" + previous
-                    + "\n" + Hashing.sha256Hex(canonical.toString());
-            if (!MessageDigest.isEqual(Hashing.hmac(signature.signingKey(), toSign), Hashing.unhex32(trailerSignature))) {
+            String toSign = "AWS4-HMAC-SHA256-TRAILER\n" + signature.amzDate() + "\n" + signature.scope() + "\n"
+                    + previous + "\n" + Hashing.sha256Hex(canonical.toString());
+            if (!MessageDigest.isEqual(
+                    Hashing.hmac(signature.signingKey(), toSign), Hashing.unhex32(trailerSignature))) {
                 throw mismatch();
             }
         }
@@ -191,8 +193,11 @@ public final class AwsChunkedStream extends InputStream {
     }
 
     private static AwsException mismatch() {
-        return new AwsException("SignatureDoesNotMatch", 403, "The request signature we calculated does not match"
-                + " the signature you provided. Check your key and signing method.");
+        return new AwsException(
+                "SignatureDoesNotMatch",
+                403,
+                "The request signature we calculated does not match"
+                        + " the signature you provided. Check your key and signing method.");
     }
 
     private static AwsException malformed(String detail) {
@@ -200,7 +205,9 @@ public final class AwsChunkedStream extends InputStream {
     }
 
     private static AwsException incomplete() {
-        return new AwsException("IncompleteBody", 400,
+        return new AwsException(
+                "IncompleteBody",
+                400,
                 "You did not provide the number of bytes specified by the Content-Length HTTP header");
     }
 

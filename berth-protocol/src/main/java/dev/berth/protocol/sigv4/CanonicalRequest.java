@@ -29,15 +29,24 @@ final class CanonicalRequest {
 
     private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
 
-    private CanonicalRequest() {
-    }
+    private CanonicalRequest() {}
 
     /** The canonical request, ready to hash. {@code signedHeaders} are lower-case and sorted. */
-    static String build(String method, String canonicalUri, String canonicalQuery,
-                        Map<String, List<String>> lowerCaseHeaders, List<String> signedHeaders,
-                        String signedHeadersLine, String payloadHash) {
+    static String build(
+            String method,
+            String canonicalUri,
+            String canonicalQuery,
+            Map<String, List<String>> lowerCaseHeaders,
+            List<String> signedHeaders,
+            String signedHeadersLine,
+            String payloadHash) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append('\n').append(canonicalUri).append('\n').append(canonicalQuery).append('\n');
+        sb.append(method)
+                .append('\n')
+                .append(canonicalUri)
+                .append('\n')
+                .append(canonicalQuery)
+                .append('\n');
         for (String name : signedHeaders) {
             sb.append(name).append(':');
             List<String> values = lowerCaseHeaders.get(name);
@@ -106,7 +115,9 @@ final class CanonicalRequest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
-            if (c == '%' && i + 2 < rawPath.length() && Character.digit(rawPath.charAt(i + 1), 16) >= 0
+            if (c == '%'
+                    && i + 2 < rawPath.length()
+                    && Character.digit(rawPath.charAt(i + 1), 16) >= 0
                     && Character.digit(rawPath.charAt(i + 2), 16) >= 0) {
                 bytes.write(Integer.parseInt(rawPath.substring(i + 1, i + 3), 16));
                 i += 2;
@@ -189,8 +200,13 @@ final class CanonicalRequest {
     }
 
     private static boolean isUnreserved(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 
     private static void appendPercent(StringBuilder sb, int b) {

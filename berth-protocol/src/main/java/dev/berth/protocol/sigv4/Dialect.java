@@ -14,11 +14,13 @@ import dev.berth.model.error.AwsException;
  */
 public enum Dialect {
     /** AWS JSON 1.0/1.1 and REST-JSON services. */
-    JSON("MissingAuthenticationTokenException", "IncompleteSignatureException",
-            "UnrecognizedClientException", "InvalidSignatureException"),
+    JSON(
+            "MissingAuthenticationTokenException",
+            "IncompleteSignatureException",
+            "UnrecognizedClientException",
+            "InvalidSignatureException"),
     /** AWS query (form-encoded request, XML response) services. */
-    QUERY("MissingAuthenticationToken", "IncompleteSignature",
-            "InvalidClientTokenId", "SignatureDoesNotMatch"),
+    QUERY("MissingAuthenticationToken", "IncompleteSignature", "InvalidClientTokenId", "SignatureDoesNotMatch"),
     /**
      * Amazon S3 (REST-XML): its own codes and wording, a malformed {@code Authorization} is a 400,
      * a stale timestamp {@code RequestTimeTooSkewed} and an expired presigned URL {@code AccessDenied}.
@@ -36,7 +38,9 @@ public enum Dialect {
 
         @Override
         AwsException unrecognizedClient() {
-            return new AwsException(unrecognizedClientCode(), STATUS,
+            return new AwsException(
+                    unrecognizedClientCode(),
+                    STATUS,
                     "The AWS Access Key Id you provided does not exist in our records.");
         }
 
@@ -48,8 +52,11 @@ public enum Dialect {
 
         @Override
         AwsException expired(String message, boolean presigned) {
-            return presigned ? new AwsException("AccessDenied", STATUS, "Request has expired")
-                    : new AwsException("RequestTimeTooSkewed", STATUS,
+            return presigned
+                    ? new AwsException("AccessDenied", STATUS, "Request has expired")
+                    : new AwsException(
+                            "RequestTimeTooSkewed",
+                            STATUS,
                             "The difference between the request time and the current time is too large.");
         }
     };

@@ -34,8 +34,7 @@ final class Hashing {
         }
     });
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     static byte[] sha256(byte[] data) {
         MessageDigest digest = SHA256.get();

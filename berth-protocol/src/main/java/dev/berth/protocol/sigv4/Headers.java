@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class Headers {
 
-    private Headers() {
-    }
+    private Headers() {}
 
     static Map<String, List<String>> lowerCased(Map<String, List<String>> headers) {
         Map<String, List<String>> out = HashMap.newHashMap(headers.size());

@@ -85,8 +85,10 @@ final class QueryParams {
         int i = from;
         while (i < to) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < to
-                    && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
+            if (c == '%'
+                    && i + 2 < to
+                    && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
                 out.write((Character.digit(s.charAt(i + 1), 16) << 4) | Character.digit(s.charAt(i + 2), 16));
                 i += 3;
             } else if (c < 0x80) {

@@ -16,8 +16,14 @@ import java.security.MessageDigest;
  * @param amzDate       the request timestamp in basic ISO-8601 form
  * @param seedSignature the request's own signature: the "previous signature" of the first chunk
  */
-public record S3Signature(Principal principal, Payload payload, String declared, byte[] signingKey, String scope,
-                          String amzDate, String seedSignature) {
+public record S3Signature(
+        Principal principal,
+        Payload payload,
+        String declared,
+        byte[] signingKey,
+        String scope,
+        String amzDate,
+        String seedSignature) {
 
     /** The forms of {@code x-amz-content-sha256} S3 accepts. */
     public enum Payload {
@@ -73,7 +79,9 @@ public record S3Signature(Principal principal, Payload payload, String declared,
      */
     public void checkBody(byte[] bodySha256) {
         if (payload == Payload.SHA256 && !MessageDigest.isEqual(bodySha256, Hashing.unhex32(declared))) {
-            throw new AwsException("XAmzContentSHA256Mismatch", 400,
+            throw new AwsException(
+                    "XAmzContentSHA256Mismatch",
+                    400,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
     }

@@ -87,7 +87,17 @@ public final class SigV4Verifier {
         }
         String literalUri = CanonicalRequest.uri(request.rawPath(), false);
         if (!literalUri.equals(normalizedUri)
-                && matches(provided, key, request, literalUri, query, headers, signedHeaders, payloadHash, auth, amzDate)) {
+                && matches(
+                        provided,
+                        key,
+                        request,
+                        literalUri,
+                        query,
+                        headers,
+                        signedHeaders,
+                        payloadHash,
+                        auth,
+                        amzDate)) {
             return principal(auth); // signed by a client that does not normalize paths
         }
         throw dialect.mismatch();
@@ -120,17 +130,20 @@ public final class SigV4Verifier {
         S3Signature.Payload payload;
         if (declared == null) {
             if (!auth.presigned()) {
-                throw new AwsException("InvalidRequest", 400,
-                        "Missing required header for this request: x-amz-content-sha256");
+                throw new AwsException(
+                        "InvalidRequest", 400, "Missing required header for this request: x-amz-content-sha256");
             }
             declared = UNSIGNED_PAYLOAD;
             payload = S3Signature.Payload.UNSIGNED;
         } else {
             payload = S3Signature.Payload.of(declared);
             if (payload == null) {
-                throw new AwsException("InvalidArgument", 400, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD,"
-                        + " STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD,"
-                        + " STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
+                throw new AwsException(
+                        "InvalidArgument",
+                        400,
+                        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD,"
+                                + " STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD,"
+                                + " STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
             }
         }
         List<String> signedHeaders = signedHeaders(auth, dialect);
@@ -142,10 +155,26 @@ public final class SigV4Verifier {
         String reencoded = CanonicalRequest.s3Uri(literal);
         if (!matches(provided, key, request, literal, query, headers, signedHeaders, declared, auth, amzDate)
                 && (reencoded.equals(literal)
-                || !matches(provided, key, request, reencoded, query, headers, signedHeaders, declared, auth, amzDate))) {
+                        || !matches(
+                                provided,
+                                key,
+                                request,
+                                reencoded,
+                                query,
+                                headers,
+                                signedHeaders,
+                                declared,
+                                auth,
+                                amzDate))) {
             throw dialect.mismatch();
         }
-        return new S3Signature(principal(auth), payload, declared, key, auth.scope(), amzDate,
+        return new S3Signature(
+                principal(auth),
+                payload,
+                declared,
+                key,
+                auth.scope(),
+                amzDate,
                 auth.signature().toLowerCase(Locale.ROOT));
     }
 
@@ -157,15 +186,20 @@ public final class SigV4Verifier {
         Map<String, List<String>> headers = Headers.lowerCased(request.headers());
         QueryParams query = QueryParams.parse(request.rawQuery());
         AuthParameters auth = parse(headers, query, dialect);
-        String canonical = canonicalRequest(request, CanonicalRequest.uri(request.rawPath(), true), query, headers,
-                signedHeaders(auth, dialect), payloadHash(request, headers, dialect), auth);
+        String canonical = canonicalRequest(
+                request,
+                CanonicalRequest.uri(request.rawPath(), true),
+                query,
+                headers,
+                signedHeaders(auth, dialect),
+                payloadHash(request, headers, dialect),
+                auth);
         String amzDate = AmzDates.formatBasic(requestTime(auth, dialect));
         return new SigningTrace(canonical, CanonicalRequest.stringToSign(amzDate, auth.scope(), canonical));
     }
 
     /** What {@link #trace} returns. */
-    record SigningTrace(String canonicalRequest, String stringToSign) {
-    }
+    record SigningTrace(String canonicalRequest, String stringToSign) {}
 
     private static AuthParameters parse(Map<String, List<String>> headers, QueryParams query, Dialect dialect) {
         String authorization = Headers.first(headers, "authorization");
@@ -189,13 +223,14 @@ public final class SigV4Verifier {
 
     private void checkScope(AuthParameters auth, long signedAt, String expectedService, Dialect dialect) {
         if (!auth.terminator().equals(AuthParameters.TERMINATOR)) {
-            throw dialect.invalid("Credential should be scoped with a valid terminator: '"
-                    + AuthParameters.TERMINATOR + "', not '" + auth.terminator() + "'.");
+            throw dialect.invalid("Credential should be scoped with a valid terminator: '" + AuthParameters.TERMINATOR
+                    + "', not '" + auth.terminator() + "'.");
         }
         String basic = AmzDates.formatBasic(signedAt);
         if (!basic.startsWith(auth.scopeDate()) || auth.scopeDate().length() != 8) {
-            throw dialect.invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date"
-                    + " from HTTP: '" + auth.scopeDate() + "' != '" + basic.substring(0, 8) + "', from '" + basic + "'.");
+            throw dialect.invalid(
+                    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date" + " from HTTP: '"
+                            + auth.scopeDate() + "' != '" + basic.substring(0, 8) + "', from '" + basic + "'.");
         }
         if (!auth.scopeRegion().equals(region)) {
             throw dialect.invalid("Credential should be scoped to a valid region.");
@@ -208,22 +243,31 @@ public final class SigV4Verifier {
     private void checkTime(AuthParameters auth, long signedAt, Dialect dialect) {
         long now = clock.instant().getEpochSecond();
         if (signedAt > now + MAX_SKEW_SECONDS) {
-            throw dialect.expired("Signature not yet current: " + AmzDates.formatBasic(signedAt) + " is still later than "
-                    + AmzDates.formatBasic(now + MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now) + " + 15 min.)", false);
+            throw dialect.expired(
+                    "Signature not yet current: " + AmzDates.formatBasic(signedAt) + " is still later than "
+                            + AmzDates.formatBasic(now + MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now)
+                            + " + 15 min.)",
+                    false);
         }
         if (!auth.presigned() || auth.expires() == null) {
             // header form, or a presigned URL without X-Amz-Expires: the same 15 minutes either way
             if (signedAt < now - MAX_SKEW_SECONDS) {
-                throw dialect.expired("Signature expired: " + AmzDates.formatBasic(signedAt) + " is now earlier than "
-                        + AmzDates.formatBasic(now - MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now) + " - 15 min.)", auth.presigned());
+                throw dialect.expired(
+                        "Signature expired: " + AmzDates.formatBasic(signedAt) + " is now earlier than "
+                                + AmzDates.formatBasic(now - MAX_SKEW_SECONDS) + " (" + AmzDates.formatBasic(now)
+                                + " - 15 min.)",
+                        auth.presigned());
             }
             return;
         }
         long expires = parseExpires(auth.expires(), dialect);
         if (now > signedAt + expires) {
-            throw dialect.expired("Signature expired: " + AmzDates.formatBasic(signedAt + expires) + " is now earlier than "
-                    + AmzDates.formatBasic(now) + " (X-Amz-Date " + AmzDates.formatBasic(signedAt) + " + X-Amz-Expires "
-                    + expires + " s)", true);
+            throw dialect.expired(
+                    "Signature expired: " + AmzDates.formatBasic(signedAt + expires) + " is now earlier than "
+                            + AmzDates.formatBasic(now) + " (X-Amz-Date " + AmzDates.formatBasic(signedAt)
+                            + " + X-Amz-Expires "
+                            + expires + " s)",
+                    true);
         }
     }
 
@@ -238,7 +282,8 @@ public final class SigV4Verifier {
             throw dialect.incomplete("X-Amz-Expires must be at least 1 second, got " + value);
         }
         if (expires > MAX_EXPIRES_SECONDS) {
-            throw dialect.incomplete("X-Amz-Expires must be less than a week (in seconds) that is " + MAX_EXPIRES_SECONDS);
+            throw dialect.incomplete(
+                    "X-Amz-Expires must be less than a week (in seconds) that is " + MAX_EXPIRES_SECONDS);
         }
         return expires;
     }
@@ -295,25 +340,48 @@ public final class SigV4Verifier {
         return names;
     }
 
-    private boolean matches(byte[] provided, byte[] key, SignedRequest request, String canonicalUri, QueryParams query,
-                            Map<String, List<String>> headers, List<String> signedHeaders, String payloadHash,
-                            AuthParameters auth, String amzDate) {
+    private boolean matches(
+            byte[] provided,
+            byte[] key,
+            SignedRequest request,
+            String canonicalUri,
+            QueryParams query,
+            Map<String, List<String>> headers,
+            List<String> signedHeaders,
+            String payloadHash,
+            AuthParameters auth,
+            String amzDate) {
         String canonical = canonicalRequest(request, canonicalUri, query, headers, signedHeaders, payloadHash, auth);
         String stringToSign = CanonicalRequest.stringToSign(amzDate, auth.scope(), canonical);
         byte[] expected = Hashing.hmac(key, stringToSign);
         boolean ok = provided != null && MessageDigest.isEqual(expected, provided);
         if (!ok && LOG.isDebugEnabled()) {
-            LOG.debug("SigV4 mismatch for {} (key {}): canonical request\n{}\nstring to sign\n{}",
-                    request, auth.accessKeyId(), canonical, stringToSign);
+            LOG.debug(
+                    "SigV4 mismatch for {} (key {}): canonical request\n{}\nstring to sign\n{}",
+                    request,
+                    auth.accessKeyId(),
+                    canonical,
+                    stringToSign);
         }
         return ok;
     }
 
-    private static String canonicalRequest(SignedRequest request, String canonicalUri, QueryParams query,
-                                           Map<String, List<String>> headers, List<String> signedHeaders,
-                                           String payloadHash, AuthParameters auth) {
-        return CanonicalRequest.build(request.method(), canonicalUri, CanonicalRequest.query(query, auth.presigned()),
-                headers, signedHeaders, String.join(";", signedHeaders), payloadHash);
+    private static String canonicalRequest(
+            SignedRequest request,
+            String canonicalUri,
+            QueryParams query,
+            Map<String, List<String>> headers,
+            List<String> signedHeaders,
+            String payloadHash,
+            AuthParameters auth) {
+        return CanonicalRequest.build(
+                request.method(),
+                canonicalUri,
+                CanonicalRequest.query(query, auth.presigned()),
+                headers,
+                signedHeaders,
+                String.join(";", signedHeaders),
+                payloadHash);
     }
 
     private static Principal principal(AuthParameters auth) {

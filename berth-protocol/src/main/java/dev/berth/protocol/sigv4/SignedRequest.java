@@ -26,8 +26,13 @@ import java.util.Objects;
  * @param body          the request body, or {@code null} when {@code bodySha256Hex} is given or there is none
  * @param bodySha256Hex hex SHA-256 of the body when the body itself is not kept, else {@code null}
  */
-public record SignedRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                            byte[] body, String bodySha256Hex) {
+public record SignedRequest(
+        String method,
+        String rawPath,
+        String rawQuery,
+        Map<String, List<String>> headers,
+        byte[] body,
+        String bodySha256Hex) {
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -49,16 +54,16 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Map<
     }
 
     /** A request whose complete body is at hand. */
-    public static SignedRequest of(String method, String rawPath, String rawQuery,
-                                   Map<String, List<String>> headers, byte[] body) {
+    public static SignedRequest of(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
         return new SignedRequest(method, rawPath, rawQuery, headers, body == null ? EMPTY : body, null);
     }
 
     /** A request whose body was hashed while it streamed (e.g. a large upload). */
-    public static SignedRequest withBodyHash(String method, String rawPath, String rawQuery,
-                                             Map<String, List<String>> headers, String bodySha256Hex) {
-        return new SignedRequest(method, rawPath, rawQuery, headers, null,
-                Objects.requireNonNull(bodySha256Hex, "bodySha256Hex"));
+    public static SignedRequest withBodyHash(
+            String method, String rawPath, String rawQuery, Map<String, List<String>> headers, String bodySha256Hex) {
+        return new SignedRequest(
+                method, rawPath, rawQuery, headers, null, Objects.requireNonNull(bodySha256Hex, "bodySha256Hex"));
     }
 
     /** The lower-case hex SHA-256 of the body, computed when only the body was given. */

@@ -15,8 +15,7 @@ final class SigningKeys {
 
     static final int MAX_ENTRIES = 4096;
 
-    private record KeyId(String secret, String date, String region, String service) {
-    }
+    private record KeyId(String secret, String date, String region, String service) {}
 
     private final ConcurrentHashMap<KeyId, byte[]> keys = new ConcurrentHashMap<>();
 

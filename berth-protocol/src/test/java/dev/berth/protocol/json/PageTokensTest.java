@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class PageTokensTest {
 
-    private static final Supplier<AwsException> INVALID = () -> new AwsException("InvalidNextTokenException", 400, "bad token");
+    private static final Supplier<AwsException> INVALID =
+            () -> new AwsException("InvalidNextTokenException", 400, "bad token");
 
     @Test
     void roundTripsKeysWithinTheirScope() {
@@ -22,13 +23,18 @@ class PageTokensTest {
     @Test
     void refusesTokensOfAnotherScopeAndGarbageWithTheServicesError() {
         String token = PageTokens.encode("ListImages\nrepo", "k");
-        for (String scope : new String[] {"ListImages\nrep", "ListImages\nrepoA", "DescribeImages\nrepo", "ListImages"}) {
-            assertThatThrownBy(() -> PageTokens.decode(scope, token, INVALID)).as(scope)
-                    .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidNextTokenException"));
+        for (String scope :
+                new String[] {"ListImages\nrep", "ListImages\nrepoA", "DescribeImages\nrepo", "ListImages"}) {
+            assertThatThrownBy(() -> PageTokens.decode(scope, token, INVALID))
+                    .as(scope)
+                    .isInstanceOfSatisfying(
+                            AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidNextTokenException"));
         }
         String empty = PageTokens.encode("ListKeys", "");
         for (String bad : new String[] {"", "%%%", "abc", empty}) {
-            assertThatThrownBy(() -> PageTokens.decode("ListKeys", bad, INVALID)).as(bad).isInstanceOf(AwsException.class);
+            assertThatThrownBy(() -> PageTokens.decode("ListKeys", bad, INVALID))
+                    .as(bad)
+                    .isInstanceOf(AwsException.class);
         }
     }
 }

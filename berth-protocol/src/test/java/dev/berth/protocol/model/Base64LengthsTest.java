@@ -39,8 +39,11 @@ class Base64LengthsTest {
         for (int n = 0; n < 200; n++) {
             byte[] bytes = new byte[n];
             random.nextBytes(bytes);
-            assertThat(Base64Lengths.decodedLength(Base64.getEncoder().encodeToString(bytes))).isEqualTo(n);
-            assertThat(Base64Lengths.decodedLength(Base64.getEncoder().withoutPadding().encodeToString(bytes))).isEqualTo(n);
+            assertThat(Base64Lengths.decodedLength(Base64.getEncoder().encodeToString(bytes)))
+                    .isEqualTo(n);
+            assertThat(Base64Lengths.decodedLength(
+                            Base64.getEncoder().withoutPadding().encodeToString(bytes)))
+                    .isEqualTo(n);
         }
     }
 }

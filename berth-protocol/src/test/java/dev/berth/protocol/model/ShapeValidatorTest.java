@@ -21,7 +21,8 @@ class ShapeValidatorTest {
 
     private AwsException failure(String body) throws Exception {
         JsonNode node = json(body);
-        return (AwsException) org.assertj.core.api.Assertions.catchThrowable(() -> validator.validate("PutRequest", node));
+        return (AwsException)
+                org.assertj.core.api.Assertions.catchThrowable(() -> validator.validate("PutRequest", node));
     }
 
     @Test
@@ -39,11 +40,21 @@ class ShapeValidatorTest {
     @Test
     void wrongJsonTypesAreSerializationExceptions() throws Exception {
         for (String body : new String[] {
-                "{\"name\":5}", "{\"name\":\"a\",\"count\":\"3\"}", "{\"name\":\"a\",\"count\":1.5}",
-                "{\"name\":\"a\",\"count\":99999999999}", "{\"name\":\"a\",\"flag\":\"true\"}",
-                "{\"name\":\"a\",\"items\":{}}", "{\"name\":\"a\",\"labels\":[]}", "{\"name\":\"a\",\"nested\":[1]}",
-                "{\"name\":\"a\",\"ratio\":\"x\"}", "{\"name\":\"a\",\"when\":true}", "{\"name\":\"a\",\"data\":\"***\"}",
-                "[1,2]", "\"text\"", "42"}) {
+            "{\"name\":5}",
+            "{\"name\":\"a\",\"count\":\"3\"}",
+            "{\"name\":\"a\",\"count\":1.5}",
+            "{\"name\":\"a\",\"count\":99999999999}",
+            "{\"name\":\"a\",\"flag\":\"true\"}",
+            "{\"name\":\"a\",\"items\":{}}",
+            "{\"name\":\"a\",\"labels\":[]}",
+            "{\"name\":\"a\",\"nested\":[1]}",
+            "{\"name\":\"a\",\"ratio\":\"x\"}",
+            "{\"name\":\"a\",\"when\":true}",
+            "{\"name\":\"a\",\"data\":\"***\"}",
+            "[1,2]",
+            "\"text\"",
+            "42"
+        }) {
             AwsException e = failure(body);
             assertThat(e).as(body).isNotNull();
             assertThat(e.code()).as(body).isEqualTo("SerializationException");
@@ -54,48 +65,62 @@ class ShapeValidatorTest {
     @Test
     void typeErrorsNameThePath() throws Exception {
         assertThat(failure("{\"name\":\"a\",\"items\":[{\"id\":\"x\"}]}").getMessage())
-                .contains("'items.1.member.id'").contains("expected integer").contains("found string");
+                .contains("'items.1.member.id'")
+                .contains("expected integer")
+                .contains("found string");
     }
 
     @Test
     void constraintViolationsUseTheServiceCodeAndAwsMessageForm() throws Exception {
         AwsException missing = failure("{}");
         assertThat(missing.code()).isEqualTo("InvalidParameterException");
-        assertThat(missing.getMessage()).isEqualTo(
-                "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null");
+        assertThat(missing.getMessage())
+                .isEqualTo(
+                        "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null");
 
-        AwsException many = failure("{\"name\":\"TOOLONGNAME\",\"count\":11,\"color\":\"BLUE\",\"items\":[{},{\"id\":1},{\"id\":2}]}");
-        assertThat(many.getMessage()).startsWith("6 validation errors detected: ")
+        AwsException many = failure(
+                "{\"name\":\"TOOLONGNAME\",\"count\":11,\"color\":\"BLUE\",\"items\":[{},{\"id\":1},{\"id\":2}]}");
+        assertThat(many.getMessage())
+                .startsWith("6 validation errors detected: ")
                 .contains("Member must satisfy enum value set: [RED, GREEN]")
                 .contains("Member must have value less than or equal to 10")
                 .contains("Member must have length less than or equal to 8")
                 .contains("regular expression pattern")
                 .contains("Value null at 'items.1.member.id'")
-                .contains("Value at 'items' (3 items) failed to satisfy constraint: Member must have length less than or equal to 2");
+                .contains(
+                        "Value at 'items' (3 items) failed to satisfy constraint: Member must have length less than or equal to 2");
     }
 
     @Test
     void emptyOrNullBodyIsAnEmptyStructure() {
         assertThatThrownBy(() -> validator.validate("PutRequest", null))
-                .isInstanceOf(AwsException.class).hasMessageContaining("Value null at 'name'");
+                .isInstanceOf(AwsException.class)
+                .hasMessageContaining("Value null at 'name'");
         assertThat(validator.validate(null, null).isEmpty()).isTrue();
     }
 
     @Test
     void mapKeysAreValidatedToo() throws Exception {
-        assertThat(failure("{\"name\":\"a\",\"labels\":{\"BAD\":\"v\"}}").getMessage()).contains("labels.key");
+        assertThat(failure("{\"name\":\"a\",\"labels\":{\"BAD\":\"v\"}}").getMessage())
+                .contains("labels.key");
     }
 
     @Test
     void blobLengthIsTheDecodedLengthAndTheValueIsNotEchoed() throws Exception {
-        assertThat(validator.validate("PutRequest", json("{\"name\":\"a\",\"small\":\"AAECAw==\"}")).get("small").asText())
+        assertThat(validator
+                        .validate("PutRequest", json("{\"name\":\"a\",\"small\":\"AAECAw==\"}"))
+                        .get("small")
+                        .asText())
                 .isEqualTo("AAECAw==");
         AwsException tooLong = failure("{\"name\":\"a\",\"small\":\"AAECAwQ=\"}");
         assertThat(tooLong.code()).isEqualTo("InvalidParameterException");
-        assertThat(tooLong.getMessage()).isEqualTo("1 validation error detected: Value at 'small' failed to satisfy "
-                + "constraint: Member must have length less than or equal to 4");
-        assertThat(failure("{\"name\":\"a\",\"small\":\"\"}").getMessage()).isEqualTo("1 validation error detected: "
-                + "Value at 'small' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        assertThat(tooLong.getMessage())
+                .isEqualTo("1 validation error detected: Value at 'small' failed to satisfy "
+                        + "constraint: Member must have length less than or equal to 4");
+        assertThat(failure("{\"name\":\"a\",\"small\":\"\"}").getMessage())
+                .isEqualTo(
+                        "1 validation error detected: "
+                                + "Value at 'small' failed to satisfy constraint: Member must have length greater than or equal to 1");
         assertThat(failure("{\"name\":\"a\",\"small\":\"AAE=x\"}").code()).isEqualTo("SerializationException");
     }
 }

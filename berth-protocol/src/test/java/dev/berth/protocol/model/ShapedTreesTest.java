@@ -35,7 +35,8 @@ class ShapedTreesTest {
         assertThat(tree.get("nested").isNull()).isTrue();
         assertThat(tree.get("count")).isEqualTo(plain.get("count"));
         ShapeValidator validator = new ShapeValidator(model, "InvalidParameterException");
-        assertThat(validator.validate("PutRequest", tree).get("small").isBinary()).isTrue();
+        assertThat(validator.validate("PutRequest", tree).get("small").isBinary())
+                .isTrue();
     }
 
     @Test

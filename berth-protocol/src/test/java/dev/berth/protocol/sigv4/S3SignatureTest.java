@@ -32,17 +32,21 @@ class S3SignatureTest {
     static final String CHUNK2 = "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497";
     static final String FINAL = "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9";
 
-    static final SigV4Verifier VERIFIER = new SigV4Verifier(id -> id.equals(KEY) ? Optional.of(SECRET) : Optional.empty(),
-            Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC), "us-east-1");
+    static final SigV4Verifier VERIFIER = new SigV4Verifier(
+            id -> id.equals(KEY) ? Optional.of(SECRET) : Optional.empty(),
+            Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC),
+            "us-east-1");
 
     static Map<String, List<String>> headers(String signature) {
         Map<String, List<String>> h = new LinkedHashMap<>();
         h.put("Host", List.of("s3.amazonaws.com"));
         h.put("x-amz-date", List.of("20130524T000000Z"));
         h.put("x-amz-storage-class", List.of("REDUCED_REDUNDANCY"));
-        h.put("Authorization", List.of("AWS4-HMAC-SHA256 Credential=" + KEY + "/20130524/us-east-1/s3/aws4_request,"
-                + "SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
-                + "x-amz-decoded-content-length;x-amz-storage-class,Signature=" + signature));
+        h.put(
+                "Authorization",
+                List.of("AWS4-HMAC-SHA256 Credential=" + KEY + "/20130524/us-east-1/s3/aws4_request,"
+                        + "SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+                        + "x-amz-decoded-content-length;x-amz-storage-class,Signature=" + signature));
         h.put("x-amz-content-sha256", List.of("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"));
         h.put("Content-Encoding", List.of("aws-chunked"));
         h.put("x-amz-decoded-content-length", List.of("66560"));
@@ -77,9 +81,10 @@ class S3SignatureTest {
         S3Signature s = seed();
         assertThat(s.payload()).isEqualTo(S3Signature.Payload.STREAMING_SIGNED);
         assertThat(s.principal().accessKeyId()).isEqualTo(KEY);
-        assertThatThrownBy(() -> VERIFIER.verifyS3("PUT", "/examplebucket/chunkObject.txt", null,
-                headers(SEED.replace('4', '5'))))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("SignatureDoesNotMatch"));
+        assertThatThrownBy(() -> VERIFIER.verifyS3(
+                        "PUT", "/examplebucket/chunkObject.txt", null, headers(SEED.replace('4', '5'))))
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("SignatureDoesNotMatch"));
     }
 
     @Test
@@ -94,26 +99,31 @@ class S3SignatureTest {
     void aChangedByteOrSignatureOrATruncatedBodyIsRefused() {
         byte[] changed = chunk2();
         changed[100] = 'b';
-        assertThatThrownBy(() -> new AwsChunkedStream(new ByteArrayInputStream(body(CHUNK1, CHUNK2, FINAL, changed)),
-                seed(), 66560).readAllBytes())
+        assertThatThrownBy(() -> new AwsChunkedStream(
+                                new ByteArrayInputStream(body(CHUNK1, CHUNK2, FINAL, changed)), seed(), 66560)
+                        .readAllBytes())
                 .isInstanceOfSatisfying(AwsException.class, e -> {
                     assertThat(e.code()).isEqualTo("SignatureDoesNotMatch");
                     assertThat(e.httpStatus()).isEqualTo(403);
                 });
-        assertThatThrownBy(() -> new AwsChunkedStream(new ByteArrayInputStream(body(CHUNK1, CHUNK2, CHUNK1, chunk2())),
-                seed(), 66560).readAllBytes())
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("SignatureDoesNotMatch"));
+        assertThatThrownBy(() -> new AwsChunkedStream(
+                                new ByteArrayInputStream(body(CHUNK1, CHUNK2, CHUNK1, chunk2())), seed(), 66560)
+                        .readAllBytes())
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("SignatureDoesNotMatch"));
         byte[] whole = body(CHUNK1, CHUNK2, FINAL, chunk2());
-        assertThatThrownBy(() -> new AwsChunkedStream(new ByteArrayInputStream(Arrays.copyOf(whole, 60000)),
-                seed(), 66560).readAllBytes())
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("IncompleteBody"));
+        assertThatThrownBy(
+                        () -> new AwsChunkedStream(new ByteArrayInputStream(Arrays.copyOf(whole, 60000)), seed(), 66560)
+                                .readAllBytes())
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("IncompleteBody"));
     }
 
     @Test
     void aHexPayloadHashIsCheckedAgainstTheBodyAndPresignedUrlsAreUnsigned() {
         String emptyHash = Hashing.sha256Hex(new byte[0]);
-        S3Signature hex = new S3Signature(seed().principal(), S3Signature.Payload.SHA256, emptyHash, new byte[32], "s",
-                "d", SEED);
+        S3Signature hex = new S3Signature(
+                seed().principal(), S3Signature.Payload.SHA256, emptyHash, new byte[32], "s", "d", SEED);
         hex.checkBody(Hashing.sha256(new byte[0]));
         assertThatThrownBy(() -> hex.checkBody(Hashing.sha256(new byte[] {1})))
                 .isInstanceOfSatisfying(AwsException.class, e -> {
@@ -123,6 +133,7 @@ class S3SignatureTest {
         Map<String, List<String>> h = headers(SEED);
         h.remove("x-amz-content-sha256");
         assertThatThrownBy(() -> VERIFIER.verifyS3("PUT", "/examplebucket/chunkObject.txt", null, h))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidRequest"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("InvalidRequest"));
     }
 }

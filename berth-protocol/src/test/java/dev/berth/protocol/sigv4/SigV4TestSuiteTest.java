@@ -31,8 +31,13 @@ class SigV4TestSuiteTest {
     void suiteIsPresent() throws IOException {
         assertThat(vectors().map(Vector::name))
                 .hasSizeGreaterThanOrEqualTo(29)
-                .contains("get-vanilla", "get-vanilla-query-order-key-case", "post-x-www-form-urlencoded",
-                        "normalize-path/get-space", "get-utf8", "presigned/get-vanilla-query-order-key-case");
+                .contains(
+                        "get-vanilla",
+                        "get-vanilla-query-order-key-case",
+                        "post-x-www-form-urlencoded",
+                        "normalize-path/get-space",
+                        "get-utf8",
+                        "presigned/get-vanilla-query-order-key-case");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,7 +71,8 @@ class SigV4TestSuiteTest {
     @MethodSource("vectors")
     void changedBodyFails(Vector v) {
         SignedRequest r = v.request();
-        byte[] body = (new String(r.body(), StandardCharsets.UTF_8) + "&Param2=value2").getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                (new String(r.body(), StandardCharsets.UTF_8) + "&Param2=value2").getBytes(StandardCharsets.UTF_8);
         SignedRequest tampered = SignedRequest.of(r.method(), r.rawPath(), r.rawQuery(), r.headers(), body);
 
         assertMismatch(v, tampered, TestVectors.RESOLVER, Dialect.QUERY);
@@ -95,8 +101,8 @@ class SigV4TestSuiteTest {
     void changedQueryValueFails() {
         Vector v = TestVectors.load("get-vanilla-query-order-key-case");
         SignedRequest r = v.request();
-        SignedRequest tampered = SignedRequest.of(r.method(), r.rawPath(), "Param2=value2&Param1=value9",
-                r.headers(), r.body());
+        SignedRequest tampered =
+                SignedRequest.of(r.method(), r.rawPath(), "Param2=value2&Param1=value9", r.headers(), r.body());
 
         assertMismatch(v, tampered, TestVectors.RESOLVER, Dialect.JSON);
     }
@@ -114,12 +120,17 @@ class SigV4TestSuiteTest {
         Vector v = TestVectors.load("get-vanilla");
         SignedRequest extra = TestVectors.withHeader(v.request(), "User-Agent", "aws-cli/2.15");
 
-        assertThat(verifier(v, TestVectors.RESOLVER).verify(extra, "service", Dialect.JSON).accessKeyId())
+        assertThat(verifier(v, TestVectors.RESOLVER)
+                        .verify(extra, "service", Dialect.JSON)
+                        .accessKeyId())
                 .isEqualTo(TestVectors.ACCESS_KEY);
     }
 
     private static String hostHeader(Vector v) {
-        return v.request().headers().keySet().stream().filter(n -> n.equalsIgnoreCase("host")).findFirst().orElseThrow();
+        return v.request().headers().keySet().stream()
+                .filter(n -> n.equalsIgnoreCase("host"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void assertMismatch(Vector v, SignedRequest request, CredentialResolver resolver, Dialect dialect) {

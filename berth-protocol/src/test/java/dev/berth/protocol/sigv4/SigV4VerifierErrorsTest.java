@@ -25,11 +25,13 @@ class SigV4VerifierErrorsTest {
 
     private static final Vector VANILLA = TestVectors.load("get-vanilla");
     private static final Vector PRESIGNED = TestVectors.load("presigned/get-vanilla-query-order-key-case");
-    private static final String AUTHZ = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request,"
-            + " SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+    private static final String AUTHZ =
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request,"
+                    + " SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
 
     private static SigV4Verifier verifierAt(String isoTime) {
-        return new SigV4Verifier(TestVectors.RESOLVER, Clock.fixed(Instant.parse(isoTime), ZoneOffset.UTC), "us-east-1");
+        return new SigV4Verifier(
+                TestVectors.RESOLVER, Clock.fixed(Instant.parse(isoTime), ZoneOffset.UTC), "us-east-1");
     }
 
     private static final SigV4Verifier AT_SIGNING_TIME = verifierAt("2015-08-30T12:36:00Z");
@@ -53,21 +55,27 @@ class SigV4VerifierErrorsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"JSON", "QUERY"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"JSON", "QUERY"})
     void noSignatureAtAllIsMissingAuthenticationToken(Dialect dialect) {
         SignedRequest unsigned = TestVectors.withoutHeader(VANILLA.request(), "Authorization");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(unsigned, "service", dialect),
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(unsigned, "service", dialect),
                 dialect == Dialect.JSON ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken",
                 "Missing Authentication Token");
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"JSON", "QUERY"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"JSON", "QUERY"})
     void missingParametersAreListedTogether(Dialect dialect) {
         String authz = "AWS4-HMAC-SHA256 SignedHeaders=host;x-amz-date";
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", dialect),
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", dialect),
                 dialect == Dialect.JSON ? "IncompleteSignatureException" : "IncompleteSignature",
                 "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature'"
                         + " parameter. Authorization=" + authz);
@@ -77,7 +85,9 @@ class SigV4VerifierErrorsTest {
     void missingDateIsIncomplete() {
         SignedRequest noDate = TestVectors.withoutHeader(VANILLA.request(), "X-Amz-Date");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(noDate, "service", Dialect.JSON), "IncompleteSignatureException",
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(noDate, "service", Dialect.JSON),
+                "IncompleteSignatureException",
                 "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
                         + " Authorization=" + AUTHZ);
     }
@@ -86,7 +96,9 @@ class SigV4VerifierErrorsTest {
     void unparseableDateIsIncomplete() {
         SignedRequest badDate = TestVectors.withHeader(VANILLA.request(), "X-Amz-Date", "2015-08-30T12:36:00Z");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(badDate, "service", Dialect.QUERY), "IncompleteSignature",
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(badDate, "service", Dialect.QUERY),
+                "IncompleteSignature",
                 "Date must be in ISO-8601 'basic format'. Got '2015-08-30T12:36:00Z'."
                         + " See http://en.wikipedia.org/wiki/ISO_8601");
     }
@@ -95,14 +107,17 @@ class SigV4VerifierErrorsTest {
     void pairWithoutEqualsSignIsIncomplete() {
         String authz = AUTHZ.replace("SignedHeaders=", "SignedHeaders");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
-                "IncompleteSignatureException", "'SignedHeadershost;x-amz-date' not a valid key=value pair"
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
+                "IncompleteSignatureException",
+                "'SignedHeadershost;x-amz-date' not a valid key=value pair"
                         + " (missing equal-sign) in Authorization header: '" + authz + "'.");
     }
 
     @Test
     void otherAlgorithmIsIncomplete() {
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith("Basic QVdTOnNlY3JldA=="), "service", Dialect.JSON),
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith("Basic QVdTOnNlY3JldA=="), "service", Dialect.JSON),
                 "IncompleteSignatureException",
                 "Unsupported AWS 'algorithm': 'Basic'. Only 'AWS4-HMAC-SHA256' is supported.");
     }
@@ -111,17 +126,22 @@ class SigV4VerifierErrorsTest {
     void malformedCredentialIsIncomplete() {
         String authz = AUTHZ.replace("/service/aws4_request", "");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
-                "IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements, e.g."
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
+                "IncompleteSignatureException",
+                "Credential must have exactly 5 slash-delimited elements, e.g."
                         + " keyid/date/region/service/term, got 'AKIDEXAMPLE/20150830/us-east-1'");
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"JSON", "QUERY"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"JSON", "QUERY"})
     void unknownAccessKeyIsUnrecognized(Dialect dialect) {
         String authz = AUTHZ.replace("AKIDEXAMPLE", "AKIDUNKNOWN");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", dialect),
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", dialect),
                 dialect == Dialect.JSON ? "UnrecognizedClientException" : "InvalidClientTokenId",
                 "The security token included in the request is invalid.");
     }
@@ -132,23 +152,32 @@ class SigV4VerifierErrorsTest {
         CredentialResolver longTermOnly = id -> java.util.Optional.of(TestVectors.SECRET);
         SigV4Verifier verifier = new SigV4Verifier(longTermOnly, v.clock(), "us-east-1");
 
-        assertRejected(() -> verifier.verify(v.request(), "service", Dialect.QUERY), "InvalidClientTokenId",
+        assertRejected(
+                () -> verifier.verify(v.request(), "service", Dialect.QUERY),
+                "InvalidClientTokenId",
                 "The security token included in the request is invalid.");
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"JSON", "QUERY"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"JSON", "QUERY"})
     void otherRegionIsRejected(Dialect dialect) {
         SigV4Verifier euWest = new SigV4Verifier(TestVectors.RESOLVER, VANILLA.clock(), "eu-west-1");
 
-        assertRejected(() -> euWest.verify(VANILLA.request(), "service", dialect), dialect.invalidSignatureCode(),
+        assertRejected(
+                () -> euWest.verify(VANILLA.request(), "service", dialect),
+                dialect.invalidSignatureCode(),
                 "Credential should be scoped to a valid region.");
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"JSON", "QUERY"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"JSON", "QUERY"})
     void otherServiceIsRejected(Dialect dialect) {
-        assertRejected(() -> AT_SIGNING_TIME.verify(VANILLA.request(), "ecs", dialect),
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(VANILLA.request(), "ecs", dialect),
                 dialect == Dialect.JSON ? "InvalidSignatureException" : "SignatureDoesNotMatch",
                 "Credential should be scoped to correct service: 'ecs'.");
     }
@@ -157,7 +186,8 @@ class SigV4VerifierErrorsTest {
     void wrongTerminatorIsRejected() {
         String authz = AUTHZ.replace("aws4_request", "aws5_request");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
                 "InvalidSignatureException",
                 "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'.");
     }
@@ -166,42 +196,54 @@ class SigV4VerifierErrorsTest {
     void scopeDateMustBeTheRequestDay() {
         String authz = AUTHZ.replace("/20150830/", "/20150831/");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
-                "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version"
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
+                "InvalidSignatureException",
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version"
                         + " of date from HTTP: '20150831' != '20150830', from '20150830T123600Z'.");
     }
 
     @Test
     void requestOlderThanFifteenMinutesHasExpired() {
-        assertRejected(() -> verifierAt("2015-08-30T12:56:00Z").verify(VANILLA.request(), "service", Dialect.JSON),
-                "InvalidSignatureException", "Signature expired: 20150830T123600Z is now earlier than"
+        assertRejected(
+                () -> verifierAt("2015-08-30T12:56:00Z").verify(VANILLA.request(), "service", Dialect.JSON),
+                "InvalidSignatureException",
+                "Signature expired: 20150830T123600Z is now earlier than"
                         + " 20150830T124100Z (20150830T125600Z - 15 min.)");
     }
 
     @Test
     void requestFromTheFutureIsNotYetCurrent() {
-        assertRejected(() -> verifierAt("2015-08-30T12:20:00Z").verify(VANILLA.request(), "service", Dialect.QUERY),
-                "SignatureDoesNotMatch", "Signature not yet current: 20150830T123600Z is still later than"
+        assertRejected(
+                () -> verifierAt("2015-08-30T12:20:00Z").verify(VANILLA.request(), "service", Dialect.QUERY),
+                "SignatureDoesNotMatch",
+                "Signature not yet current: 20150830T123600Z is still later than"
                         + " 20150830T123500Z (20150830T122000Z + 15 min.)");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2015-08-30T12:21:00Z", "2015-08-30T12:51:00Z"})
     void exactlyFifteenMinutesOfSkewIsAccepted(String now) {
-        assertThat(verifierAt(now).verify(VANILLA.request(), "service", Dialect.JSON).accessKeyId())
+        assertThat(verifierAt(now)
+                        .verify(VANILLA.request(), "service", Dialect.JSON)
+                        .accessKeyId())
                 .isEqualTo("AKIDEXAMPLE");
     }
 
     @Test
     void presignedUrlIsValidUntilItsExpiry() {
-        assertThat(verifierAt("2015-08-30T13:36:00Z").verify(PRESIGNED.request(), "service", Dialect.JSON).service())
+        assertThat(verifierAt("2015-08-30T13:36:00Z")
+                        .verify(PRESIGNED.request(), "service", Dialect.JSON)
+                        .service())
                 .isEqualTo("service");
     }
 
     @Test
     void presignedUrlPastItsExpiryIsRejected() {
-        assertRejected(() -> verifierAt("2015-08-30T13:36:01Z").verify(PRESIGNED.request(), "service", Dialect.JSON),
-                "InvalidSignatureException", "Signature expired: 20150830T133600Z is now earlier than"
+        assertRejected(
+                () -> verifierAt("2015-08-30T13:36:01Z").verify(PRESIGNED.request(), "service", Dialect.JSON),
+                "InvalidSignatureException",
+                "Signature expired: 20150830T133600Z is now earlier than"
                         + " 20150830T133601Z (X-Amz-Date 20150830T123600Z + X-Amz-Expires 3600 s)");
     }
 
@@ -209,22 +251,27 @@ class SigV4VerifierErrorsTest {
     @ValueSource(strings = {"0", "604801", "soon"})
     void presignedExpiresOutOfRangeIsIncomplete(String expires) {
         String query = PRESIGNED.request().rawQuery().replace("X-Amz-Expires=3600", "X-Amz-Expires=" + expires);
-        String message = switch (expires) {
-            case "0" -> "X-Amz-Expires must be at least 1 second, got 0";
-            case "604801" -> "X-Amz-Expires must be less than a week (in seconds) that is 604800";
-            default -> "X-Amz-Expires should be a number";
-        };
+        String message =
+                switch (expires) {
+                    case "0" -> "X-Amz-Expires must be at least 1 second, got 0";
+                    case "604801" -> "X-Amz-Expires must be less than a week (in seconds) that is 604800";
+                    default -> "X-Amz-Expires should be a number";
+                };
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(presignedWithQuery(query), "service", Dialect.JSON),
-                "IncompleteSignatureException", message);
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(presignedWithQuery(query), "service", Dialect.JSON),
+                "IncompleteSignatureException",
+                message);
     }
 
     @Test
     void presignedUrlMissingParametersIsIncomplete() {
         String query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20150830T123600Z";
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(presignedWithQuery(query), "service", Dialect.QUERY),
-                "IncompleteSignature", "AWS query-string parameters must include 'X-Amz-Credential'."
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(presignedWithQuery(query), "service", Dialect.QUERY),
+                "IncompleteSignature",
+                "AWS query-string parameters must include 'X-Amz-Credential'."
                         + " AWS query-string parameters must include 'X-Amz-Signature'."
                         + " AWS query-string parameters must include 'X-Amz-SignedHeaders'."
                         + " Re-examine the query-string parameters.");
@@ -234,41 +281,51 @@ class SigV4VerifierErrorsTest {
     void presignedSignatureIsCheckedLikeAnyOther() {
         String query = PRESIGNED.request().rawQuery().replace("Param1=value1", "Param1=value2");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(presignedWithQuery(query), "service", Dialect.JSON),
-                "InvalidSignatureException", Dialect.MISMATCH_MESSAGE);
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(presignedWithQuery(query), "service", Dialect.JSON),
+                "InvalidSignatureException",
+                Dialect.MISMATCH_MESSAGE);
     }
 
     @Test
     void hostMustBeSigned() {
         String authz = AUTHZ.replace("SignedHeaders=host;x-amz-date", "SignedHeaders=x-amz-date");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
-                "InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
+                "InvalidSignatureException",
+                "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
     }
 
     @Test
     void signatureThatIsNotHexIsAMismatch() {
         String authz = AUTHZ.replace("Signature=5fa00fa3", "Signature=zzzzzzzz");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
-                "InvalidSignatureException", Dialect.MISMATCH_MESSAGE);
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(vanillaWith(authz), "service", Dialect.JSON),
+                "InvalidSignatureException",
+                Dialect.MISMATCH_MESSAGE);
     }
 
     @Test
     void contentSha256ThatDoesNotMatchTheBodyIsRejected() {
-        SignedRequest r = TestVectors.withHeader(VANILLA.request(), "X-Amz-Content-Sha256",
-                Hashing.sha256Hex("something else"));
+        SignedRequest r =
+                TestVectors.withHeader(VANILLA.request(), "X-Amz-Content-Sha256", Hashing.sha256Hex("something else"));
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(r, "service", Dialect.JSON), "InvalidSignatureException",
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(r, "service", Dialect.JSON),
+                "InvalidSignatureException",
                 "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
 
     @Test
     void contentSha256ThatIsNeitherHashNorUnsignedIsRejected() {
-        SignedRequest r = TestVectors.withHeader(VANILLA.request(), "x-amz-content-sha256",
-                "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+        SignedRequest r =
+                TestVectors.withHeader(VANILLA.request(), "x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
 
-        assertRejected(() -> AT_SIGNING_TIME.verify(r, "service", Dialect.QUERY), "SignatureDoesNotMatch",
+        assertRejected(
+                () -> AT_SIGNING_TIME.verify(r, "service", Dialect.QUERY),
+                "SignatureDoesNotMatch",
                 "x-amz-content-sha256 must be the hex SHA-256 of the body or 'UNSIGNED-PAYLOAD',"
                         + " got 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'.");
     }
@@ -277,7 +334,8 @@ class SigV4VerifierErrorsTest {
     void contentSha256MatchingTheBodyVerifies() {
         SignedRequest r = TestVectors.withHeader(VANILLA.request(), "x-amz-content-sha256", Hashing.sha256Hex(""));
 
-        assertThat(AT_SIGNING_TIME.verify(r, "service", Dialect.JSON).accessKeyId()).isEqualTo("AKIDEXAMPLE");
+        assertThat(AT_SIGNING_TIME.verify(r, "service", Dialect.JSON).accessKeyId())
+                .isEqualTo("AKIDEXAMPLE");
     }
 
     @Test
@@ -291,20 +349,29 @@ class SigV4VerifierErrorsTest {
     void precomputedBodyHashStandsInForTheBody() {
         Vector form = TestVectors.load("post-x-www-form-urlencoded");
         SignedRequest r = form.request();
-        SignedRequest hashed = SignedRequest.withBodyHash(r.method(), r.rawPath(), r.rawQuery(), r.headers(),
-                Hashing.sha256Hex(r.body()));
+        SignedRequest hashed = SignedRequest.withBodyHash(
+                r.method(), r.rawPath(), r.rawQuery(), r.headers(), Hashing.sha256Hex(r.body()));
 
         assertThat(new SigV4Verifier(TestVectors.RESOLVER, form.clock(), "us-east-1")
-                .verify(hashed, "service", Dialect.QUERY).accessKeyId()).isEqualTo("AKIDEXAMPLE");
+                        .verify(hashed, "service", Dialect.QUERY)
+                        .accessKeyId())
+                .isEqualTo("AKIDEXAMPLE");
     }
 
     @Test
     void headerNamesMatchInAnyCase() {
         SignedRequest r = VANILLA.request();
-        Map<String, List<String>> shouting = Map.of("HOST", r.headers().get("Host"),
-                "x-amz-date", r.headers().get("X-Amz-Date"), "AUTHORIZATION", List.of(AUTHZ));
+        Map<String, List<String>> shouting = Map.of(
+                "HOST",
+                r.headers().get("Host"),
+                "x-amz-date",
+                r.headers().get("X-Amz-Date"),
+                "AUTHORIZATION",
+                List.of(AUTHZ));
 
-        assertThat(AT_SIGNING_TIME.verify(SignedRequest.of("GET", "/", null, shouting, null), "service", Dialect.JSON)
-                .accessKeyId()).isEqualTo("AKIDEXAMPLE");
+        assertThat(AT_SIGNING_TIME
+                        .verify(SignedRequest.of("GET", "/", null, shouting, null), "service", Dialect.JSON)
+                        .accessKeyId())
+                .isEqualTo("AKIDEXAMPLE");
     }
 }

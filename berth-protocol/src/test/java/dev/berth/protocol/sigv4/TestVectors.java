@@ -72,8 +72,7 @@ final class TestVectors {
         }
     }
 
-    private TestVectors() {
-    }
+    private TestVectors() {}
 
     static Path root() {
         try {
@@ -86,10 +85,12 @@ final class TestVectors {
     static Stream<Vector> all() throws IOException {
         Path root = root();
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".req"))
+            return files
+                    .filter(p -> p.getFileName().toString().endsWith(".req"))
                     .sorted()
                     .map(p -> load(root.relativize(p.getParent()).toString().replace('\\', '/')))
-                    .toList().stream();
+                    .toList()
+                    .stream();
         }
     }
 
@@ -131,16 +132,26 @@ final class TestVectors {
     static SignedRequest withHeader(SignedRequest request, String name, String value) {
         Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
         headers.put(name, List.of(value));
-        return new SignedRequest(request.method(), request.rawPath(), request.rawQuery(), headers,
-                request.body(), request.bodySha256Hex());
+        return new SignedRequest(
+                request.method(),
+                request.rawPath(),
+                request.rawQuery(),
+                headers,
+                request.body(),
+                request.bodySha256Hex());
     }
 
     /** A copy of {@code request} without header {@code name} (exact spelling). */
     static SignedRequest withoutHeader(SignedRequest request, String name) {
         Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
         headers.remove(name);
-        return new SignedRequest(request.method(), request.rawPath(), request.rawQuery(), headers,
-                request.body(), request.bodySha256Hex());
+        return new SignedRequest(
+                request.method(),
+                request.rawPath(),
+                request.rawQuery(),
+                headers,
+                request.body(),
+                request.bodySha256Hex());
     }
 
     static String read(Path file) {

@@ -42,15 +42,16 @@ public final class AuthorizationTokenApi {
         in.path("registryIds").forEach(r -> registries.add(r.asText()));
         for (String r : registries) {
             if (!r.equals(accountId)) {
-                throw RepositoryErrors.invalidParameter("registryIds",
-                        "Berth holds the registry of account " + accountId + " only, not " + r);
+                throw RepositoryErrors.invalidParameter(
+                        "registryIds", "Berth holds the registry of account " + accountId + " only, not " + r);
             }
         }
         if (registries.isEmpty()) {
             registries.add(accountId);
         }
         RegistryTokens.Token token = tokens.issue(call.accessKeyId());
-        String encoded = Base64.getEncoder().encodeToString(("AWS:" + token.password()).getBytes(StandardCharsets.UTF_8));
+        String encoded =
+                Base64.getEncoder().encodeToString(("AWS:" + token.password()).getBytes(StandardCharsets.UTF_8));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode data = out.putArray("authorizationData");
         for (int i = 0; i < registries.size(); i++) {

@@ -26,7 +26,12 @@ import java.util.function.Predicate;
 public class RegistryAuthorizer {
 
     /** What a request wants to do. */
-    public enum Action { PULL, PUSH, DELETE, LIST_REPOSITORIES }
+    public enum Action {
+        PULL,
+        PUSH,
+        DELETE,
+        LIST_REPOSITORIES
+    }
 
     /** Who is asking: a token's principal, or nobody. */
     public record Principal(String id) {
@@ -83,13 +88,15 @@ public class RegistryAuthorizer {
         }
         try {
             JsonNode policy = mapper.readTree(repo.policyText());
-            for (JsonNode st : policy.path("Statement").isArray() ? policy.path("Statement")
+            for (JsonNode st : policy.path("Statement").isArray()
+                    ? policy.path("Statement")
                     : mapper.createArrayNode().add(policy.path("Statement"))) {
                 if (!"Allow".equals(st.path("Effect").asText())) {
                     continue;
                 }
                 JsonNode principal = st.path("Principal");
-                boolean everyone = "*".equals(principal.asText()) || "*".equals(principal.path("AWS").asText());
+                boolean everyone = "*".equals(principal.asText())
+                        || "*".equals(principal.path("AWS").asText());
                 if (everyone && mentions(st.path("Action"), "ecr:BatchGetImage")) {
                     return true;
                 }

@@ -32,12 +32,12 @@ public final class RegistryTokens {
 
     /** How long a password is valid (ECR's authorization tokens: 12 hours). */
     public static final Duration VALIDITY = Duration.ofHours(12);
+
     private static final String KEY = "token-hmac";
     private static final String PREFIX = "b1.";
 
     /** An issued password and when it stops being accepted. */
-    public record Token(String password, Instant expiresAt) {
-    }
+    public record Token(String password, Instant expiresAt) {}
 
     private final StateStore store;
     private final Clock clock;

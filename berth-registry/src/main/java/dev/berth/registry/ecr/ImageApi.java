@@ -35,7 +35,8 @@ import java.util.Optional;
 public final class ImageApi {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final java.util.regex.Pattern LAYER_DIGEST = java.util.regex.Pattern.compile("[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+");
+    private static final java.util.regex.Pattern LAYER_DIGEST =
+            java.util.regex.Pattern.compile("[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+");
 
     private final Images images;
 
@@ -98,8 +99,7 @@ public final class ImageApi {
      * One page of images of {@code repo} matching the tag status, by image key; a page ends at an
      * image boundary once it holds {@code max} entries.
      */
-    private record ImagePage(List<ImageRecord> images, Map<String, List<String>> tags, String resumeAfter) {
-    }
+    private record ImagePage(List<ImageRecord> images, Map<String, List<String>> tags, String resumeAfter) {}
 
     private ImagePage page(Transaction tx, String repo, String after, int max, String status, boolean countTags) {
         Map<String, List<String>> tags = tagsByDigest(tx, repo);
@@ -172,12 +172,17 @@ public final class ImageApi {
                 Map<String, List<String>> tags = tagsByDigest(tx, repo);
                 Map<String, ImageRecord> seen = new LinkedHashMap<>();
                 for (JsonNode id : ids) {
-                    ImageRecord img = find(tx, repo, id).orElseThrow(() -> new AwsException("ImageNotFoundException", 400,
-                            "The image with imageId " + describeId(id) + " does not exist within the repository with name '"
-                                    + repo + "' in the registry with id '" + call.accountId() + "'"));
+                    ImageRecord img = find(tx, repo, id)
+                            .orElseThrow(() -> new AwsException(
+                                    "ImageNotFoundException",
+                                    400,
+                                    "The image with imageId " + describeId(id)
+                                            + " does not exist within the repository with name '" + repo
+                                            + "' in the registry with id '" + call.accountId() + "'"));
                     seen.putIfAbsent(img.digest(), img);
                 }
-                seen.values().forEach(img -> details.add(detail(call, img, tags.getOrDefault(img.digest(), List.of()))));
+                seen.values()
+                        .forEach(img -> details.add(detail(call, img, tags.getOrDefault(img.digest(), List.of()))));
                 return null;
             });
             return out;
@@ -197,17 +202,21 @@ public final class ImageApi {
     }
 
     private static String describeId(JsonNode id) {
-        return "{imageDigest:'" + id.path("imageDigest").asText("null") + "', imageTag:'" + id.path("imageTag").asText("null") + "'}";
+        return "{imageDigest:'" + id.path("imageDigest").asText("null") + "', imageTag:'"
+                + id.path("imageTag").asText("null") + "'}";
     }
 
     private ObjectNode detail(CallContext call, ImageRecord img, List<String> tags) {
-        ObjectNode d = JSON.objectNode().put("registryId", call.accountId()).put("repositoryName", img.repositoryName())
+        ObjectNode d = JSON.objectNode()
+                .put("registryId", call.accountId())
+                .put("repositoryName", img.repositoryName())
                 .put("imageDigest", img.digest());
         if (!tags.isEmpty()) {
             ArrayNode t = d.putArray("imageTags");
             tags.forEach(t::add);
         }
-        d.put("imageSizeInBytes", img.imageSizeInBytes()).put("imagePushedAt", img.pushedAt() / 1000.0)
+        d.put("imageSizeInBytes", img.imageSizeInBytes())
+                .put("imagePushedAt", img.pushedAt() / 1000.0)
                 .put("imageManifestMediaType", img.mediaType());
         String artifact = img.artifactType() != null ? img.artifactType() : img.configMediaType();
         if (artifact != null) {
@@ -223,10 +232,15 @@ public final class ImageApi {
     private Optional<ImageRecord> find(Transaction tx, String repo, JsonNode id) {
         String digest = id.hasNonNull("imageDigest") ? id.get("imageDigest").asText() : null;
         String tag = id.hasNonNull("imageTag") ? id.get("imageTag").asText() : null;
-        Optional<ImageRecord> img = digest != null ? images.resolve(tx, repo, digest)
+        Optional<ImageRecord> img = digest != null
+                ? images.resolve(tx, repo, digest)
                 : tag != null ? images.resolve(tx, repo, tag) : Optional.empty();
-        if (img.isPresent() && digest != null && tag != null
-                && !images.resolve(tx, repo, tag).map(ImageRecord::digest).equals(Optional.of(img.get().digest()))) {
+        if (img.isPresent()
+                && digest != null
+                && tag != null
+                && !images.resolve(tx, repo, tag)
+                        .map(ImageRecord::digest)
+                        .equals(Optional.of(img.get().digest()))) {
             return Optional.empty();
         }
         return img;
@@ -239,9 +253,14 @@ public final class ImageApi {
         if (digest == null && tag == null) {
             return failure(id, "MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null");
         }
-        if (digest != null && (!LAYER_DIGEST.matcher(digest).matches() || Digest.parse(digest).isEmpty())) {
-            return failure(id, "InvalidImageDigest", "Invalid request parameters: image digest should satisfy the regex "
-                    + "'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
+        if (digest != null
+                && (!LAYER_DIGEST.matcher(digest).matches()
+                        || Digest.parse(digest).isEmpty())) {
+            return failure(
+                    id,
+                    "InvalidImageDigest",
+                    "Invalid request parameters: image digest should satisfy the regex "
+                            + "'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
         }
         if (tag != null && !Images.TAG.matcher(tag).matches()) {
             return failure(id, "InvalidImageTag", "Invalid request parameters: image tag '" + tag + "' is not valid");
@@ -277,12 +296,19 @@ public final class ImageApi {
                     continue;
                 }
                 if (!accepted.isEmpty() && !accepted.contains(img.get().mediaType())) {
-                    failures.add(failure(id, "UnsupportedImageType", "The image's manifest media type "
-                            + img.get().mediaType() + " is not one of the acceptedMediaTypes"));
+                    failures.add(failure(
+                            id,
+                            "UnsupportedImageType",
+                            "The image's manifest media type " + img.get().mediaType()
+                                    + " is not one of the acceptedMediaTypes"));
                     continue;
                 }
-                ObjectNode image = imagesOut.addObject().put("registryId", call.accountId()).put("repositoryName", repo);
-                ObjectNode imageId = image.putObject("imageId").put("imageDigest", img.get().digest());
+                ObjectNode image = imagesOut
+                        .addObject()
+                        .put("registryId", call.accountId())
+                        .put("repositoryName", repo);
+                ObjectNode imageId =
+                        image.putObject("imageId").put("imageDigest", img.get().digest());
                 if (id.hasNonNull("imageTag")) {
                     imageId.put("imageTag", id.get("imageTag").asText());
                 }
@@ -362,51 +388,71 @@ public final class ImageApi {
         String tag = in.hasNonNull("imageTag") ? in.get("imageTag").asText() : null;
         Digest expected = null;
         if (in.hasNonNull("imageDigest")) {
-            expected = Digest.parse(in.get("imageDigest").asText()).orElseThrow(() -> ImageErrors.invalidParameter(
-                    "Invalid parameter at 'imageDigest' failed to satisfy constraint: 'must be a sha256 or sha512 digest'"));
+            expected = Digest.parse(in.get("imageDigest").asText())
+                    .orElseThrow(
+                            () -> ImageErrors.invalidParameter(
+                                    "Invalid parameter at 'imageDigest' failed to satisfy constraint: 'must be a sha256 or sha512 digest'"));
         }
         byte[] body = manifest.getBytes(StandardCharsets.UTF_8);
         Digest digest = Digest.compute(expected == null ? Digest.Algorithm.SHA256 : expected.algorithm(), body);
         if (expected != null && !expected.equals(digest)) {
-            throw new AwsException("ImageDigestDoesNotMatchException", 400, "The provided image digest '" + expected
-                    + "' does not match the calculated digest '" + digest + "'");
+            throw new AwsException(
+                    "ImageDigestDoesNotMatchException",
+                    400,
+                    "The provided image digest '" + expected + "' does not match the calculated digest '" + digest
+                            + "'");
         }
         boolean exists = images.store().read(tx -> {
             requireRepo(tx, call, repo);
-            if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repo, digest.toString())).isEmpty()) {
+            if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repo, digest.toString()))
+                    .isEmpty()) {
                 return false;
             }
-            return tag == null || images.resolve(tx, repo, tag).map(ImageRecord::digest).equals(Optional.of(digest.toString()));
+            return tag == null
+                    || images.resolve(tx, repo, tag).map(ImageRecord::digest).equals(Optional.of(digest.toString()));
         });
         if (exists) {
-            throw new AwsException("ImageAlreadyExistsException", 400, "Image with digest '" + digest + "'"
-                    + (tag == null ? "" : " and tag '" + tag + "'") + " already exists in the repository with name '" + repo
-                    + "' in registry with id '" + call.accountId() + "'");
+            throw new AwsException(
+                    "ImageAlreadyExistsException",
+                    400,
+                    "Image with digest '" + digest + "'"
+                            + (tag == null ? "" : " and tag '" + tag + "'")
+                            + " already exists in the repository with name '" + repo
+                            + "' in registry with id '" + call.accountId() + "'");
         }
         Images.Pushed pushed;
         try {
-            pushed = images.putManifest(repo, tag, expected, in.path("imageManifestMediaType").asText(null), body);
+            pushed = images.putManifest(
+                    repo, tag, expected, in.path("imageManifestMediaType").asText(null), body);
         } catch (RegistryError e) {
             if (e.code() == RegistryError.Code.MANIFEST_BLOB_UNKNOWN) {
-                throw new AwsException("LayersNotFoundException", 400, "Layers with digests required for pushing image into "
-                        + "repository with name '" + repo + "' in the registry with id '" + call.accountId()
-                        + "' do not exist: " + e.getMessage());
+                throw new AwsException(
+                        "LayersNotFoundException",
+                        400,
+                        "Layers with digests required for pushing image into "
+                                + "repository with name '" + repo + "' in the registry with id '" + call.accountId()
+                                + "' do not exist: " + e.getMessage());
             }
             throw ImageErrors.of(e, repo, call.accountId());
         }
         ObjectNode out = JSON.objectNode();
-        ObjectNode image = out.putObject("image").put("registryId", call.accountId()).put("repositoryName", repo);
-        ObjectNode imageId = image.putObject("imageId").put("imageDigest", pushed.image().digest());
+        ObjectNode image =
+                out.putObject("image").put("registryId", call.accountId()).put("repositoryName", repo);
+        ObjectNode imageId =
+                image.putObject("imageId").put("imageDigest", pushed.image().digest());
         if (tag != null) {
             imageId.put("imageTag", tag);
         }
-        image.put("imageManifest", manifest).put("imageManifestMediaType", pushed.image().mediaType());
+        image.put("imageManifest", manifest)
+                .put("imageManifestMediaType", pushed.image().mediaType());
         return out;
     }
 
     /** The key to resume after for an image listing of one repository; the token is only valid for both. */
     private static String after(String operation, String repo, JsonNode in) {
-        return PageTokens.decode(operation + "\n" + repo, in.hasNonNull("nextToken") ? in.get("nextToken").asText() : null,
+        return PageTokens.decode(
+                operation + "\n" + repo,
+                in.hasNonNull("nextToken") ? in.get("nextToken").asText() : null,
                 () -> ImageErrors.invalidParameter("Invalid parameter at 'nextToken' failed to satisfy constraint: "
                         + "'The token was not returned by a previous " + operation + " call for this repository'"));
     }

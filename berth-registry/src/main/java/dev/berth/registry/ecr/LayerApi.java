@@ -98,16 +98,22 @@ public final class LayerApi {
         }
         long size = uploads.size(s.id());
         if (first != size || last - first + 1 != part.length || part.length == 0) {
-            throw new AwsException("InvalidLayerPartException", 400, "The layer part size is not valid, or the first byte "
-                    + "specified is not consecutive to the last byte of a previous layer part upload. lastValidByteReceived: "
-                    + (size - 1));
+            throw new AwsException(
+                    "InvalidLayerPartException",
+                    400,
+                    "The layer part size is not valid, or the first byte "
+                            + "specified is not consecutive to the last byte of a previous layer part upload. lastValidByteReceived: "
+                            + (size - 1));
         }
         try {
             long now = uploads.append(s, first, new ByteArrayInputStream(part), part.length);
             return base(call, repo).put("uploadId", s.id()).put("lastByteReceived", now - 1);
         } catch (Uploads.RangeMismatch e) {
-            throw new AwsException("InvalidLayerPartException", 400, "The first byte specified is not consecutive to the "
-                    + "last byte of a previous layer part upload. lastValidByteReceived: " + (e.size() - 1));
+            throw new AwsException(
+                    "InvalidLayerPartException",
+                    400,
+                    "The first byte specified is not consecutive to the "
+                            + "last byte of a previous layer part upload. lastValidByteReceived: " + (e.size() - 1));
         } catch (RegistryError e) {
             throw ImageErrors.of(e, repo, call.accountId());
         }
@@ -121,29 +127,42 @@ public final class LayerApi {
             throw ImageErrors.invalidParameter("Invalid parameter at 'layerDigests' failed to satisfy constraint: "
                     + "'Member must have length equal to 1'");
         }
-        Digest d = Digest.parse(digests.get(0).asText()).orElseThrow(() -> new AwsException("InvalidLayerException", 400,
-                "The layer digest '" + digests.get(0).asText() + "' is not a valid sha256 or sha512 digest"));
+        Digest d = Digest.parse(digests.get(0).asText())
+                .orElseThrow(() -> new AwsException(
+                        "InvalidLayerException",
+                        400,
+                        "The layer digest '" + digests.get(0).asText() + "' is not a valid sha256 or sha512 digest"));
         if (uploads.size(s.id()) == 0) {
-            throw new AwsException("EmptyUploadException", 400, "The specified layer upload does not contain any layer parts.");
+            throw new AwsException(
+                    "EmptyUploadException", 400, "The specified layer upload does not contain any layer parts.");
         }
-        UploadSession current = images.store().read(tx -> images.docs().get(tx, RegistryKinds.UPLOAD, s.id(),
-                UploadSession.class)).orElse(s);
+        UploadSession current = images.store()
+                .read(tx -> images.docs().get(tx, RegistryKinds.UPLOAD, s.id(), UploadSession.class))
+                .orElse(s);
         if (current.smallPartFollowed()) {
             uploads.cancel(s);
-            throw new AwsException("LayerPartTooSmallException", 400, "Layer part size must be at least "
-                    + UploadSession.MIN_PART + " bytes, except for the last part");
+            throw new AwsException(
+                    "LayerPartTooSmallException",
+                    400,
+                    "Layer part size must be at least " + UploadSession.MIN_PART + " bytes, except for the last part");
         }
         if (images.visibleBlob(repo, d).isPresent()) {
             uploads.cancel(s);
-            throw new AwsException("LayerAlreadyExistsException", 400, "The layer '" + d + "' already exists in the "
-                    + "repository with name '" + repo + "' in registry with id '" + call.accountId() + "'");
+            throw new AwsException(
+                    "LayerAlreadyExistsException",
+                    400,
+                    "The layer '" + d + "' already exists in the " + "repository with name '" + repo
+                            + "' in registry with id '" + call.accountId() + "'");
         }
         try {
             uploads.complete(s, d);
         } catch (RegistryError e) {
             if (e.code() == RegistryError.Code.DIGEST_INVALID) {
-                throw new AwsException("InvalidLayerException", 400, "The calculated digest of the uploaded layer does not "
-                        + "match '" + d + "': " + e.getMessage());
+                throw new AwsException(
+                        "InvalidLayerException",
+                        400,
+                        "The calculated digest of the uploaded layer does not " + "match '" + d + "': "
+                                + e.getMessage());
             }
             throw ImageErrors.of(e, repo, call.accountId());
         }
@@ -164,17 +183,24 @@ public final class LayerApi {
             String text = n.asText();
             Optional<Digest> d = Digest.parse(text);
             if (d.isEmpty()) {
-                failures.addObject().put("layerDigest", text).put("failureCode", "InvalidLayerDigest")
+                failures.addObject()
+                        .put("layerDigest", text)
+                        .put("failureCode", "InvalidLayerDigest")
                         .put("failureReason", "Invalid layer digest");
                 continue;
             }
             Optional<LayerLink> link = images.visibleBlob(repo, d.get());
             if (link.isEmpty()) {
-                failures.addObject().put("layerDigest", text).put("failureCode", "MissingLayerDigest")
+                failures.addObject()
+                        .put("layerDigest", text)
+                        .put("failureCode", "MissingLayerDigest")
                         .put("failureReason", "Could not find layer");
                 continue;
             }
-            layers.addObject().put("layerDigest", text).put("layerAvailability", "AVAILABLE").put("layerSize", link.get().size());
+            layers.addObject()
+                    .put("layerDigest", text)
+                    .put("layerAvailability", "AVAILABLE")
+                    .put("layerSize", link.get().size());
         }
         return out;
     }
@@ -189,12 +215,17 @@ public final class LayerApi {
         }
         Optional<Digest> d = Digest.parse(text);
         if (d.isEmpty() || images.visibleBlob(repo, d.get()).isEmpty()) {
-            throw new AwsException("LayersNotFoundException", 400, "The image layer '" + text + "' does not exist in the "
-                    + "repository with name '" + repo + "' in the registry with id '" + call.accountId() + "'");
+            throw new AwsException(
+                    "LayersNotFoundException",
+                    400,
+                    "The image layer '" + text + "' does not exist in the " + "repository with name '" + repo
+                            + "' in the registry with id '" + call.accountId() + "'");
         }
         String password = tokens.issue(call.accessKeyId()).password();
         String url = endpoint.get() + "/v2/" + repo + "/blobs/" + d.get() + "?berth-token="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return JSON.objectNode().put("downloadUrl", url).put("layerDigest", d.get().toString());
+        return JSON.objectNode()
+                .put("downloadUrl", url)
+                .put("layerDigest", d.get().toString());
     }
 }

@@ -54,8 +54,7 @@ public final class GarbageCollector {
     private final ReentrantLock running = new ReentrantLock();
 
     /** What a collection did. */
-    public record Result(int manifests, int marked, int linksRemoved, int blobsDeleted, long bytesFreed, long millis) {
-    }
+    public record Result(int manifests, int marked, int linksRemoved, int blobsDeleted, long bytesFreed, long millis) {}
 
     public GarbageCollector(Images images, Duration grace) {
         this.images = images;
@@ -99,7 +98,9 @@ public final class GarbageCollector {
             });
             StorePages.forEach(tx, RegistryKinds.LAYER, "", e -> {
                 LayerLink link = images.docs().read(e, LayerLink.class);
-                linksByDigest.computeIfAbsent(link.digest(), k -> new ArrayList<>()).add(e.key());
+                linksByDigest
+                        .computeIfAbsent(link.digest(), k -> new ArrayList<>())
+                        .add(e.key());
             });
             return null;
         });
@@ -133,7 +134,8 @@ public final class GarbageCollector {
         List<BlobStore.BlobInfo> candidates = new ArrayList<>();
         try {
             images.blobs().forEachBlob(b -> {
-                if (!marked.contains(b.digest().toString()) && !keptLinks.contains(b.digest().toString())
+                if (!marked.contains(b.digest().toString())
+                        && !keptLinks.contains(b.digest().toString())
                         && b.modifiedAt().isBefore(cutoff)) {
                     candidates.add(b);
                 }
@@ -161,7 +163,8 @@ public final class GarbageCollector {
                 freed[0] += b.size();
             }
         }
-        return new Result(manifests[0], marked.size(), linksRemoved, deleted[0], freed[0], (System.nanoTime() - t0) / 1_000_000);
+        return new Result(
+                manifests[0], marked.size(), linksRemoved, deleted[0], freed[0], (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Whether any repository links {@code digest} or holds it as a manifest now. */
@@ -175,8 +178,10 @@ public final class GarbageCollector {
         while (true) {
             List<String> repos = images.repositories().names(tx, after, 500);
             for (String repo : repos) {
-                if (tx.get(RegistryKinds.LAYER, RegistryKinds.layerKey(repo, digest)).isPresent()
-                        || tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repo, digest)).isPresent()) {
+                if (tx.get(RegistryKinds.LAYER, RegistryKinds.layerKey(repo, digest))
+                                .isPresent()
+                        || tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repo, digest))
+                                .isPresent()) {
                     return true;
                 }
             }

@@ -45,7 +45,10 @@ public final class GcEndpoint implements Handler<HttpServerRequest>, AutoCloseab
     @Override
     public void handle(HttpServerRequest req) {
         Context ctx = vertx.getOrCreateContext();
-        RequestBodies.read(req, 64 * 1024, body -> workers.execute(() -> run(req, ctx, body)),
+        RequestBodies.read(
+                req,
+                64 * 1024,
+                body -> workers.execute(() -> run(req, ctx, body)),
                 () -> send(req, ctx, 413, new JsonObject().put("__type", "RequestEntityTooLargeException")));
     }
 
@@ -54,10 +57,18 @@ public final class GcEndpoint implements Handler<HttpServerRequest>, AutoCloseab
             if (!req.path().equals(PATH) || req.method() != HttpMethod.POST) {
                 throw new AwsException("NotFoundException", 404, "No such registry admin endpoint.");
             }
-            CallContext call = authenticator.authenticate(req.method().name(), FrontDoor.rawPath(req), req.query(),
-                    FrontDoor.headers(req), body, "berth", Dialect.JSON, UUID.randomUUID().toString());
+            CallContext call = authenticator.authenticate(
+                    req.method().name(),
+                    FrontDoor.rawPath(req),
+                    req.query(),
+                    FrontDoor.headers(req),
+                    body,
+                    "berth",
+                    Dialect.JSON,
+                    UUID.randomUUID().toString());
             if (!isRoot.test(call)) {
-                throw new AwsException("AccessDeniedException", 403, "Only the root access key may run registry garbage collection.");
+                throw new AwsException(
+                        "AccessDeniedException", 403, "Only the root access key may run registry garbage collection.");
             }
             String graceParam = req.getParam("graceSeconds");
             GarbageCollector.Result r;
@@ -71,24 +82,44 @@ public final class GcEndpoint implements Handler<HttpServerRequest>, AutoCloseab
                     seconds = -1;
                 }
                 if (seconds < 0) {
-                    throw new AwsException("InvalidParameterException", 400, "graceSeconds must be a non-negative integer.");
+                    throw new AwsException(
+                            "InvalidParameterException", 400, "graceSeconds must be a non-negative integer.");
                 }
                 r = gc.run(java.time.Duration.ofSeconds(seconds));
             }
             LOG.info("registry gc on demand: {}", r);
-            send(req, ctx, 200, new JsonObject().put("manifests", r.manifests()).put("markedBlobs", r.marked())
-                    .put("linksRemoved", r.linksRemoved()).put("blobsDeleted", r.blobsDeleted()).put("bytesFreed", r.bytesFreed())
-                    .put("millis", r.millis()));
+            send(
+                    req,
+                    ctx,
+                    200,
+                    new JsonObject()
+                            .put("manifests", r.manifests())
+                            .put("markedBlobs", r.marked())
+                            .put("linksRemoved", r.linksRemoved())
+                            .put("blobsDeleted", r.blobsDeleted())
+                            .put("bytesFreed", r.bytesFreed())
+                            .put("millis", r.millis()));
         } catch (AwsException e) {
-            send(req, ctx, e.httpStatus(), new JsonObject().put("__type", e.code()).put("message", e.getMessage()));
+            send(
+                    req,
+                    ctx,
+                    e.httpStatus(),
+                    new JsonObject().put("__type", e.code()).put("message", e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("registry gc failed", e);
-            send(req, ctx, 500, new JsonObject().put("__type", "ServerException").put("message", e.toString()));
+            send(
+                    req,
+                    ctx,
+                    500,
+                    new JsonObject().put("__type", "ServerException").put("message", e.toString()));
         }
     }
 
     private static void send(HttpServerRequest req, Context ctx, int status, JsonObject body) {
-        ctx.runOnContext(v -> req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode()));
+        ctx.runOnContext(v -> req.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode()));
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,7 +44,8 @@ public final class LifecycleApi {
     private final Clock clock;
     private final Consumer<String> onPolicySet;
 
-    public LifecycleApi(StateStore store, Repositories repos, ImageCatalog catalog, Clock clock, Consumer<String> onPolicySet) {
+    public LifecycleApi(
+            StateStore store, Repositories repos, ImageCatalog catalog, Clock clock, Consumer<String> onPolicySet) {
         this.store = store;
         this.repos = repos;
         this.catalog = catalog;
@@ -69,8 +69,8 @@ public final class LifecycleApi {
         Repositories.checkName("repositoryName", name);
         LifecyclePolicyParser.parse(repos.docs().mapper(), text);
         RepositoryRecord r = store.transact(tx -> {
-            RepositoryRecord updated = repos.lock(tx, in.path("registryId").asText(null), name)
-                    .withLifecyclePolicy(text, clock.instant());
+            RepositoryRecord updated =
+                    repos.lock(tx, in.path("registryId").asText(null), name).withLifecyclePolicy(text, clock.instant());
             repos.put(tx, updated);
             return updated;
         });
@@ -82,7 +82,8 @@ public final class LifecycleApi {
 
     private JsonNode get(CallContext call, ObjectNode in) {
         String name = in.path("repositoryName").asText();
-        RepositoryRecord r = store.read(tx -> repos.require(tx, in.path("registryId").asText(null), name));
+        RepositoryRecord r =
+                store.read(tx -> repos.require(tx, in.path("registryId").asText(null), name));
         if (r.lifecyclePolicyText() == null) {
             throw RepositoryErrors.lifecyclePolicyNotFound(repos.registryId(), name);
         }
@@ -135,8 +136,8 @@ public final class LifecycleApi {
         Set<String> tags = new HashSet<>();
         in.path("imageIds").forEach(id -> {
             if (!id.has("imageDigest") && !id.has("imageTag")) {
-                throw RepositoryErrors.invalidParameter("imageIds",
-                        "each image identifier needs an imageDigest or an imageTag");
+                throw RepositoryErrors.invalidParameter(
+                        "imageIds", "each image identifier needs an imageDigest or an imageTag");
             }
             if (id.has("imageDigest")) {
                 digests.add(id.get("imageDigest").asText());
@@ -146,8 +147,12 @@ public final class LifecycleApi {
             }
         });
         String tagStatus = in.path("filter").path("tagStatus").asText("ANY");
-        int max = byIds ? Integer.MAX_VALUE : in.has("maxResults") ? in.get("maxResults").asInt() : DEFAULT_PAGE;
-        String after = PageTokens.decode("GetLifecyclePolicyPreview", in.path("nextToken").asText(null),
+        int max = byIds
+                ? Integer.MAX_VALUE
+                : in.has("maxResults") ? in.get("maxResults").asInt() : DEFAULT_PAGE;
+        String after = PageTokens.decode(
+                "GetLifecyclePolicyPreview",
+                in.path("nextToken").asText(null),
                 () -> RepositoryErrors.invalidNextToken("GetLifecyclePolicyPreview"));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         store.read(tx -> {
@@ -157,8 +162,8 @@ public final class LifecycleApi {
             out.setAll(head(r));
             out.put("lifecyclePolicyText", header.lifecyclePolicyText());
             out.put("status", header.status());
-            StorePages.Listing<LifecyclePreviews.Result> page = StorePages.list(tx, RegistryKinds.LIFECYCLE_PREVIEW_RESULT,
-                    LifecyclePreviews.prefix(name), after, max, e -> {
+            StorePages.Listing<LifecyclePreviews.Result> page = StorePages.list(
+                    tx, RegistryKinds.LIFECYCLE_PREVIEW_RESULT, LifecyclePreviews.prefix(name), after, max, e -> {
                         LifecyclePreviews.Result res = LifecyclePreviews.read(repos.docs(), e);
                         return keep(res, byIds, digests, tags, tagStatus) ? Optional.of(res) : Optional.empty();
                     });
@@ -173,9 +178,11 @@ public final class LifecycleApi {
         return out;
     }
 
-    private static boolean keep(LifecyclePreviews.Result res, boolean byIds, Set<String> digests, Set<String> tags,
-            String tagStatus) {
-        if (byIds && !digests.contains(res.imageDigest()) && res.imageTags().stream().noneMatch(tags::contains)) {
+    private static boolean keep(
+            LifecyclePreviews.Result res, boolean byIds, Set<String> digests, Set<String> tags, String tagStatus) {
+        if (byIds
+                && !digests.contains(res.imageDigest())
+                && res.imageTags().stream().noneMatch(tags::contains)) {
             return false;
         }
         return switch (tagStatus) {

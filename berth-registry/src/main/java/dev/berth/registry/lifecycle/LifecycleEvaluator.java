@@ -37,22 +37,24 @@ import java.util.Set;
 public final class LifecycleEvaluator {
 
     /** One image a rule expires. */
-    public record Expiry(ImageFacts image, int rulePriority) {
-    }
+    public record Expiry(ImageFacts image, int rulePriority) {}
 
     /** Newest first; equal push times by digest, descending. */
     static final Comparator<ImageFacts> NEWEST_FIRST = Comparator.comparing(ImageFacts::pushedAt)
-            .thenComparing(ImageFacts::digest).reversed();
+            .thenComparing(ImageFacts::digest)
+            .reversed();
 
-    private LifecycleEvaluator() {
-    }
+    private LifecycleEvaluator() {}
 
     /** The images the policy expires, grouped by rule in priority order, oldest first within a rule. */
     public static List<Expiry> evaluate(LifecyclePolicy policy, List<ImageFacts> images, Instant now) {
         List<Expiry> out = new ArrayList<>();
         Set<String> claimed = new HashSet<>();
         for (Rule rule : policy.rules()) {
-            List<ImageFacts> selected = images.stream().filter(i -> selects(rule, i)).sorted(NEWEST_FIRST).toList();
+            List<ImageFacts> selected = images.stream()
+                    .filter(i -> selects(rule, i))
+                    .sorted(NEWEST_FIRST)
+                    .toList();
             List<ImageFacts> marked = marks(rule, selected, now);
             for (int i = marked.size() - 1; i >= 0; i--) {
                 ImageFacts image = marked.get(i);
@@ -70,21 +72,30 @@ public final class LifecycleEvaluator {
         return switch (rule.tagStatus()) {
             case ANY -> true;
             case UNTAGGED -> !image.tagged();
-            case TAGGED -> image.tagged()
-                    && rule.tagPrefixList().stream().allMatch(p -> image.tags().stream().anyMatch(t -> t.startsWith(p)))
-                    && rule.tagPatternList().stream().allMatch(p -> image.tags().stream().anyMatch(t -> Wildcards.matches(p, t)));
+            case TAGGED ->
+                image.tagged()
+                        && rule.tagPrefixList().stream()
+                                .allMatch(p -> image.tags().stream().anyMatch(t -> t.startsWith(p)))
+                        && rule.tagPatternList().stream()
+                                .allMatch(p -> image.tags().stream().anyMatch(t -> Wildcards.matches(p, t)));
         };
     }
 
     /** The selected images (newest first) that the rule's count criterion marks, newest first. */
     private static List<ImageFacts> marks(Rule rule, List<ImageFacts> selectedNewestFirst, Instant now) {
         return switch (rule.countType()) {
-            case IMAGE_COUNT_MORE_THAN -> selectedNewestFirst.size() <= rule.countNumber() ? List.of()
-                    : selectedNewestFirst.subList(rule.countNumber(), selectedNewestFirst.size());
-            case SINCE_IMAGE_PUSHED -> selectedNewestFirst.stream()
-                    .filter(i -> olderThan(i.pushedAt(), rule, now)).toList();
-            case SINCE_IMAGE_PULLED -> selectedNewestFirst.stream()
-                    .filter(i -> olderThan(i.lastPulledAt() != null ? i.lastPulledAt() : i.pushedAt(), rule, now)).toList();
+            case IMAGE_COUNT_MORE_THAN ->
+                selectedNewestFirst.size() <= rule.countNumber()
+                        ? List.of()
+                        : selectedNewestFirst.subList(rule.countNumber(), selectedNewestFirst.size());
+            case SINCE_IMAGE_PUSHED ->
+                selectedNewestFirst.stream()
+                        .filter(i -> olderThan(i.pushedAt(), rule, now))
+                        .toList();
+            case SINCE_IMAGE_PULLED ->
+                selectedNewestFirst.stream()
+                        .filter(i -> olderThan(i.lastPulledAt() != null ? i.lastPulledAt() : i.pushedAt(), rule, now))
+                        .toList();
         };
     }
 

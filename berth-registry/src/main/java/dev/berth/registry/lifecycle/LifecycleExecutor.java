@@ -50,9 +50,13 @@ public final class LifecycleExecutor {
             RepositoryRecord r = found.get();
             Instant now = clock.instant();
             LifecyclePolicy policy = LifecyclePolicyParser.parse(mapper, r.lifecyclePolicyText());
-            List<LifecycleEvaluator.Expiry> expired = LifecycleEvaluator.evaluate(policy, catalog.images(tx, repository), now);
+            List<LifecycleEvaluator.Expiry> expired =
+                    LifecycleEvaluator.evaluate(policy, catalog.images(tx, repository), now);
             if (!expired.isEmpty()) {
-                catalog.expire(tx, repository, expired.stream().map(e -> e.image().digest()).toList());
+                catalog.expire(
+                        tx,
+                        repository,
+                        expired.stream().map(e -> e.image().digest()).toList());
             }
             docs.put(tx, RegistryKinds.REPOSITORY, repository, r.withLifecycleEvaluatedAt(now));
             return expired;

@@ -15,7 +15,11 @@ public record LifecyclePolicy(List<Rule> rules) {
         rules = rules.stream().sorted(Comparator.comparingInt(Rule::priority)).toList();
     }
 
-    public enum TagStatus { TAGGED, UNTAGGED, ANY }
+    public enum TagStatus {
+        TAGGED,
+        UNTAGGED,
+        ANY
+    }
 
     public enum CountType {
         IMAGE_COUNT_MORE_THAN("imageCountMoreThan"),
@@ -37,8 +41,14 @@ public record LifecyclePolicy(List<Rule> rules) {
      * One rule. {@code countNumber} is an image count for {@link CountType#IMAGE_COUNT_MORE_THAN}
      * and a number of days otherwise; the action is always {@code expire}.
      */
-    public record Rule(int priority, String description, TagStatus tagStatus, List<String> tagPrefixList,
-            List<String> tagPatternList, CountType countType, int countNumber) {
+    public record Rule(
+            int priority,
+            String description,
+            TagStatus tagStatus,
+            List<String> tagPrefixList,
+            List<String> tagPatternList,
+            CountType countType,
+            int countNumber) {
 
         public Rule {
             tagPrefixList = List.copyOf(tagPrefixList);

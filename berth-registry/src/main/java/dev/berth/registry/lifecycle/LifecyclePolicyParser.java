@@ -33,16 +33,16 @@ public final class LifecyclePolicyParser {
 
     /** ECR's quota of rules per lifecycle policy. */
     public static final int MAX_RULES = 50;
+
     public static final int MAX_WILDCARDS = 4;
 
     private static final Set<String> TOP = Set.of("rules");
     private static final Set<String> RULE = Set.of("rulePriority", "description", "selection", "action");
-    private static final Set<String> SELECTION = Set.of("tagStatus", "tagPrefixList", "tagPatternList", "countType",
-            "countUnit", "countNumber");
+    private static final Set<String> SELECTION =
+            Set.of("tagStatus", "tagPrefixList", "tagPatternList", "countType", "countUnit", "countNumber");
     private static final Set<String> ACTION = Set.of("type");
 
-    private LifecyclePolicyParser() {
-    }
+    private LifecyclePolicyParser() {}
 
     public static LifecyclePolicy parse(ObjectMapper mapper, String text) {
         JsonNode root;
@@ -52,12 +52,14 @@ public final class LifecyclePolicyParser {
             throw failure("the lifecycle policy is not valid JSON");
         }
         if (root == null || !root.isObject()) {
-            throw failure("instance type (" + type(root) + ") does not match any allowed primitive type (allowed: [\"object\"])");
+            throw failure("instance type (" + type(root)
+                    + ") does not match any allowed primitive type (allowed: [\"object\"])");
         }
         members(root, TOP, "");
         JsonNode rules = root.get("rules");
         if (!rules.isArray()) {
-            throw failure("/rules: instance type (" + type(rules) + ") does not match any allowed primitive type (allowed: [\"array\"])");
+            throw failure("/rules: instance type (" + type(rules)
+                    + ") does not match any allowed primitive type (allowed: [\"array\"])");
         }
         if (rules.isEmpty()) {
             throw failure("/rules: array is too short: must have at least 1 elements but instance has 0 elements");
@@ -76,7 +78,8 @@ public final class LifecyclePolicyParser {
 
     private static Rule rule(JsonNode rule, String at) {
         if (!rule.isObject()) {
-            throw failure(at + ": instance type (" + type(rule) + ") does not match any allowed primitive type (allowed: [\"object\"])");
+            throw failure(at + ": instance type (" + type(rule)
+                    + ") does not match any allowed primitive type (allowed: [\"object\"])");
         }
         members(rule, RULE, at);
         int priority = integer(rule.get("rulePriority"), at + "/rulePriority");
@@ -94,15 +97,19 @@ public final class LifecyclePolicyParser {
         if (!selection.has("countNumber")) {
             throw failure(sel + ": object has missing required properties ([\"countNumber\"])");
         }
-        TagStatus status = TagStatus.valueOf(enumValue(selection.get("tagStatus"), sel + "/tagStatus",
-                List.of("tagged", "untagged", "any")).toUpperCase());
-        String countTypeText = enumValue(selection.get("countType"), sel + "/countType",
+        TagStatus status = TagStatus.valueOf(
+                enumValue(selection.get("tagStatus"), sel + "/tagStatus", List.of("tagged", "untagged", "any"))
+                        .toUpperCase());
+        String countTypeText = enumValue(
+                selection.get("countType"),
+                sel + "/countType",
                 List.of("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled"));
-        CountType countType = switch (countTypeText) {
-            case "imageCountMoreThan" -> CountType.IMAGE_COUNT_MORE_THAN;
-            case "sinceImagePushed" -> CountType.SINCE_IMAGE_PUSHED;
-            default -> CountType.SINCE_IMAGE_PULLED;
-        };
+        CountType countType =
+                switch (countTypeText) {
+                    case "imageCountMoreThan" -> CountType.IMAGE_COUNT_MORE_THAN;
+                    case "sinceImagePushed" -> CountType.SINCE_IMAGE_PUSHED;
+                    default -> CountType.SINCE_IMAGE_PULLED;
+                };
         int countNumber = integer(selection.get("countNumber"), sel + "/countNumber");
         List<String> prefixes = strings(selection.get("tagPrefixList"), sel + "/tagPrefixList");
         List<String> patterns = strings(selection.get("tagPatternList"), sel + "/tagPatternList");
@@ -215,24 +222,28 @@ public final class LifecyclePolicyParser {
 
     private static JsonNode object(JsonNode n, String at) {
         if (!n.isObject()) {
-            throw failure(at + ": instance type (" + type(n) + ") does not match any allowed primitive type (allowed: [\"object\"])");
+            throw failure(at + ": instance type (" + type(n)
+                    + ") does not match any allowed primitive type (allowed: [\"object\"])");
         }
         return n;
     }
 
     private static int integer(JsonNode n, String at) {
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw failure(at + ": instance type (" + type(n) + ") does not match any allowed primitive type (allowed: [\"integer\"])");
+            throw failure(at + ": instance type (" + type(n)
+                    + ") does not match any allowed primitive type (allowed: [\"integer\"])");
         }
         if (n.asInt() < 1) {
-            throw failure(at + ": numeric instance is lower than the required minimum (minimum: 1, found: " + n.asInt() + ")");
+            throw failure(at + ": numeric instance is lower than the required minimum (minimum: 1, found: " + n.asInt()
+                    + ")");
         }
         return n.asInt();
     }
 
     private static String string(JsonNode n, String at) {
         if (!n.isTextual()) {
-            throw failure(at + ": instance type (" + type(n) + ") does not match any allowed primitive type (allowed: [\"string\"])");
+            throw failure(at + ": instance type (" + type(n)
+                    + ") does not match any allowed primitive type (allowed: [\"string\"])");
         }
         return n.asText();
     }
@@ -252,7 +263,8 @@ public final class LifecyclePolicyParser {
             return out;
         }
         if (!n.isArray()) {
-            throw failure(at + ": instance type (" + type(n) + ") does not match any allowed primitive type (allowed: [\"array\"])");
+            throw failure(at + ": instance type (" + type(n)
+                    + ") does not match any allowed primitive type (allowed: [\"array\"])");
         }
         for (int i = 0; i < n.size(); i++) {
             String s = string(n.get(i), at + "/" + i);
@@ -283,6 +295,7 @@ public final class LifecyclePolicyParser {
     }
 
     static AwsException failure(String detail) {
-        return RepositoryErrors.invalidParameter("LifecyclePolicyText", "Lifecycle policy validation failure: " + detail);
+        return RepositoryErrors.invalidParameter(
+                "LifecyclePolicyText", "Lifecycle policy validation failure: " + detail);
     }
 }

@@ -23,29 +23,52 @@ import java.util.Optional;
 public final class LifecyclePreviews {
 
     /** The preview's header. */
-    public record Header(String lifecyclePolicyText, String status,
+    public record Header(
+            String lifecyclePolicyText,
+            String status,
+
             @JsonSerialize(using = InstantJson.Write.class) @JsonDeserialize(using = InstantJson.Read.class)
-            Instant evaluatedAt, int expiringImageTotalCount) {
-    }
+            Instant evaluatedAt,
+
+            int expiringImageTotalCount) {}
 
     /** One image the preview expires. */
-    public record Result(String imageDigest, List<String> imageTags,
-            @JsonSerialize(using = InstantJson.Write.class) @JsonDeserialize(using = InstantJson.Read.class)
-            Instant imagePushedAt, int appliedRulePriority) {
-    }
+    public record Result(
+            String imageDigest,
+            List<String> imageTags,
 
-    private LifecyclePreviews() {
-    }
+            @JsonSerialize(using = InstantJson.Write.class) @JsonDeserialize(using = InstantJson.Read.class)
+            Instant imagePushedAt,
+
+            int appliedRulePriority) {}
+
+    private LifecyclePreviews() {}
 
     /** Replaces the repository's preview with these results (evaluation order). */
-    public static void save(Transaction tx, Documents docs, String repository, String policyText, Instant at,
+    public static void save(
+            Transaction tx,
+            Documents docs,
+            String repository,
+            String policyText,
+            Instant at,
             List<LifecycleEvaluator.Expiry> expiries) {
         forget(tx, repository);
-        docs.put(tx, RegistryKinds.LIFECYCLE_PREVIEW, repository, new Header(policyText, "COMPLETE", at, expiries.size()));
+        docs.put(
+                tx,
+                RegistryKinds.LIFECYCLE_PREVIEW,
+                repository,
+                new Header(policyText, "COMPLETE", at, expiries.size()));
         for (int i = 0; i < expiries.size(); i++) {
             ImageFacts image = expiries.get(i).image();
-            docs.put(tx, RegistryKinds.LIFECYCLE_PREVIEW_RESULT, resultKey(repository, i),
-                    new Result(image.digest(), image.tags(), image.pushedAt(), expiries.get(i).rulePriority()));
+            docs.put(
+                    tx,
+                    RegistryKinds.LIFECYCLE_PREVIEW_RESULT,
+                    resultKey(repository, i),
+                    new Result(
+                            image.digest(),
+                            image.tags(),
+                            image.pushedAt(),
+                            expiries.get(i).rulePriority()));
         }
     }
 

@@ -20,17 +20,38 @@ import java.util.List;
  * @param pushedAt when the manifest was (last) pushed, epoch millis
  * @param lastPulledAt when the manifest was last pulled, epoch millis, or null
  */
-public record ImageRecord(String repositoryName, String digest, String mediaType, long size, long imageSizeInBytes,
-        List<String> references, String subject, String artifactType, String configMediaType,
-        java.util.Map<String, String> annotations, long pushedAt, Long lastPulledAt) {
+public record ImageRecord(
+        String repositoryName,
+        String digest,
+        String mediaType,
+        long size,
+        long imageSizeInBytes,
+        List<String> references,
+        String subject,
+        String artifactType,
+        String configMediaType,
+        java.util.Map<String, String> annotations,
+        long pushedAt,
+        Long lastPulledAt) {
 
     public ImageRecord {
         references = references == null ? List.of() : List.copyOf(references);
     }
 
     public ImageRecord withLastPulledAt(long at) {
-        return new ImageRecord(repositoryName, digest, mediaType, size, imageSizeInBytes, references, subject, artifactType,
-                configMediaType, annotations, pushedAt, at);
+        return new ImageRecord(
+                repositoryName,
+                digest,
+                mediaType,
+                size,
+                imageSizeInBytes,
+                references,
+                subject,
+                artifactType,
+                configMediaType,
+                annotations,
+                pushedAt,
+                at);
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore

@@ -74,8 +74,7 @@ public final class Images {
     }
 
     /** The outcome of a manifest push. */
-    public record Pushed(ImageRecord image, boolean created) {
-    }
+    public record Pushed(ImageRecord image, boolean created) {}
 
     /**
      * Stores a manifest in {@code repo}, tagged {@code tag} (null = untagged). {@code expected}, when
@@ -109,7 +108,8 @@ public final class Images {
                 String key = RegistryKinds.layerKey(repo, d.digest().toString());
                 LayerLink link = docs.getForUpdate(tx, RegistryKinds.LAYER, key, LayerLink.class)
                         .filter(l -> stat(d.digest()).isPresent())
-                        .orElseThrow(() -> new RegistryError(Code.MANIFEST_BLOB_UNKNOWN,
+                        .orElseThrow(() -> new RegistryError(
+                                Code.MANIFEST_BLOB_UNKNOWN,
                                 "blob unknown to registry: " + d.digest() + " is not in repository " + repo));
                 docs.put(tx, RegistryKinds.LAYER, key, link.referenced(epoch));
             }
@@ -119,34 +119,62 @@ public final class Images {
                 storeManifestBlob(digest, body);
             }
             for (ParsedManifest.Descriptor d : parsed.children()) {
-                if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repo, d.digest().toString())).isEmpty()) {
-                    throw new RegistryError(Code.MANIFEST_REFERENCE_UNKNOWN, "manifest unknown: the index references "
-                            + d.digest() + ", which is not in repository " + repo);
+                if (tx.get(
+                                RegistryKinds.IMAGE,
+                                RegistryKinds.imageKey(repo, d.digest().toString()))
+                        .isEmpty()) {
+                    throw new RegistryError(
+                            Code.MANIFEST_REFERENCE_UNKNOWN,
+                            "manifest unknown: the index references " + d.digest() + ", which is not in repository "
+                                    + repo);
                 }
             }
             String imageKey = RegistryKinds.imageKey(repo, digest.toString());
             Optional<ImageRecord> existing = docs.getForUpdate(tx, RegistryKinds.IMAGE, imageKey, ImageRecord.class);
             if (tag != null) {
-                Optional<TagRecord> current = docs.getForUpdate(tx, RegistryKinds.TAG, RegistryKinds.tagKey(repo, tag), TagRecord.class);
+                Optional<TagRecord> current =
+                        docs.getForUpdate(tx, RegistryKinds.TAG, RegistryKinds.tagKey(repo, tag), TagRecord.class);
                 if (current.isPresent() && !current.get().digest().equals(digest.toString()) && !r.tagMutable(tag)) {
-                    throw new RegistryError(Code.TAG_IMMUTABLE, "The image tag '" + tag + "' already exists in the '" + repo
-                            + "' repository and cannot be overwritten because the repository is immutable.");
+                    throw new RegistryError(
+                            Code.TAG_IMMUTABLE,
+                            "The image tag '" + tag + "' already exists in the '" + repo
+                                    + "' repository and cannot be overwritten because the repository is immutable.");
                 }
                 if (current.isEmpty() || !current.get().digest().equals(digest.toString())) {
-                    docs.put(tx, RegistryKinds.TAG, RegistryKinds.tagKey(repo, tag), new TagRecord(tag, digest.toString(), now));
+                    docs.put(
+                            tx,
+                            RegistryKinds.TAG,
+                            RegistryKinds.tagKey(repo, tag),
+                            new TagRecord(tag, digest.toString(), now));
                 }
             }
             List<String> refs = new ArrayList<>();
             parsed.blobs().forEach(d -> refs.add(d.digest().toString()));
             parsed.children().forEach(d -> refs.add(d.digest().toString()));
-            ImageRecord image = new ImageRecord(repo, digest.toString(), parsed.mediaType(), body.length,
-                    parsed.imageSize(body.length), refs, parsed.subject() == null ? null : parsed.subject().digest().toString(),
-                    parsed.artifactType(), parsed.config() == null ? null : parsed.config().mediaType(), parsed.annotations(),
-                    existing.map(ImageRecord::pushedAt).orElse(now), existing.map(ImageRecord::lastPulledAt).orElse(null));
+            ImageRecord image = new ImageRecord(
+                    repo,
+                    digest.toString(),
+                    parsed.mediaType(),
+                    body.length,
+                    parsed.imageSize(body.length),
+                    refs,
+                    parsed.subject() == null ? null : parsed.subject().digest().toString(),
+                    parsed.artifactType(),
+                    parsed.config() == null ? null : parsed.config().mediaType(),
+                    parsed.annotations(),
+                    existing.map(ImageRecord::pushedAt).orElse(now),
+                    existing.map(ImageRecord::lastPulledAt).orElse(null));
             docs.put(tx, RegistryKinds.IMAGE, imageKey, image);
             if (parsed.subject() != null) {
-                docs.put(tx, RegistryKinds.REFERRER, RegistryKinds.referrerKey(repo, image.subject(), image.digest()),
-                        new ReferrerRecord(image.digest(), image.mediaType(), image.size(), image.artifactType(),
+                docs.put(
+                        tx,
+                        RegistryKinds.REFERRER,
+                        RegistryKinds.referrerKey(repo, image.subject(), image.digest()),
+                        new ReferrerRecord(
+                                image.digest(),
+                                image.mediaType(),
+                                image.size(),
+                                image.artifactType(),
                                 image.annotations()));
             }
             return new Pushed(image, existing.isEmpty());
@@ -189,7 +217,8 @@ public final class Images {
     public Optional<ImageRecord> resolve(Transaction tx, String repo, String reference) {
         String digest = reference;
         if (!Digest.looksLikeDigest(reference)) {
-            Optional<TagRecord> tag = docs.get(tx, RegistryKinds.TAG, RegistryKinds.tagKey(repo, reference), TagRecord.class);
+            Optional<TagRecord> tag =
+                    docs.get(tx, RegistryKinds.TAG, RegistryKinds.tagKey(repo, reference), TagRecord.class);
             if (tag.isEmpty()) {
                 return Optional.empty();
             }
@@ -204,7 +233,8 @@ public final class Images {
         try {
             Optional<InputStream> in = blobs.open(d, 0);
             if (in.isEmpty()) {
-                throw new IllegalStateException("the manifest blob " + d + " of " + image.repositoryName() + " is missing");
+                throw new IllegalStateException(
+                        "the manifest blob " + d + " of " + image.repositoryName() + " is missing");
             }
             try (InputStream s = in.get()) {
                 return s.readNBytes(MAX_MANIFEST + 1);
@@ -236,8 +266,8 @@ public final class Images {
 
     /** The blob link of {@code digest} in {@code repo}, when the blob is both linked and stored. */
     public Optional<LayerLink> visibleBlob(String repo, Digest digest) {
-        Optional<LayerLink> link = store.read(tx -> docs.get(tx, RegistryKinds.LAYER,
-                RegistryKinds.layerKey(repo, digest.toString()), LayerLink.class));
+        Optional<LayerLink> link = store.read(tx ->
+                docs.get(tx, RegistryKinds.LAYER, RegistryKinds.layerKey(repo, digest.toString()), LayerLink.class));
         return link.filter(l -> stat(digest).isPresent());
     }
 
@@ -251,8 +281,9 @@ public final class Images {
         lockGcEpoch(tx);
         requireRepo(tx, repo);
         if (stat(digest).isEmpty()) {
-            throw new RegistryError(Code.BLOB_UPLOAD_INVALID, "the blob " + digest
-                    + " was garbage collected while it was being linked; push it again");
+            throw new RegistryError(
+                    Code.BLOB_UPLOAD_INVALID,
+                    "the blob " + digest + " was garbage collected while it was being linked; push it again");
         }
         String key = RegistryKinds.layerKey(repo, digest.toString());
         long now = clock.millis();
@@ -273,9 +304,13 @@ public final class Images {
                 .orElseThrow(() -> new RegistryError(Code.MANIFEST_UNKNOWN, "manifest unknown: " + digest));
         StorePages.forEach(tx, RegistryKinds.IMAGE, RegistryKinds.imagePrefix(repo), e -> {
             ImageRecord other = docs.read(e, ImageRecord.class);
-            if (other.isIndex() && !other.digest().equals(digest) && other.references().contains(digest)) {
-                throw new RegistryError(Code.MANIFEST_REFERENCED, "The image " + digest
-                        + " is referenced by the manifest list " + other.digest() + " and cannot be deleted.");
+            if (other.isIndex()
+                    && !other.digest().equals(digest)
+                    && other.references().contains(digest)) {
+                throw new RegistryError(
+                        Code.MANIFEST_REFERENCED,
+                        "The image " + digest + " is referenced by the manifest list " + other.digest()
+                                + " and cannot be deleted.");
             }
         });
         for (TagRecord t : tagsOf(tx, repo, digest)) {
@@ -303,7 +338,12 @@ public final class Images {
     /** Tags of {@code repo} after {@code last} (null = first), at most {@code n}; and whether more remain. */
     public StorePages.Listing<String> tags(Transaction tx, String repo, String last, int n) {
         String after = last == null ? null : RegistryKinds.tagKey(repo, last);
-        return StorePages.list(tx, RegistryKinds.TAG, RegistryKinds.tagPrefix(repo), after, n,
+        return StorePages.list(
+                tx,
+                RegistryKinds.TAG,
+                RegistryKinds.tagPrefix(repo),
+                after,
+                n,
                 e -> Optional.of(docs.read(e, TagRecord.class).tag()));
     }
 

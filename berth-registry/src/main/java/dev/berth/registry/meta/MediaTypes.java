@@ -15,8 +15,7 @@ public final class MediaTypes {
 
     public static final Set<String> MANIFESTS = Set.of(DOCKER_MANIFEST, DOCKER_LIST, OCI_MANIFEST, OCI_INDEX);
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     public static boolean isIndex(String mediaType) {
         return DOCKER_LIST.equals(mediaType) || OCI_INDEX.equals(mediaType);

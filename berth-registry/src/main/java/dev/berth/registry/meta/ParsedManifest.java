@@ -21,12 +21,17 @@ import java.util.Map;
  *     not required to be in the registry and are left out
  * @param children the manifests of an index
  */
-public record ParsedManifest(String mediaType, List<Descriptor> blobs, List<Descriptor> children, Descriptor config,
-        Descriptor subject, String artifactType, Map<String, String> annotations) {
+public record ParsedManifest(
+        String mediaType,
+        List<Descriptor> blobs,
+        List<Descriptor> children,
+        Descriptor config,
+        Descriptor subject,
+        String artifactType,
+        Map<String, String> annotations) {
 
     /** A content descriptor: media type, digest, size. */
-    public record Descriptor(String mediaType, Digest digest, long size) {
-    }
+    public record Descriptor(String mediaType, Digest digest, long size) {}
 
     public static ParsedManifest parse(ObjectMapper mapper, String contentType, byte[] body) {
         JsonNode root;
@@ -48,10 +53,14 @@ public record ParsedManifest(String mediaType, List<Descriptor> blobs, List<Desc
         if (declared != null && !type.isEmpty() && MediaTypes.MANIFESTS.contains(type) && !declared.equals(type)) {
             throw invalid("the manifest's mediaType " + declared + " does not match its Content-Type " + type);
         }
-        String mediaType = declared != null ? declared : MediaTypes.MANIFESTS.contains(type) ? type
-                : root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+        String mediaType = declared != null
+                ? declared
+                : MediaTypes.MANIFESTS.contains(type)
+                        ? type
+                        : root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
         if (!MediaTypes.MANIFESTS.contains(mediaType)) {
-            throw new RegistryError(RegistryError.Code.MANIFEST_INVALID, "unsupported manifest media type " + mediaType);
+            throw new RegistryError(
+                    RegistryError.Code.MANIFEST_INVALID, "unsupported manifest media type " + mediaType);
         }
         Descriptor subject = root.hasNonNull("subject") ? descriptor(root.get("subject"), "subject") : null;
         String artifactType = text(root, "artifactType");
@@ -83,7 +92,8 @@ public record ParsedManifest(String mediaType, List<Descriptor> blobs, List<Desc
                 blobs.add(d);
             }
         }
-        if (artifactType == null && !MediaTypes.isImageConfig(config.mediaType())
+        if (artifactType == null
+                && !MediaTypes.isImageConfig(config.mediaType())
                 && !MediaTypes.OCI_EMPTY.equals(config.mediaType())) {
             artifactType = config.mediaType();
         }

@@ -7,6 +7,5 @@ import java.util.Map;
  * {@code ecr-referrer}, key {@code <repository>@<subject digest>@<referrer digest>}). Written in
  * the same transaction as the referrer's {@link ImageRecord} and removed with it.
  */
-public record ReferrerRecord(String digest, String mediaType, long size, String artifactType,
-        Map<String, String> annotations) {
-}
+public record ReferrerRecord(
+        String digest, String mediaType, long size, String artifactType, Map<String, String> annotations) {}

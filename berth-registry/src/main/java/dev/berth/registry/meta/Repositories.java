@@ -19,15 +19,17 @@ import java.util.regex.Pattern;
 public final class Repositories {
 
     /** ECR's repository name pattern and length (2 to 256). */
-    public static final Pattern NAME = Pattern.compile("(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    public static final Pattern NAME =
+            Pattern.compile("(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
     /** What a push or pull needs of a repository. */
-    public record Repo(String name, String mutability, List<String> exclusionFilters, String policyText,
-            String registryId) {
+    public record Repo(
+            String name, String mutability, List<String> exclusionFilters, String policyText, String registryId) {
 
         /** Whether {@code tag}, once it exists, may be moved to another manifest. */
         public boolean tagMutable(String tag) {
-            boolean excluded = exclusionFilters.stream().anyMatch(f -> wildcard(f).matcher(tag).matches());
+            boolean excluded = exclusionFilters.stream()
+                    .anyMatch(f -> wildcard(f).matcher(tag).matches());
             return switch (mutability == null ? "MUTABLE" : mutability) {
                 case "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION" -> excluded;
                 case "MUTABLE_WITH_EXCLUSION" -> !excluded;
@@ -43,7 +45,10 @@ public final class Repositories {
     }
 
     public static boolean validName(String name) {
-        return name != null && name.length() >= 2 && name.length() <= 256 && NAME.matcher(name).matches();
+        return name != null
+                && name.length() >= 2
+                && name.length() <= 256
+                && NAME.matcher(name).matches();
     }
 
     public Optional<Repo> find(Transaction tx, String name) {
@@ -57,7 +62,10 @@ public final class Repositories {
                 for (JsonNode f : n.path("imageTagMutabilityExclusionFilters")) {
                     filters.add(f.path("filter").asText());
                 }
-                return new Repo(name, n.path("imageTagMutability").asText("MUTABLE"), filters,
+                return new Repo(
+                        name,
+                        n.path("imageTagMutability").asText("MUTABLE"),
+                        filters,
                         n.hasNonNull("policyText") ? n.get("policyText").asText() : null,
                         n.path("registryId").asText(null));
             } catch (JacksonException ex) {

@@ -54,7 +54,8 @@ public final class RepositoryImages implements RepositoryContents, ImageCatalog 
             tagsByDigest.computeIfAbsent(t.digest(), d -> new ArrayList<>()).add(t.tag());
         });
         List<ImageRecord> all = new ArrayList<>();
-        StorePages.forEach(tx, RegistryKinds.IMAGE, RegistryKinds.imagePrefix(repository), e -> all.add(images.read(e)));
+        StorePages.forEach(
+                tx, RegistryKinds.IMAGE, RegistryKinds.imagePrefix(repository), e -> all.add(images.read(e)));
         Set<String> listedByAnIndex = new HashSet<>();
         all.stream().filter(ImageRecord::isIndex).forEach(i -> listedByAnIndex.addAll(i.references()));
         List<ImageFacts> out = new ArrayList<>();
@@ -62,8 +63,11 @@ public final class RepositoryImages implements RepositoryContents, ImageCatalog 
             if (i.subject() != null || listedByAnIndex.contains(i.digest())) {
                 continue;
             }
-            out.add(new ImageFacts(i.digest(), tagsByDigest.getOrDefault(i.digest(), List.of()),
-                    Instant.ofEpochMilli(i.pushedAt()), i.lastPulledAt() == null ? null : Instant.ofEpochMilli(i.lastPulledAt()),
+            out.add(new ImageFacts(
+                    i.digest(),
+                    tagsByDigest.getOrDefault(i.digest(), List.of()),
+                    Instant.ofEpochMilli(i.pushedAt()),
+                    i.lastPulledAt() == null ? null : Instant.ofEpochMilli(i.lastPulledAt()),
                     i.imageSizeInBytes()));
         }
         return out;
@@ -72,14 +76,21 @@ public final class RepositoryImages implements RepositoryContents, ImageCatalog 
     @Override
     public void expire(Transaction tx, String repository, Collection<String> digests) {
         for (String digest : digests) {
-            if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repository, digest)).isEmpty()) {
+            if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repository, digest))
+                    .isEmpty()) {
                 continue;
             }
             List<String> referrers = new ArrayList<>();
-            StorePages.forEach(tx, RegistryKinds.REFERRER, RegistryKinds.referrerPrefix(repository, digest),
-                    e -> referrers.add(e.key().substring(RegistryKinds.referrerPrefix(repository, digest).length())));
+            StorePages.forEach(
+                    tx,
+                    RegistryKinds.REFERRER,
+                    RegistryKinds.referrerPrefix(repository, digest),
+                    e -> referrers.add(e.key()
+                            .substring(RegistryKinds.referrerPrefix(repository, digest)
+                                    .length())));
             for (String r : referrers) {
-                if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repository, r)).isPresent()) {
+                if (tx.get(RegistryKinds.IMAGE, RegistryKinds.imageKey(repository, r))
+                        .isPresent()) {
                     images.deleteImage(tx, repository, r);
                 }
             }

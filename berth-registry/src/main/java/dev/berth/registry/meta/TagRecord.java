@@ -7,5 +7,4 @@ package dev.berth.registry.meta;
  *
  * @param updatedAt when the tag was last moved, epoch millis
  */
-public record TagRecord(String tag, String digest, long updatedAt) {
-}
+public record TagRecord(String tag, String digest, long updatedAt) {}

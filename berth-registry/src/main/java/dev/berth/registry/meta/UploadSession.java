@@ -11,14 +11,28 @@ package dev.berth.registry.meta;
  *     minimum: LayerPartTooSmallException)
  * @param smallPartFollowed a part smaller than {@link #MIN_PART} was followed by another one
  */
-public record UploadSession(String id, String repositoryName, String api, long startedAt, long touchedAt, int parts,
-        long lastPartSize, boolean smallPartFollowed) {
+public record UploadSession(
+        String id,
+        String repositoryName,
+        String api,
+        long startedAt,
+        long touchedAt,
+        int parts,
+        long lastPartSize,
+        boolean smallPartFollowed) {
 
     /** ECR's smallest part, except for the last one (LayerPartTooSmallException). */
     public static final long MIN_PART = 5L * 1024 * 1024;
 
     public UploadSession withPart(long at, long partSize) {
-        return new UploadSession(id, repositoryName, api, startedAt, at, parts + 1, partSize,
+        return new UploadSession(
+                id,
+                repositoryName,
+                api,
+                startedAt,
+                at,
+                parts + 1,
+                partSize,
                 smallPartFollowed || (parts > 0 && lastPartSize < MIN_PART));
     }
 }

@@ -70,8 +70,10 @@ public final class Uploads {
         if (!BlobStore.validUploadId(id)) {
             throw unknown();
         }
-        return images.store().read(tx -> images.docs().get(tx, RegistryKinds.UPLOAD, id, UploadSession.class))
-                .filter(s -> s.repositoryName().equals(repo)).orElseThrow(Uploads::unknown);
+        return images.store()
+                .read(tx -> images.docs().get(tx, RegistryKinds.UPLOAD, id, UploadSession.class))
+                .filter(s -> s.repositoryName().equals(repo))
+                .orElseThrow(Uploads::unknown);
     }
 
     /** Bytes received so far by session {@code id}. */
@@ -126,7 +128,8 @@ public final class Uploads {
     private void touch(String id, long partSize) {
         long now = images.clock().millis();
         images.store().transact(tx -> {
-            images.docs().getForUpdate(tx, RegistryKinds.UPLOAD, id, UploadSession.class)
+            images.docs()
+                    .getForUpdate(tx, RegistryKinds.UPLOAD, id, UploadSession.class)
                     .ifPresent(s -> images.docs().put(tx, RegistryKinds.UPLOAD, id, s.withPart(now, partSize)));
             return null;
         });
@@ -139,8 +142,10 @@ public final class Uploads {
             info = images.blobs().commit(session.id(), digest);
         } catch (BlobStore.DigestMismatchException e) {
             images.store().transact(tx -> tx.delete(RegistryKinds.UPLOAD, session.id()));
-            throw new RegistryError(Code.DIGEST_INVALID, "provided digest did not match uploaded content: the content has "
-                    + e.actual() + ", not " + digest);
+            throw new RegistryError(
+                    Code.DIGEST_INVALID,
+                    "provided digest did not match uploaded content: the content has " + e.actual() + ", not "
+                            + digest);
         } catch (BlobStore.UploadUnknownException e) {
             throw unknown();
         } catch (IOException e) {
@@ -194,8 +199,11 @@ public final class Uploads {
         }
         try {
             for (BlobStore.UploadInfo u : images.blobs().uploads()) {
-                if (!known.contains(u.id()) && u.modifiedAt().isBefore(cutoff)
-                        && images.store().read(tx -> tx.get(RegistryKinds.UPLOAD, u.id())).isEmpty()) {
+                if (!known.contains(u.id())
+                        && u.modifiedAt().isBefore(cutoff)
+                        && images.store()
+                                .read(tx -> tx.get(RegistryKinds.UPLOAD, u.id()))
+                                .isEmpty()) {
                     images.blobs().cancel(u.id());
                     n++;
                 }

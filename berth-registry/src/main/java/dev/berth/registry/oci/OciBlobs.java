@@ -1,5 +1,6 @@
 package dev.berth.registry.oci;
 
+import dev.berth.protocol.http.RequestStream;
 import dev.berth.registry.RegistryError;
 import dev.berth.registry.RegistryError.Code;
 import dev.berth.registry.RegistryKinds;
@@ -8,9 +9,7 @@ import dev.berth.registry.meta.Images;
 import dev.berth.registry.meta.LayerLink;
 import dev.berth.registry.meta.UploadSession;
 import dev.berth.registry.meta.Uploads;
-import dev.berth.registry.storage.BlobStore;
 import dev.berth.registry.storage.Digest;
-import dev.berth.protocol.http.RequestStream;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -31,6 +30,7 @@ final class OciBlobs {
 
     /** Largest blob accepted in one upload (ECR's layer limit is 52,000 MiB). */
     static final long MAX_BLOB = 52_000L * 1024 * 1024;
+
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes )?(\\d+)-(\\d+)(?:/(?:\\d+|\\*))?");
 
@@ -56,10 +56,15 @@ final class OciBlobs {
         if (link.isEmpty()) {
             throw new RegistryError(Code.BLOB_UNKNOWN, "blob unknown to registry: " + d);
         }
-        long size = images.stat(d).orElseThrow(() -> new RegistryError(Code.BLOB_UNKNOWN, "blob unknown")).size();
-        MultiMap h = ex.headers().add("Docker-Content-Digest", d.toString()).add("Accept-Ranges", "bytes")
+        long size = images.stat(d)
+                .orElseThrow(() -> new RegistryError(Code.BLOB_UNKNOWN, "blob unknown"))
+                .size();
+        MultiMap h = ex.headers()
+                .add("Docker-Content-Digest", d.toString())
+                .add("Accept-Ranges", "bytes")
                 .add("Content-Type", "application/octet-stream")
-                .add("ETag", "\"" + d + "\"").add("Cache-Control", "max-age=31536000");
+                .add("ETag", "\"" + d + "\"")
+                .add("Cache-Control", "max-age=31536000");
         long offset = 0;
         long length = size;
         int status = 200;
@@ -103,8 +108,9 @@ final class OciBlobs {
 
     /** The portable path: copies a blob store stream to the response with back-pressure. */
     private void stream(OciExchange ex, int status, MultiMap h, Digest d, long offset, long length) {
-        try (InputStream in = images.blobs().open(d, offset).orElseThrow(() -> new RegistryError(Code.BLOB_UNKNOWN,
-                "blob unknown"))) {
+        try (InputStream in = images.blobs()
+                .open(d, offset)
+                .orElseThrow(() -> new RegistryError(Code.BLOB_UNKNOWN, "blob unknown"))) {
             java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
             ex.ctx.runOnContext(v -> {
                 ex.req.response().setStatusCode(status).headers().addAll(h);
@@ -132,7 +138,8 @@ final class OciBlobs {
 
     void delete(OciExchange ex, String repo, String digestText) {
         Digest d = digest(digestText);
-        boolean removed = images.store().transact(tx -> tx.delete(RegistryKinds.LAYER, RegistryKinds.layerKey(repo, d.toString())));
+        boolean removed = images.store()
+                .transact(tx -> tx.delete(RegistryKinds.LAYER, RegistryKinds.layerKey(repo, d.toString())));
         if (!removed) {
             throw new RegistryError(Code.BLOB_UNKNOWN, "blob unknown to registry: " + d);
         }
@@ -159,7 +166,9 @@ final class OciBlobs {
         if (expected != null && images.stat(expected).isPresent() && contentLength(ex) == 0) {
             // Some clients POST an empty body with digest= for content they know the registry holds.
             images.ensureGcEpoch();
-            images.store().transact(tx -> images.link(tx, repo, expected, images.stat(expected).get().size()));
+            images.store()
+                    .transact(tx -> images.link(
+                            tx, repo, expected, images.stat(expected).get().size()));
             created(ex, repo, expected);
             return;
         }
@@ -185,8 +194,13 @@ final class OciBlobs {
     void status(OciExchange ex, String repo, String id) {
         UploadSession s = uploads.require(repo, id);
         long size = uploads.size(s.id());
-        ex.send(204, ex.headers().add("Location", location(repo, id)).add("Range", range(size))
-                .add("Docker-Upload-UUID", id), null);
+        ex.send(
+                204,
+                ex.headers()
+                        .add("Location", location(repo, id))
+                        .add("Range", range(size))
+                        .add("Docker-Upload-UUID", id),
+                null);
     }
 
     void patch(OciExchange ex, String repo, String id, RequestStream body) {
@@ -251,11 +265,20 @@ final class OciBlobs {
     }
 
     private void created(OciExchange ex, String repo, Digest d) {
-        ex.send(201, ex.headers().add("Location", "/v2/" + repo + "/blobs/" + d).add("Docker-Content-Digest", d.toString()), null);
+        ex.send(
+                201,
+                ex.headers().add("Location", "/v2/" + repo + "/blobs/" + d).add("Docker-Content-Digest", d.toString()),
+                null);
     }
 
     private void accepted(OciExchange ex, String repo, String id, long size) {
-        ex.send(202, ex.headers().add("Location", location(repo, id)).add("Range", range(size))
-                .add("Docker-Upload-UUID", id).add("OCI-Chunk-Min-Length", "0"), null);
+        ex.send(
+                202,
+                ex.headers()
+                        .add("Location", location(repo, id))
+                        .add("Range", range(size))
+                        .add("Docker-Upload-UUID", id)
+                        .add("OCI-Chunk-Min-Length", "0"),
+                null);
     }
 }

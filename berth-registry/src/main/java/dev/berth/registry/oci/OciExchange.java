@@ -5,9 +5,9 @@ import dev.berth.registry.RegistryError;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -47,7 +47,9 @@ final class OciExchange {
     }
 
     static String errorBody(String code, String message) {
-        JsonObject error = new JsonObject().put("code", code).put("message", message == null ? "" : message)
+        JsonObject error = new JsonObject()
+                .put("code", code)
+                .put("message", message == null ? "" : message)
                 .put("detail", new JsonObject());
         return new JsonObject().put("errors", new JsonArray().add(error)).encode();
     }

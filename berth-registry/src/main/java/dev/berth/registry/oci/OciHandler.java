@@ -1,5 +1,7 @@
 package dev.berth.registry.oci;
 
+import dev.berth.protocol.http.RequestBodies;
+import dev.berth.protocol.http.RequestStream;
 import dev.berth.registry.RegistryError;
 import dev.berth.registry.RegistryError.Code;
 import dev.berth.registry.auth.RegistryAuthorizer;
@@ -12,11 +14,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import dev.berth.protocol.http.RequestBodies;
-import dev.berth.protocol.http.RequestStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -73,11 +72,16 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
             RequestStream body = new RequestStream(req, ctx, BODY_IDLE_MILLIS);
             workers.execute(() -> run(ex, route, null, body));
         } else if (route instanceof OciRoute.Manifest && m == HttpMethod.PUT) {
-            RequestBodies.read(req, Images.MAX_MANIFEST, body -> workers.execute(() -> run(ex, route, body, null)),
-                    () -> workers.execute(() -> ex.error(new RegistryError(Code.SIZE_INVALID,
-                            "the manifest is larger than " + Images.MAX_MANIFEST + " bytes"), null)));
+            RequestBodies.read(
+                    req,
+                    Images.MAX_MANIFEST,
+                    body -> workers.execute(() -> run(ex, route, body, null)),
+                    () -> workers.execute(() -> ex.error(
+                            new RegistryError(
+                                    Code.SIZE_INVALID, "the manifest is larger than " + Images.MAX_MANIFEST + " bytes"),
+                            null)));
         } else {
-            req.handler(b -> { });
+            req.handler(b -> {});
             workers.execute(() -> run(ex, route, null, null));
         }
     }
@@ -102,7 +106,8 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
                     manifests.catalog(ex);
                 }
                 case OciRoute.Tags t -> manifests.tags(ex, t.name(), require(ex, p, Action.PULL, t.name()));
-                case OciRoute.Referrers r -> manifests.referrers(ex, r.name(), r.digest(), require(ex, p, Action.PULL, r.name()));
+                case OciRoute.Referrers r ->
+                    manifests.referrers(ex, r.name(), r.digest(), require(ex, p, Action.PULL, r.name()));
                 case OciRoute.Manifest mf -> {
                     if (m == HttpMethod.GET || m == HttpMethod.HEAD) {
                         require(ex, p, Action.PULL, mf.name());
@@ -149,21 +154,28 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
                     if (un.badName()) {
                         throw new RegistryError(Code.NAME_INVALID, "invalid repository name");
                     }
-                    ex.send(404, ex.headers().add("Content-Type", "application/json"),
+                    ex.send(
+                            404,
+                            ex.headers().add("Content-Type", "application/json"),
                             OciExchange.json(OciExchange.errorBody("NOT_FOUND", "no such endpoint under /v2/")));
                 }
             }
         } catch (Challenge c) {
             // the 401 has been sent
         } catch (Uploads.RangeMismatch e) {
-            ex.error(new RegistryError(Code.RANGE_INVALID, "the upload holds " + e.size() + " bytes; a chunk must start there"),
+            ex.error(
+                    new RegistryError(
+                            Code.RANGE_INVALID, "the upload holds " + e.size() + " bytes; a chunk must start there"),
                     MultiMap.caseInsensitiveMultiMap().add("Range", OciBlobs.range(e.size())));
         } catch (RegistryError e) {
             ex.error(e, null);
         } catch (Throwable e) {
             LOG.error("{} {} failed unexpectedly", ex.req.method(), ex.req.path(), e);
-            ex.send(500, ex.headers().add("Content-Type", "application/json"),
-                    OciExchange.json(OciExchange.errorBody("UNKNOWN", "Berth hit an internal error; the server log has it.")));
+            ex.send(
+                    500,
+                    ex.headers().add("Content-Type", "application/json"),
+                    OciExchange.json(
+                            OciExchange.errorBody("UNKNOWN", "Berth hit an internal error; the server log has it.")));
         }
     }
 
@@ -184,10 +196,12 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
         }
         if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
-                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                String decoded =
+                        new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
                 int colon = decoded.indexOf(':');
                 if (colon > 0) {
-                    Optional<Principal> p = authorizer.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+                    Optional<Principal> p =
+                            authorizer.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
                     if (p.isPresent()) {
                         return p;
                     }
@@ -202,7 +216,11 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
 
     /** Checks that {@code who} may do {@code action} in {@code name}; returns the repository (null for registry-wide). */
     private Repositories.Repo require(OciExchange ex, Principal who, Action action, String name) {
-        Repositories.Repo repo = name == null ? null : images.store().read(tx -> images.repositories().find(tx, name)).orElse(null);
+        Repositories.Repo repo = name == null
+                ? null
+                : images.store()
+                        .read(tx -> images.repositories().find(tx, name))
+                        .orElse(null);
         if (who.anonymous()) {
             if (repo == null || !authorizer.allows(who, action, repo)) {
                 throw challenge(ex);
@@ -213,8 +231,10 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
             throw RegistryError.nameUnknown(name);
         }
         if (!authorizer.allows(who, action, repo)) {
-            throw new RegistryError(Code.DENIED, "not authorized to " + action.name().toLowerCase().replace('_', ' ')
-                    + (name == null ? "" : " in repository " + name));
+            throw new RegistryError(
+                    Code.DENIED,
+                    "not authorized to " + action.name().toLowerCase().replace('_', ' ')
+                            + (name == null ? "" : " in repository " + name));
         }
         return repo;
     }
@@ -222,7 +242,8 @@ public final class OciHandler implements Handler<HttpServerRequest>, AutoCloseab
     /** Sends the 401 with ECR's Basic challenge; the returned exception unwinds the request. */
     private Challenge challenge(OciExchange ex) {
         String host = Optional.ofNullable(ex.req.getHeader("Host")).orElse("localhost");
-        MultiMap h = ex.headers().add("Content-Type", "application/json")
+        MultiMap h = ex.headers()
+                .add("Content-Type", "application/json")
                 .add("WWW-Authenticate", "Basic realm=\"http://" + host + "\",service=\"ecr.amazonaws.com\"");
         ex.send(401, h, OciExchange.json(OciExchange.errorBody("UNAUTHORIZED", "authentication required")));
         return new Challenge();

@@ -42,7 +42,8 @@ final class OciManifests {
         if (byDigest && Digest.parse(reference).isEmpty()) {
             throw new RegistryError(Code.DIGEST_INVALID, "invalid digest " + reference);
         }
-        ImageRecord image = images.store().read(tx -> images.resolve(tx, repo, reference))
+        ImageRecord image = images.store()
+                .read(tx -> images.resolve(tx, repo, reference))
                 .orElseThrow(() -> new RegistryError(Code.MANIFEST_UNKNOWN, "Requested image not found"));
         List<String> accepted = new ArrayList<>();
         for (String a : ex.req.headers().getAll("Accept")) {
@@ -53,14 +54,20 @@ final class OciManifests {
                 }
             }
         }
-        boolean acceptable = accepted.isEmpty() || accepted.contains(image.mediaType()) || accepted.contains("*/*")
+        boolean acceptable = accepted.isEmpty()
+                || accepted.contains(image.mediaType())
+                || accepted.contains("*/*")
                 || accepted.stream().noneMatch(MediaTypes.MANIFESTS::contains);
         if (!acceptable) {
-            throw new RegistryError(Code.MANIFEST_UNKNOWN, "the manifest is " + image.mediaType()
-                    + ", which the Accept header does not include");
+            throw new RegistryError(
+                    Code.MANIFEST_UNKNOWN,
+                    "the manifest is " + image.mediaType() + ", which the Accept header does not include");
         }
-        MultiMap h = ex.headers().add("Content-Type", image.mediaType()).add("Docker-Content-Digest", image.digest())
-                .add("ETag", "\"" + image.digest() + "\"").add("Content-Length", Long.toString(image.size()));
+        MultiMap h = ex.headers()
+                .add("Content-Type", image.mediaType())
+                .add("Docker-Content-Digest", image.digest())
+                .add("ETag", "\"" + image.digest() + "\"")
+                .add("Content-Length", Long.toString(image.size()));
         if (head) {
             ex.send(200, h, null);
             return;
@@ -75,11 +82,13 @@ final class OciManifests {
         boolean byDigest = Digest.looksLikeDigest(reference);
         Digest expected = null;
         if (byDigest) {
-            expected = Digest.parse(reference).orElseThrow(() -> new RegistryError(Code.DIGEST_INVALID, "invalid digest " + reference));
+            expected = Digest.parse(reference)
+                    .orElseThrow(() -> new RegistryError(Code.DIGEST_INVALID, "invalid digest " + reference));
         }
-        Images.Pushed pushed = images.putManifest(repo, byDigest ? null : reference, expected,
-                ex.req.getHeader("Content-Type"), body);
-        MultiMap h = ex.headers().add("Location", "/v2/" + repo + "/manifests/" + pushed.image().digest())
+        Images.Pushed pushed =
+                images.putManifest(repo, byDigest ? null : reference, expected, ex.req.getHeader("Content-Type"), body);
+        MultiMap h = ex.headers()
+                .add("Location", "/v2/" + repo + "/manifests/" + pushed.image().digest())
                 .add("Docker-Content-Digest", pushed.image().digest());
         if (pushed.image().subject() != null) {
             h.add("OCI-Subject", pushed.image().subject());
@@ -89,11 +98,14 @@ final class OciManifests {
 
     void delete(OciExchange ex, String repo, String reference) {
         if (Digest.looksLikeDigest(reference)) {
-            Digest d = Digest.parse(reference).orElseThrow(() -> new RegistryError(Code.DIGEST_INVALID, "invalid digest"));
+            Digest d =
+                    Digest.parse(reference).orElseThrow(() -> new RegistryError(Code.DIGEST_INVALID, "invalid digest"));
             images.store().transact(tx -> images.deleteImage(tx, repo, d.toString()));
         } else {
-            boolean removed = images.store().transact(tx -> tx.delete(dev.berth.registry.RegistryKinds.TAG,
-                    dev.berth.registry.RegistryKinds.tagKey(repo, reference)));
+            boolean removed = images.store()
+                    .transact(tx -> tx.delete(
+                            dev.berth.registry.RegistryKinds.TAG,
+                            dev.berth.registry.RegistryKinds.tagKey(repo, reference)));
             if (!removed) {
                 throw new RegistryError(Code.MANIFEST_UNKNOWN, "manifest unknown: no tag " + reference);
             }
@@ -104,14 +116,18 @@ final class OciManifests {
     void tags(OciExchange ex, String repo, Repositories.Repo r) {
         int n = pageSize(ex);
         String last = ex.req.getParam("last");
-        StorePages.Listing<String> page = n == 0 ? new StorePages.Listing<>(List.of(), null)
+        StorePages.Listing<String> page = n == 0
+                ? new StorePages.Listing<>(List.of(), null)
                 : images.store().read(tx -> images.tags(tx, repo, last, n));
         ObjectNode out = mapper.createObjectNode().put("name", repo);
         ArrayNode tags = out.putArray("tags");
         page.items().forEach(tags::add);
         MultiMap h = ex.headers().add("Content-Type", "application/json");
         if (page.resumeAfter() != null && !page.items().isEmpty()) {
-            h.add("Link", "</v2/" + repo + "/tags/list?n=" + n + "&last=" + enc(page.items().getLast()) + ">; rel=\"next\"");
+            h.add(
+                    "Link",
+                    "</v2/" + repo + "/tags/list?n=" + n + "&last="
+                            + enc(page.items().getLast()) + ">; rel=\"next\"");
         }
         ex.send(200, h, Buffer.buffer(out.toString()));
     }
@@ -119,7 +135,9 @@ final class OciManifests {
     void catalog(OciExchange ex) {
         int n = pageSize(ex);
         String last = ex.req.getParam("last");
-        List<String> names = n == 0 ? List.of() : images.store().read(tx -> images.repositories().names(tx, last, n + 1));
+        List<String> names = n == 0
+                ? List.of()
+                : images.store().read(tx -> images.repositories().names(tx, last, n + 1));
         boolean more = names.size() > n;
         List<String> shown = more ? names.subList(0, n) : names;
         ObjectNode out = mapper.createObjectNode();
@@ -133,13 +151,17 @@ final class OciManifests {
     }
 
     void referrers(OciExchange ex, String repo, String digestText, Repositories.Repo r) {
-        Digest d = Digest.parse(digestText).orElseThrow(() -> new RegistryError(Code.DIGEST_INVALID, "invalid digest " + digestText));
+        Digest d = Digest.parse(digestText)
+                .orElseThrow(() -> new RegistryError(Code.DIGEST_INVALID, "invalid digest " + digestText));
         String artifactType = ex.req.getParam("artifactType");
         List<ReferrerRecord> refs = images.store().read(tx -> images.referrers(tx, repo, d.toString(), artifactType));
         ObjectNode index = mapper.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
         for (ReferrerRecord ref : refs) {
-            ObjectNode m = manifests.addObject().put("mediaType", ref.mediaType()).put("digest", ref.digest())
+            ObjectNode m = manifests
+                    .addObject()
+                    .put("mediaType", ref.mediaType())
+                    .put("digest", ref.digest())
                     .put("size", ref.size());
             if (ref.artifactType() != null) {
                 m.put("artifactType", ref.artifactType());

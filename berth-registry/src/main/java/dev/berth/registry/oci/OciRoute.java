@@ -9,33 +9,24 @@ import dev.berth.registry.meta.Repositories;
  */
 sealed interface OciRoute {
 
-    record Base() implements OciRoute {
-    }
+    record Base() implements OciRoute {}
 
-    record Catalog() implements OciRoute {
-    }
+    record Catalog() implements OciRoute {}
 
-    record Tags(String name) implements OciRoute {
-    }
+    record Tags(String name) implements OciRoute {}
 
-    record Manifest(String name, String reference) implements OciRoute {
-    }
+    record Manifest(String name, String reference) implements OciRoute {}
 
-    record Blob(String name, String digest) implements OciRoute {
-    }
+    record Blob(String name, String digest) implements OciRoute {}
 
-    record UploadStart(String name) implements OciRoute {
-    }
+    record UploadStart(String name) implements OciRoute {}
 
-    record Upload(String name, String id) implements OciRoute {
-    }
+    record Upload(String name, String id) implements OciRoute {}
 
-    record Referrers(String name, String digest) implements OciRoute {
-    }
+    record Referrers(String name, String digest) implements OciRoute {}
 
     /** A path that names no endpoint (404) or an invalid repository name (400 NAME_INVALID). */
-    record Unknown(boolean badName) implements OciRoute {
-    }
+    record Unknown(boolean badName) implements OciRoute {}
 
     /** The route of {@code path} (raw, as received). */
     static OciRoute parse(String path) {

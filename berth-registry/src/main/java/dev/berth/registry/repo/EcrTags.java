@@ -22,8 +22,7 @@ public final class EcrTags {
     public static final int MAX_TAGS = 50;
     private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
 
-    private EcrTags() {
-    }
+    private EcrTags() {}
 
     /** Reads a {@code tags} list (absent = none). */
     public static List<Tag> parse(JsonNode tags) {
@@ -45,8 +44,8 @@ public final class EcrTags {
                 throw RepositoryErrors.invalidTag("Tag values can be at most 256 characters long (key '" + key + "').");
             }
             if (!ALLOWED.matcher(key).matches() || !ALLOWED.matcher(value).matches()) {
-                throw RepositoryErrors.invalidTag("Tags may contain only letters, numbers, spaces and _ . : / = + - @ (key '"
-                        + key + "').");
+                throw RepositoryErrors.invalidTag(
+                        "Tags may contain only letters, numbers, spaces and _ . : / = + - @ (key '" + key + "').");
             }
             checkNotReserved(key);
             if (seen.put(key, value) != null) {
@@ -55,8 +54,8 @@ public final class EcrTags {
             out.add(new Tag(key, value));
         }
         if (out.size() > MAX_TAGS) {
-            throw RepositoryErrors.tooManyTags("A repository can have at most " + MAX_TAGS + " tags; the request has " + out.size()
-                    + ".");
+            throw RepositoryErrors.tooManyTags(
+                    "A repository can have at most " + MAX_TAGS + " tags; the request has " + out.size() + ".");
         }
         return out;
     }
@@ -67,10 +66,12 @@ public final class EcrTags {
         existing.forEach(t -> map.put(t.key(), t.value()));
         added.forEach(t -> map.put(t.key(), t.value()));
         if (map.size() > MAX_TAGS) {
-            throw RepositoryErrors.tooManyTags("A repository can have at most " + MAX_TAGS + " tags; this request would leave it with "
-                    + map.size() + ".");
+            throw RepositoryErrors.tooManyTags("A repository can have at most " + MAX_TAGS
+                    + " tags; this request would leave it with " + map.size() + ".");
         }
-        return map.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList();
+        return map.entrySet().stream()
+                .map(e -> new Tag(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /** Removes {@code keys}; a reserved {@code aws:} key cannot be removed. */
@@ -92,7 +93,8 @@ public final class EcrTags {
 
     private static void checkNotReserved(String key) {
         if (key.regionMatches(true, 0, "aws:", 0, 4)) {
-            throw RepositoryErrors.invalidTag("Tag keys that start with 'aws:' are reserved for AWS use: '" + key + "'.");
+            throw RepositoryErrors.invalidTag(
+                    "Tag keys that start with 'aws:' are reserved for AWS use: '" + key + "'.");
         }
     }
 }

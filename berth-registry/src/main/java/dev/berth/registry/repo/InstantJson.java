@@ -16,8 +16,7 @@ import java.time.Instant;
  */
 public final class InstantJson {
 
-    private InstantJson() {
-    }
+    private InstantJson() {}
 
     public static final class Write extends JsonSerializer<Instant> {
         @Override

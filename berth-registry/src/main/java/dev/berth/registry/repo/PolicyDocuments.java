@@ -16,11 +16,18 @@ import java.util.Set;
 public final class PolicyDocuments {
 
     private static final Set<String> VERSIONS = Set.of("2012-10-17", "2008-10-17");
-    private static final Set<String> STATEMENT_KEYS = Set.of("Sid", "Effect", "Principal", "NotPrincipal", "Action",
-            "NotAction", "Resource", "NotResource", "Condition");
+    private static final Set<String> STATEMENT_KEYS = Set.of(
+            "Sid",
+            "Effect",
+            "Principal",
+            "NotPrincipal",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Condition");
 
-    private PolicyDocuments() {
-    }
+    private PolicyDocuments() {}
 
     public static void check(ObjectMapper mapper, String text) {
         JsonNode doc;
@@ -72,7 +79,8 @@ public final class PolicyDocuments {
             throw invalid();
         }
         JsonNode principal = s.has("Principal") ? s.get("Principal") : s.get("NotPrincipal");
-        if (!(principal.isTextual() && principal.asText().equals("*")) && !(principal.isObject() && !principal.isEmpty())) {
+        if (!(principal.isTextual() && principal.asText().equals("*"))
+                && !(principal.isObject() && !principal.isEmpty())) {
             throw invalid();
         }
         if (s.has("Action") == s.has("NotAction")) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class Repositories {
 
     /** ECR's repository name rule, anchored (the service model's pattern, which the shape validator only searches for). */
-    public static final Pattern NAME = Pattern.compile("(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");
+    public static final Pattern NAME =
+            Pattern.compile("(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
     private final Documents docs;
     private final Platform platform;
@@ -99,9 +100,12 @@ public final class Repositories {
 
     /** The repository a {@code resourceArn} names, or InvalidParameterException when it names none of ours. */
     public String nameFromArn(String text) {
-        Arn arn = Arn.parse(text).orElseThrow(() -> RepositoryErrors.invalidParameter("Invalid parameter at 'resourceArn' "
-                + "failed to satisfy constraint: 'Invalid ARN'"));
-        if (!arn.service().equals("ecr") || !arn.resourceType().equals("repository") || arn.resourceId().isEmpty()
+        Arn arn = Arn.parse(text)
+                .orElseThrow(() -> RepositoryErrors.invalidParameter(
+                        "Invalid parameter at 'resourceArn' " + "failed to satisfy constraint: 'Invalid ARN'"));
+        if (!arn.service().equals("ecr")
+                || !arn.resourceType().equals("repository")
+                || arn.resourceId().isEmpty()
                 || !arn.region().equals(platform.region())) {
             throw RepositoryErrors.invalidParameter("Invalid parameter at 'resourceArn' failed to satisfy constraint: "
                     + "'Invalid ARN: " + text + " is not an ECR repository ARN of region " + platform.region() + "'");
@@ -126,12 +130,17 @@ public final class Repositories {
         if (!r.imageTagMutabilityExclusionFilters().isEmpty()) {
             var filters = n.putArray("imageTagMutabilityExclusionFilters");
             r.imageTagMutabilityExclusionFilters().forEach(f -> filters.addObject()
-                    .put("filterType", f.filterType()).put("filter", f.filter()));
+                    .put("filterType", f.filterType())
+                    .put("filter", f.filter()));
         }
         // documents written before a field existed (or by test fixtures) get ECR's defaults
-        n.putObject("imageScanningConfiguration").put("scanOnPush",
-                r.imageScanningConfiguration() != null && r.imageScanningConfiguration().scanOnPush());
-        var encryption = r.encryptionConfiguration() != null ? r.encryptionConfiguration()
+        n.putObject("imageScanningConfiguration")
+                .put(
+                        "scanOnPush",
+                        r.imageScanningConfiguration() != null
+                                && r.imageScanningConfiguration().scanOnPush());
+        var encryption = r.encryptionConfiguration() != null
+                ? r.encryptionConfiguration()
                 : new RepositoryRecord.EncryptionConfiguration("AES256", null);
         ObjectNode enc = n.putObject("encryptionConfiguration").put("encryptionType", encryption.encryptionType());
         if (encryption.kmsKey() != null) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
-import dev.berth.protocol.json.PageTokens;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.protocol.json.PageTokens;
 import dev.berth.registry.RegistryKinds;
 import dev.berth.registry.lifecycle.LifecyclePreviews;
 import dev.berth.store.StateStore;
@@ -64,16 +64,30 @@ public final class RepositoryApi {
         String name = in.path("repositoryName").asText();
         Repositories.checkName("repositoryName", name);
         if (in.has("registryId") && !in.get("registryId").asText().equals(repos.registryId())) {
-            throw RepositoryErrors.invalidParameter("registryId", "Berth holds the registry of account " + repos.registryId()
-                    + " only");
+            throw RepositoryErrors.invalidParameter(
+                    "registryId", "Berth holds the registry of account " + repos.registryId() + " only");
         }
         List<Tag> tags = EcrTags.parse(in.get("tags"));
         String mutability = in.path("imageTagMutability").asText(RepositoryRecord.MUTABLE);
         var filters = exclusionFilters(mutability, in.get("imageTagMutabilityExclusionFilters"));
-        var scanning = new RepositoryRecord.ScanningConfiguration(in.path("imageScanningConfiguration").path("scanOnPush").asBoolean(false));
+        var scanning = new RepositoryRecord.ScanningConfiguration(
+                in.path("imageScanningConfiguration").path("scanOnPush").asBoolean(false));
         var encryption = encryption(in.get("encryptionConfiguration"));
-        RepositoryRecord fresh = new RepositoryRecord(repos.arnOf(name), repos.registryId(), name, repos.uriOf(name),
-                clock.instant(), mutability, filters, scanning, encryption, tags, null, null, null, null);
+        RepositoryRecord fresh = new RepositoryRecord(
+                repos.arnOf(name),
+                repos.registryId(),
+                name,
+                repos.uriOf(name),
+                clock.instant(),
+                mutability,
+                filters,
+                scanning,
+                encryption,
+                tags,
+                null,
+                null,
+                null,
+                null);
         store.transact(tx -> {
             if (!repos.docs().insert(tx, RegistryKinds.REPOSITORY, name, fresh)) {
                 throw RepositoryErrors.alreadyExists(repos.registryId(), name);
@@ -91,11 +105,13 @@ public final class RepositoryApi {
         ArrayNode list = out.putArray("repositories");
         if (in.has("repositoryNames")) {
             if (in.has("nextToken") || in.has("maxResults")) {
-                throw RepositoryErrors.invalidParameter("maxResults and nextToken cannot be used together with repositoryNames");
+                throw RepositoryErrors.invalidParameter(
+                        "maxResults and nextToken cannot be used together with repositoryNames");
             }
             List<String> names = new ArrayList<>();
             in.get("repositoryNames").forEach(n -> names.add(n.asText()));
-            List<RepositoryRecord> found = store.read(tx -> names.stream().map(n -> repos.require(tx, registryId, n)).toList());
+            List<RepositoryRecord> found = store.read(tx ->
+                    names.stream().map(n -> repos.require(tx, registryId, n)).toList());
             found.forEach(r -> list.add(repos.render(r)));
             return out;
         }
@@ -103,9 +119,16 @@ public final class RepositoryApi {
             return out;
         }
         int max = in.has("maxResults") ? in.get("maxResults").asInt() : DEFAULT_PAGE;
-        String after = PageTokens.decode("DescribeRepositories", in.path("nextToken").asText(null),
+        String after = PageTokens.decode(
+                "DescribeRepositories",
+                in.path("nextToken").asText(null),
                 () -> RepositoryErrors.invalidNextToken("DescribeRepositories"));
-        StorePages.Listing<RepositoryRecord> page = store.read(tx -> StorePages.list(tx, RegistryKinds.REPOSITORY, "", after, max,
+        StorePages.Listing<RepositoryRecord> page = store.read(tx -> StorePages.list(
+                tx,
+                RegistryKinds.REPOSITORY,
+                "",
+                after,
+                max,
                 e -> Optional.of(repos.docs().read(e, RepositoryRecord.class))));
         page.items().forEach(r -> list.add(repos.render(r)));
         if (page.resumeAfter() != null) {
@@ -139,7 +162,8 @@ public final class RepositoryApi {
         String mutability = in.path("imageTagMutability").asText();
         var filters = exclusionFilters(mutability, in.get("imageTagMutabilityExclusionFilters"));
         RepositoryRecord updated = store.transact(tx -> {
-            RepositoryRecord r = repos.lock(tx, in.path("registryId").asText(null), name).withTagMutability(mutability, filters);
+            RepositoryRecord r =
+                    repos.lock(tx, in.path("registryId").asText(null), name).withTagMutability(mutability, filters);
             repos.put(tx, r);
             return r;
         });
@@ -156,9 +180,11 @@ public final class RepositoryApi {
 
     private JsonNode putScanning(CallContext call, ObjectNode in) {
         String name = in.path("repositoryName").asText();
-        var scanning = new RepositoryRecord.ScanningConfiguration(in.path("imageScanningConfiguration").path("scanOnPush").asBoolean(false));
+        var scanning = new RepositoryRecord.ScanningConfiguration(
+                in.path("imageScanningConfiguration").path("scanOnPush").asBoolean(false));
         RepositoryRecord updated = store.transact(tx -> {
-            RepositoryRecord r = repos.lock(tx, in.path("registryId").asText(null), name).withScanning(scanning);
+            RepositoryRecord r =
+                    repos.lock(tx, in.path("registryId").asText(null), name).withScanning(scanning);
             repos.put(tx, r);
             return r;
         });
@@ -181,18 +207,24 @@ public final class RepositoryApi {
         boolean withExclusion = mutability.endsWith("_WITH_EXCLUSION");
         List<RepositoryRecord.TagMutabilityFilter> filters = new ArrayList<>();
         if (node != null) {
-            node.forEach(f -> filters.add(new RepositoryRecord.TagMutabilityFilter(f.path("filterType").asText(),
-                    f.path("filter").asText())));
+            node.forEach(f -> filters.add(new RepositoryRecord.TagMutabilityFilter(
+                    f.path("filterType").asText(), f.path("filter").asText())));
         }
         if (withExclusion && filters.isEmpty()) {
-            throw RepositoryErrors.invalidParameter("imageTagMutabilityExclusionFilters",
+            throw RepositoryErrors.invalidParameter(
+                    "imageTagMutabilityExclusionFilters",
                     "imageTagMutabilityExclusionFilters must be provided when imageTagMutability is " + mutability);
         }
         if (!withExclusion && !filters.isEmpty()) {
-            throw RepositoryErrors.invalidParameter("imageTagMutabilityExclusionFilters",
+            throw RepositoryErrors.invalidParameter(
+                    "imageTagMutabilityExclusionFilters",
                     "imageTagMutabilityExclusionFilters can only be used with IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION");
         }
-        if (filters.stream().map(RepositoryRecord.TagMutabilityFilter::filter).distinct().count() != filters.size()) {
+        if (filters.stream()
+                        .map(RepositoryRecord.TagMutabilityFilter::filter)
+                        .distinct()
+                        .count()
+                != filters.size()) {
             throw RepositoryErrors.invalidParameter("imageTagMutabilityExclusionFilters", "filters must be unique");
         }
         return filters;
@@ -206,8 +238,8 @@ public final class RepositoryApi {
         String key = node.path("kmsKey").asText(null);
         if (type.equals("AES256")) {
             if (key != null) {
-                throw RepositoryErrors.invalidParameter("encryptionConfiguration.kmsKey",
-                        "kmsKey can only be specified when encryptionType is KMS");
+                throw RepositoryErrors.invalidParameter(
+                        "encryptionConfiguration.kmsKey", "kmsKey can only be specified when encryptionType is KMS");
             }
             return new RepositoryRecord.EncryptionConfiguration(type, null);
         }

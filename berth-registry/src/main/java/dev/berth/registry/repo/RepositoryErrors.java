@@ -8,8 +8,7 @@ import dev.berth.model.error.AwsException;
  */
 public final class RepositoryErrors {
 
-    private RepositoryErrors() {
-    }
+    private RepositoryErrors() {}
 
     public static AwsException invalidParameter(String message) {
         return new AwsException("InvalidParameterException", 400, message);
@@ -22,41 +21,54 @@ public final class RepositoryErrors {
     }
 
     public static AwsException invalidParameter(String member, String constraint) {
-        return invalidParameter("Invalid parameter at '" + member + "' failed to satisfy constraint: '" + constraint + "'");
+        return invalidParameter(
+                "Invalid parameter at '" + member + "' failed to satisfy constraint: '" + constraint + "'");
     }
 
     public static AwsException notFound(String registryId, String name) {
-        return new AwsException("RepositoryNotFoundException", 400,
+        return new AwsException(
+                "RepositoryNotFoundException",
+                400,
                 "The repository with name '" + name + "' does not exist in the registry with id '" + registryId + "'");
     }
 
     public static AwsException alreadyExists(String registryId, String name) {
-        return new AwsException("RepositoryAlreadyExistsException", 400,
+        return new AwsException(
+                "RepositoryAlreadyExistsException",
+                400,
                 "The repository with name '" + name + "' already exists in the registry with id '" + registryId + "'");
     }
 
     public static AwsException notEmpty(String registryId, String name) {
-        return new AwsException("RepositoryNotEmptyException", 400,
+        return new AwsException(
+                "RepositoryNotEmptyException",
+                400,
                 "The repository with name '" + name + "' in registry with id '" + registryId
                         + "' cannot be deleted because it still contains images");
     }
 
     public static AwsException policyNotFound(String registryId, String name) {
-        return new AwsException("RepositoryPolicyNotFoundException", 400,
+        return new AwsException(
+                "RepositoryPolicyNotFoundException",
+                400,
                 "Repository policy does not exist for the repository with name '" + name + "' in the registry with id '"
                         + registryId + "'");
     }
 
     public static AwsException lifecyclePolicyNotFound(String registryId, String name) {
-        return new AwsException("LifecyclePolicyNotFoundException", 400,
+        return new AwsException(
+                "LifecyclePolicyNotFoundException",
+                400,
                 "Lifecycle policy does not exist for the repository with name '" + name + "' in the registry with id '"
                         + registryId + "'");
     }
 
     public static AwsException previewNotFound(String registryId, String name) {
-        return new AwsException("LifecyclePolicyPreviewNotFoundException", 400,
-                "There is no lifecycle policy preview for the repository with name '" + name + "' in the registry with id '"
-                        + registryId + "'");
+        return new AwsException(
+                "LifecyclePolicyPreviewNotFoundException",
+                400,
+                "There is no lifecycle policy preview for the repository with name '" + name
+                        + "' in the registry with id '" + registryId + "'");
     }
 
     public static AwsException invalidTag(String message) {

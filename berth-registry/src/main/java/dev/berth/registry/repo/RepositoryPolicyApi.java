@@ -42,7 +42,8 @@ public final class RepositoryPolicyApi {
         Repositories.checkName("repositoryName", name);
         PolicyDocuments.check(mapper, text);
         RepositoryRecord r = store.transact(tx -> {
-            RepositoryRecord updated = repos.lock(tx, in.path("registryId").asText(null), name).withPolicy(text);
+            RepositoryRecord updated =
+                    repos.lock(tx, in.path("registryId").asText(null), name).withPolicy(text);
             repos.put(tx, updated);
             return updated;
         });
@@ -51,7 +52,8 @@ public final class RepositoryPolicyApi {
 
     private JsonNode get(CallContext call, ObjectNode in) {
         String name = in.path("repositoryName").asText();
-        RepositoryRecord r = store.read(tx -> repos.require(tx, in.path("registryId").asText(null), name));
+        RepositoryRecord r =
+                store.read(tx -> repos.require(tx, in.path("registryId").asText(null), name));
         if (r.policyText() == null) {
             throw RepositoryErrors.policyNotFound(repos.registryId(), name);
         }

@@ -30,8 +30,10 @@ public record RepositoryRecord(
         String registryId,
         String repositoryName,
         String repositoryUri,
+
         @JsonSerialize(using = InstantJson.Write.class) @JsonDeserialize(using = InstantJson.Read.class)
         Instant createdAt,
+
         String imageTagMutability,
         List<TagMutabilityFilter> imageTagMutabilityExclusionFilters,
         ScanningConfiguration imageScanningConfiguration,
@@ -39,8 +41,10 @@ public record RepositoryRecord(
         List<Tag> tags,
         String policyText,
         String lifecyclePolicyText,
+
         @JsonSerialize(using = InstantJson.Write.class) @JsonDeserialize(using = InstantJson.Read.class)
         Instant lifecyclePolicyUpdatedAt,
+
         @JsonSerialize(using = InstantJson.Write.class) @JsonDeserialize(using = InstantJson.Read.class)
         Instant lifecyclePolicyLastEvaluatedAt) {
 
@@ -48,59 +52,129 @@ public record RepositoryRecord(
     public static final String IMMUTABLE = "IMMUTABLE";
 
     public RepositoryRecord {
-        imageTagMutabilityExclusionFilters = imageTagMutabilityExclusionFilters == null ? List.of()
+        imageTagMutabilityExclusionFilters = imageTagMutabilityExclusionFilters == null
+                ? List.of()
                 : List.copyOf(imageTagMutabilityExclusionFilters);
         tags = tags == null ? List.of() : List.copyOf(tags);
     }
 
     /** ECR's {@code ImageTagMutabilityExclusionFilter}. */
-    public record TagMutabilityFilter(String filterType, String filter) {
-    }
+    public record TagMutabilityFilter(String filterType, String filter) {}
 
     /** ECR's {@code ImageScanningConfiguration}. */
-    public record ScanningConfiguration(boolean scanOnPush) {
-    }
+    public record ScanningConfiguration(boolean scanOnPush) {}
 
     /** ECR's {@code EncryptionConfiguration}: {@code AES256} or {@code KMS} with an optional key. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EncryptionConfiguration(String encryptionType, String kmsKey) {
-    }
+    public record EncryptionConfiguration(String encryptionType, String kmsKey) {}
 
     public RepositoryRecord withTagMutability(String mutability, List<TagMutabilityFilter> filters) {
-        return new RepositoryRecord(repositoryArn, registryId, repositoryName, repositoryUri, createdAt, mutability, filters,
-                imageScanningConfiguration, encryptionConfiguration, tags, policyText, lifecyclePolicyText,
-                lifecyclePolicyUpdatedAt, lifecyclePolicyLastEvaluatedAt);
+        return new RepositoryRecord(
+                repositoryArn,
+                registryId,
+                repositoryName,
+                repositoryUri,
+                createdAt,
+                mutability,
+                filters,
+                imageScanningConfiguration,
+                encryptionConfiguration,
+                tags,
+                policyText,
+                lifecyclePolicyText,
+                lifecyclePolicyUpdatedAt,
+                lifecyclePolicyLastEvaluatedAt);
     }
 
     public RepositoryRecord withScanning(ScanningConfiguration scanning) {
-        return new RepositoryRecord(repositoryArn, registryId, repositoryName, repositoryUri, createdAt, imageTagMutability,
-                imageTagMutabilityExclusionFilters, scanning, encryptionConfiguration, tags, policyText, lifecyclePolicyText,
-                lifecyclePolicyUpdatedAt, lifecyclePolicyLastEvaluatedAt);
+        return new RepositoryRecord(
+                repositoryArn,
+                registryId,
+                repositoryName,
+                repositoryUri,
+                createdAt,
+                imageTagMutability,
+                imageTagMutabilityExclusionFilters,
+                scanning,
+                encryptionConfiguration,
+                tags,
+                policyText,
+                lifecyclePolicyText,
+                lifecyclePolicyUpdatedAt,
+                lifecyclePolicyLastEvaluatedAt);
     }
 
     public RepositoryRecord withTags(List<Tag> newTags) {
-        return new RepositoryRecord(repositoryArn, registryId, repositoryName, repositoryUri, createdAt, imageTagMutability,
-                imageTagMutabilityExclusionFilters, imageScanningConfiguration, encryptionConfiguration, newTags, policyText,
-                lifecyclePolicyText, lifecyclePolicyUpdatedAt, lifecyclePolicyLastEvaluatedAt);
+        return new RepositoryRecord(
+                repositoryArn,
+                registryId,
+                repositoryName,
+                repositoryUri,
+                createdAt,
+                imageTagMutability,
+                imageTagMutabilityExclusionFilters,
+                imageScanningConfiguration,
+                encryptionConfiguration,
+                newTags,
+                policyText,
+                lifecyclePolicyText,
+                lifecyclePolicyUpdatedAt,
+                lifecyclePolicyLastEvaluatedAt);
     }
 
     public RepositoryRecord withPolicy(String text) {
-        return new RepositoryRecord(repositoryArn, registryId, repositoryName, repositoryUri, createdAt, imageTagMutability,
-                imageTagMutabilityExclusionFilters, imageScanningConfiguration, encryptionConfiguration, tags, text,
-                lifecyclePolicyText, lifecyclePolicyUpdatedAt, lifecyclePolicyLastEvaluatedAt);
+        return new RepositoryRecord(
+                repositoryArn,
+                registryId,
+                repositoryName,
+                repositoryUri,
+                createdAt,
+                imageTagMutability,
+                imageTagMutabilityExclusionFilters,
+                imageScanningConfiguration,
+                encryptionConfiguration,
+                tags,
+                text,
+                lifecyclePolicyText,
+                lifecyclePolicyUpdatedAt,
+                lifecyclePolicyLastEvaluatedAt);
     }
 
     /** The lifecycle policy replaced (null = deleted); a new policy has not been evaluated yet. */
     public RepositoryRecord withLifecyclePolicy(String text, Instant updatedAt) {
-        return new RepositoryRecord(repositoryArn, registryId, repositoryName, repositoryUri, createdAt, imageTagMutability,
-                imageTagMutabilityExclusionFilters, imageScanningConfiguration, encryptionConfiguration, tags, policyText,
-                text, text == null ? null : updatedAt, null);
+        return new RepositoryRecord(
+                repositoryArn,
+                registryId,
+                repositoryName,
+                repositoryUri,
+                createdAt,
+                imageTagMutability,
+                imageTagMutabilityExclusionFilters,
+                imageScanningConfiguration,
+                encryptionConfiguration,
+                tags,
+                policyText,
+                text,
+                text == null ? null : updatedAt,
+                null);
     }
 
     public RepositoryRecord withLifecycleEvaluatedAt(Instant at) {
-        return new RepositoryRecord(repositoryArn, registryId, repositoryName, repositoryUri, createdAt, imageTagMutability,
-                imageTagMutabilityExclusionFilters, imageScanningConfiguration, encryptionConfiguration, tags, policyText,
-                lifecyclePolicyText, lifecyclePolicyUpdatedAt, at);
+        return new RepositoryRecord(
+                repositoryArn,
+                registryId,
+                repositoryName,
+                repositoryUri,
+                createdAt,
+                imageTagMutability,
+                imageTagMutabilityExclusionFilters,
+                imageScanningConfiguration,
+                encryptionConfiguration,
+                tags,
+                policyText,
+                lifecyclePolicyText,
+                lifecyclePolicyUpdatedAt,
+                at);
     }
 
     /**
@@ -110,7 +184,8 @@ public record RepositoryRecord(
      */
     public boolean tagIsImmutable(String tag) {
         boolean immutable = imageTagMutability != null && imageTagMutability.startsWith(IMMUTABLE);
-        boolean excluded = imageTagMutabilityExclusionFilters.stream().anyMatch(f -> Wildcards.matches(f.filter(), tag));
+        boolean excluded =
+                imageTagMutabilityExclusionFilters.stream().anyMatch(f -> Wildcards.matches(f.filter(), tag));
         return immutable != excluded;
     }
 }

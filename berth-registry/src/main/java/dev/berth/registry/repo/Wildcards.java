@@ -9,8 +9,7 @@ package dev.berth.registry.repo;
  */
 public final class Wildcards {
 
-    private Wildcards() {
-    }
+    private Wildcards() {}
 
     public static boolean matches(String pattern, String text) {
         int p = 0;

@@ -33,12 +33,10 @@ import java.util.function.Consumer;
 public interface BlobStore {
 
     /** A stored blob: its digest, length and when it was last written. */
-    record BlobInfo(Digest digest, long size, Instant modifiedAt) {
-    }
+    record BlobInfo(Digest digest, long size, Instant modifiedAt) {}
 
     /** An upload area: its id, the bytes received so far and when it last received any. */
-    record UploadInfo(String id, long size, Instant modifiedAt) {
-    }
+    record UploadInfo(String id, long size, Instant modifiedAt) {}
 
     /** The upload does not exist (never created, committed, cancelled or expired). */
     final class UploadUnknownException extends Exception {

@@ -15,7 +15,8 @@ public record Digest(Algorithm algorithm, String hex) implements Comparable<Dige
 
     /** The digest algorithms Berth verifies, with their JCA names and hex lengths. */
     public enum Algorithm {
-        SHA256("sha256", "SHA-256", 64), SHA512("sha512", "SHA-512", 128);
+        SHA256("sha256", "SHA-256", 64),
+        SHA512("sha512", "SHA-512", 128);
 
         private final String prefix;
         private final String jca;
@@ -68,7 +69,9 @@ public record Digest(Algorithm algorithm, String hex) implements Comparable<Dige
         }
         Optional<Algorithm> alg = Algorithm.of(text.substring(0, colon));
         String hex = text.substring(colon + 1);
-        if (alg.isEmpty() || hex.length() != alg.get().hexLength || !HEX.matcher(hex).matches()) {
+        if (alg.isEmpty()
+                || hex.length() != alg.get().hexLength
+                || !HEX.matcher(hex).matches()) {
             return Optional.empty();
         }
         return Optional.of(new Digest(alg.get(), hex));

@@ -94,7 +94,10 @@ public final class FsBlobStore implements BlobStore {
     }
 
     Path blobPath(Digest d) {
-        return blobs.resolve(d.algorithm().prefix()).resolve(d.hex().substring(0, 2)).resolve(d.hex()).resolve("data");
+        return blobs.resolve(d.algorithm().prefix())
+                .resolve(d.hex().substring(0, 2))
+                .resolve(d.hex())
+                .resolve("data");
     }
 
     private Path uploadPath(String id) {
@@ -108,7 +111,8 @@ public final class FsBlobStore implements BlobStore {
     public Optional<BlobInfo> stat(Digest digest) throws IOException {
         try {
             BasicFileAttributes a = Files.readAttributes(blobPath(digest), BasicFileAttributes.class);
-            return Optional.of(new BlobInfo(digest, a.size(), a.lastModifiedTime().toInstant()));
+            return Optional.of(
+                    new BlobInfo(digest, a.size(), a.lastModifiedTime().toInstant()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -238,7 +242,8 @@ public final class FsBlobStore implements BlobStore {
     }
 
     @Override
-    public BlobInfo commit(String id, Digest expected) throws IOException, UploadUnknownException, DigestMismatchException {
+    public BlobInfo commit(String id, Digest expected)
+            throws IOException, UploadUnknownException, DigestMismatchException {
         ReentrantLock lock = uploadLocks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         try {

@@ -34,71 +34,113 @@ class LifecycleEvaluatorTest {
 
     private static List<String> expired(String policyText, List<ImageFacts> images) {
         return LifecycleEvaluator.evaluate(LifecyclePolicyParser.parse(MAPPER, policyText), images, NOW).stream()
-                .map(e -> e.image().digest().substring(7) + "@" + e.rulePriority()).toList();
+                .map(e -> e.image().digest().substring(7) + "@" + e.rulePriority())
+                .toList();
     }
 
     @Test
     void ecrExampleAImagesSelectedByAHigherRuleAreNotExpiredByALowerOne() {
         // AWS ECR user guide, "Filtering on multiple rules", example A
-        List<ImageFacts> repo = List.of(image("A", 10, "beta-1", "prod-1"), image("B", 9, "beta-2", "prod-2"),
-                image("C", 8, "beta-3"));
+        List<ImageFacts> repo =
+                List.of(image("A", 10, "beta-1", "prod-1"), image("B", 9, "beta-2", "prod-2"), image("C", 8, "beta-3"));
         String p = policy(
-                rule(1, "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"prod*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"),
-                rule(2, "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"beta*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"));
+                rule(
+                        1,
+                        "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"prod*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"),
+                rule(
+                        2,
+                        "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"beta*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"));
         assertThat(expired(p, repo)).containsExactly("A@1");
     }
 
     @Test
     void ecrExampleBEveryPatternMustMatchSomeTag() {
         // example B: one rule lists both patterns, so an image needs a prod* tag and a beta* tag
-        List<ImageFacts> repo = List.of(image("A", 10, "beta-1", "prod-1"), image("B", 9, "beta-2", "prod-2"),
+        List<ImageFacts> repo = List.of(
+                image("A", 10, "beta-1", "prod-1"),
+                image("B", 9, "beta-2", "prod-2"),
                 image("C", 8, "beta-3", "prod-3"));
         String p = policy(
-                rule(1, "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"beta*\",\"prod*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"),
-                rule(2, "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"beta*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"));
+                rule(
+                        1,
+                        "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"beta*\",\"prod*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"),
+                rule(
+                        2,
+                        "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"beta*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"));
         assertThat(expired(p, repo)).containsExactly("A@1", "B@1");
     }
 
     @Test
     void imageCountMoreThanKeepsTheNewestAndExpiresOldestFirst() {
-        List<ImageFacts> repo = List.of(image("u3", 3), image("u1", 1), image("u5", 5), image("u4", 4), image("t", 9, "v1"));
+        List<ImageFacts> repo =
+                List.of(image("u3", 3), image("u1", 1), image("u5", 5), image("u4", 4), image("t", 9, "v1"));
         String p = policy(rule(1, "\"tagStatus\":\"untagged\",\"countType\":\"imageCountMoreThan\",\"countNumber\":2"));
         assertThat(expired(p, repo)).containsExactly("u5@1", "u4@1");
     }
 
     @Test
     void sinceImagePushedExpiresImagesOlderThanTheDays() {
-        List<ImageFacts> repo = List.of(image("old", 31, "a"), image("edge", 30, "b"), image("new", 2), image("older", 40));
-        String p = policy(rule(1, "\"tagStatus\":\"any\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":30"));
+        List<ImageFacts> repo =
+                List.of(image("old", 31, "a"), image("edge", 30, "b"), image("new", 2), image("older", 40));
+        String p = policy(rule(
+                1,
+                "\"tagStatus\":\"any\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":30"));
         assertThat(expired(p, repo)).containsExactly("older@1", "old@1");
     }
 
     @Test
     void sinceImagePulledUsesThePushTimeOfImagesNeverPulled() {
         List<ImageFacts> repo = List.of(
-                new ImageFacts("sha256:pulled", List.of("a"), NOW.minus(Duration.ofDays(90)), NOW.minus(Duration.ofDays(1)), 1),
-                new ImageFacts("sha256:stale", List.of("b"), NOW.minus(Duration.ofDays(90)), NOW.minus(Duration.ofDays(20)), 1),
+                new ImageFacts(
+                        "sha256:pulled",
+                        List.of("a"),
+                        NOW.minus(Duration.ofDays(90)),
+                        NOW.minus(Duration.ofDays(1)),
+                        1),
+                new ImageFacts(
+                        "sha256:stale",
+                        List.of("b"),
+                        NOW.minus(Duration.ofDays(90)),
+                        NOW.minus(Duration.ofDays(20)),
+                        1),
                 new ImageFacts("sha256:never", List.of(), NOW.minus(Duration.ofDays(15)), null, 1),
                 new ImageFacts("sha256:fresh", List.of(), NOW.minus(Duration.ofDays(3)), null, 1));
-        String p = policy(rule(1, "\"tagStatus\":\"any\",\"countType\":\"sinceImagePulled\",\"countUnit\":\"days\",\"countNumber\":10"));
+        String p = policy(rule(
+                1,
+                "\"tagStatus\":\"any\",\"countType\":\"sinceImagePulled\",\"countUnit\":\"days\",\"countNumber\":10"));
         assertThat(expired(p, repo)).containsExactly("stale@1", "never@1");
     }
 
     @Test
     void prefixesMatchTheStartOfSomeTagAndAllMustMatch() {
-        List<ImageFacts> repo = List.of(image("a", 5, "prod-1", "v1"), image("b", 4, "prod-2"), image("c", 3, "preprod"),
-                image("d", 2, "v2", "prod-3"), image("e", 1, "prod-4", "v9"));
-        String p = policy(rule(1, "\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"prod\",\"v\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"));
+        List<ImageFacts> repo = List.of(
+                image("a", 5, "prod-1", "v1"),
+                image("b", 4, "prod-2"),
+                image("c", 3, "preprod"),
+                image("d", 2, "v2", "prod-3"),
+                image("e", 1, "prod-4", "v9"));
+        String p = policy(
+                rule(
+                        1,
+                        "\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"prod\",\"v\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"));
         assertThat(expired(p, repo)).containsExactly("a@1", "d@1");
     }
 
     @Test
     void anyRuleLastSweepsWhatEarlierRulesDidNotSelect() {
-        List<ImageFacts> repo = List.of(image("keep1", 50, "release-1"), image("keep2", 40, "release-2"),
-                image("u", 45), image("dev", 60, "dev-1"), image("recent", 1, "dev-2"));
+        List<ImageFacts> repo = List.of(
+                image("keep1", 50, "release-1"),
+                image("keep2", 40, "release-2"),
+                image("u", 45),
+                image("dev", 60, "dev-1"),
+                image("recent", 1, "dev-2"));
         String p = policy(
-                rule(1, "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"release-*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":100"),
-                rule(2, "\"tagStatus\":\"any\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":30"));
+                rule(
+                        1,
+                        "\"tagStatus\":\"tagged\",\"tagPatternList\":[\"release-*\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":100"),
+                rule(
+                        2,
+                        "\"tagStatus\":\"any\",\"countType\":\"sinceImagePushed\",\"countUnit\":\"days\",\"countNumber\":30"));
         assertThat(expired(p, repo)).containsExactly("dev@2", "u@2");
     }
 
@@ -148,15 +190,19 @@ class LifecycleEvaluatorTest {
                     untaggedUsed = true;
                     rules.add(new Rule(priority, null, TagStatus.UNTAGGED, List.of(), List.of(), type, count));
                 } else if (kind == 0) {
-                    rules.add(new Rule(priority, null, TagStatus.TAGGED, pick(rnd, prefixPool), List.of(), type, count));
+                    rules.add(
+                            new Rule(priority, null, TagStatus.TAGGED, pick(rnd, prefixPool), List.of(), type, count));
                 } else {
-                    rules.add(new Rule(priority, null, TagStatus.TAGGED, List.of(), pick(rnd, patternPool), type, count));
+                    rules.add(
+                            new Rule(priority, null, TagStatus.TAGGED, List.of(), pick(rnd, patternPool), type, count));
                 }
             }
             LifecyclePolicy policy = new LifecyclePolicy(rules);
             Map<String, Integer> actual = new LinkedHashMap<>();
             for (Expiry e : LifecycleEvaluator.evaluate(policy, images, NOW)) {
-                assertThat(actual.put(e.image().digest(), e.rulePriority())).as("seed %d: expired twice", seed).isNull();
+                assertThat(actual.put(e.image().digest(), e.rulePriority()))
+                        .as("seed %d: expired twice", seed)
+                        .isNull();
             }
             assertThat(actual).as("seed %d", seed).isEqualTo(reference(policy, images));
         }
@@ -184,13 +230,25 @@ class LifecycleEvaluatorTest {
                 if (!LifecycleEvaluator.selects(rule, image)) {
                     continue;
                 }
-                boolean marked = switch (rule.countType()) {
-                    case IMAGE_COUNT_MORE_THAN -> images.stream().filter(o -> LifecycleEvaluator.selects(rule, o))
-                            .filter(o -> LifecycleEvaluator.NEWEST_FIRST.compare(o, image) < 0).count() >= rule.countNumber();
-                    case SINCE_IMAGE_PUSHED -> Duration.between(image.pushedAt(), NOW).compareTo(rule.age()) > 0;
-                    case SINCE_IMAGE_PULLED -> Duration.between(image.lastPulledAt() == null ? image.pushedAt()
-                            : image.lastPulledAt(), NOW).compareTo(rule.age()) > 0;
-                };
+                boolean marked =
+                        switch (rule.countType()) {
+                            case IMAGE_COUNT_MORE_THAN ->
+                                images.stream()
+                                                .filter(o -> LifecycleEvaluator.selects(rule, o))
+                                                .filter(o -> LifecycleEvaluator.NEWEST_FIRST.compare(o, image) < 0)
+                                                .count()
+                                        >= rule.countNumber();
+                            case SINCE_IMAGE_PUSHED ->
+                                Duration.between(image.pushedAt(), NOW).compareTo(rule.age()) > 0;
+                            case SINCE_IMAGE_PULLED ->
+                                Duration.between(
+                                                        image.lastPulledAt() == null
+                                                                ? image.pushedAt()
+                                                                : image.lastPulledAt(),
+                                                        NOW)
+                                                .compareTo(rule.age())
+                                        > 0;
+                        };
                 if (marked) {
                     out.put(image.digest(), rule.priority());
                 }

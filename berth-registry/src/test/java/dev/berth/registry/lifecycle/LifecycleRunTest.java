@@ -69,8 +69,17 @@ class LifecycleRunTest {
 
         void add(StateStore store, String repo, ImageFacts image) {
             store.transact(tx -> {
-                docs.put(tx, "test-image", repo + "#" + image.digest(),
-                        Map.of("digest", image.digest(), "tags", image.tags(), "pushedAt", image.pushedAt().toString()));
+                docs.put(
+                        tx,
+                        "test-image",
+                        repo + "#" + image.digest(),
+                        Map.of(
+                                "digest",
+                                image.digest(),
+                                "tags",
+                                image.tags(),
+                                "pushedAt",
+                                image.pushedAt().toString()));
                 return null;
             });
         }
@@ -81,8 +90,12 @@ class LifecycleRunTest {
             List<ImageFacts> out = new ArrayList<>();
             StorePages.forEach(tx, "test-image", repo + "#", e -> {
                 Map<String, Object> m = docs.read(e, Map.class);
-                out.add(new ImageFacts((String) m.get("digest"), (List<String>) m.get("tags"),
-                        Instant.parse((String) m.get("pushedAt")), null, 1));
+                out.add(new ImageFacts(
+                        (String) m.get("digest"),
+                        (List<String>) m.get("tags"),
+                        Instant.parse((String) m.get("pushedAt")),
+                        null,
+                        1));
             });
             return out;
         }
@@ -119,10 +132,19 @@ class LifecycleRunTest {
         executor = new LifecycleExecutor(store, docs, images, clock);
         call("CreateRepository", "{\"repositoryName\":\"team/web\"}");
         for (int i = 0; i < 6; i++) {
-            images.add(store, "team/web", new ImageFacts("sha256:u" + i, List.of(), NOW.minus(Duration.ofDays(10 - i)), null, 1));
+            images.add(
+                    store,
+                    "team/web",
+                    new ImageFacts("sha256:u" + i, List.of(), NOW.minus(Duration.ofDays(10 - i)), null, 1));
         }
-        images.add(store, "team/web", new ImageFacts("sha256:p1", List.of("prod-1"), NOW.minus(Duration.ofDays(20)), null, 1));
-        images.add(store, "team/web", new ImageFacts("sha256:p2", List.of("prod-2", "latest"), NOW.minus(Duration.ofDays(1)), null, 1));
+        images.add(
+                store,
+                "team/web",
+                new ImageFacts("sha256:p1", List.of("prod-1"), NOW.minus(Duration.ofDays(20)), null, 1));
+        images.add(
+                store,
+                "team/web",
+                new ImageFacts("sha256:p2", List.of("prod-2", "latest"), NOW.minus(Duration.ofDays(1)), null, 1));
     }
 
     @AfterEach
@@ -139,11 +161,16 @@ class LifecycleRunTest {
     }
 
     private List<String> storedDigests() {
-        return store.read(tx -> images.images(tx, "team/web")).stream().map(ImageFacts::digest).sorted().toList();
+        return store.read(tx -> images.images(tx, "team/web")).stream()
+                .map(ImageFacts::digest)
+                .sorted()
+                .toList();
     }
 
     private static final String POLICY = policy(
-            rule(1, "\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"prod\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"),
+            rule(
+                    1,
+                    "\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"prod\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1"),
             rule(2, "\"tagStatus\":\"untagged\",\"countType\":\"imageCountMoreThan\",\"countNumber\":2"));
 
     @Test
@@ -154,16 +181,30 @@ class LifecycleRunTest {
         assertThat(started.get("status").asText()).isEqualTo("COMPLETE");
         JsonNode preview = call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\"}");
         List<String> previewed = new ArrayList<>();
-        preview.get("previewResults").forEach(r -> previewed.add(r.get("imageDigest").asText() + "@" + r.get("appliedRulePriority").asInt()));
-        assertThat(previewed).containsExactly("sha256:p1@1", "sha256:u0@2", "sha256:u1@2", "sha256:u2@2", "sha256:u3@2");
-        assertThat(preview.get("summary").get("expiringImageTotalCount").asInt()).isEqualTo(5);
-        assertThat(preview.get("previewResults").get(0).get("action").get("type").asText()).isEqualTo("EXPIRE");
-        assertThat(preview.get("previewResults").get(0).get("imageTags").get(0).asText()).isEqualTo("prod-1");
+        preview.get("previewResults")
+                .forEach(r -> previewed.add(r.get("imageDigest").asText() + "@"
+                        + r.get("appliedRulePriority").asInt()));
+        assertThat(previewed)
+                .containsExactly("sha256:p1@1", "sha256:u0@2", "sha256:u1@2", "sha256:u2@2", "sha256:u3@2");
+        assertThat(preview.get("summary").get("expiringImageTotalCount").asInt())
+                .isEqualTo(5);
+        assertThat(preview.get("previewResults")
+                        .get(0)
+                        .get("action")
+                        .get("type")
+                        .asText())
+                .isEqualTo("EXPIRE");
+        assertThat(preview.get("previewResults").get(0).get("imageTags").get(0).asText())
+                .isEqualTo("prod-1");
 
-        List<String> executed = executor.run("team/web").stream().map(e -> e.image().digest() + "@" + e.rulePriority()).toList();
+        List<String> executed = executor.run("team/web").stream()
+                .map(e -> e.image().digest() + "@" + e.rulePriority())
+                .toList();
         assertThat(executed).isEqualTo(previewed);
         assertThat(storedDigests()).containsExactly("sha256:p2", "sha256:u4", "sha256:u5");
-        assertThat(call("GetLifecyclePolicy", "{\"repositoryName\":\"team/web\"}").get("lastEvaluatedAt").asDouble())
+        assertThat(call("GetLifecyclePolicy", "{\"repositoryName\":\"team/web\"}")
+                        .get("lastEvaluatedAt")
+                        .asDouble())
                 .isEqualTo(NOW.getEpochSecond());
         assertThat(executor.run("team/web")).isEmpty();
         assertThat(executor.runAll()).isZero();
@@ -171,35 +212,54 @@ class LifecycleRunTest {
 
     @Test
     void thePreviewPagesAndFilters() {
-        call("StartLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"lifecyclePolicyText\":" + quote(POLICY) + "}");
+        call(
+                "StartLifecyclePolicyPreview",
+                "{\"repositoryName\":\"team/web\",\"lifecyclePolicyText\":" + quote(POLICY) + "}");
         List<String> seen = new ArrayList<>();
         String token = null;
         int pages = 0;
         do {
-            ObjectNode req = JsonNodeFactory.instance.objectNode().put("repositoryName", "team/web").put("maxResults", 2);
+            ObjectNode req = JsonNodeFactory.instance
+                    .objectNode()
+                    .put("repositoryName", "team/web")
+                    .put("maxResults", 2);
             if (token != null) {
                 req.put("nextToken", token);
             }
             JsonNode page = ops.get("GetLifecyclePolicyPreview").handle(CALL, req);
-            page.get("previewResults").forEach(r -> seen.add(r.get("imageDigest").asText()));
+            page.get("previewResults")
+                    .forEach(r -> seen.add(r.get("imageDigest").asText()));
             token = page.path("nextToken").asText(null);
             pages++;
         } while (token != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).hasSize(5).doesNotHaveDuplicates();
-        assertThat(call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"filter\":{\"tagStatus\":\"TAGGED\"}}")
-                .get("previewResults")).hasSize(1);
-        assertThat(call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"filter\":{\"tagStatus\":\"UNTAGGED\"}}")
-                .get("previewResults")).hasSize(4);
-        assertThat(call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"imageIds\":[{\"imageTag\":\"prod-1\"},"
-                + "{\"imageDigest\":\"sha256:u1\"}]}").get("previewResults")).hasSize(2);
-        assertThatThrownBy(() -> call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"imageIds\":[{}]}"))
+        assertThat(call(
+                                "GetLifecyclePolicyPreview",
+                                "{\"repositoryName\":\"team/web\",\"filter\":{\"tagStatus\":\"TAGGED\"}}")
+                        .get("previewResults"))
+                .hasSize(1);
+        assertThat(call(
+                                "GetLifecyclePolicyPreview",
+                                "{\"repositoryName\":\"team/web\",\"filter\":{\"tagStatus\":\"UNTAGGED\"}}")
+                        .get("previewResults"))
+                .hasSize(4);
+        assertThat(call(
+                                "GetLifecyclePolicyPreview",
+                                "{\"repositoryName\":\"team/web\",\"imageIds\":[{\"imageTag\":\"prod-1\"},"
+                                        + "{\"imageDigest\":\"sha256:u1\"}]}")
+                        .get("previewResults"))
+                .hasSize(2);
+        assertThatThrownBy(
+                        () -> call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"imageIds\":[{}]}"))
                 .hasMessageContaining("imageDigest or an imageTag");
-        assertThatThrownBy(() -> call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"nextToken\":\"bogus\"}"))
+        assertThatThrownBy(() ->
+                        call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"nextToken\":\"bogus\"}"))
                 .hasMessageContaining("nextToken");
         // nothing was set: the preview used the given text only
         assertThatThrownBy(() -> call("GetLifecyclePolicy", "{\"repositoryName\":\"team/web\"}"))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("LifecyclePolicyNotFoundException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("LifecyclePolicyNotFoundException"));
         assertThat(storedDigests()).hasSize(8);
     }
 
@@ -209,25 +269,33 @@ class LifecycleRunTest {
         images.failExpire.set(true);
         assertThatThrownBy(() -> executor.run("team/web")).hasMessageContaining("disk on fire");
         assertThat(storedDigests()).hasSize(8);
-        assertThat(call("GetLifecyclePolicy", "{\"repositoryName\":\"team/web\"}").has("lastEvaluatedAt")).isFalse();
+        assertThat(call("GetLifecyclePolicy", "{\"repositoryName\":\"team/web\"}")
+                        .has("lastEvaluatedAt"))
+                .isFalse();
         assertThat(executor.runAll()).isZero(); // logged, not thrown
     }
 
     @Test
     void deleteRepositoryNeedsForceWhileImagesRemain() {
-        call("StartLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\",\"lifecyclePolicyText\":" + quote(POLICY) + "}");
+        call(
+                "StartLifecyclePolicyPreview",
+                "{\"repositoryName\":\"team/web\",\"lifecyclePolicyText\":" + quote(POLICY) + "}");
         assertThatThrownBy(() -> call("DeleteRepository", "{\"repositoryName\":\"team/web\"}"))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("RepositoryNotEmptyException"))
-                .hasMessage("The repository with name 'team/web' in registry with id '000000000000' cannot be deleted because it "
-                        + "still contains images");
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.code()).isEqualTo("RepositoryNotEmptyException"))
+                .hasMessage(
+                        "The repository with name 'team/web' in registry with id '000000000000' cannot be deleted because it "
+                                + "still contains images");
         assertThat(storedDigests()).hasSize(8);
         JsonNode deleted = call("DeleteRepository", "{\"repositoryName\":\"team/web\",\"force\":true}");
         assertThat(deleted.get("repository").get("repositoryUri").asText()).isEqualTo("127.0.0.1:4566/team/web");
         assertThat(storedDigests()).isEmpty();
-        assertThat(store.<Long>read(tx -> tx.count("ecr-lifecycle-preview-result", ""))).isZero();
+        assertThat(store.<Long>read(tx -> tx.count("ecr-lifecycle-preview-result", "")))
+                .isZero();
         call("CreateRepository", "{\"repositoryName\":\"team/web\"}");
         assertThatThrownBy(() -> call("GetLifecyclePolicyPreview", "{\"repositoryName\":\"team/web\"}"))
-                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code()).isEqualTo("LifecyclePolicyPreviewNotFoundException"));
+                .isInstanceOfSatisfying(AwsException.class, e -> assertThat(e.code())
+                        .isEqualTo("LifecyclePolicyPreviewNotFoundException"));
     }
 
     private static String quote(String s) {

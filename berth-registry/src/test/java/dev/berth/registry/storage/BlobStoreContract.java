@@ -58,7 +58,8 @@ public abstract class BlobStoreContract {
     @Test
     void putWithWrongDigestStoresNothing() throws Exception {
         Digest claimed = Digest.sha256("other".getBytes());
-        assertThatThrownBy(() -> store.put(claimed, "content".getBytes())).isInstanceOf(BlobStore.DigestMismatchException.class);
+        assertThatThrownBy(() -> store.put(claimed, "content".getBytes()))
+                .isInstanceOf(BlobStore.DigestMismatchException.class);
         assertThat(store.stat(claimed)).isEmpty();
         assertThat(store.open(claimed, 0)).isEmpty();
     }
@@ -68,10 +69,12 @@ public abstract class BlobStoreContract {
         byte[] content = random(3_000_000, 1);
         Digest d = Digest.sha256(content);
         store.createUpload("u1");
-        assertThat(store.append("u1", 0, new ByteArrayInputStream(content, 0, 1_000_000), Long.MAX_VALUE)).isEqualTo(1_000_000);
+        assertThat(store.append("u1", 0, new ByteArrayInputStream(content, 0, 1_000_000), Long.MAX_VALUE))
+                .isEqualTo(1_000_000);
         assertThat(store.stat(d)).isEmpty();
         assertThat(store.upload("u1").size()).isEqualTo(1_000_000);
-        assertThat(store.append("u1", 1_000_000, new ByteArrayInputStream(content, 1_000_000, 2_000_000), Long.MAX_VALUE))
+        assertThat(store.append(
+                        "u1", 1_000_000, new ByteArrayInputStream(content, 1_000_000, 2_000_000), Long.MAX_VALUE))
                 .isEqualTo(3_000_000);
         BlobStore.BlobInfo info = store.commit("u1", d);
         assertThat(info.size()).isEqualTo(3_000_000);
@@ -101,8 +104,10 @@ public abstract class BlobStoreContract {
         Digest claimed = Digest.sha256(random(10_000, 4));
         store.createUpload("bad");
         store.append("bad", 0, new ByteArrayInputStream(content), Long.MAX_VALUE);
-        assertThatThrownBy(() -> store.commit("bad", claimed)).isInstanceOf(BlobStore.DigestMismatchException.class)
-                .satisfies(e -> assertThat(((BlobStore.DigestMismatchException) e).actual()).isEqualTo(Digest.sha256(content)));
+        assertThatThrownBy(() -> store.commit("bad", claimed))
+                .isInstanceOf(BlobStore.DigestMismatchException.class)
+                .satisfies(e -> assertThat(((BlobStore.DigestMismatchException) e).actual())
+                        .isEqualTo(Digest.sha256(content)));
         assertThat(store.stat(claimed)).isEmpty();
         assertThat(store.stat(Digest.sha256(content))).isEmpty();
         assertThatThrownBy(() -> store.upload("bad")).isInstanceOf(BlobStore.UploadUnknownException.class);
@@ -113,7 +118,8 @@ public abstract class BlobStoreContract {
         store.createUpload("off");
         store.append("off", 0, new ByteArrayInputStream(new byte[10]), Long.MAX_VALUE);
         assertThatThrownBy(() -> store.append("off", 5, new ByteArrayInputStream(new byte[1]), Long.MAX_VALUE))
-                .isInstanceOfSatisfying(BlobStore.OffsetMismatchException.class, e -> assertThat(e.size()).isEqualTo(10));
+                .isInstanceOfSatisfying(BlobStore.OffsetMismatchException.class, e -> assertThat(e.size())
+                        .isEqualTo(10));
         assertThatThrownBy(() -> store.append("missing", 0, new ByteArrayInputStream(new byte[1]), Long.MAX_VALUE))
                 .isInstanceOf(BlobStore.UploadUnknownException.class);
     }
@@ -144,7 +150,8 @@ public abstract class BlobStoreContract {
                 throw new java.io.IOException("connection reset");
             }
         };
-        assertThatThrownBy(() -> store.append("broken", 0, failing, Long.MAX_VALUE)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> store.append("broken", 0, failing, Long.MAX_VALUE))
+                .isInstanceOf(java.io.IOException.class);
         long kept = store.upload("broken").size();
         assertThat(kept).isBetween(0L, 1000L);
         byte[] rest = new byte[(int) (1500 - kept)];
@@ -208,7 +215,9 @@ public abstract class BlobStoreContract {
         byte[] content = random(1000, 7);
         Digest d = Digest.sha256(content);
         store.put(d, content);
-        assertThat(store.delete(d, Instant.now().minusSeconds(3600))).as("written just now: kept").isFalse();
+        assertThat(store.delete(d, Instant.now().minusSeconds(3600)))
+                .as("written just now: kept")
+                .isFalse();
         assertThat(store.stat(d)).isPresent();
         assertThat(store.delete(d, Instant.now().plusSeconds(1))).isTrue();
         assertThat(store.stat(d)).isEmpty();

@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * @param op        the operator
  * @param args      the argument(s): none for exists, one for most, a list for in
  */
-public record Condition(Subject subject, String attribute, Operator op, List<String> args,
-                        Pattern pattern, CqlValues.DateArg date) implements Expression {
+public record Condition(
+        Subject subject, String attribute, Operator op, List<String> args, Pattern pattern, CqlValues.DateArg date)
+        implements Expression {
 
     public Condition {
         args = List.copyOf(args);
@@ -51,7 +52,8 @@ public record Condition(Subject subject, String attribute, Operator op, List<Str
             case EC2_INSTANCE_ID -> compareString(v.ec2InstanceId(), false);
             case AGENT_CONNECTED -> compareString(Boolean.toString(v.agentConnected()), false);
             case AGENT_VERSION -> compareString(v.agentVersion(), true);
-            case RUNNING_TASKS_COUNT -> compareOrdered(Integer.compare(v.runningTasksCount(), Integer.parseInt(args.get(0))));
+            case RUNNING_TASKS_COUNT ->
+                compareOrdered(Integer.compare(v.runningTasksCount(), Integer.parseInt(args.get(0))));
             case REGISTERED_AT -> registeredAt(v.registeredAt());
             case TASK_GROUP -> taskGroup(v);
         };
@@ -61,15 +63,22 @@ public record Condition(Subject subject, String attribute, Operator op, List<Str
         return switch (op) {
             case EXISTS -> value != null;
             case NOT_EXISTS -> value == null;
-            case EQ -> value != null && (version ? CqlValues.compareVersions(value, args.get(0)) == 0 : value.equals(args.get(0)));
-            case NE -> !(value != null && (version ? CqlValues.compareVersions(value, args.get(0)) == 0 : value.equals(args.get(0))));
+            case EQ ->
+                value != null
+                        && (version ? CqlValues.compareVersions(value, args.get(0)) == 0 : value.equals(args.get(0)));
+            case NE ->
+                !(value != null
+                        && (version ? CqlValues.compareVersions(value, args.get(0)) == 0 : value.equals(args.get(0))));
             case IN -> value != null && args.contains(value);
             case NOT_IN -> value == null || !args.contains(value);
             case MATCHES -> value != null && pattern.matcher(value).matches();
             case NOT_MATCHES -> value == null || !pattern.matcher(value).matches();
-            case GT, GE, LT, LE -> value != null && compareOrdered(version
-                    ? CqlValues.compareVersions(value, args.get(0))
-                    : CqlValues.compareLoosely(value, args.get(0)));
+            case GT, GE, LT, LE ->
+                value != null
+                        && compareOrdered(
+                                version
+                                        ? CqlValues.compareVersions(value, args.get(0))
+                                        : CqlValues.compareLoosely(value, args.get(0)));
         };
     }
 

@@ -23,8 +23,7 @@ public final class Cql {
     /** ECS's limit on a placement constraint expression. */
     public static final int MAX_EXPRESSION_LENGTH = 2000;
 
-    private Cql() {
-    }
+    private Cql() {}
 
     /**
      * Parses an expression.
@@ -33,10 +32,13 @@ public final class Cql {
      */
     public static Expression parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new AwsException("InvalidParameterException", 400, "Invalid cluster query expression: expression is empty");
+            throw new AwsException(
+                    "InvalidParameterException", 400, "Invalid cluster query expression: expression is empty");
         }
         if (text.length() > MAX_EXPRESSION_LENGTH) {
-            throw new AwsException("InvalidParameterException", 400,
+            throw new AwsException(
+                    "InvalidParameterException",
+                    400,
                     "Invalid cluster query expression: length " + text.length() + " exceeds the maximum of "
                             + MAX_EXPRESSION_LENGTH + " characters");
         }

@@ -8,11 +8,12 @@ import dev.berth.model.error.AwsException;
  */
 final class CqlException {
 
-    private CqlException() {
-    }
+    private CqlException() {}
 
     static AwsException at(int position, String token, String problem) {
-        return new AwsException("InvalidParameterException", 400,
+        return new AwsException(
+                "InvalidParameterException",
+                400,
                 "Invalid cluster query expression: " + problem + " at position " + position + " (" + token + ")");
     }
 }

@@ -16,7 +16,21 @@ import java.util.List;
 final class CqlLexer {
 
     /** Kinds of token. */
-    enum Kind { LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, AND, OR, NOT, OP, WORD, STRING, INVALID, EOF }
+    enum Kind {
+        LPAREN,
+        RPAREN,
+        LBRACKET,
+        RBRACKET,
+        COMMA,
+        AND,
+        OR,
+        NOT,
+        OP,
+        WORD,
+        STRING,
+        INVALID,
+        EOF
+    }
 
     /** One token; {@code position} is the 1-based column of its first character. */
     record Token(Kind kind, String text, int position, Operator op) {
@@ -52,7 +66,8 @@ final class CqlLexer {
             }
             Token t = regexNext && src.charAt(pos) != '\'' && src.charAt(pos) != '"' ? regex() : next();
             regexNext = (t.kind() == Kind.OP && (t.op() == Operator.MATCHES || t.op() == Operator.NOT_MATCHES))
-                    || (t.kind() == Kind.WORD && (t.text().equals("matches") || t.text().equals("not_matches")));
+                    || (t.kind() == Kind.WORD
+                            && (t.text().equals("matches") || t.text().equals("not_matches")));
             out.add(t);
         }
     }
@@ -87,13 +102,25 @@ final class CqlLexer {
         int start = pos;
         char c = src.charAt(pos);
         switch (c) {
-            case '(': pos++; return tok(Kind.LPAREN, start);
-            case ')': pos++; return tok(Kind.RPAREN, start);
-            case '[': pos++; return tok(Kind.LBRACKET, start);
-            case ']': pos++; return tok(Kind.RBRACKET, start);
-            case ',': pos++; return tok(Kind.COMMA, start);
-            case '\'', '"': return quoted(c);
-            default: break;
+            case '(':
+                pos++;
+                return tok(Kind.LPAREN, start);
+            case ')':
+                pos++;
+                return tok(Kind.RPAREN, start);
+            case '[':
+                pos++;
+                return tok(Kind.LBRACKET, start);
+            case ']':
+                pos++;
+                return tok(Kind.RBRACKET, start);
+            case ',':
+                pos++;
+                return tok(Kind.COMMA, start);
+            case '\'', '"':
+                return quoted(c);
+            default:
+                break;
         }
         if (src.startsWith("&&", pos)) {
             pos += 2;

@@ -2,7 +2,6 @@ package dev.berth.scheduler.cql;
 
 import dev.berth.scheduler.cql.CqlLexer.Kind;
 import dev.berth.scheduler.cql.CqlLexer.Token;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BinaryOperator;
@@ -44,7 +43,8 @@ final class CqlParser {
     }
 
     /** {@code operand (op operand)*}, combined left-associatively; {@code op} is a symbol or a word. */
-    private Expression chain(Supplier<Expression> operand, Kind symbol, String word, BinaryOperator<Expression> combine) {
+    private Expression chain(
+            Supplier<Expression> operand, Kind symbol, String word, BinaryOperator<Expression> combine) {
         Expression left = operand.get();
         while (isKeyword(peek(), symbol, word)) {
             i++;
@@ -85,7 +85,8 @@ final class CqlParser {
             }
         }
         Token opToken = next();
-        Operator op = opToken.kind() == Kind.OP ? opToken.op()
+        Operator op = opToken.kind() == Kind.OP
+                ? opToken.op()
                 : opToken.kind() == Kind.WORD ? Operator.ofWord(opToken.text()) : null;
         if (op == null) {
             throw error(opToken, "expected an operator after '" + subjectToken.text() + "'");
@@ -121,7 +122,9 @@ final class CqlParser {
         if (subject == Subject.REGISTERED_AT) {
             date = CqlValues.date(args.get(0));
             if (date == null) {
-                throw error(argToken, "invalid date (use 2018-06-18T22:28:28+00:00, 2018-06-18T22:28:28Z, 2018-06-18T22:28:28 or 2018-06-18)");
+                throw error(
+                        argToken,
+                        "invalid date (use 2018-06-18T22:28:28+00:00, 2018-06-18T22:28:28Z, 2018-06-18T22:28:28 or 2018-06-18)");
             }
         }
         if (subject == Subject.RUNNING_TASKS_COUNT && !args.get(0).matches("\\d{1,9}")) {

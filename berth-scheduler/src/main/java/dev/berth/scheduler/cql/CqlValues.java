@@ -16,8 +16,7 @@ import java.time.format.DateTimeParseException;
  */
 final class CqlValues {
 
-    private CqlValues() {
-    }
+    private CqlValues() {}
 
     /** Compares as numbers when both parse as numbers, else lexicographically. */
     static int compareLoosely(String a, String b) {

@@ -21,10 +21,18 @@ public enum Operator {
     NOT_MATCHES("!~", "not_matches");
 
     private static final Map<String, Operator> WORDS = Map.ofEntries(
-            Map.entry("equals", EQ), Map.entry("not_equals", NE), Map.entry("greater_than", GT),
-            Map.entry("greater_than_equal", GE), Map.entry("less_than", LT), Map.entry("less_than_equal", LE),
-            Map.entry("exists", EXISTS), Map.entry("not_exists", NOT_EXISTS), Map.entry("in", IN),
-            Map.entry("not_in", NOT_IN), Map.entry("matches", MATCHES), Map.entry("not_matches", NOT_MATCHES));
+            Map.entry("equals", EQ),
+            Map.entry("not_equals", NE),
+            Map.entry("greater_than", GT),
+            Map.entry("greater_than_equal", GE),
+            Map.entry("less_than", LT),
+            Map.entry("less_than_equal", LE),
+            Map.entry("exists", EXISTS),
+            Map.entry("not_exists", NOT_EXISTS),
+            Map.entry("in", IN),
+            Map.entry("not_in", NOT_IN),
+            Map.entry("matches", MATCHES),
+            Map.entry("not_matches", NOT_MATCHES));
 
     private final String symbol;
     private final String word;

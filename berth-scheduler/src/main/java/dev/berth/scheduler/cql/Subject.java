@@ -1,9 +1,9 @@
 package dev.berth.scheduler.cql;
 
+import static dev.berth.scheduler.cql.Operator.*;
+
 import java.util.EnumSet;
 import java.util.Set;
-
-import static dev.berth.scheduler.cql.Operator.*;
 
 /**
  * The left-hand sides the Cluster Query Language knows, each with the operators ECS documents for it.

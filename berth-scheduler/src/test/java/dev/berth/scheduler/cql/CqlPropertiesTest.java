@@ -1,19 +1,18 @@
 package dev.berth.scheduler.cql;
 
-import dev.berth.scheduler.ContainerInstance;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.SplittableRandom;
-
 import static dev.berth.scheduler.SeededCases.between;
 import static dev.berth.scheduler.SeededCases.check;
 import static dev.berth.scheduler.SeededCases.listOf;
 import static dev.berth.scheduler.SeededCases.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.scheduler.ContainerInstance;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Generated expression trees, rendered with random spellings ({@code and}/{@code &&}, {@code ==}/
@@ -25,11 +24,21 @@ class CqlPropertiesTest {
 
     static final List<String> VALUES = List.of("x", "y", "1", "10", "2", "1.5");
     static final List<String> PATTERNS = List.of("x.*", "1.*", "[xy]", ".*0");
-    static final List<String> OPS = List.of("==", "!=", ">", "<", ">=", "<=", "exists", "!exists", "in", "!in", "=~", "!~");
-    static final Map<String, String> WORDS = Map.ofEntries(Map.entry("==", "equals"), Map.entry("!=", "not_equals"),
-            Map.entry(">", "greater_than"), Map.entry("<", "less_than"), Map.entry(">=", "greater_than_equal"),
-            Map.entry("<=", "less_than_equal"), Map.entry("exists", "exists"), Map.entry("!exists", "not_exists"),
-            Map.entry("in", "in"), Map.entry("!in", "not_in"), Map.entry("=~", "matches"), Map.entry("!~", "not_matches"));
+    static final List<String> OPS =
+            List.of("==", "!=", ">", "<", ">=", "<=", "exists", "!exists", "in", "!in", "=~", "!~");
+    static final Map<String, String> WORDS = Map.ofEntries(
+            Map.entry("==", "equals"),
+            Map.entry("!=", "not_equals"),
+            Map.entry(">", "greater_than"),
+            Map.entry("<", "less_than"),
+            Map.entry(">=", "greater_than_equal"),
+            Map.entry("<=", "less_than_equal"),
+            Map.entry("exists", "exists"),
+            Map.entry("!exists", "not_exists"),
+            Map.entry("in", "in"),
+            Map.entry("!in", "not_in"),
+            Map.entry("=~", "matches"),
+            Map.entry("!~", "not_matches"));
 
     /** The test's own expression tree and evaluator. */
     sealed interface Node permits Cmp, Group, Bin, Neg {
@@ -65,16 +74,19 @@ class CqlPropertiesTest {
 
         private static int compare(String a, String b) {
             String num = "-?\\d+(\\.\\d+)?";
-            return a.matches(num) && b.matches(num) ? Double.compare(Double.parseDouble(a), Double.parseDouble(b)) : a.compareTo(b);
+            return a.matches(num) && b.matches(num)
+                    ? Double.compare(Double.parseDouble(a), Double.parseDouble(b))
+                    : a.compareTo(b);
         }
 
         public String render(Random r) {
             String o = r.nextBoolean() ? op : WORDS.get(op);
-            String arg = switch (op) {
-                case "exists", "!exists" -> "";
-                case "in", "!in" -> " [" + String.join(r.nextBoolean() ? ", " : ",", list) + "]";
-                default -> " " + (r.nextInt(4) == 0 ? "'" + value + "'" : value);
-            };
+            String arg =
+                    switch (op) {
+                        case "exists", "!exists" -> "";
+                        case "in", "!in" -> " [" + String.join(r.nextBoolean() ? ", " : ",", list) + "]";
+                        default -> " " + (r.nextInt(4) == 0 ? "'" + value + "'" : value);
+                    };
             return "attribute:" + attr + " " + o + arg;
         }
     }
@@ -120,15 +132,17 @@ class CqlPropertiesTest {
         public String render(Random r) {
             String not = r.nextBoolean() ? "not " : "!";
             boolean simple = operand instanceof Cmp || operand instanceof Group;
-            return not + (simple && r.nextBoolean() && not.equals("not ") ? operand.render(r) : "(" + operand.render(r) + ")");
+            return not
+                    + (simple && r.nextBoolean() && not.equals("not ")
+                            ? operand.render(r)
+                            : "(" + operand.render(r) + ")");
         }
     }
 
     /** Trees deeper than this get a leaf instead; the generator's expected fan-out (3/4) keeps trees far smaller. */
     static final int MAX_DEPTH = 24;
 
-    record Case(Node node, ContainerInstance ci, long renderSeed) {
-    }
+    record Case(Node node, ContainerInstance ci, long renderSeed) {}
 
     /** A comparison, a task-group test, an and/or, or a negation, each a quarter of the time. */
     static Node node(SplittableRandom random) {
@@ -168,14 +182,18 @@ class CqlPropertiesTest {
         if ((groups & 2) != 0) {
             tg.put("service:db", 2);
         }
-        return ContainerInstance.builder("ci").attributes(attributes).taskGroups(tg).build();
+        return ContainerInstance.builder("ci")
+                .attributes(attributes)
+                .taskGroups(tg)
+                .build();
     }
 
     @Test
     void parsedExpressionAgreesWithNaiveEvaluator() {
         check(7_000_000, 2000, random -> new Case(node(random), instance(random), random.nextLong()), in -> {
             String text = in.node().render(new Random(in.renderSeed()));
-            assertThat(Cql.parse(text).matches(in.ci())).as(text + " on " + in.ci().attributes() + " " + in.ci().taskGroups())
+            assertThat(Cql.parse(text).matches(in.ci()))
+                    .as(text + " on " + in.ci().attributes() + " " + in.ci().taskGroups())
                     .isEqualTo(in.node().eval(in.ci()));
         });
     }

@@ -15,11 +15,11 @@ final class Arguments {
     static final int MAX_KEY_LENGTH = 1024;
     /** PostgreSQL cannot index a B-tree entry above 2704 bytes; the kind and overhead need the rest. */
     static final int MAX_KEY_UTF8_BYTES = 2048;
+
     static final int MAX_JSON_LENGTH = 1 << 20;
     static final int MAX_SCAN_LIMIT = 10_000;
 
-    private Arguments() {
-    }
+    private Arguments() {}
 
     static String kind(String kind) {
         if (kind == null || kind.isEmpty() || kind.length() > 64) {
@@ -97,7 +97,8 @@ final class Arguments {
             }
         }
         if (bytes > MAX_KEY_UTF8_BYTES) {
-            throw new IllegalArgumentException(what + " is " + bytes + " bytes in UTF-8, more than " + MAX_KEY_UTF8_BYTES);
+            throw new IllegalArgumentException(
+                    what + " is " + bytes + " bytes in UTF-8, more than " + MAX_KEY_UTF8_BYTES);
         }
         return s;
     }

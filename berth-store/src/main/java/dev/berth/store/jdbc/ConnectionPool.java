@@ -68,8 +68,8 @@ final class ConnectionPool implements AutoCloseable {
         }
         try {
             if (!permits.tryAcquire(ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new SQLException("no database connection free after " + ACQUIRE_TIMEOUT_SECONDS
-                        + " s (pool of " + size + "; is a transaction nested inside another on one thread?)");
+                throw new SQLException("no database connection free after " + ACQUIRE_TIMEOUT_SECONDS + " s (pool of "
+                        + size + "; is a transaction nested inside another on one thread?)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,5 +137,4 @@ final class ConnectionPool implements AutoCloseable {
             c.closeQuietly();
         }
     }
-
 }

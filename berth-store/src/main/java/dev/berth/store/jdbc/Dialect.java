@@ -80,7 +80,9 @@ abstract sealed class Dialect permits H2Dialect, PostgresDialect {
     /** Whether a failure says the connection itself is unusable (SQL state class 08). */
     static boolean isConnectionFailure(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+            if (c instanceof SQLException e
+                    && e.getSQLState() != null
+                    && e.getSQLState().startsWith("08")) {
                 return true;
             }
         }

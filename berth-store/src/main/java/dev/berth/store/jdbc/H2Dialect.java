@@ -56,8 +56,12 @@ final class H2Dialect extends Dialect {
     long put(PooledConnection c, String kind, String key, String json) throws SQLException {
         Object k = keyParam(key);
         return updateElseInsert(
-                () -> c.queryLong("SELECT version FROM FINAL TABLE (UPDATE documents SET version = version + 1,"
-                        + " json = ?, updated_at = CURRENT_TIMESTAMP WHERE kind = ? AND doc_key = ?)", json, kind, k),
+                () -> c.queryLong(
+                        "SELECT version FROM FINAL TABLE (UPDATE documents SET version = version + 1,"
+                                + " json = ?, updated_at = CURRENT_TIMESTAMP WHERE kind = ? AND doc_key = ?)",
+                        json,
+                        kind,
+                        k),
                 () -> {
                     c.update(INSERT_DOCUMENT, kind, k, json);
                     return 1L;
@@ -67,8 +71,10 @@ final class H2Dialect extends Dialect {
     @Override
     long increment(PooledConnection c, String name) throws SQLException {
         return updateElseInsert(
-                () -> c.queryLong("SELECT counter_value FROM FINAL TABLE"
-                        + " (UPDATE counters SET counter_value = counter_value + 1 WHERE name = ?)", name),
+                () -> c.queryLong(
+                        "SELECT counter_value FROM FINAL TABLE"
+                                + " (UPDATE counters SET counter_value = counter_value + 1 WHERE name = ?)",
+                        name),
                 () -> {
                     c.update("INSERT INTO counters (name, counter_value) VALUES (?, 1)", name);
                     return 1L;

@@ -41,8 +41,7 @@ public final class JdbcStores {
     /** The versions of every migration in {@code db/migration/<vendor>}, oldest first. */
     static final List<String> MIGRATIONS = List.of("1");
 
-    private JdbcStores() {
-    }
+    private JdbcStores() {}
 
     /** Opens a store on a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL, ready for use. */
     public static JdbcStateStore open(String url, int poolSize) {
@@ -95,7 +94,8 @@ public final class JdbcStores {
     /** Whether Flyway's history lists exactly our migrations, all applied successfully. */
     static boolean schemaIsCurrent(PooledConnection c) {
         List<String> applied = new ArrayList<>();
-        try (ResultSet rs = c.prepare("SELECT version, success FROM \"flyway_schema_history\" WHERE version IS NOT NULL")
+        try (ResultSet rs = c.prepare(
+                        "SELECT version, success FROM \"flyway_schema_history\" WHERE version IS NOT NULL")
                 .executeQuery()) {
             while (rs.next()) {
                 applied.add(rs.getBoolean(2) ? rs.getString(1) : "failed:" + rs.getString(1));

@@ -85,7 +85,8 @@ final class JdbcTransaction implements Transaction {
         params.add(limit + 1);
         List<Entry> rows = sql(() -> {
             List<Entry> list = new ArrayList<>();
-            try (ResultSet rs = PooledConnection.bind(connection.prepare(sql.toString()), params.toArray()).executeQuery()) {
+            try (ResultSet rs = PooledConnection.bind(connection.prepare(sql.toString()), params.toArray())
+                    .executeQuery()) {
                 while (rs.next()) {
                     list.add(new Entry(kind, dialect.readKey(rs, 1), rs.getLong(2), rs.getString(3)));
                 }
@@ -145,9 +146,14 @@ final class JdbcTransaction implements Transaction {
     public boolean replace(String kind, String key, long expectedVersion, String json) {
         validateWrite("replace", kind, key, json);
         Arguments.version(expectedVersion);
-        return sql(() -> connection.update("UPDATE documents SET version = version + 1, json = ?,"
-                + " updated_at = CURRENT_TIMESTAMP WHERE kind = ? AND doc_key = ? AND version = ?",
-                json, kind, dialect.keyParam(key), expectedVersion) == 1);
+        return sql(() -> connection.update(
+                        "UPDATE documents SET version = version + 1, json = ?,"
+                                + " updated_at = CURRENT_TIMESTAMP WHERE kind = ? AND doc_key = ? AND version = ?",
+                        json,
+                        kind,
+                        dialect.keyParam(key),
+                        expectedVersion)
+                == 1);
     }
 
     @Override
@@ -155,8 +161,9 @@ final class JdbcTransaction implements Transaction {
         Arguments.kind(kind);
         Arguments.key(key);
         checkWritable("delete");
-        return sql(() -> connection.update("DELETE FROM documents WHERE kind = ? AND doc_key = ?",
-                kind, dialect.keyParam(key)) == 1);
+        return sql(() ->
+                connection.update("DELETE FROM documents WHERE kind = ? AND doc_key = ?", kind, dialect.keyParam(key))
+                        == 1);
     }
 
     @Override

@@ -63,7 +63,8 @@ final class PooledConnection {
 
     /** Puts the connection in read-only or read-write mode; call only between transactions. */
     void setMode(boolean wantReadOnly) throws SQLException {
-        int wantIsolation = wantReadOnly ? Connection.TRANSACTION_REPEATABLE_READ : Connection.TRANSACTION_READ_COMMITTED;
+        int wantIsolation =
+                wantReadOnly ? Connection.TRANSACTION_REPEATABLE_READ : Connection.TRANSACTION_READ_COMMITTED;
         if (isolation != wantIsolation) {
             isolation = -1; // unknown until the driver has accepted the change
             connection.setTransactionIsolation(wantIsolation);

@@ -38,15 +38,21 @@ final class PostgresDialect extends Dialect {
 
     @Override
     long put(PooledConnection c, String kind, String key, String json) throws SQLException {
-        return one(c.queryLong(INSERT_DOCUMENT + " ON CONFLICT (kind, doc_key) DO UPDATE SET"
-                + " version = documents.version + 1, json = EXCLUDED.json, updated_at = EXCLUDED.updated_at"
-                + " RETURNING version", kind, key, json));
+        return one(c.queryLong(
+                INSERT_DOCUMENT + " ON CONFLICT (kind, doc_key) DO UPDATE SET"
+                        + " version = documents.version + 1, json = EXCLUDED.json, updated_at = EXCLUDED.updated_at"
+                        + " RETURNING version",
+                kind,
+                key,
+                json));
     }
 
     @Override
     long increment(PooledConnection c, String name) throws SQLException {
-        return one(c.queryLong("INSERT INTO counters (name, counter_value) VALUES (?, 1) ON CONFLICT (name)"
-                + " DO UPDATE SET counter_value = counters.counter_value + 1 RETURNING counter_value", name));
+        return one(c.queryLong(
+                "INSERT INTO counters (name, counter_value) VALUES (?, 1) ON CONFLICT (name)"
+                        + " DO UPDATE SET counter_value = counters.counter_value + 1 RETURNING counter_value",
+                name));
     }
 
     private static long one(OptionalLong value) throws SQLException {

@@ -20,7 +20,10 @@ class JdbcInternalsTest {
     @Test
     void theMigrationListMatchesTheMigrationFilesOfEveryVendor() throws IOException, URISyntaxException {
         for (String vendor : List.of("h2", "postgresql")) {
-            Path dir = Path.of(getClass().getClassLoader().getResource("db/migration/" + vendor).toURI());
+            Path dir = Path.of(getClass()
+                    .getClassLoader()
+                    .getResource("db/migration/" + vendor)
+                    .toURI());
             try (Stream<Path> files = Files.list(dir)) {
                 List<String> versions = files.map(p -> p.getFileName().toString())
                         .filter(n -> n.startsWith("V"))

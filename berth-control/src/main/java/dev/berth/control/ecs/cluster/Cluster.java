@@ -35,27 +35,67 @@ public record Cluster(
     }
 
     public Cluster withStatus(String s) {
-        return new Cluster(name, s, tags, settings, configuration, capacityProviders, defaultCapacityProviderStrategy,
-                serviceConnectDefaults, createdAtMillis);
+        return new Cluster(
+                name,
+                s,
+                tags,
+                settings,
+                configuration,
+                capacityProviders,
+                defaultCapacityProviderStrategy,
+                serviceConnectDefaults,
+                createdAtMillis);
     }
 
     public Cluster withTags(List<Tag> t) {
-        return new Cluster(name, status, t, settings, configuration, capacityProviders, defaultCapacityProviderStrategy,
-                serviceConnectDefaults, createdAtMillis);
+        return new Cluster(
+                name,
+                status,
+                t,
+                settings,
+                configuration,
+                capacityProviders,
+                defaultCapacityProviderStrategy,
+                serviceConnectDefaults,
+                createdAtMillis);
     }
 
     public Cluster withSettings(JsonNode s) {
-        return new Cluster(name, status, tags, s, configuration, capacityProviders, defaultCapacityProviderStrategy,
-                serviceConnectDefaults, createdAtMillis);
+        return new Cluster(
+                name,
+                status,
+                tags,
+                s,
+                configuration,
+                capacityProviders,
+                defaultCapacityProviderStrategy,
+                serviceConnectDefaults,
+                createdAtMillis);
     }
 
     public Cluster withConfiguration(JsonNode c, JsonNode connect) {
-        return new Cluster(name, status, tags, settings, c, capacityProviders, defaultCapacityProviderStrategy, connect,
+        return new Cluster(
+                name,
+                status,
+                tags,
+                settings,
+                c,
+                capacityProviders,
+                defaultCapacityProviderStrategy,
+                connect,
                 createdAtMillis);
     }
 
     public Cluster withCapacityProviders(List<String> providers, JsonNode strategy) {
-        return new Cluster(name, status, tags, settings, configuration, providers, strategy, serviceConnectDefaults,
+        return new Cluster(
+                name,
+                status,
+                tags,
+                settings,
+                configuration,
+                providers,
+                strategy,
+                serviceConnectDefaults,
                 createdAtMillis);
     }
 }

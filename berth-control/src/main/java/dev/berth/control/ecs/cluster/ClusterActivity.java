@@ -14,7 +14,11 @@ public interface ClusterActivity {
     Counts counts(Transaction tx, String clusterName);
 
     /** The counters DescribeClusters reports; {@code statistics} holds ECS's per-launch-type breakdown. */
-    record Counts(long registeredContainerInstances, long runningTasks, long pendingTasks, long activeServices,
-            long drainingServices, Map<String, Long> statistics) {
-    }
+    record Counts(
+            long registeredContainerInstances,
+            long runningTasks,
+            long pendingTasks,
+            long activeServices,
+            long drainingServices,
+            Map<String, Long> statistics) {}
 }

@@ -4,22 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
-import dev.berth.model.Platform;
-import dev.berth.store.StorePages;
 import dev.berth.control.ecs.DescribeCall;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.tags.TagApi;
 import dev.berth.control.ecs.tags.TagRules;
-import dev.berth.model.tag.Tag;
-import java.util.function.UnaryOperator;
+import dev.berth.model.Platform;
 import dev.berth.model.arn.Arn;
 import dev.berth.model.error.AwsException;
+import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.store.Documents;
 import dev.berth.store.StateStore;
+import dev.berth.store.StorePages;
 import dev.berth.store.Transaction;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -77,8 +77,10 @@ public final class ClusterApi {
         }
         if (reference.startsWith("arn:")) {
             Arn arn = Arn.parse(reference).orElseThrow(EcsErrors::clusterNotFound);
-            if (!arn.service().equals("ecs") || !arn.resourceType().equals("cluster")
-                    || !arn.region().equals(platform.region()) || !arn.account().equals(platform.accountId())) {
+            if (!arn.service().equals("ecs")
+                    || !arn.resourceType().equals("cluster")
+                    || !arn.region().equals(platform.region())
+                    || !arn.account().equals(platform.accountId())) {
                 throw EcsErrors.clusterNotFound();
             }
             return arn.resourceId();
@@ -89,7 +91,8 @@ public final class ClusterApi {
     /** The ACTIVE cluster named by {@code reference}, or ClusterNotFoundException. */
     public Cluster requireActive(Transaction tx, String reference) {
         return docs.get(tx, Kinds.CLUSTER, nameOf(reference), Cluster.class)
-                .filter(Cluster::active).orElseThrow(EcsErrors::clusterNotFound);
+                .filter(Cluster::active)
+                .orElseThrow(EcsErrors::clusterNotFound);
     }
 
     /**
@@ -105,8 +108,16 @@ public final class ClusterApi {
         if (!DEFAULT_CLUSTER.equals(name)) {
             throw EcsErrors.clusterNotFound();
         }
-        Cluster fresh = new Cluster(name, Cluster.ACTIVE, List.of(), ClusterSettings.normalize(null, null), null, List.of(),
-                null, null, clock.millis());
+        Cluster fresh = new Cluster(
+                name,
+                Cluster.ACTIVE,
+                List.of(),
+                ClusterSettings.normalize(null, null),
+                null,
+                List.of(),
+                null,
+                null,
+                clock.millis());
         docs.put(tx, Kinds.CLUSTER, name, fresh);
         return fresh;
     }
@@ -118,15 +129,24 @@ public final class ClusterApi {
     private JsonNode create(CallContext call, ObjectNode in) {
         String name = in.path("clusterName").asText(DEFAULT_CLUSTER);
         if (!NAME.matcher(name).matches()) {
-            throw EcsErrors.invalidParameter("Cluster name can have up to 255 characters: letters (uppercase and lowercase), "
-                    + "numbers, underscores and hyphens. Got '" + name + "'.");
+            throw EcsErrors.invalidParameter(
+                    "Cluster name can have up to 255 characters: letters (uppercase and lowercase), "
+                            + "numbers, underscores and hyphens. Got '" + name + "'.");
         }
         var tags = TagRules.parse(in.get("tags"));
         JsonNode settings = ClusterSettings.normalize(in.get("settings"), null);
         List<String> providers = capacityProviders(in.get("capacityProviders"));
         JsonNode strategy = ClusterSettings.strategy(in.get("defaultCapacityProviderStrategy"), providers);
-        Cluster fresh = new Cluster(name, Cluster.ACTIVE, tags, settings, in.get("configuration"), providers, strategy,
-                in.get("serviceConnectDefaults"), clock.millis());
+        Cluster fresh = new Cluster(
+                name,
+                Cluster.ACTIVE,
+                tags,
+                settings,
+                in.get("configuration"),
+                providers,
+                strategy,
+                in.get("serviceConnectDefaults"),
+                clock.millis());
         Cluster result = store.transact(tx -> {
             var existing = docs.getForUpdate(tx, Kinds.CLUSTER, name, Cluster.class);
             if (existing.isPresent() && existing.get().active()) {
@@ -139,7 +159,8 @@ public final class ClusterApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        DescribeCall d = DescribeCall.parse(in, "clusters", "clusters", DEFAULT_CLUSTER, 100, "DescribeClusters accepts at most 100 clusters.");
+        DescribeCall d = DescribeCall.parse(
+                in, "clusters", "clusters", DEFAULT_CLUSTER, 100, "DescribeClusters accepts at most 100 clusters.");
         store.read(tx -> {
             for (String ref : d.refs()) {
                 String name;
@@ -162,9 +183,15 @@ public final class ClusterApi {
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {
-        int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
+        int max = NextTokens.maxResults(
+                in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String after = NextTokens.decode("ListClusters", in.path("nextToken").asText(null));
-        StorePages.Listing<String> page = store.read(tx -> StorePages.list(tx, Kinds.CLUSTER, "", after, max,
+        StorePages.Listing<String> page = store.read(tx -> StorePages.list(
+                tx,
+                Kinds.CLUSTER,
+                "",
+                after,
+                max,
                 e -> docs.read(e, Cluster.class).active() ? Optional.of(arnOf(e.key())) : Optional.empty()));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arns = out.putArray("clusterArns");
@@ -181,7 +208,8 @@ public final class ClusterApi {
             if (in.has("settings")) {
                 c = c.withSettings(ClusterSettings.normalize(in.get("settings"), c.settings()));
             }
-            c = c.withConfiguration(in.has("configuration") ? in.get("configuration") : c.configuration(),
+            c = c.withConfiguration(
+                    in.has("configuration") ? in.get("configuration") : c.configuration(),
                     in.has("serviceConnectDefaults") ? in.get("serviceConnectDefaults") : c.serviceConnectDefaults());
             docs.put(tx, Kinds.CLUSTER, c.name(), c);
             return c;
@@ -215,16 +243,20 @@ public final class ClusterApi {
             Cluster c = lockActive(tx, in.path("cluster").asText(null));
             ClusterActivity.Counts counts = activity.counts(tx, c.name());
             if (counts.registeredContainerInstances() > 0) {
-                throw new AwsException("ClusterContainsContainerInstancesException", 400,
+                throw new AwsException(
+                        "ClusterContainsContainerInstancesException",
+                        400,
                         "The Cluster cannot be deleted while Container Instances are active or draining.");
             }
             if (counts.activeServices() > 0 || counts.drainingServices() > 0) {
-                throw new AwsException("ClusterContainsServicesException", 400,
+                throw new AwsException(
+                        "ClusterContainsServicesException",
+                        400,
                         "The Cluster cannot be deleted while Services are active.");
             }
             if (counts.runningTasks() + counts.pendingTasks() > 0) {
-                throw new AwsException("ClusterContainsTasksException", 400,
-                        "The Cluster cannot be deleted while Tasks are active.");
+                throw new AwsException(
+                        "ClusterContainsTasksException", 400, "The Cluster cannot be deleted while Tasks are active.");
             }
             Cluster inactive = c.withStatus(Cluster.INACTIVE);
             docs.put(tx, Kinds.CLUSTER, c.name(), inactive);
@@ -254,7 +286,8 @@ public final class ClusterApi {
 
     private Cluster lockActive(Transaction tx, String reference) {
         return docs.getForUpdate(tx, Kinds.CLUSTER, nameOf(reference), Cluster.class)
-                .filter(Cluster::active).orElseThrow(EcsErrors::clusterNotFound);
+                .filter(Cluster::active)
+                .orElseThrow(EcsErrors::clusterNotFound);
     }
 
     private JsonNode single(Cluster c, Set<String> include) {
@@ -275,7 +308,8 @@ public final class ClusterApi {
         n.put("activeServicesCount", counts.activeServices());
         ArrayNode stats = n.putArray("statistics");
         if (include.contains("STATISTICS")) {
-            counts.statistics().forEach((k, v) -> stats.addObject().put("name", k).put("value", String.valueOf(v)));
+            counts.statistics()
+                    .forEach((k, v) -> stats.addObject().put("name", k).put("value", String.valueOf(v)));
         }
         n.set("tags", include.contains("TAGS") ? TagRules.toJson(c.tags()) : JsonNodeFactory.instance.arrayNode());
         if (include.contains("SETTINGS")) {
@@ -290,8 +324,11 @@ public final class ClusterApi {
         }
         ArrayNode providers = n.putArray("capacityProviders");
         c.capacityProviders().forEach(providers::add);
-        n.set("defaultCapacityProviderStrategy", c.defaultCapacityProviderStrategy() == null
-                ? JsonNodeFactory.instance.arrayNode() : c.defaultCapacityProviderStrategy());
+        n.set(
+                "defaultCapacityProviderStrategy",
+                c.defaultCapacityProviderStrategy() == null
+                        ? JsonNodeFactory.instance.arrayNode()
+                        : c.defaultCapacityProviderStrategy());
         if (c.serviceConnectDefaults() != null) {
             n.set("serviceConnectDefaults", c.serviceConnectDefaults());
         }

@@ -18,15 +18,15 @@ final class ClusterSettings {
 
     private static final Set<String> INSIGHTS = Set.of("enabled", "disabled", "enhanced");
 
-    private ClusterSettings() {
-    }
+    private ClusterSettings() {}
 
     /** Applies {@code requested} on top of {@code current} (null = the defaults) and returns the full list. */
     static JsonNode normalize(JsonNode requested, JsonNode current) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("containerInsights", "disabled");
         if (current != null) {
-            current.forEach(s -> values.put(s.path("name").asText(), s.path("value").asText()));
+            current.forEach(
+                    s -> values.put(s.path("name").asText(), s.path("value").asText()));
         }
         if (requested != null) {
             for (JsonNode s : requested) {
@@ -58,11 +58,13 @@ final class ClusterSettings {
         for (JsonNode item : strategy) {
             String name = item.path("capacityProvider").asText();
             if (!providers.contains(name)) {
-                throw EcsErrors.invalidParameter("The specified capacity provider strategy cannot contain a capacity provider "
-                        + "that is not associated with the cluster: '" + name + "'.");
+                throw EcsErrors.invalidParameter(
+                        "The specified capacity provider strategy cannot contain a capacity provider "
+                                + "that is not associated with the cluster: '" + name + "'.");
             }
             if (!seen.add(name)) {
-                throw EcsErrors.invalidParameter("The capacity provider '" + name + "' appears more than once in the strategy.");
+                throw EcsErrors.invalidParameter(
+                        "The capacity provider '" + name + "' appears more than once in the strategy.");
             }
             if (item.path("base").asInt(0) > 0) {
                 withBase++;
@@ -72,11 +74,13 @@ final class ClusterSettings {
             }
         }
         if (withBase > 1) {
-            throw EcsErrors.invalidParameter("Only one capacity provider in a capacity provider strategy can have a base defined.");
+            throw EcsErrors.invalidParameter(
+                    "Only one capacity provider in a capacity provider strategy can have a base defined.");
         }
         if (!anyWeight) {
-            throw EcsErrors.invalidParameter("At least one capacity provider in a capacity provider strategy must have a weight "
-                    + "greater than zero.");
+            throw EcsErrors.invalidParameter(
+                    "At least one capacity provider in a capacity provider strategy must have a weight "
+                            + "greater than zero.");
         }
         return strategy;
     }

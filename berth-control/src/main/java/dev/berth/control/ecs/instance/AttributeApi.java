@@ -50,8 +50,7 @@ public final class AttributeApi {
         return ops;
     }
 
-    private record Change(String name, String value, String targetId) {
-    }
+    private record Change(String name, String value, String targetId) {}
 
     private JsonNode change(ObjectNode in, boolean put) {
         List<Change> changes = new ArrayList<>();
@@ -63,20 +62,24 @@ public final class AttributeApi {
                 AttributeRules.checkValue(name, value);
             }
             AttributeRules.checkNotReserved(name);
-            if (a.hasNonNull("targetType") && !TARGET_TYPE.equals(a.get("targetType").asText())) {
+            if (a.hasNonNull("targetType")
+                    && !TARGET_TYPE.equals(a.get("targetType").asText())) {
                 throw EcsErrors.invalidParameter("targetType must be container-instance.");
             }
             String target = a.path("targetId").asText(null);
             if (target == null || target.isEmpty()) {
-                throw EcsErrors.invalidParameter("Attribute '" + name + "' needs a targetId: a container instance id or ARN.");
+                throw EcsErrors.invalidParameter(
+                        "Attribute '" + name + "' needs a targetId: a container instance id or ARN.");
             }
             changes.add(new Change(name, value, target));
         }
         if (changes.isEmpty() || changes.size() > AttributeRules.MAX_PER_CALL) {
-            throw EcsErrors.invalidParameter("attributes must hold 1 to " + AttributeRules.MAX_PER_CALL + " attributes.");
+            throw EcsErrors.invalidParameter(
+                    "attributes must hold 1 to " + AttributeRules.MAX_PER_CALL + " attributes.");
         }
         return store.transact(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             Map<String, StoredContainerInstance> touched = new LinkedHashMap<>();
             ArrayNode echoed = JsonNodeFactory.instance.arrayNode();
             for (Change c : changes) {
@@ -102,15 +105,16 @@ public final class AttributeApi {
         });
     }
 
-    private StoredContainerInstance target(Transaction tx, String cluster, String ref, Map<String, StoredContainerInstance> touched) {
+    private StoredContainerInstance target(
+            Transaction tx, String cluster, String ref, Map<String, StoredContainerInstance> touched) {
         String id = instances.resolve(cluster, ref).orElseThrow(() -> targetNotFound(ref));
         StoredContainerInstance seen = touched.get(id);
         return seen != null ? seen : instances.lockRegistered(tx, cluster, id).orElseThrow(() -> targetNotFound(ref));
     }
 
     private static AwsException targetNotFound(String ref) {
-        return new AwsException("TargetNotFoundException", 400,
-                "Could not find the container instance '" + ref + "' in the cluster.");
+        return new AwsException(
+                "TargetNotFoundException", 400, "Could not find the container instance '" + ref + "' in the cluster.");
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {
@@ -122,27 +126,35 @@ public final class AttributeApi {
         if (wantValue != null && wantName == null) {
             throw EcsErrors.invalidParameter("attributeValue can only be used together with attributeName.");
         }
-        int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
+        int max = NextTokens.maxResults(
+                in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String token = NextTokens.decode("ListAttributes", in.path("nextToken").asText(null));
         // The cursor is "<instance key>|<attribute name>": names and keys never contain '|'.
-        String afterKey = token == null ? null : token.substring(0, token.indexOf('|') < 0 ? token.length() : token.indexOf('|'));
+        String afterKey =
+                token == null ? null : token.substring(0, token.indexOf('|') < 0 ? token.length() : token.indexOf('|'));
         String afterName = token == null || token.indexOf('|') < 0 ? null : token.substring(token.indexOf('|') + 1);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode attrs = out.putArray("attributes");
         String next = store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             List<StoredContainerInstance> batch = new ArrayList<>();
             if (afterKey != null) {
-                instances.docs().get(tx, Kinds.CONTAINER_INSTANCE, afterKey, StoredContainerInstance.class).ifPresent(batch::add);
+                instances
+                        .docs()
+                        .get(tx, Kinds.CONTAINER_INSTANCE, afterKey, StoredContainerInstance.class)
+                        .ifPresent(batch::add);
             }
             String scanAfter = afterKey;
             String last = null;
             while (true) {
                 for (StoredContainerInstance ci : batch) {
                     for (Map.Entry<String, String> a : ci.attributes().entrySet()) {
-                        boolean alreadyListed = ci.key().equals(afterKey) && afterName != null
+                        boolean alreadyListed = ci.key().equals(afterKey)
+                                && afterName != null
                                 && a.getKey().compareTo(afterName) <= 0;
-                        if (alreadyListed || (wantName != null && !wantName.equals(a.getKey()))
+                        if (alreadyListed
+                                || (wantName != null && !wantName.equals(a.getKey()))
                                 || (wantValue != null && !wantValue.equals(a.getValue()))) {
                             continue;
                         }

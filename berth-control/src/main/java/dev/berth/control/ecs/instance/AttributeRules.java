@@ -24,8 +24,7 @@ public final class AttributeRules {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_./\\\\-]{1,128}");
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_.@/\\\\: -]{1,128}");
 
-    private AttributeRules() {
-    }
+    private AttributeRules() {}
 
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -40,9 +39,10 @@ public final class AttributeRules {
             return;
         }
         if (!VALUE.matcher(value).matches() || value.startsWith(" ") || value.endsWith(" ")) {
-            throw EcsErrors.invalidParameter("Value of attribute '" + name + "' must be 1 to 128 characters of letters, "
-                    + "numbers, hyphens, underscores, periods, at signs, slashes, colons and spaces, and must not start "
-                    + "or end with a space.");
+            throw EcsErrors.invalidParameter(
+                    "Value of attribute '" + name + "' must be 1 to 128 characters of letters, "
+                            + "numbers, hyphens, underscores, periods, at signs, slashes, colons and spaces, and must not start "
+                            + "or end with a space.");
         }
     }
 
@@ -53,23 +53,30 @@ public final class AttributeRules {
     /** Refuses a user call that would set or delete a reserved attribute. */
     public static void checkNotReserved(String name) {
         if (reserved(name)) {
-            throw EcsErrors.invalidParameter("Attribute '" + name
-                    + "' is set by the container agent; names starting with 'ecs.' or 'com.amazonaws.ecs.' are reserved.");
+            throw EcsErrors.invalidParameter(
+                    "Attribute '" + name
+                            + "' is set by the container agent; names starting with 'ecs.' or 'com.amazonaws.ecs.' are reserved.");
         }
     }
 
     /** How many custom (not reserved) attributes the union of the two maps holds. */
     public static long customCount(Map<String, String> agentAttributes, Map<String, String> customAttributes) {
         return java.util.stream.Stream.concat(agentAttributes.keySet().stream(), customAttributes.keySet().stream())
-                .filter(n -> !reserved(n)).distinct().count();
+                .filter(n -> !reserved(n))
+                .distinct()
+                .count();
     }
 
     /** Refuses more than {@link #MAX_CUSTOM} custom attributes on one instance. */
-    public static void checkLimit(String arn, Map<String, String> agentAttributes, Map<String, String> customAttributes) {
+    public static void checkLimit(
+            String arn, Map<String, String> agentAttributes, Map<String, String> customAttributes) {
         long n = customCount(agentAttributes, customAttributes);
         if (n > MAX_CUSTOM) {
-            throw new AwsException("AttributeLimitExceededException", 400, "You can specify up to " + MAX_CUSTOM
-                    + " custom attributes for each resource; " + arn + " would have " + n + ".");
+            throw new AwsException(
+                    "AttributeLimitExceededException",
+                    400,
+                    "You can specify up to " + MAX_CUSTOM + " custom attributes for each resource; " + arn
+                            + " would have " + n + ".");
         }
     }
 }

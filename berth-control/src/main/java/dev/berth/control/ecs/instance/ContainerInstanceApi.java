@@ -48,7 +48,7 @@ public final class ContainerInstanceApi {
     private final ContainerInstances instances;
     private final ClusterApi clusters;
     private final InstanceNotifier notifier;
-    private volatile DeregistrationHook onDeregister = (tx, ci, reason) -> { };
+    private volatile DeregistrationHook onDeregister = (tx, ci, reason) -> {};
 
     /** What else happens in the transaction that deregisters an instance: its tasks are stopped. */
     @FunctionalInterface
@@ -59,7 +59,7 @@ public final class ContainerInstanceApi {
     /** Sets the hook (the task API, which is built after this class). */
 
     /** Told after commit which cluster's instances changed (joined, left, changed state): the service scheduler. */
-    private volatile java.util.function.Consumer<String> onInstancesChanged = cluster -> { };
+    private volatile java.util.function.Consumer<String> onInstancesChanged = cluster -> {};
 
     public void onInstancesChanged(java.util.function.Consumer<String> listener) {
         this.onInstancesChanged = listener;
@@ -69,7 +69,8 @@ public final class ContainerInstanceApi {
         this.onDeregister = hook;
     }
 
-    public ContainerInstanceApi(StateStore store, ContainerInstances instances, ClusterApi clusters, InstanceNotifier notifier) {
+    public ContainerInstanceApi(
+            StateStore store, ContainerInstances instances, ClusterApi clusters, InstanceNotifier notifier) {
         this.store = store;
         this.instances = instances;
         this.clusters = clusters;
@@ -95,11 +96,14 @@ public final class ContainerInstanceApi {
         ArrayNode found = out.putArray("containerInstances");
         ArrayNode failures = out.putArray("failures");
         store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             for (String ref : refs) {
-                Optional<StoredContainerInstance> ci = instances.resolve(cluster, ref).flatMap(id -> instances.find(tx, cluster, id));
+                Optional<StoredContainerInstance> ci =
+                        instances.resolve(cluster, ref).flatMap(id -> instances.find(tx, cluster, id));
                 if (ci.isPresent()) {
-                    found.add(instances.render(ci.get(), include.contains("TAGS"), include.contains("CONTAINER_INSTANCE_HEALTH")));
+                    found.add(instances.render(
+                            ci.get(), include.contains("TAGS"), include.contains("CONTAINER_INSTANCE_HEALTH")));
                 } else {
                     failures.addObject().put("arn", failureArn(cluster, ref)).put("reason", "MISSING");
                 }
@@ -110,14 +114,19 @@ public final class ContainerInstanceApi {
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {
-        int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
-        String after = NextTokens.decode("ListContainerInstances", in.path("nextToken").asText(null));
+        int max = NextTokens.maxResults(
+                in.has("maxResults") ? in.get("maxResults").asInt() : null);
+        String after =
+                NextTokens.decode("ListContainerInstances", in.path("nextToken").asText(null));
         Expression filter = in.hasNonNull("filter") ? Cql.parse(in.get("filter").asText()) : null;
-        InstanceStatus status = in.hasNonNull("status") ? InstanceStatus.valueOf(in.get("status").asText()) : null;
+        InstanceStatus status = in.hasNonNull("status")
+                ? InstanceStatus.valueOf(in.get("status").asText())
+                : null;
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arns = out.putArray("containerInstanceArns");
         String next = store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             String prefix = Kinds.inCluster(cluster);
             String cursor = after;
             while (true) {
@@ -125,7 +134,8 @@ public final class ContainerInstanceApi {
                 List<Entry> entries = page.entries();
                 for (int i = 0; i < entries.size(); i++) {
                     StoredContainerInstance ci = instances.docs().read(entries.get(i), StoredContainerInstance.class);
-                    if ((status == null || ci.status() == status) && (filter == null || filter.matches(instances.view(ci)))) {
+                    if ((status == null || ci.status() == status)
+                            && (filter == null || filter.matches(instances.view(ci)))) {
                         arns.add(instances.arnOf(ci.cluster(), ci.id()));
                     }
                     cursor = entries.get(i).key();
@@ -160,19 +170,27 @@ public final class ContainerInstanceApi {
             updated.removeAll();
             failures.removeAll();
             List<StoredContainerInstance> written = new ArrayList<>();
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             for (String ref : refs) {
                 Optional<String> id = instances.resolve(cluster, ref);
                 Optional<StoredContainerInstance> ci = id.flatMap(i -> instances.lockRegistered(tx, cluster, i));
                 if (ci.isEmpty()) {
-                    boolean gone = id.flatMap(i -> instances.find(tx, cluster, i)).isPresent();
-                    failures.addObject().put("arn", failureArn(cluster, ref)).put("reason", gone ? "INACTIVE" : "MISSING");
+                    boolean gone =
+                            id.flatMap(i -> instances.find(tx, cluster, i)).isPresent();
+                    failures.addObject()
+                            .put("arn", failureArn(cluster, ref))
+                            .put("reason", gone ? "INACTIVE" : "MISSING");
                     continue;
                 }
                 StoredContainerInstance c = ci.get();
                 if (!InstanceLifecycle.allowed(c.status(), target)) {
-                    failures.addObject().put("arn", failureArn(cluster, ref)).put("reason", c.status().name())
-                            .put("detail", "A container instance in " + c.status() + " cannot be set to " + target + ".");
+                    failures.addObject()
+                            .put("arn", failureArn(cluster, ref))
+                            .put("reason", c.status().name())
+                            .put(
+                                    "detail",
+                                    "A container instance in " + c.status() + " cannot be set to " + target + ".");
                     continue;
                 }
                 if (c.status() != target) {
@@ -193,8 +211,11 @@ public final class ContainerInstanceApi {
         boolean force = in.path("force").asBoolean(false);
         String ref = in.path("containerInstance").asText(null);
         StoredContainerInstance gone = store.transact(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
-            StoredContainerInstance c = instances.resolve(cluster, ref).flatMap(i -> instances.lockRegistered(tx, cluster, i))
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            StoredContainerInstance c = instances
+                    .resolve(cluster, ref)
+                    .flatMap(i -> instances.lockRegistered(tx, cluster, i))
                     .orElseThrow(() -> EcsErrors.invalidParameter("The referenced container instance " + ref
                             + " is not registered in cluster " + cluster + "."));
             if (!force && c.runningTasksCount() + c.pendingTasksCount() > 0) {
@@ -233,7 +254,10 @@ public final class ContainerInstanceApi {
             public List<Tag> tags(Arn arn) {
                 return store.read(tx -> {
                     String[] ci = clusterAndId(arn);
-                    return instances.find(tx, ci[0], ci[1]).orElseThrow(() -> notFound(arn)).tags();
+                    return instances
+                            .find(tx, ci[0], ci[1])
+                            .orElseThrow(() -> notFound(arn))
+                            .tags();
                 });
             }
 
@@ -241,7 +265,8 @@ public final class ContainerInstanceApi {
             public void update(Arn arn, UnaryOperator<List<Tag>> change) {
                 store.transact(tx -> {
                     String[] ci = clusterAndId(arn);
-                    StoredContainerInstance c = instances.lockRegistered(tx, ci[0], ci[1]).orElseThrow(() -> notFound(arn));
+                    StoredContainerInstance c =
+                            instances.lockRegistered(tx, ci[0], ci[1]).orElseThrow(() -> notFound(arn));
                     instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, c.key(), c.withTags(change.apply(c.tags())));
                     return null;
                 });
@@ -252,7 +277,8 @@ public final class ContainerInstanceApi {
     private String[] clusterAndId(Arn arn) {
         String rest = arn.resourceId();
         int slash = rest.indexOf('/');
-        if (slash < 0 || instances.resolve(rest.substring(0, slash), arn.toString()).isEmpty()) {
+        if (slash < 0
+                || instances.resolve(rest.substring(0, slash), arn.toString()).isEmpty()) {
             throw notFound(arn);
         }
         return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};

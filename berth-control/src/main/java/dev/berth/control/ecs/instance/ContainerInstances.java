@@ -3,12 +3,13 @@ package dev.berth.control.ecs.instance;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
-import dev.berth.model.Platform;
-import dev.berth.control.ecs.tags.TagRules;
 import dev.berth.control.ecs.ClusterScopedIds;
+import dev.berth.control.ecs.tags.TagRules;
+import dev.berth.model.Platform;
 import dev.berth.scheduler.ContainerInstance;
+import dev.berth.store.Documents;
+import dev.berth.store.Transaction;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.berth.store.Transaction;
 
 /**
  * What every container instance handler needs: ARNs, resolving a reference (id or ARN) within a
@@ -82,8 +82,10 @@ public final class ContainerInstances {
     /** The instance, registered or deregistered. */
     public Optional<StoredContainerInstance> find(Transaction tx, String cluster, String id) {
         String key = cluster + "/" + id;
-        Optional<StoredContainerInstance> live = docs.get(tx, Kinds.CONTAINER_INSTANCE, key, StoredContainerInstance.class);
-        return live.isPresent() ? live
+        Optional<StoredContainerInstance> live =
+                docs.get(tx, Kinds.CONTAINER_INSTANCE, key, StoredContainerInstance.class);
+        return live.isPresent()
+                ? live
                 : docs.get(tx, Kinds.INACTIVE_CONTAINER_INSTANCE, key, StoredContainerInstance.class);
     }
 
@@ -142,17 +144,31 @@ public final class ContainerInstances {
         h.put("overallStatus", current ? r.status() : "INSUFFICIENT_DATA");
         ArrayNode details = h.putArray("details");
         if (r != null) {
-            details.addObject().put("type", "CONTAINER_RUNTIME").put("status", current ? r.status() : "INSUFFICIENT_DATA")
-                    .put("lastUpdated", BigDecimal.valueOf(r.lastUpdatedMillis()).movePointLeft(3))
-                    .put("lastStatusChange", BigDecimal.valueOf(r.lastStatusChangeMillis()).movePointLeft(3));
+            details.addObject()
+                    .put("type", "CONTAINER_RUNTIME")
+                    .put("status", current ? r.status() : "INSUFFICIENT_DATA")
+                    .put(
+                            "lastUpdated",
+                            BigDecimal.valueOf(r.lastUpdatedMillis()).movePointLeft(3))
+                    .put(
+                            "lastStatusChange",
+                            BigDecimal.valueOf(r.lastStatusChangeMillis()).movePointLeft(3));
         }
         return h;
     }
 
     private static void resources(ArrayNode out, StoredContainerInstance.Resources r) {
-        out.addObject().put("name", "CPU").put("type", "INTEGER").put("doubleValue", 0.0).put("longValue", 0)
+        out.addObject()
+                .put("name", "CPU")
+                .put("type", "INTEGER")
+                .put("doubleValue", 0.0)
+                .put("longValue", 0)
                 .put("integerValue", r.cpu());
-        out.addObject().put("name", "MEMORY").put("type", "INTEGER").put("doubleValue", 0.0).put("longValue", 0)
+        out.addObject()
+                .put("name", "MEMORY")
+                .put("type", "INTEGER")
+                .put("doubleValue", 0.0)
+                .put("longValue", 0)
                 .put("integerValue", r.memory());
         stringSet(out.addObject().put("name", "PORTS"), r.ports());
         stringSet(out.addObject().put("name", "PORTS_UDP"), r.portsUdp());

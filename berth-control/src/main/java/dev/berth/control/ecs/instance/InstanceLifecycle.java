@@ -23,16 +23,17 @@ public final class InstanceLifecycle {
     static {
         ALLOWED.put(InstanceStatus.REGISTERING, EnumSet.of(InstanceStatus.ACTIVE, InstanceStatus.REGISTRATION_FAILED));
         ALLOWED.put(InstanceStatus.REGISTRATION_FAILED, EnumSet.of(InstanceStatus.INACTIVE));
-        ALLOWED.put(InstanceStatus.ACTIVE, EnumSet.of(InstanceStatus.DRAINING, InstanceStatus.DEREGISTERING,
-                InstanceStatus.INACTIVE));
-        ALLOWED.put(InstanceStatus.DRAINING, EnumSet.of(InstanceStatus.ACTIVE, InstanceStatus.DEREGISTERING,
-                InstanceStatus.INACTIVE));
+        ALLOWED.put(
+                InstanceStatus.ACTIVE,
+                EnumSet.of(InstanceStatus.DRAINING, InstanceStatus.DEREGISTERING, InstanceStatus.INACTIVE));
+        ALLOWED.put(
+                InstanceStatus.DRAINING,
+                EnumSet.of(InstanceStatus.ACTIVE, InstanceStatus.DEREGISTERING, InstanceStatus.INACTIVE));
         ALLOWED.put(InstanceStatus.DEREGISTERING, EnumSet.of(InstanceStatus.INACTIVE));
         ALLOWED.put(InstanceStatus.INACTIVE, EnumSet.noneOf(InstanceStatus.class));
     }
 
-    private InstanceLifecycle() {
-    }
+    private InstanceLifecycle() {}
 
     /** True if an instance in {@code from} may move to {@code to}; staying in the same status is always allowed. */
     public static boolean allowed(InstanceStatus from, InstanceStatus to) {

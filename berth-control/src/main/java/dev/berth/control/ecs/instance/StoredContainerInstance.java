@@ -49,8 +49,7 @@ public record StoredContainerInstance(
         RuntimeHealth runtime) {
 
     /** What ECS reports as versionInfo. */
-    public record VersionInfo(String agentVersion, String agentHash, String dockerVersion) {
-    }
+    public record VersionInfo(String agentVersion, String agentHash, String dockerVersion) {}
 
     /**
      * ECS's CONTAINER_RUNTIME health check as the agent reports it with each poll.
@@ -95,27 +94,103 @@ public record StoredContainerInstance(
     }
 
     public StoredContainerInstance withStatus(InstanceStatus s, String reason) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, s, reason, version + 1, versionInfo, registered,
-                remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion + 1, highestEventSeq, runtime);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                s,
+                reason,
+                version + 1,
+                versionInfo,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                customAttributes,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredVersion + 1,
+                highestEventSeq,
+                runtime);
     }
 
     public StoredContainerInstance withCustomAttributes(Map<String, String> attrs) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, versionInfo,
-                registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, attrs, tags, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq, runtime);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                version + 1,
+                versionInfo,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                attrs,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredVersion,
+                highestEventSeq,
+                runtime);
     }
 
     public StoredContainerInstance withTags(List<Tag> t) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
-                registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, t, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq, runtime);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                version,
+                versionInfo,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                customAttributes,
+                t,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredVersion,
+                highestEventSeq,
+                runtime);
     }
 
     public StoredContainerInstance withLastSeen(long millis) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
-                registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags,
-                hostIp, registeredAtMillis, millis, secretHash, desiredVersion, highestEventSeq, runtime);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                version,
+                versionInfo,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                customAttributes,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                millis,
+                secretHash,
+                desiredVersion,
+                highestEventSeq,
+                runtime);
     }
 
     /**
@@ -128,9 +203,28 @@ public record StoredContainerInstance(
         }
         boolean changed = runtime == null || !runtime.status().equals(status);
         RuntimeHealth r = new RuntimeHealth(status, nowMillis, changed ? nowMillis : runtime.lastStatusChangeMillis());
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status(), statusReason, changed ? version + 1 : version,
-                versionInfo, registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes,
-                tags, hostIp, registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, highestEventSeq, r);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status(),
+                statusReason,
+                changed ? version + 1 : version,
+                versionInfo,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                customAttributes,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredVersion,
+                highestEventSeq,
+                r);
     }
 
     /** False only while the agent reports its container runtime impaired. */
@@ -139,38 +233,113 @@ public record StoredContainerInstance(
     }
 
     public StoredContainerInstance withVersionInfo(VersionInfo v, long highestSeq) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason,
-                v.equals(versionInfo) ? version : version + 1, v, registered, remaining, runningTasksCount,
-                pendingTasksCount, agentAttributes, customAttributes, tags, hostIp, registeredAtMillis, lastSeenMillis,
-                secretHash, desiredVersion, highestSeq, runtime);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                v.equals(versionInfo) ? version : version + 1,
+                v,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                customAttributes,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredVersion,
+                highestSeq,
+                runtime);
     }
 
     /**
      * The same instance as re-registered by its agent after a restart: new resources, agent
      * attributes, version info and host IP; ARN, status, custom attributes, tags and counters kept.
      */
-    public StoredContainerInstance reregistered(Resources res, Map<String, String> agentAttrs, VersionInfo v, String ip,
-            long nowMillis) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, v, res, res,
-                runningTasksCount, pendingTasksCount, agentAttrs, customAttributes, tags, ip, registeredAtMillis,
-                nowMillis, secretHash, desiredVersion, highestEventSeq, runtime);
+    public StoredContainerInstance reregistered(
+            Resources res, Map<String, String> agentAttrs, VersionInfo v, String ip, long nowMillis) {
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                version + 1,
+                v,
+                res,
+                res,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttrs,
+                customAttributes,
+                tags,
+                ip,
+                registeredAtMillis,
+                nowMillis,
+                secretHash,
+                desiredVersion,
+                highestEventSeq,
+                runtime);
     }
 
     /**
      * The instance after a task change: new remaining resources and task counts; {@code desiredChanged}
      * moves the agent protocol's index (a task to start or stop) as well as ECS's version.
      */
-    public StoredContainerInstance withTaskAccounting(Resources newRemaining, int running, int pending, boolean desiredChanged) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version + 1, versionInfo,
-                registered, newRemaining, running, pending, agentAttributes, customAttributes, tags, hostIp,
-                registeredAtMillis, lastSeenMillis, secretHash, desiredChanged ? desiredVersion + 1 : desiredVersion,
-                highestEventSeq, runtime);
+    public StoredContainerInstance withTaskAccounting(
+            Resources newRemaining, int running, int pending, boolean desiredChanged) {
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                version + 1,
+                versionInfo,
+                registered,
+                newRemaining,
+                running,
+                pending,
+                agentAttributes,
+                customAttributes,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredChanged ? desiredVersion + 1 : desiredVersion,
+                highestEventSeq,
+                runtime);
     }
 
     /** The instance with a new highest applied event sequence number. */
     public StoredContainerInstance withHighestEventSeq(long seq) {
-        return new StoredContainerInstance(cluster, id, ec2InstanceId, status, statusReason, version, versionInfo,
-                registered, remaining, runningTasksCount, pendingTasksCount, agentAttributes, customAttributes, tags,
-                hostIp, registeredAtMillis, lastSeenMillis, secretHash, desiredVersion, seq, runtime);
+        return new StoredContainerInstance(
+                cluster,
+                id,
+                ec2InstanceId,
+                status,
+                statusReason,
+                version,
+                versionInfo,
+                registered,
+                remaining,
+                runningTasksCount,
+                pendingTasksCount,
+                agentAttributes,
+                customAttributes,
+                tags,
+                hostIp,
+                registeredAtMillis,
+                lastSeenMillis,
+                secretHash,
+                desiredVersion,
+                seq,
+                runtime);
     }
 }

@@ -34,8 +34,7 @@ import java.util.Set;
  */
 final class DaemonRollout {
 
-    private DaemonRollout() {
-    }
+    private DaemonRollout() {}
 
     static Rollout run(Pass p) {
         StoredService s = p.s;
@@ -43,8 +42,9 @@ final class DaemonRollout {
         boolean active = StoredService.ACTIVE.equals(s.status());
         TaskRequirements any = TaskRequirements.of(0, 0)
                 .withRequiredAttributes(p.view.primaryRequirements().requiredAttributes());
-        Set<String> eligible = new HashSet<>(PlacementEngine.placeDaemon(p.view.snapshot(), any, "\u0000eligible",
-                p.view.constraints()).placements());
+        Set<String> eligible = new HashSet<>(
+                PlacementEngine.placeDaemon(p.view.snapshot(), any, "\u0000eligible", p.view.constraints())
+                        .placements());
         int desired = active ? eligible.size() : 0;
         if (d == null) {
             return new Rollout(0, List.of(), desired);
@@ -99,8 +99,9 @@ final class DaemonRollout {
             p.wake(p.throttle.notBeforeMillis());
         }
         if (active && !throttled && !"FAILED".equals(d.rolloutState())) {
-            startOn = PlacementEngine.placeDaemon(p.view.snapshot(), p.view.primaryRequirements(), s.group(),
-                    p.view.constraints()).placements();
+            startOn = PlacementEngine.placeDaemon(
+                            p.view.snapshot(), p.view.primaryRequirements(), s.group(), p.view.constraints())
+                    .placements();
         }
         return new Rollout(0, startOn, desired);
     }

@@ -13,8 +13,16 @@ import java.util.List;
  * @param wakeAtMillis when the service should be looked at again even if nothing changes (0: the
  *     periodic resync is enough); set while throttled, in a health-check grace period, or mid-rollout
  */
-public record Plan(StoredService service, String startDeploymentId, String startTaskDefinitionArn, int start,
-        List<String> startOn, List<Stop> stops, List<String> register, List<String> deregister, List<String> release,
+public record Plan(
+        StoredService service,
+        String startDeploymentId,
+        String startTaskDefinitionArn,
+        int start,
+        List<String> startOn,
+        List<Stop> stops,
+        List<String> register,
+        List<String> deregister,
+        List<String> release,
         long wakeAtMillis) {
 
     public Plan {
@@ -36,7 +44,11 @@ public record Plan(StoredService service, String startDeploymentId, String start
     }
 
     public boolean hasActions() {
-        return start > 0 || !startOn.isEmpty() || !stops.isEmpty() || !register.isEmpty() || !deregister.isEmpty()
+        return start > 0
+                || !startOn.isEmpty()
+                || !stops.isEmpty()
+                || !register.isEmpty()
+                || !deregister.isEmpty()
                 || !release.isEmpty();
     }
 }

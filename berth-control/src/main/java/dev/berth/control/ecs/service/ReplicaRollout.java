@@ -24,8 +24,7 @@ import java.util.List;
  */
 final class ReplicaRollout {
 
-    private ReplicaRollout() {
-    }
+    private ReplicaRollout() {}
 
     static Rollout run(Pass p) {
         StoredService s = p.s;
@@ -45,16 +44,19 @@ final class ReplicaRollout {
         // scale-in: surplus primary tasks, those not healthy first
         int excess = keep.size() - desired;
         if (excess > 0) {
-            List<TaskView> unhealthy = new ArrayList<>(keep.stream().filter(t -> !p.healthy(t)).toList());
+            List<TaskView> unhealthy =
+                    new ArrayList<>(keep.stream().filter(t -> !p.healthy(t)).toList());
             unhealthy.sort(Comparator.comparing((TaskView t) -> t.running() ? 1 : 0));
             List<TaskView> chosen = new ArrayList<>(unhealthy.subList(0, Math.min(excess, unhealthy.size())));
             chosen.addAll(p.choose(keep.stream().filter(p::healthy).toList(), excess - chosen.size()));
             chosen.forEach(t -> p.stop(t, reason));
             keep.removeAll(chosen);
         }
-        int max = (int) Math.floor(desired * (double) s.deploymentConfiguration().maximumPercent() / 100.0);
+        int max =
+                (int) Math.floor(desired * (double) s.deploymentConfiguration().maximumPercent() / 100.0);
         int min = (int) Math.ceil(desired * (double) s.deploymentConfiguration().minimumHealthyPercent() / 100.0);
-        long healthy = keep.stream().filter(p::healthy).count() + others.stream().filter(p::healthy).count();
+        long healthy = keep.stream().filter(p::healthy).count()
+                + others.stream().filter(p::healthy).count();
         int stoppedOthers = 0;
         for (TaskView t : others) {
             if (!p.healthy(t)) {

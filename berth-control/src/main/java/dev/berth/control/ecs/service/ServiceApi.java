@@ -57,10 +57,16 @@ public final class ServiceApi {
     private final LoadBalancerTargets lbs;
     private final ServiceRender render;
     private final SecureRandom random = new SecureRandom();
-    private volatile Consumer<String> waker = key -> { };
+    private volatile Consumer<String> waker = key -> {};
 
-    public ServiceApi(StateStore store, Documents docs, Platform platform, Clock clock, ClusterApi clusters,
-            TaskDefinitionApi taskDefinitions, LoadBalancerTargets lbs) {
+    public ServiceApi(
+            StateStore store,
+            Documents docs,
+            Platform platform,
+            Clock clock,
+            ClusterApi clusters,
+            TaskDefinitionApi taskDefinitions,
+            LoadBalancerTargets lbs) {
         this.store = store;
         this.docs = docs;
         this.platform = platform;
@@ -109,17 +115,21 @@ public final class ServiceApi {
         }
         Integer desired = in.hasNonNull("desiredCount") ? in.get("desiredCount").asInt() : null;
         if (daemon && desired != null) {
-            throw EcsErrors.invalidParameter("The daemon scheduling strategy does not support a desired count for services.");
+            throw EcsErrors.invalidParameter(
+                    "The daemon scheduling strategy does not support a desired count for services.");
         }
         if (!daemon && desired == null) {
-            throw EcsErrors.invalidParameter("The desiredCount parameter is required for services with the REPLICA"
-                    + " scheduling strategy.");
+            throw EcsErrors.invalidParameter(
+                    "The desiredCount parameter is required for services with the REPLICA" + " scheduling strategy.");
         }
         if (desired != null && desired < 0) {
             throw EcsErrors.invalidParameter("Desired count cannot be negative.");
         }
-        if (daemon && in.has("placementStrategy") && !in.get("placementStrategy").isEmpty()) {
-            throw EcsErrors.invalidParameter("Placement strategies are not supported with the DAEMON scheduling strategy.");
+        if (daemon
+                && in.has("placementStrategy")
+                && !in.get("placementStrategy").isEmpty()) {
+            throw EcsErrors.invalidParameter(
+                    "Placement strategies are not supported with the DAEMON scheduling strategy.");
         }
         StoredService.DeploymentConfig config = deploymentConfig(in.get("deploymentConfiguration"), daemon, null);
         Integer grace = grace(in);
@@ -129,13 +139,15 @@ public final class ServiceApi {
         if (clientToken != null && (clientToken.isEmpty() || clientToken.length() > 36)) {
             throw EcsErrors.invalidParameter("clientToken must be 1 to 36 characters.");
         }
-        String hash = Integer.toHexString(in.deepCopy().without("clientToken").toString().hashCode());
+        String hash = Integer.toHexString(
+                in.deepCopy().without("clientToken").toString().hashCode());
         JsonNode constraints = in.get("placementConstraints");
         JsonNode strategy = in.get("placementStrategy");
         boolean[] existing = {false};
         StoredService created = store.transact(tx -> {
             existing[0] = false;
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             String key = cluster + "/" + name;
             Optional<StoredService> current = docs.getForUpdate(tx, Kinds.SERVICE, key, StoredService.class);
             if (current.isPresent()) {
@@ -159,12 +171,46 @@ public final class ServiceApi {
             long now = clock.millis();
             String tdArn = taskDefinitions.refs().arn(td.family(), td.revision());
             String id = ServicePlanner.deploymentId(random);
-            StoredService.Deployment d = new StoredService.Deployment(id, "PRIMARY", tdArn, daemon ? 0 : desired, 0, 0, 0,
-                    now, now, "IN_PROGRESS", "ECS deployment " + id + " in progress.", false);
-            StoredService s = new StoredService(cluster, name, StoredService.ACTIVE, daemon ? 0 : desired, launchType,
-                    scheduling, tdArn, config, constraints, strategy, lb, null, grace, propagate,
-                    in.path("enableECSManagedTags").asBoolean(false), tags, clientToken, hash, now,
-                    "arn:aws:iam::" + call.accountId() + ":root", List.of(d), List.of(), null, List.of(), null, false);
+            StoredService.Deployment d = new StoredService.Deployment(
+                    id,
+                    "PRIMARY",
+                    tdArn,
+                    daemon ? 0 : desired,
+                    0,
+                    0,
+                    0,
+                    now,
+                    now,
+                    "IN_PROGRESS",
+                    "ECS deployment " + id + " in progress.",
+                    false);
+            StoredService s = new StoredService(
+                    cluster,
+                    name,
+                    StoredService.ACTIVE,
+                    daemon ? 0 : desired,
+                    launchType,
+                    scheduling,
+                    tdArn,
+                    config,
+                    constraints,
+                    strategy,
+                    lb,
+                    null,
+                    grace,
+                    propagate,
+                    in.path("enableECSManagedTags").asBoolean(false),
+                    tags,
+                    clientToken,
+                    hash,
+                    now,
+                    "arn:aws:iam::" + call.accountId() + ":root",
+                    List.of(d),
+                    List.of(),
+                    null,
+                    List.of(),
+                    null,
+                    false);
             docs.put(tx, Kinds.SERVICE, key, s);
             return s;
         });
@@ -177,14 +223,15 @@ public final class ServiceApi {
     }
 
     private static String launchType(ObjectNode in) {
-        boolean cps = in.has("capacityProviderStrategy") && !in.get("capacityProviderStrategy").isEmpty();
+        boolean cps = in.has("capacityProviderStrategy")
+                && !in.get("capacityProviderStrategy").isEmpty();
         if (cps && in.hasNonNull("launchType")) {
             throw EcsErrors.invalidParameter("Specifying both a launch type and capacity provider strategy is not"
                     + " supported. Remove one and try again.");
         }
         if (cps) {
-            throw EcsErrors.invalidParameter("Berth runs services with launch type EC2 only; capacityProviderStrategy"
-                    + " is not supported.");
+            throw EcsErrors.invalidParameter(
+                    "Berth runs services with launch type EC2 only; capacityProviderStrategy" + " is not supported.");
         }
         String launchType = in.path("launchType").asText("EC2");
         if (!launchType.equals("EC2")) {
@@ -221,7 +268,8 @@ public final class ServiceApi {
     }
 
     /** ECS's defaults (REPLICA 100/200, DAEMON 0/100) and bounds for deploymentConfiguration. */
-    static StoredService.DeploymentConfig deploymentConfig(JsonNode n, boolean daemon, StoredService.DeploymentConfig base) {
+    static StoredService.DeploymentConfig deploymentConfig(
+            JsonNode n, boolean daemon, StoredService.DeploymentConfig base) {
         int min = base != null ? base.minimumHealthyPercent() : daemon ? 0 : 100;
         int max = base != null ? base.maximumPercent() : daemon ? 100 : 200;
         boolean enable = base != null && base.circuitBreakerEnable();
@@ -240,8 +288,8 @@ public final class ServiceApi {
             }
             if (n.has("alarms")) {
                 if (n.get("alarms").path("enable").asBoolean(false)) {
-                    throw EcsErrors.invalidParameter("Berth has no CloudWatch alarms yet; deployment alarms cannot be"
-                            + " enabled.");
+                    throw EcsErrors.invalidParameter(
+                            "Berth has no CloudWatch alarms yet; deployment alarms cannot be" + " enabled.");
                 }
                 alarms = n.get("alarms");
             }
@@ -250,8 +298,8 @@ public final class ServiceApi {
             throw EcsErrors.invalidParameter("minimumHealthyPercent must be between 0 and 100.");
         }
         if (daemon && max != 100) {
-            throw EcsErrors.invalidParameter("The maximumPercent value for a service using the DAEMON service scheduler"
-                    + " must be 100.");
+            throw EcsErrors.invalidParameter(
+                    "The maximumPercent value for a service using the DAEMON service scheduler" + " must be 100.");
         }
         if (max < 100) {
             throw EcsErrors.invalidParameter("maximumPercent must be at least 100.");
@@ -263,7 +311,8 @@ public final class ServiceApi {
         if (ref == null || ref.isEmpty()) {
             throw EcsErrors.invalidParameter("TaskDefinition must be specified.");
         }
-        StoredTaskDefinition td = taskDefinitions.find(tx, ref)
+        StoredTaskDefinition td = taskDefinitions
+                .find(tx, ref)
                 .filter(d -> !d.status().equals(StoredTaskDefinition.DELETE_IN_PROGRESS))
                 .orElseThrow(() -> EcsErrors.client("TaskDefinition not found."));
         if (!td.status().equals(StoredTaskDefinition.ACTIVE)) {
@@ -277,16 +326,19 @@ public final class ServiceApi {
 
     private static void checkPlacement(StoredTaskDefinition td, JsonNode constraints, JsonNode strategy) {
         List<PlacementConstraint> tdc = new ArrayList<>();
-        td.body().path("placementConstraints").forEach(n -> tdc.add(
-                PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+        td.body()
+                .path("placementConstraints")
+                .forEach(n -> tdc.add(PlacementConstraint.of(
+                        n.path("type").asText(null), n.path("expression").asText(null))));
         List<PlacementConstraint> call = new ArrayList<>();
         if (constraints != null) {
-            constraints.forEach(n -> call.add(
-                    PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+            constraints.forEach(n -> call.add(PlacementConstraint.of(
+                    n.path("type").asText(null), n.path("expression").asText(null))));
         }
         List<PlacementStrategy> st = new ArrayList<>();
         if (strategy != null) {
-            strategy.forEach(n -> st.add(PlacementStrategy.of(n.path("type").asText(null), n.path("field").asText(null))));
+            strategy.forEach(n -> st.add(PlacementStrategy.of(
+                    n.path("type").asText(null), n.path("field").asText(null))));
         }
         PlacementValidation.validate(tdc, call, st);
     }
@@ -311,8 +363,8 @@ public final class ServiceApi {
             String tg = lb.path("targetGroupArn").asText(null);
             String container = lb.path("containerName").asText(null);
             if (tg == null || container == null || !lb.hasNonNull("containerPort")) {
-                throw EcsErrors.invalidParameter("loadBalancers entries need targetGroupArn, containerName and"
-                        + " containerPort.");
+                throw EcsErrors.invalidParameter(
+                        "loadBalancers entries need targetGroupArn, containerName and" + " containerPort.");
             }
             int port = lb.get("containerPort").asInt();
             JsonNode def = null;
@@ -322,18 +374,22 @@ public final class ServiceApi {
                 }
             }
             if (def == null) {
-                throw EcsErrors.invalidParameter("The container " + container + " does not exist in the task definition.");
+                throw EcsErrors.invalidParameter(
+                        "The container " + container + " does not exist in the task definition.");
             }
             boolean mapped = false;
             for (JsonNode pm : def.path("portMappings")) {
                 mapped |= pm.path("containerPort").asInt() == port;
             }
             if (!mapped) {
-                throw EcsErrors.invalidParameter("The container " + container + " did not have a container port " + port
-                        + " defined.");
+                throw EcsErrors.invalidParameter(
+                        "The container " + container + " did not have a container port " + port + " defined.");
             }
             lbs.validate(tg, container, port);
-            out.addObject().put("targetGroupArn", tg).put("containerName", container).put("containerPort", port);
+            out.addObject()
+                    .put("targetGroupArn", tg)
+                    .put("containerName", container)
+                    .put("containerPort", port);
         }
         return out;
     }
@@ -346,8 +402,11 @@ public final class ServiceApi {
         if (!ref.startsWith("arn:")) {
             return ref;
         }
-        Arn arn = Arn.parse(ref).filter(a -> a.service().equals("ecs") && a.resourceType().equals("service")
-                && a.region().equals(platform.region()) && a.account().equals(platform.accountId()))
+        Arn arn = Arn.parse(ref)
+                .filter(a -> a.service().equals("ecs")
+                        && a.resourceType().equals("service")
+                        && a.region().equals(platform.region())
+                        && a.account().equals(platform.accountId()))
                 .orElseThrow(ServiceApi::serviceNotFound);
         String rest = arn.resourceId();
         int slash = rest.indexOf('/');
@@ -359,9 +418,10 @@ public final class ServiceApi {
 
     private JsonNode update(CallContext call, ObjectNode in) {
         rejectUnsupported(in);
-        if (in.has("capacityProviderStrategy") && !in.get("capacityProviderStrategy").isEmpty()) {
-            throw EcsErrors.invalidParameter("Berth runs services with launch type EC2 only; capacityProviderStrategy"
-                    + " is not supported.");
+        if (in.has("capacityProviderStrategy")
+                && !in.get("capacityProviderStrategy").isEmpty()) {
+            throw EcsErrors.invalidParameter(
+                    "Berth runs services with launch type EC2 only; capacityProviderStrategy" + " is not supported.");
         }
         if (in.hasNonNull("platformVersion")) {
             throw EcsErrors.invalidParameter("The platform version must be null when specifying an EC2 launch type.");
@@ -372,31 +432,36 @@ public final class ServiceApi {
         }
         Integer grace = in.hasNonNull("healthCheckGracePeriodSeconds") ? grace(in) : null;
         StoredService updated = store.transact(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             String name = nameOf(cluster, in.path("service").asText(null));
             StoredService s = docs.getForUpdate(tx, Kinds.SERVICE, cluster + "/" + name, StoredService.class)
-                    .orElseThrow(() -> docs.get(tx, StoredService.INACTIVE_KIND, cluster + "/" + name, StoredService.class)
-                            .<AwsException>map(x -> notActive()).orElseGet(ServiceApi::serviceNotFound));
+                    .orElseThrow(
+                            () -> docs.get(tx, StoredService.INACTIVE_KIND, cluster + "/" + name, StoredService.class)
+                                    .<AwsException>map(x -> notActive())
+                                    .orElseGet(ServiceApi::serviceNotFound));
             if (!StoredService.ACTIVE.equals(s.status())) {
                 throw notActive();
             }
             int desired = s.desiredCount();
             if (in.hasNonNull("desiredCount")) {
                 if (s.daemon()) {
-                    throw EcsErrors.invalidParameter("The daemon scheduling strategy does not support a desired count"
-                            + " for services.");
+                    throw EcsErrors.invalidParameter(
+                            "The daemon scheduling strategy does not support a desired count" + " for services.");
                 }
                 desired = in.get("desiredCount").asInt();
                 if (desired < 0) {
                     throw EcsErrors.invalidParameter("Desired count cannot be negative.");
                 }
             }
-            if (s.daemon() && in.has("placementStrategy") && !in.get("placementStrategy").isEmpty()) {
-                throw EcsErrors.invalidParameter("Placement strategies are not supported with the DAEMON scheduling"
-                        + " strategy.");
+            if (s.daemon()
+                    && in.has("placementStrategy")
+                    && !in.get("placementStrategy").isEmpty()) {
+                throw EcsErrors.invalidParameter(
+                        "Placement strategies are not supported with the DAEMON scheduling" + " strategy.");
             }
-            StoredService.DeploymentConfig config = deploymentConfig(in.get("deploymentConfiguration"), s.daemon(),
-                    s.deploymentConfiguration());
+            StoredService.DeploymentConfig config =
+                    deploymentConfig(in.get("deploymentConfiguration"), s.daemon(), s.deploymentConfiguration());
             String tdArn = s.taskDefinitionArn();
             boolean newDeployment = in.path("forceNewDeployment").asBoolean(false);
             StoredTaskDefinition td = in.hasNonNull("taskDefinition")
@@ -407,7 +472,8 @@ public final class ServiceApi {
                 newDeployment = true;
                 tdArn = requested;
             }
-            JsonNode constraints = in.has("placementConstraints") ? in.get("placementConstraints") : s.placementConstraints();
+            JsonNode constraints =
+                    in.has("placementConstraints") ? in.get("placementConstraints") : s.placementConstraints();
             JsonNode strategy = in.has("placementStrategy") ? in.get("placementStrategy") : s.placementStrategy();
             if (in.has("placementConstraints") || in.has("placementStrategy")) {
                 checkPlacement(td, constraints, strategy);
@@ -424,25 +490,66 @@ public final class ServiceApi {
             if (newDeployment) {
                 for (int i = 0; i < deps.size(); i++) {
                     StoredService.Deployment d = deps.get(i);
-                    deps.set(i, d.with("ACTIVE", d.desiredCount(), d.pendingCount(), d.runningCount(), d.failedTasks(),
-                            now, d.rolloutState(), d.rolloutStateReason(), d.stage2()));
+                    deps.set(
+                            i,
+                            d.with(
+                                    "ACTIVE",
+                                    d.desiredCount(),
+                                    d.pendingCount(),
+                                    d.runningCount(),
+                                    d.failedTasks(),
+                                    now,
+                                    d.rolloutState(),
+                                    d.rolloutStateReason(),
+                                    d.stage2()));
                 }
                 String id = ServicePlanner.deploymentId(random);
-                deps.addFirst(new StoredService.Deployment(id, "PRIMARY", tdArn, s.daemon() ? 0 : desired, 0, 0, 0, now,
-                        now, "IN_PROGRESS", "ECS deployment " + id + " in progress.", false));
+                deps.addFirst(new StoredService.Deployment(
+                        id,
+                        "PRIMARY",
+                        tdArn,
+                        s.daemon() ? 0 : desired,
+                        0,
+                        0,
+                        0,
+                        now,
+                        now,
+                        "IN_PROGRESS",
+                        "ECS deployment " + id + " in progress.",
+                        false));
             } else if (!deps.isEmpty() && !s.daemon()) {
                 StoredService.Deployment d = deps.getFirst();
-                deps.set(0, d.with(d.status(), desired, d.pendingCount(), d.runningCount(), d.failedTasks(), now,
-                        d.rolloutState(), d.rolloutStateReason(), d.stage2()));
+                deps.set(
+                        0,
+                        d.with(
+                                d.status(),
+                                desired,
+                                d.pendingCount(),
+                                d.runningCount(),
+                                d.failedTasks(),
+                                now,
+                                d.rolloutState(),
+                                d.rolloutStateReason(),
+                                d.stage2()));
             }
             StoredService out = s.with(s.status(), desired, tdArn, config, constraints, strategy, deps)
-                    .withOptions(in.hasNonNull("healthCheckGracePeriodSeconds") ? grace : s.healthCheckGracePeriodSeconds(),
+                    .withOptions(
+                            in.hasNonNull("healthCheckGracePeriodSeconds") ? grace : s.healthCheckGracePeriodSeconds(),
                             in.path("propagateTags").asText(s.propagateTags()),
-                            in.hasNonNull("enableECSManagedTags") ? in.get("enableECSManagedTags").asBoolean()
-                                    : s.enableECSManagedTags(), lb);
+                            in.hasNonNull("enableECSManagedTags")
+                                    ? in.get("enableECSManagedTags").asBoolean()
+                                    : s.enableECSManagedTags(),
+                            lb);
             if (newDeployment) {
-                out = out.reconciled(out.status(), tdArn, deps, List.of(), s.lastCompleted(), s.handledStopped(),
-                        StoredService.Throttle.NONE, false);
+                out = out.reconciled(
+                        out.status(),
+                        tdArn,
+                        deps,
+                        List.of(),
+                        s.lastCompleted(),
+                        s.handledStopped(),
+                        StoredService.Throttle.NONE,
+                        false);
             }
             docs.put(tx, Kinds.SERVICE, out.key(), out);
             return out;
@@ -456,19 +563,28 @@ public final class ServiceApi {
     private JsonNode delete(CallContext call, ObjectNode in) {
         boolean force = in.path("force").asBoolean(false);
         StoredService deleted = store.transact(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             String name = nameOf(cluster, in.path("service").asText(null));
             StoredService s = docs.getForUpdate(tx, Kinds.SERVICE, cluster + "/" + name, StoredService.class)
-                    .orElseThrow(() -> docs.get(tx, StoredService.INACTIVE_KIND, cluster + "/" + name, StoredService.class)
-                            .<AwsException>map(x -> notActive()).orElseGet(ServiceApi::serviceNotFound));
+                    .orElseThrow(
+                            () -> docs.get(tx, StoredService.INACTIVE_KIND, cluster + "/" + name, StoredService.class)
+                                    .<AwsException>map(x -> notActive())
+                                    .orElseGet(ServiceApi::serviceNotFound));
             if (StoredService.DRAINING.equals(s.status())) {
                 return s;
             }
             if (!s.daemon() && s.desiredCount() > 0 && !force) {
                 throw EcsErrors.invalidParameter("The service cannot be stopped while it is scaled above 0.");
             }
-            StoredService out = s.with(StoredService.DRAINING, 0, s.taskDefinitionArn(), s.deploymentConfiguration(),
-                    s.placementConstraints(), s.placementStrategy(), s.deployments());
+            StoredService out = s.with(
+                    StoredService.DRAINING,
+                    0,
+                    s.taskDefinitionArn(),
+                    s.deploymentConfiguration(),
+                    s.placementConstraints(),
+                    s.placementStrategy(),
+                    s.deployments());
             docs.put(tx, Kinds.SERVICE, out.key(), out);
             return out;
         });
@@ -479,15 +595,18 @@ public final class ServiceApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        DescribeCall d = DescribeCall.parse(in, "services", "services", null, 10, "services must list 1 to 10 service names or ARNs.");
+        DescribeCall d = DescribeCall.parse(
+                in, "services", "services", null, 10, "services must list 1 to 10 service names or ARNs.");
         store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             for (String ref : d.refs()) {
                 Optional<StoredService> s;
                 try {
                     String name = nameOf(cluster, ref);
                     s = docs.get(tx, Kinds.SERVICE, cluster + "/" + name, StoredService.class)
-                            .or(() -> docs.get(tx, StoredService.INACTIVE_KIND, cluster + "/" + name, StoredService.class));
+                            .or(() -> docs.get(
+                                    tx, StoredService.INACTIVE_KIND, cluster + "/" + name, StoredService.class));
                 } catch (AwsException e) {
                     s = Optional.empty();
                 }
@@ -503,14 +622,17 @@ public final class ServiceApi {
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {
-        int max = in.hasNonNull("maxResults") ? NextTokens.maxResults(in.get("maxResults").asInt()) : 10;
+        int max = in.hasNonNull("maxResults")
+                ? NextTokens.maxResults(in.get("maxResults").asInt())
+                : 10;
         String after = NextTokens.decode("ListServices", in.path("nextToken").asText(null));
         String launchType = in.path("launchType").asText(null);
         String scheduling = in.path("schedulingStrategy").asText(null);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arns = out.putArray("serviceArns");
         StorePages.Listing<String> page = store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             return StorePages.list(tx, Kinds.SERVICE, Kinds.inCluster(cluster), after, max, e -> {
                 StoredService s = docs.read(e, StoredService.class);
                 boolean match = (launchType == null || launchType.equals(s.launchType()))
@@ -546,7 +668,8 @@ public final class ServiceApi {
 
     private StoredService found(Transaction tx, Arn arn, boolean lock) {
         String key = arn.resourceId();
-        Optional<StoredService> s = lock ? docs.getForUpdate(tx, Kinds.SERVICE, key, StoredService.class)
+        Optional<StoredService> s = lock
+                ? docs.getForUpdate(tx, Kinds.SERVICE, key, StoredService.class)
                 : docs.get(tx, Kinds.SERVICE, key, StoredService.class);
         return s.orElseThrow(() -> EcsErrors.invalidParameter("The specified service does not exist: " + arn + "."));
     }

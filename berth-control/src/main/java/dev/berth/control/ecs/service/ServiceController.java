@@ -89,8 +89,16 @@ public final class ServiceController implements AutoCloseable {
     /** Reconciles done (for tests and the benchmark). */
     private final java.util.concurrent.atomic.AtomicLong reconciles = new java.util.concurrent.atomic.AtomicLong();
 
-    public ServiceController(StateStore store, Documents docs, Tasks tasks, TaskApi taskApi, TaskLaunch launch,
-            TaskDefinitionApi taskDefinitions, InstanceNotifier notifier, LoadBalancerTargets lbs, Clock clock) {
+    public ServiceController(
+            StateStore store,
+            Documents docs,
+            Tasks tasks,
+            TaskApi taskApi,
+            TaskLaunch launch,
+            TaskDefinitionApi taskDefinitions,
+            InstanceNotifier notifier,
+            LoadBalancerTargets lbs,
+            Clock clock) {
         this.store = store;
         this.docs = docs;
         this.tasks = tasks;
@@ -117,11 +125,14 @@ public final class ServiceController implements AutoCloseable {
             return;
         }
         boolean draining = !plan.deregister().isEmpty()
-                || view.tasks().stream().anyMatch(t -> t.draining() && !plan.release().contains(t.id()));
+                || view.tasks().stream()
+                        .anyMatch(t -> t.draining() && !plan.release().contains(t.id()));
         for (JsonNode lb : s.loadBalancers()) {
             String tg = lb.path("targetGroupArn").asText();
             if (draining) {
-                drainWatch.computeIfAbsent(tg, k -> ConcurrentHashMap.newKeySet()).add(key);
+                drainWatch
+                        .computeIfAbsent(tg, k -> ConcurrentHashMap.newKeySet())
+                        .add(key);
             } else {
                 drainWatch.computeIfPresent(tg, (k, v) -> {
                     v.remove(key);
@@ -228,9 +239,14 @@ public final class ServiceController implements AutoCloseable {
     }
 
     /** What one read of a service found. */
-    private record Read(Entry entry, StoredService service, ServiceView view, List<String> orphans,
-            Map<String, TaskView> byId, Map<String, StoredTask> stored, Map<String, Integer> ownLive) {
-    }
+    private record Read(
+            Entry entry,
+            StoredService service,
+            ServiceView view,
+            List<String> orphans,
+            Map<String, TaskView> byId,
+            Map<String, StoredTask> stored,
+            Map<String, Integer> ownLive) {}
 
     /** Reconciles one service now; returns when it wants to be looked at again (0: resync only). */
     public long reconcile(String key) {
@@ -241,14 +257,19 @@ public final class ServiceController implements AutoCloseable {
                 return 0;
             }
             ServiceView view = read.view();
-            if (read.service().loadBalancers() != null && !read.service().loadBalancers().isEmpty()) {
+            if (read.service().loadBalancers() != null
+                    && !read.service().loadBalancers().isEmpty()) {
                 Map<String, List<ServiceView.ElbFailure>> failures = new HashMap<>();
-                view = view.withLoadBalancers(targetHealth(read.service(), read.stored(), view.snapshot(), view.tasks(), failures),
-                        drainMillis(read.service()), drained(read, view.tasks()), failures);
+                view = view.withLoadBalancers(
+                        targetHealth(read.service(), read.stored(), view.snapshot(), view.tasks(), failures),
+                        drainMillis(read.service()),
+                        drained(read, view.tasks()),
+                        failures);
             }
             Plan plan = ServicePlanner.plan(view);
             watchDrains(key, read.service(), view, plan);
-            boolean changed = !plan.service().equals(read.service()) || !read.orphans().isEmpty();
+            boolean changed =
+                    !plan.service().equals(read.service()) || !read.orphans().isEmpty();
             if (!plan.hasActions() && !changed) {
                 return plan.wakeAtMillis();
             }
@@ -281,10 +302,19 @@ public final class ServiceController implements AutoCloseable {
                 return;
             }
             StoredTask task = t.get();
-            TaskView v = new TaskView(task.id(), tasks.instanceArnOf(s.cluster(), task.containerInstanceId()),
-                    task.startedBy(), task.taskDefinitionArn(), task.lastStatus(),
-                    task.desiredStatus() == TaskLifecycle.RUNNING, task.healthStatus(), task.times().startedAt(),
-                    task.stopCode(), task.reservation().cpu(), task.reservation().memory(), st.registered(),
+            TaskView v = new TaskView(
+                    task.id(),
+                    tasks.instanceArnOf(s.cluster(), task.containerInstanceId()),
+                    task.startedBy(),
+                    task.taskDefinitionArn(),
+                    task.lastStatus(),
+                    task.desiredStatus() == TaskLifecycle.RUNNING,
+                    task.healthStatus(),
+                    task.times().startedAt(),
+                    task.stopCode(),
+                    task.reservation().cpu(),
+                    task.reservation().memory(),
+                    st.registered(),
                     task.drainUntil());
             views.add(v);
             byId.put(v.id(), v);
@@ -319,16 +349,17 @@ public final class ServiceController implements AutoCloseable {
                 req = launch.requirementsOf(s.cluster(), td.get());
             }
         }
-        ServiceView view = new ServiceView(s, views, snapshot, req, constraints(s), strategies(s), checked,
-                Map.of(), clock.millis(), random);
+        ServiceView view = new ServiceView(
+                s, views, snapshot, req, constraints(s), strategies(s), checked, Map.of(), clock.millis(), random);
         return new Read(entry.get(), s, view, orphans, byId, stored, ownLive);
     }
 
     static List<PlacementConstraint> constraints(StoredService s) {
         List<PlacementConstraint> out = new ArrayList<>();
         if (s.placementConstraints() != null) {
-            s.placementConstraints().forEach(n -> out.add(
-                    PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+            s.placementConstraints()
+                    .forEach(n -> out.add(PlacementConstraint.of(
+                            n.path("type").asText(null), n.path("expression").asText(null))));
         }
         return out;
     }
@@ -336,8 +367,9 @@ public final class ServiceController implements AutoCloseable {
     static List<PlacementStrategy> strategies(StoredService s) {
         List<PlacementStrategy> out = new ArrayList<>();
         if (s.placementStrategy() != null) {
-            s.placementStrategy().forEach(n -> out.add(
-                    PlacementStrategy.of(n.path("type").asText(null), n.path("field").asText(null))));
+            s.placementStrategy()
+                    .forEach(n -> out.add(PlacementStrategy.of(
+                            n.path("type").asText(null), n.path("field").asText(null))));
         }
         return out;
     }
@@ -395,8 +427,11 @@ public final class ServiceController implements AutoCloseable {
             }
             for (StoredTask.Binding b : c.networkBindings()) {
                 if (b.containerPort() == port) {
-                    String ec2 = snapshot.instances().stream().filter(i -> i.arn().equals(instanceArn))
-                            .map(ContainerInstance::ec2InstanceId).findFirst().orElse(t.containerInstanceId());
+                    String ec2 = snapshot.instances().stream()
+                            .filter(i -> i.arn().equals(instanceArn))
+                            .map(ContainerInstance::ec2InstanceId)
+                            .findFirst()
+                            .orElse(t.containerInstanceId());
                     return new Target(ec2, b.bindIP(), b.hostPort());
                 }
             }
@@ -409,8 +444,12 @@ public final class ServiceController implements AutoCloseable {
      * {@code unhealthy}, ELB's description of why goes to {@code failures} (one entry per group, in the
      * service's order).
      */
-    Map<String, TargetHealth> targetHealth(StoredService s, Map<String, StoredTask> stored, ClusterSnapshot snapshot,
-            List<TaskView> views, Map<String, List<ServiceView.ElbFailure>> failures) {
+    Map<String, TargetHealth> targetHealth(
+            StoredService s,
+            Map<String, StoredTask> stored,
+            ClusterSnapshot snapshot,
+            List<TaskView> views,
+            Map<String, List<ServiceView.ElbFailure>> failures) {
         Map<String, TargetHealth> out = new HashMap<>();
         if (s.loadBalancers() == null || s.loadBalancers().isEmpty()) {
             return out;
@@ -451,7 +490,9 @@ public final class ServiceController implements AutoCloseable {
         long max = 0;
         if (s.loadBalancers() != null) {
             for (JsonNode lb : s.loadBalancers()) {
-                max = Math.max(max, lbs.deregistrationDelaySeconds(lb.path("targetGroupArn").asText()) * 1000L);
+                max = Math.max(
+                        max,
+                        lbs.deregistrationDelaySeconds(lb.path("targetGroupArn").asText()) * 1000L);
             }
         }
         return max;
@@ -470,7 +511,10 @@ public final class ServiceController implements AutoCloseable {
             boolean done = true;
             for (JsonNode lb : read.service().loadBalancers()) {
                 Target t = target(read.stored().get(v.id()), lb, read.view().snapshot());
-                if (t != null && lbs.health(lb.path("targetGroupArn").asText(), List.of(t)).get(t) == TargetHealth.DRAINING) {
+                if (t != null
+                        && lbs.health(lb.path("targetGroupArn").asText(), List.of(t))
+                                        .get(t)
+                                == TargetHealth.DRAINING) {
                     done = false;
                 }
             }
@@ -492,7 +536,8 @@ public final class ServiceController implements AutoCloseable {
         }
         String key = task.cluster() + "/" + task.group().substring("service:".length());
         boolean registered = docs.get(tx, ServiceTasks.KIND, ServiceTasks.key(key, task.id()), ServiceTasks.class)
-                .map(ServiceTasks::registered).orElse(false);
+                .map(ServiceTasks::registered)
+                .orElse(false);
         if (!registered) {
             return null;
         }
@@ -510,7 +555,12 @@ public final class ServiceController implements AutoCloseable {
     }
 
     /** Applies a plan; empty if the service changed since it was read (the caller starts over). */
-    private Optional<Set<String>> apply(Transaction tx, String key, Read read, Plan plan, Set<String> registered,
+    private Optional<Set<String>> apply(
+            Transaction tx,
+            String key,
+            Read read,
+            Plan plan,
+            Set<String> registered,
             List<StoredService.Event> lbEvents) {
         Optional<Entry> now = tx.getForUpdate(Kinds.SERVICE, key);
         if (now.isEmpty() || now.get().version() != read.entry().version()) {
@@ -519,28 +569,41 @@ public final class ServiceController implements AutoCloseable {
         StoredService s = plan.service();
         Set<String> woken = new LinkedHashSet<>();
         for (Plan.Stop stop : plan.stops()) {
-            StoredTask t = taskApi.stopTask(tx, s.cluster(), stop.taskId(), "ServiceSchedulerInitiated", stop.reason(),
-                    stop.drainUntil());
+            StoredTask t = taskApi.stopTask(
+                    tx, s.cluster(), stop.taskId(), "ServiceSchedulerInitiated", stop.reason(), stop.drainUntil());
             woken.add(t.cluster() + "/" + t.containerInstanceId());
         }
         for (String id : plan.release()) {
-            taskApi.releaseDrain(tx, s.cluster(), id).ifPresent(t -> woken.add(t.cluster() + "/" + t.containerInstanceId()));
+            taskApi.releaseDrain(tx, s.cluster(), id)
+                    .ifPresent(t -> woken.add(t.cluster() + "/" + t.containerInstanceId()));
         }
         List<StoredService.Event> events = new ArrayList<>(lbEvents);
         if (plan.start() > 0 || !plan.startOn().isEmpty()) {
-            TaskLaunch.ServiceLaunch l = launch.launchForService(tx, s.cluster(), plan.startTaskDefinitionArn(),
-                    s.group(), plan.startDeploymentId(), taskTags(s), s.propagateTags(), constraints(s), strategies(s),
-                    plan.start(), plan.startOn().isEmpty() ? null : plan.startOn(), read.ownLive());
+            TaskLaunch.ServiceLaunch l = launch.launchForService(
+                    tx,
+                    s.cluster(),
+                    plan.startTaskDefinitionArn(),
+                    s.group(),
+                    plan.startDeploymentId(),
+                    taskTags(s),
+                    s.propagateTags(),
+                    constraints(s),
+                    strategies(s),
+                    plan.start(),
+                    plan.startOn().isEmpty() ? null : plan.startOn(),
+                    read.ownLive());
             woken.addAll(l.changed());
             for (StoredTask t : l.tasks()) {
                 docs.put(tx, ServiceTasks.KIND, ServiceTasks.key(key, t.id()), new ServiceTasks(t.id(), false));
             }
             if (!l.tasks().isEmpty()) {
-                events.add(event(ServiceEvents.started(s.name(), l.tasks().stream().map(StoredTask::id).toList())));
+                events.add(event(ServiceEvents.started(
+                        s.name(), l.tasks().stream().map(StoredTask::id).toList())));
             }
             if (l.placement().unplaced() > 0) {
                 String m = ServiceEvents.unplaced(s.name(), l.placement());
-                boolean repeat = !s.events().isEmpty() && s.events().getFirst().message().equals(m);
+                boolean repeat =
+                        !s.events().isEmpty() && s.events().getFirst().message().equals(m);
                 if (!repeat) {
                     events.add(event(m));
                 }
@@ -557,8 +620,15 @@ public final class ServiceController implements AutoCloseable {
         read.orphans().forEach(k -> tx.delete(ServiceTasks.KIND, k));
         if (!events.isEmpty()) {
             java.util.Collections.reverse(events);
-            s = s.reconciled(s.status(), s.taskDefinitionArn(), s.deployments(), events, s.lastCompleted(),
-                    s.handledStopped(), s.throttle(), s.steady());
+            s = s.reconciled(
+                    s.status(),
+                    s.taskDefinitionArn(),
+                    s.deployments(),
+                    events,
+                    s.lastCompleted(),
+                    s.handledStopped(),
+                    s.throttle(),
+                    s.steady());
         }
         if (StoredService.INACTIVE.equals(s.status())) {
             tx.delete(Kinds.SERVICE, key);

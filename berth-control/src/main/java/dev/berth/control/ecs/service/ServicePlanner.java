@@ -45,8 +45,7 @@ public final class ServicePlanner {
     static final String STOP_DRAIN = "Service task stopped because the container instance is draining";
     static final String STOP_DELETE = "Service is being deleted";
 
-    private ServicePlanner() {
-    }
+    private ServicePlanner() {}
 
     /** The circuit breaker's failed-task threshold for a desired count. */
     public static int threshold(int desiredCount) {
@@ -118,7 +117,9 @@ public final class ServicePlanner {
 
         /** Live tasks not yet chosen to stop. */
         List<TaskView> live() {
-            return view.tasks().stream().filter(t -> t.live() && !stopping.contains(t.id())).toList();
+            return view.tasks().stream()
+                    .filter(t -> t.live() && !stopping.contains(t.id()))
+                    .toList();
         }
 
         boolean healthy(TaskView t) {
@@ -166,7 +167,8 @@ public final class ServicePlanner {
                 refs.add(new ScaleIn.RunningTaskRef(t.id(), t.instanceArn(), t.cpu(), t.memory()));
             }
             return ScaleIn.select(view.snapshot(), refs, view.strategies(), count, view.random()).stream()
-                    .map(r -> byId.get(r.taskArn())).toList();
+                    .map(r -> byId.get(r.taskArn()))
+                    .toList();
         }
     }
 
@@ -174,7 +176,8 @@ public final class ServicePlanner {
         Pass p = new Pass(view);
         Set<String> present = new LinkedHashSet<>();
         view.tasks().forEach(t -> present.add(t.id()));
-        List<String> handled = new ArrayList<>(p.s.handledStopped().stream().filter(present::contains).toList());
+        List<String> handled = new ArrayList<>(
+                p.s.handledStopped().stream().filter(present::contains).toList());
         accountStopped(p, handled);
         replaceUnhealthy(p);
         circuitBreaker(p);
@@ -183,8 +186,7 @@ public final class ServicePlanner {
     }
 
     /** What the rollout step decided: tasks to start (count for REPLICA, instances for DAEMON), and the desired count. */
-    record Rollout(int start, List<String> startOn, int desired) {
-    }
+    record Rollout(int start, List<String> startOn, int desired) {}
 
     private static boolean failure(TaskView t) {
         return "TaskFailedToStart".equals(t.stopCode()) || "EssentialContainerExited".equals(t.stopCode());
@@ -192,7 +194,9 @@ public final class ServicePlanner {
 
     private static void accountStopped(Pass p, List<String> handled) {
         for (TaskView t : p.view.tasks()) {
-            if (t.live() || handled.contains(t.id()) || t.lastStatus() != dev.berth.control.ecs.task.TaskLifecycle.STOPPED) {
+            if (t.live()
+                    || handled.contains(t.id())
+                    || t.lastStatus() != dev.berth.control.ecs.task.TaskLifecycle.STOPPED) {
                 continue;
             }
             handled.add(t.id());
@@ -212,7 +216,9 @@ public final class ServicePlanner {
         // a task that reached RUNNING after the last failure ends the throttle
         if (p.throttle.consecutiveFailures() > 0) {
             for (TaskView t : p.view.tasks()) {
-                if (t.running() && t.startedAt() != null && t.startedAt() >= p.throttle.notBeforeMillis()
+                if (t.running()
+                        && t.startedAt() != null
+                        && t.startedAt() >= p.throttle.notBeforeMillis()
                         && p.healthy(t)) {
                     p.throttle = StoredService.Throttle.NONE;
                     break;
@@ -232,8 +238,8 @@ public final class ServicePlanner {
             if (!t.running()) {
                 continue;
             }
-            boolean inGrace = grace != null && grace > 0 && t.startedAt() != null
-                    && p.view.now() < t.startedAt() + grace * 1000L;
+            boolean inGrace =
+                    grace != null && grace > 0 && t.startedAt() != null && p.view.now() < t.startedAt() + grace * 1000L;
             if (inGrace) {
                 p.wake(t.startedAt() + grace * 1000L);
                 continue;
@@ -245,11 +251,13 @@ public final class ServicePlanner {
             } else if (p.hasLoadBalancers() && p.view.targetHealth().get(t.id()) == TargetHealth.UNHEALTHY) {
                 // ECS names the group where the task is unhealthy, and writes one event per such group
                 List<ServiceView.ElbFailure> failures = p.view.elbFailures().getOrDefault(t.id(), List.of());
-                String tg = failures.isEmpty() ? p.s.loadBalancers().get(0).path("targetGroupArn").asText()
+                String tg = failures.isEmpty()
+                        ? p.s.loadBalancers().get(0).path("targetGroupArn").asText()
                         : failures.getFirst().targetGroupArn();
                 reason = STOP_ELB + " in (target-group " + tg + ")";
                 for (ServiceView.ElbFailure f : failures) {
-                    p.events.add(new Event(uuid(p.view.random()), p.view.now(), ServiceEvents.unhealthy(p.s.name(), t.id(), f)));
+                    p.events.add(new Event(
+                            uuid(p.view.random()), p.view.now(), ServiceEvents.unhealthy(p.s.name(), t.id(), f)));
                 }
             }
             if (reason != null) {
@@ -262,7 +270,9 @@ public final class ServicePlanner {
     private static void circuitBreaker(Pass p) {
         Deployment d = p.primary();
         StoredService.DeploymentConfig c = p.s.deploymentConfiguration();
-        if (d == null || !c.circuitBreakerEnable() || !"IN_PROGRESS".equals(d.rolloutState())
+        if (d == null
+                || !c.circuitBreakerEnable()
+                || !"IN_PROGRESS".equals(d.rolloutState())
                 || p.failed.get(d.id()) < threshold(p.s.desiredCount())) {
             return;
         }
@@ -270,12 +280,33 @@ public final class ServicePlanner {
         String why = stage2 ? "tasks failed health checks" : "tasks failed to start";
         p.event("(deployment " + d.id() + ") deployment failed: " + why + ".");
         StoredService.Rollback target = p.lastCompleted;
-        if (c.circuitBreakerRollback() && target != null && !target.deploymentId().equals(d.id())) {
-            Deployment failed = d.with("ACTIVE", d.desiredCount(), d.pendingCount(), d.runningCount(), p.failed.get(d.id()),
-                    p.view.now(), "FAILED", "ECS deployment circuit breaker: " + why + ".", stage2);
+        if (c.circuitBreakerRollback()
+                && target != null
+                && !target.deploymentId().equals(d.id())) {
+            Deployment failed = d.with(
+                    "ACTIVE",
+                    d.desiredCount(),
+                    d.pendingCount(),
+                    d.runningCount(),
+                    p.failed.get(d.id()),
+                    p.view.now(),
+                    "FAILED",
+                    "ECS deployment circuit breaker: " + why + ".",
+                    stage2);
             String id = deploymentId(p.view.random());
-            Deployment back = new Deployment(id, "PRIMARY", target.taskDefinitionArn(), p.s.desiredCount(), 0, 0, 0,
-                    p.view.now(), p.view.now(), "IN_PROGRESS", "ECS deployment " + id + " in progress.", false);
+            Deployment back = new Deployment(
+                    id,
+                    "PRIMARY",
+                    target.taskDefinitionArn(),
+                    p.s.desiredCount(),
+                    0,
+                    0,
+                    0,
+                    p.view.now(),
+                    p.view.now(),
+                    "IN_PROGRESS",
+                    "ECS deployment " + id + " in progress.",
+                    false);
             p.deployments.set(0, failed);
             p.deployments.addFirst(back);
             p.failed.put(id, 0);
@@ -284,8 +315,18 @@ public final class ServicePlanner {
             p.throttle = StoredService.Throttle.NONE;
             p.event("rolling back to deployment " + target.deploymentId() + ".");
         } else {
-            p.deployments.set(0, d.with("PRIMARY", d.desiredCount(), d.pendingCount(), d.runningCount(),
-                    p.failed.get(d.id()), p.view.now(), "FAILED", "ECS deployment circuit breaker: " + why + ".", stage2));
+            p.deployments.set(
+                    0,
+                    d.with(
+                            "PRIMARY",
+                            d.desiredCount(),
+                            d.pendingCount(),
+                            d.runningCount(),
+                            p.failed.get(d.id()),
+                            p.view.now(),
+                            "FAILED",
+                            "ECS deployment circuit breaker: " + why + ".",
+                            stage2));
         }
     }
 
@@ -339,8 +380,12 @@ public final class ServicePlanner {
         boolean othersLive = false;
         for (int i = 0; i < p.deployments.size(); i++) {
             Deployment d = p.deployments.get(i);
-            int running = (int) live.stream().filter(t -> d.id().equals(t.deploymentId()) && t.running()).count();
-            int pending = (int) live.stream().filter(t -> d.id().equals(t.deploymentId()) && t.pending()).count();
+            int running = (int) live.stream()
+                    .filter(t -> d.id().equals(t.deploymentId()) && t.running())
+                    .count();
+            int pending = (int) live.stream()
+                    .filter(t -> d.id().equals(t.deploymentId()) && t.pending())
+                    .count();
             boolean isPrimary = i == 0;
             if (!isPrimary && running + pending == 0) {
                 continue; // no tasks left: INACTIVE, no longer listed
@@ -348,22 +393,50 @@ public final class ServicePlanner {
             othersLive |= !isPrimary;
             String state = d.rolloutState();
             String reason = d.rolloutStateReason();
-            out.add(d.with(isPrimary ? "PRIMARY" : "ACTIVE", isPrimary ? r.desired() : running + pending, pending, running,
-                    p.failed.getOrDefault(d.id(), d.failedTasks()), now, state, reason,
+            out.add(d.with(
+                    isPrimary ? "PRIMARY" : "ACTIVE",
+                    isPrimary ? r.desired() : running + pending,
+                    pending,
+                    running,
+                    p.failed.getOrDefault(d.id(), d.failedTasks()),
+                    now,
+                    state,
+                    reason,
                     p.stage2.getOrDefault(d.id(), d.stage2())));
         }
-        long healthyPrimary = primary == null ? 0 : live.stream()
-                .filter(t -> primary.id().equals(t.deploymentId()) && p.healthy(t) && !p.onDrainingOrGone(t)).count();
-        long primaryLive = primary == null ? 0
-                : live.stream().filter(t -> primary.id().equals(t.deploymentId())).count();
-        boolean settled = !othersLive && healthyPrimary == r.desired() && primaryLive == r.desired() && r.start() == 0
-                && r.startOn().isEmpty() && p.stops.isEmpty() && StoredService.ACTIVE.equals(p.s.status())
+        long healthyPrimary = primary == null
+                ? 0
+                : live.stream()
+                        .filter(t -> primary.id().equals(t.deploymentId()) && p.healthy(t) && !p.onDrainingOrGone(t))
+                        .count();
+        long primaryLive = primary == null
+                ? 0
+                : live.stream()
+                        .filter(t -> primary.id().equals(t.deploymentId()))
+                        .count();
+        boolean settled = !othersLive
+                && healthyPrimary == r.desired()
+                && primaryLive == r.desired()
+                && r.start() == 0
+                && r.startOn().isEmpty()
+                && p.stops.isEmpty()
+                && StoredService.ACTIVE.equals(p.s.status())
                 && p.view.tasks().stream().noneMatch(TaskView::draining);
         StoredService.Rollback completed = p.lastCompleted;
         if (settled && !out.isEmpty() && "IN_PROGRESS".equals(out.getFirst().rolloutState())) {
             Deployment d = out.getFirst();
-            out.set(0, d.with(d.status(), d.desiredCount(), d.pendingCount(), d.runningCount(), d.failedTasks(), now,
-                    "COMPLETED", "ECS deployment " + d.id() + " completed.", d.stage2()));
+            out.set(
+                    0,
+                    d.with(
+                            d.status(),
+                            d.desiredCount(),
+                            d.pendingCount(),
+                            d.runningCount(),
+                            d.failedTasks(),
+                            now,
+                            "COMPLETED",
+                            "ECS deployment " + d.id() + " completed.",
+                            d.stage2()));
             completed = new StoredService.Rollback(d.id(), d.taskDefinitionArn());
             p.event("(deployment " + d.id() + ") deployment completed.");
         }
@@ -379,13 +452,22 @@ public final class ServicePlanner {
         if (StoredService.DRAINING.equals(status) && allStopped && p.stops.isEmpty()) {
             status = StoredService.INACTIVE;
         }
-        StoredService base = p.s.daemon() && p.s.desiredCount() != r.desired() ? p.s.withDesiredCount(r.desired()) : p.s;
-        StoredService updated = base.reconciled(status, p.taskDefinitionArn, out, reversed(p.events), completed, handled,
-                p.throttle, settled);
+        StoredService base =
+                p.s.daemon() && p.s.desiredCount() != r.desired() ? p.s.withDesiredCount(r.desired()) : p.s;
+        StoredService updated = base.reconciled(
+                status, p.taskDefinitionArn, out, reversed(p.events), completed, handled, p.throttle, settled);
         Deployment startDeployment = out.isEmpty() ? null : out.getFirst();
-        return new Plan(updated, startDeployment == null ? null : startDeployment.id(),
-                startDeployment == null ? null : startDeployment.taskDefinitionArn(), r.start(), r.startOn(), p.stops,
-                register, deregister, release, p.wakeAt);
+        return new Plan(
+                updated,
+                startDeployment == null ? null : startDeployment.id(),
+                startDeployment == null ? null : startDeployment.taskDefinitionArn(),
+                r.start(),
+                r.startOn(),
+                p.stops,
+                register,
+                deregister,
+                release,
+                p.wakeAt);
     }
 
     private static List<Event> reversed(List<Event> events) {
@@ -405,7 +487,9 @@ public final class ServicePlanner {
     }
 
     static String uuid(java.util.random.RandomGenerator random) {
-        return new java.util.UUID((random.nextLong() & ~0xF000L) | 0x4000L,
-                (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+        return new java.util.UUID(
+                        (random.nextLong() & ~0xF000L) | 0x4000L,
+                        (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L)
+                .toString();
     }
 }

@@ -42,8 +42,9 @@ final class ServiceRender {
         n.put("taskDefinition", s.taskDefinitionArn());
         ObjectNode dc = n.putObject("deploymentConfiguration");
         StoredService.DeploymentConfig c = s.deploymentConfiguration();
-        dc.putObject("deploymentCircuitBreaker").put("enable", c.circuitBreakerEnable()).put("rollback",
-                c.circuitBreakerRollback());
+        dc.putObject("deploymentCircuitBreaker")
+                .put("enable", c.circuitBreakerEnable())
+                .put("rollback", c.circuitBreakerRollback());
         dc.put("maximumPercent", c.maximumPercent());
         dc.put("minimumHealthyPercent", c.minimumHealthyPercent());
         if (c.alarms() != null && !c.alarms().isNull()) {
@@ -52,9 +53,13 @@ final class ServiceRender {
         ArrayNode deps = n.putArray("deployments");
         for (StoredService.Deployment d : s.deployments()) {
             ObjectNode dn = deps.addObject();
-            dn.put("id", d.id()).put("status", d.status()).put("taskDefinition", d.taskDefinitionArn())
-                    .put("desiredCount", d.desiredCount()).put("pendingCount", d.pendingCount())
-                    .put("runningCount", d.runningCount()).put("failedTasks", d.failedTasks());
+            dn.put("id", d.id())
+                    .put("status", d.status())
+                    .put("taskDefinition", d.taskDefinitionArn())
+                    .put("desiredCount", d.desiredCount())
+                    .put("pendingCount", d.pendingCount())
+                    .put("runningCount", d.runningCount())
+                    .put("failedTasks", d.failedTasks());
             time(dn, "createdAt", d.createdAt());
             time(dn, "updatedAt", d.updatedAt());
             dn.put("launchType", s.launchType());

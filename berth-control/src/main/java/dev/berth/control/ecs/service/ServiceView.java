@@ -26,10 +26,20 @@ import java.util.random.RandomGenerator;
  * @param elbFailures per task id, where it is {@code unhealthy}: one entry per target group, in the
  *     order of the service's {@code loadBalancers}
  */
-public record ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
-        TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
-        java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random,
-        long drainMillis, java.util.Set<String> drained, Map<String, List<ElbFailure>> elbFailures) {
+public record ServiceView(
+        StoredService service,
+        List<TaskView> tasks,
+        ClusterSnapshot snapshot,
+        TaskRequirements primaryRequirements,
+        List<PlacementConstraint> constraints,
+        List<PlacementStrategy> strategies,
+        java.util.Set<String> healthChecked,
+        Map<String, TargetHealth> targetHealth,
+        long now,
+        RandomGenerator random,
+        long drainMillis,
+        java.util.Set<String> drained,
+        Map<String, List<ElbFailure>> elbFailures) {
 
     /**
      * A task's target that its load balancer reports {@code unhealthy}.
@@ -39,31 +49,86 @@ public record ServiceView(StoredService service, List<TaskView> tasks, ClusterSn
      * @param port the target's port (the host port of the task's container port)
      * @param reason ELB's description of the failure, e.g. "Health checks failed with these codes: [503]"
      */
-    public record ElbFailure(String targetGroupArn, String targetId, int port, String reason) {
-    }
+    public record ElbFailure(String targetGroupArn, String targetId, int port, String reason) {}
 
     /** The same view without ELB failure details (tests of the draining logic). */
-    public ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
-            TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
-            java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random,
-            long drainMillis, java.util.Set<String> drained) {
-        this(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked, targetHealth, now,
-                random, drainMillis, drained, Map.of());
+    public ServiceView(
+            StoredService service,
+            List<TaskView> tasks,
+            ClusterSnapshot snapshot,
+            TaskRequirements primaryRequirements,
+            List<PlacementConstraint> constraints,
+            List<PlacementStrategy> strategies,
+            java.util.Set<String> healthChecked,
+            Map<String, TargetHealth> targetHealth,
+            long now,
+            RandomGenerator random,
+            long drainMillis,
+            java.util.Set<String> drained) {
+        this(
+                service,
+                tasks,
+                snapshot,
+                primaryRequirements,
+                constraints,
+                strategies,
+                healthChecked,
+                targetHealth,
+                now,
+                random,
+                drainMillis,
+                drained,
+                Map.of());
     }
 
     /** A view without load balancer draining (no delay, nothing drained). */
-    public ServiceView(StoredService service, List<TaskView> tasks, ClusterSnapshot snapshot,
-            TaskRequirements primaryRequirements, List<PlacementConstraint> constraints, List<PlacementStrategy> strategies,
-            java.util.Set<String> healthChecked, Map<String, TargetHealth> targetHealth, long now, RandomGenerator random) {
-        this(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked, targetHealth, now,
-                random, 0, java.util.Set.of(), Map.of());
+    public ServiceView(
+            StoredService service,
+            List<TaskView> tasks,
+            ClusterSnapshot snapshot,
+            TaskRequirements primaryRequirements,
+            List<PlacementConstraint> constraints,
+            List<PlacementStrategy> strategies,
+            java.util.Set<String> healthChecked,
+            Map<String, TargetHealth> targetHealth,
+            long now,
+            RandomGenerator random) {
+        this(
+                service,
+                tasks,
+                snapshot,
+                primaryRequirements,
+                constraints,
+                strategies,
+                healthChecked,
+                targetHealth,
+                now,
+                random,
+                0,
+                java.util.Set.of(),
+                Map.of());
     }
 
     /** The same view with the load balancers' side filled in. */
-    public ServiceView withLoadBalancers(Map<String, TargetHealth> health, long drain, java.util.Set<String> done,
+    public ServiceView withLoadBalancers(
+            Map<String, TargetHealth> health,
+            long drain,
+            java.util.Set<String> done,
             Map<String, List<ElbFailure>> failures) {
-        return new ServiceView(service, tasks, snapshot, primaryRequirements, constraints, strategies, healthChecked,
-                health, now, random, drain, done, failures);
+        return new ServiceView(
+                service,
+                tasks,
+                snapshot,
+                primaryRequirements,
+                constraints,
+                strategies,
+                healthChecked,
+                health,
+                now,
+                random,
+                drain,
+                done,
+                failures);
     }
 
     /**
@@ -74,15 +139,48 @@ public record ServiceView(StoredService service, List<TaskView> tasks, ClusterSn
      * @param registered whether the controller registered it with the service's target groups
      * @param drainUntil while its stop is held for draining, until when (epoch millis)
      */
-    public record TaskView(String id, String instanceArn, String deploymentId, String taskDefinitionArn,
-            TaskLifecycle lastStatus, boolean desiredRunning, String health, Long startedAt, String stopCode,
-            int cpu, int memory, boolean registered, Long drainUntil) {
+    public record TaskView(
+            String id,
+            String instanceArn,
+            String deploymentId,
+            String taskDefinitionArn,
+            TaskLifecycle lastStatus,
+            boolean desiredRunning,
+            String health,
+            Long startedAt,
+            String stopCode,
+            int cpu,
+            int memory,
+            boolean registered,
+            Long drainUntil) {
 
-        public TaskView(String id, String instanceArn, String deploymentId, String taskDefinitionArn,
-                TaskLifecycle lastStatus, boolean desiredRunning, String health, Long startedAt, String stopCode,
-                int cpu, int memory, boolean registered) {
-            this(id, instanceArn, deploymentId, taskDefinitionArn, lastStatus, desiredRunning, health, startedAt, stopCode,
-                    cpu, memory, registered, null);
+        public TaskView(
+                String id,
+                String instanceArn,
+                String deploymentId,
+                String taskDefinitionArn,
+                TaskLifecycle lastStatus,
+                boolean desiredRunning,
+                String health,
+                Long startedAt,
+                String stopCode,
+                int cpu,
+                int memory,
+                boolean registered) {
+            this(
+                    id,
+                    instanceArn,
+                    deploymentId,
+                    taskDefinitionArn,
+                    lastStatus,
+                    desiredRunning,
+                    health,
+                    startedAt,
+                    stopCode,
+                    cpu,
+                    memory,
+                    registered,
+                    null);
         }
 
         /** Stopped by a decision whose agent still runs it while its targets drain. */

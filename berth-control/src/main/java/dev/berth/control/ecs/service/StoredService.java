@@ -81,13 +81,15 @@ public record StoredService(
     }
 
     /** minimumHealthyPercent, maximumPercent, the circuit breaker and alarms (stored as given). */
-    public record DeploymentConfig(int minimumHealthyPercent, int maximumPercent, boolean circuitBreakerEnable,
-            boolean circuitBreakerRollback, JsonNode alarms) {
-    }
+    public record DeploymentConfig(
+            int minimumHealthyPercent,
+            int maximumPercent,
+            boolean circuitBreakerEnable,
+            boolean circuitBreakerRollback,
+            JsonNode alarms) {}
 
     /** What a rollback restores: the last COMPLETED deployment's task definition. */
-    public record Rollback(String deploymentId, String taskDefinitionArn) {
-    }
+    public record Rollback(String deploymentId, String taskDefinitionArn) {}
 
     /**
      * Restart throttling: after repeated launches that never reached RUNNING, new launches wait until
@@ -98,68 +100,229 @@ public record StoredService(
     }
 
     /** One entry of ECS's {@code events}. */
-    public record Event(String id, long createdAt, String message) {
-    }
+    public record Event(String id, long createdAt, String message) {}
 
     /**
      * One deployment. {@code stage2} records that a task of it reached RUNNING (the circuit breaker's
      * second stage, which watches health, has begun).
      */
-    public record Deployment(String id, String status, String taskDefinitionArn, int desiredCount, int pendingCount,
-            int runningCount, int failedTasks, long createdAt, long updatedAt, String rolloutState,
-            String rolloutStateReason, boolean stage2) {
+    public record Deployment(
+            String id,
+            String status,
+            String taskDefinitionArn,
+            int desiredCount,
+            int pendingCount,
+            int runningCount,
+            int failedTasks,
+            long createdAt,
+            long updatedAt,
+            String rolloutState,
+            String rolloutStateReason,
+            boolean stage2) {
 
-        public Deployment with(String newStatus, int desired, int pending, int running, int failed, long now,
-                String state, String reason, boolean s2) {
-            boolean same = newStatus.equals(status) && desired == desiredCount && pending == pendingCount
-                    && running == runningCount && failed == failedTasks && state.equals(rolloutState)
-                    && reason.equals(rolloutStateReason) && s2 == stage2;
-            return new Deployment(id, newStatus, taskDefinitionArn, desired, pending, running, failed, createdAt,
-                    same ? updatedAt : now, state, reason, s2);
+        public Deployment with(
+                String newStatus,
+                int desired,
+                int pending,
+                int running,
+                int failed,
+                long now,
+                String state,
+                String reason,
+                boolean s2) {
+            boolean same = newStatus.equals(status)
+                    && desired == desiredCount
+                    && pending == pendingCount
+                    && running == runningCount
+                    && failed == failedTasks
+                    && state.equals(rolloutState)
+                    && reason.equals(rolloutStateReason)
+                    && s2 == stage2;
+            return new Deployment(
+                    id,
+                    newStatus,
+                    taskDefinitionArn,
+                    desired,
+                    pending,
+                    running,
+                    failed,
+                    createdAt,
+                    same ? updatedAt : now,
+                    state,
+                    reason,
+                    s2);
         }
     }
 
-    public StoredService with(String newStatus, int newDesired, String td, DeploymentConfig config,
-            JsonNode constraints, JsonNode strategy, List<Deployment> deps) {
-        return new StoredService(cluster, name, newStatus, newDesired, launchType, schedulingStrategy, td, config,
-                constraints, strategy, loadBalancers, networkConfiguration, healthCheckGracePeriodSeconds, propagateTags,
-                enableECSManagedTags, tags, clientToken, requestHash, createdAt, createdBy, deps, events, lastCompleted,
-                handledStopped, throttle, newStatus.equals(status) && deps.equals(deployments) && steady);
+    public StoredService with(
+            String newStatus,
+            int newDesired,
+            String td,
+            DeploymentConfig config,
+            JsonNode constraints,
+            JsonNode strategy,
+            List<Deployment> deps) {
+        return new StoredService(
+                cluster,
+                name,
+                newStatus,
+                newDesired,
+                launchType,
+                schedulingStrategy,
+                td,
+                config,
+                constraints,
+                strategy,
+                loadBalancers,
+                networkConfiguration,
+                healthCheckGracePeriodSeconds,
+                propagateTags,
+                enableECSManagedTags,
+                tags,
+                clientToken,
+                requestHash,
+                createdAt,
+                createdBy,
+                deps,
+                events,
+                lastCompleted,
+                handledStopped,
+                throttle,
+                newStatus.equals(status) && deps.equals(deployments) && steady);
     }
 
     public StoredService withOptions(Integer grace, String propagate, boolean managedTags, JsonNode lbs) {
-        return new StoredService(cluster, name, status, desiredCount, launchType, schedulingStrategy, taskDefinitionArn,
-                deploymentConfiguration, placementConstraints, placementStrategy, lbs, networkConfiguration, grace,
-                propagate, managedTags, tags, clientToken, requestHash, createdAt, createdBy, deployments, events,
-                lastCompleted, handledStopped, throttle, steady);
+        return new StoredService(
+                cluster,
+                name,
+                status,
+                desiredCount,
+                launchType,
+                schedulingStrategy,
+                taskDefinitionArn,
+                deploymentConfiguration,
+                placementConstraints,
+                placementStrategy,
+                lbs,
+                networkConfiguration,
+                grace,
+                propagate,
+                managedTags,
+                tags,
+                clientToken,
+                requestHash,
+                createdAt,
+                createdBy,
+                deployments,
+                events,
+                lastCompleted,
+                handledStopped,
+                throttle,
+                steady);
     }
 
     /** A DAEMON service's desired count follows the number of instances that should run it. */
     public StoredService withDesiredCount(int desired) {
-        return new StoredService(cluster, name, status, desired, launchType, schedulingStrategy, taskDefinitionArn,
-                deploymentConfiguration, placementConstraints, placementStrategy, loadBalancers, networkConfiguration,
-                healthCheckGracePeriodSeconds, propagateTags, enableECSManagedTags, tags, clientToken, requestHash,
-                createdAt, createdBy, deployments, events, lastCompleted, handledStopped, throttle, steady);
+        return new StoredService(
+                cluster,
+                name,
+                status,
+                desired,
+                launchType,
+                schedulingStrategy,
+                taskDefinitionArn,
+                deploymentConfiguration,
+                placementConstraints,
+                placementStrategy,
+                loadBalancers,
+                networkConfiguration,
+                healthCheckGracePeriodSeconds,
+                propagateTags,
+                enableECSManagedTags,
+                tags,
+                clientToken,
+                requestHash,
+                createdAt,
+                createdBy,
+                deployments,
+                events,
+                lastCompleted,
+                handledStopped,
+                throttle,
+                steady);
     }
 
     public StoredService withTags(List<Tag> t) {
-        return new StoredService(cluster, name, status, desiredCount, launchType, schedulingStrategy, taskDefinitionArn,
-                deploymentConfiguration, placementConstraints, placementStrategy, loadBalancers, networkConfiguration,
-                healthCheckGracePeriodSeconds, propagateTags, enableECSManagedTags, t, clientToken, requestHash, createdAt,
-                createdBy, deployments, events, lastCompleted, handledStopped, throttle, steady);
+        return new StoredService(
+                cluster,
+                name,
+                status,
+                desiredCount,
+                launchType,
+                schedulingStrategy,
+                taskDefinitionArn,
+                deploymentConfiguration,
+                placementConstraints,
+                placementStrategy,
+                loadBalancers,
+                networkConfiguration,
+                healthCheckGracePeriodSeconds,
+                propagateTags,
+                enableECSManagedTags,
+                t,
+                clientToken,
+                requestHash,
+                createdAt,
+                createdBy,
+                deployments,
+                events,
+                lastCompleted,
+                handledStopped,
+                throttle,
+                steady);
     }
 
     /** The controller's conclusions written back onto the service. */
-    public StoredService reconciled(String newStatus, String td, List<Deployment> deps, List<Event> newEvents,
-            Rollback completed, List<String> handled, Throttle t, boolean isSteady) {
+    public StoredService reconciled(
+            String newStatus,
+            String td,
+            List<Deployment> deps,
+            List<Event> newEvents,
+            Rollback completed,
+            List<String> handled,
+            Throttle t,
+            boolean isSteady) {
         List<Event> all = new ArrayList<>(newEvents);
         all.addAll(events);
         if (all.size() > MAX_EVENTS) {
             all = all.subList(0, MAX_EVENTS);
         }
-        return new StoredService(cluster, name, newStatus, desiredCount, launchType, schedulingStrategy, td,
-                deploymentConfiguration, placementConstraints, placementStrategy, loadBalancers, networkConfiguration,
-                healthCheckGracePeriodSeconds, propagateTags, enableECSManagedTags, tags, clientToken, requestHash,
-                createdAt, createdBy, deps, all, completed, handled, t, isSteady);
+        return new StoredService(
+                cluster,
+                name,
+                newStatus,
+                desiredCount,
+                launchType,
+                schedulingStrategy,
+                td,
+                deploymentConfiguration,
+                placementConstraints,
+                placementStrategy,
+                loadBalancers,
+                networkConfiguration,
+                healthCheckGracePeriodSeconds,
+                propagateTags,
+                enableECSManagedTags,
+                tags,
+                clientToken,
+                requestHash,
+                createdAt,
+                createdBy,
+                deps,
+                all,
+                completed,
+                handled,
+                t,
+                isSteady);
     }
 }

@@ -68,15 +68,16 @@ public final class TagApi {
     }
 
     private Arn parse(String text) {
-        return Arn.parse(text).filter(a -> a.service().equals("ecs"))
+        return Arn.parse(text)
+                .filter(a -> a.service().equals("ecs"))
                 .orElseThrow(() -> EcsErrors.invalidParameter("The ARN provided is invalid: '" + text + "'."));
     }
 
     private Taggable taggable(Arn arn) {
         Taggable t = byType.get(arn.resourceType());
         if (t == null) {
-            throw EcsErrors.invalidParameter("The ARN provided is invalid: resources of type '" + arn.resourceType()
-                    + "' cannot be tagged.");
+            throw EcsErrors.invalidParameter(
+                    "The ARN provided is invalid: resources of type '" + arn.resourceType() + "' cannot be tagged.");
         }
         return t;
     }

@@ -21,8 +21,7 @@ public final class TagRules {
 
     public static final int MAX_TAGS = 50;
 
-    private TagRules() {
-    }
+    private TagRules() {}
 
     /** Reads a validated {@code tags} array (absent = none) into tags, rejecting reserved and duplicate keys. */
     public static List<Tag> parse(JsonNode tags) {
@@ -52,10 +51,12 @@ public final class TagRules {
         existing.forEach(t -> map.put(t.key(), t.value()));
         added.forEach(t -> map.put(t.key(), t.value()));
         if (map.size() > MAX_TAGS) {
-            throw EcsErrors.invalidParameter("A resource can have at most " + MAX_TAGS + " tags; this request would leave it with "
-                    + map.size() + ".");
+            throw EcsErrors.invalidParameter("A resource can have at most " + MAX_TAGS
+                    + " tags; this request would leave it with " + map.size() + ".");
         }
-        return map.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList();
+        return map.entrySet().stream()
+                .map(e -> new Tag(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /** Removes {@code keys}; removing a reserved key is refused as it is in ECS. */
@@ -74,7 +75,8 @@ public final class TagRules {
 
     private static void checkNotReserved(String key) {
         if (key.regionMatches(true, 0, "aws:", 0, 4)) {
-            throw EcsErrors.invalidParameter("Tag keys that start with 'aws:' are reserved for AWS use: '" + key + "'.");
+            throw EcsErrors.invalidParameter(
+                    "Tag keys that start with 'aws:' are reserved for AWS use: '" + key + "'.");
         }
     }
 }

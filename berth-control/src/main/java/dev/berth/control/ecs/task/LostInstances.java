@@ -1,11 +1,11 @@
 package dev.berth.control.ecs.task;
 
 import dev.berth.control.Kinds;
-import dev.berth.store.StorePages;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.instance.StoredContainerInstance;
 import dev.berth.store.StateStore;
+import dev.berth.store.StorePages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,10 @@ public final class LostInstances {
 
     /** The closest ECS stop code: the task was stopped because of its host, not its containers or a user. */
     public static final String STOP_CODE = "TerminationNotice";
-    public static final String REASON = "Task stopped because the container instance's agent was disconnected for longer"
-            + " than the lost-instance timeout (%s)";
+
+    public static final String REASON =
+            "Task stopped because the container instance's agent was disconnected for longer"
+                    + " than the lost-instance timeout (%s)";
 
     private final StateStore store;
     private final Tasks tasks;
@@ -40,8 +42,8 @@ public final class LostInstances {
     private final InstanceNotifier notifier;
     private final Duration timeout;
 
-    public LostInstances(StateStore store, Tasks tasks, ContainerInstances instances, InstanceNotifier notifier,
-            Duration timeout) {
+    public LostInstances(
+            StateStore store, Tasks tasks, ContainerInstances instances, InstanceNotifier notifier, Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("the lost-instance timeout must not be negative");
         }
@@ -52,7 +54,7 @@ public final class LostInstances {
         this.timeout = timeout;
     }
 
-    private volatile java.util.function.Consumer<String> onLost = cluster -> { };
+    private volatile java.util.function.Consumer<String> onLost = cluster -> {};
 
     /** Told after commit about each cluster where a lost instance's tasks were stopped (the service scheduler). */
     public void onLost(java.util.function.Consumer<String> listener) {

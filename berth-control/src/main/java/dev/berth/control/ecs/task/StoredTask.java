@@ -47,8 +47,7 @@ public record StoredTask(
         Long drainUntil) {
 
     /** Facts of the instance the task was placed on that ECS reports with the task. */
-    public record Host(String availabilityZone, String cpuArchitecture) {
-    }
+    public record Host(String availabilityZone, String cpuArchitecture) {}
 
     /** CPU units, MiB and static host ports (TCP, UDP) a task reserves on its instance. */
     public record Reservation(int cpu, int memory, List<Integer> tcpPorts, List<Integer> udpPorts) {
@@ -59,15 +58,27 @@ public record StoredTask(
     }
 
     /** ECS's task timestamps in epoch milliseconds, null until they happen. */
-    public record Times(Long createdAt, Long pullStartedAt, Long pullStoppedAt, Long startedAt, Long stoppingAt,
-            Long executionStoppedAt, Long stoppedAt, Long connectivityAt) {
+    public record Times(
+            Long createdAt,
+            Long pullStartedAt,
+            Long pullStoppedAt,
+            Long startedAt,
+            Long stoppingAt,
+            Long executionStoppedAt,
+            Long stoppedAt,
+            Long connectivityAt) {
 
         /** Each timestamp already set is kept; a missing one is taken from {@code later}. */
         Times merge(Times later) {
-            return new Times(first(createdAt, later.createdAt), first(pullStartedAt, later.pullStartedAt),
-                    first(pullStoppedAt, later.pullStoppedAt), first(startedAt, later.startedAt),
-                    first(stoppingAt, later.stoppingAt), first(executionStoppedAt, later.executionStoppedAt),
-                    first(stoppedAt, later.stoppedAt), first(connectivityAt, later.connectivityAt));
+            return new Times(
+                    first(createdAt, later.createdAt),
+                    first(pullStartedAt, later.pullStartedAt),
+                    first(pullStoppedAt, later.pullStoppedAt),
+                    first(startedAt, later.startedAt),
+                    first(stoppingAt, later.stoppingAt),
+                    first(executionStoppedAt, later.executionStoppedAt),
+                    first(stoppedAt, later.stoppedAt),
+                    first(connectivityAt, later.connectivityAt));
         }
 
         private static Long first(Long a, Long b) {
@@ -76,17 +87,27 @@ public record StoredTask(
     }
 
     /** One container of the task as last reported (or as created, before any report). */
-    public record TaskContainer(String uuid, String name, String image, String runtimeId, String imageDigest,
-            String lastStatus, Integer exitCode, String reason, List<Binding> networkBindings, String healthStatus,
-            String cpu, String memory, String memoryReservation) {
+    public record TaskContainer(
+            String uuid,
+            String name,
+            String image,
+            String runtimeId,
+            String imageDigest,
+            String lastStatus,
+            Integer exitCode,
+            String reason,
+            List<Binding> networkBindings,
+            String healthStatus,
+            String cpu,
+            String memory,
+            String memoryReservation) {
         public TaskContainer {
             networkBindings = networkBindings == null ? List.of() : List.copyOf(networkBindings);
         }
     }
 
     /** ECS's NetworkBinding. */
-    public record Binding(String bindIP, int containerPort, int hostPort, String protocol) {
-    }
+    public record Binding(String bindIP, int containerPort, int hostPort, String protocol) {}
 
     public StoredTask {
         containers = containers == null ? List.of() : List.copyOf(containers);
@@ -108,9 +129,30 @@ public record StoredTask(
             return this;
         }
         Times t = times.merge(new Times(null, null, null, null, nowMillis, null, null, null));
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
-                TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers, tags, version + 1, code,
-                reason, healthStatus, t, released, host, null);
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                lastStatus,
+                TaskLifecycle.STOPPED,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                containers,
+                tags,
+                version + 1,
+                code,
+                reason,
+                healthStatus,
+                t,
+                released,
+                host,
+                null);
     }
 
     /**
@@ -123,32 +165,99 @@ public record StoredTask(
         if (s == this || lastStatus != TaskLifecycle.RUNNING) {
             return s;
         }
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy,
-                TaskLifecycle.DEACTIVATING, TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers,
-                tags, s.version, s.stopCode, s.stoppedReason, healthStatus, s.times, released, host, untilMillis);
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                TaskLifecycle.DEACTIVATING,
+                TaskLifecycle.STOPPED,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                containers,
+                tags,
+                s.version,
+                s.stopCode,
+                s.stoppedReason,
+                healthStatus,
+                s.times,
+                released,
+                host,
+                untilMillis);
     }
 
     /** The drain is over: the agent is now told STOPPED. */
     public StoredTask drainReleased() {
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
-                desiredStatus, cpu, memory, reservation, overrides, spec, containers, tags, version + 1, stopCode,
-                stoppedReason, healthStatus, times, released, host, null);
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                lastStatus,
+                desiredStatus,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                containers,
+                tags,
+                version + 1,
+                stopCode,
+                stoppedReason,
+                healthStatus,
+                times,
+                released,
+                host,
+                null);
     }
 
     /** The desired status the task's agent acts on: RUNNING while a stop is held for draining. */
     public TaskLifecycle agentDesiredStatus(long nowMillis) {
         return desiredStatus == TaskLifecycle.STOPPED && drainUntil != null && nowMillis < drainUntil
-                ? TaskLifecycle.RUNNING : desiredStatus;
+                ? TaskLifecycle.RUNNING
+                : desiredStatus;
     }
 
     /** The task with an agent's report applied (the caller has checked that it moves forward). */
-    public StoredTask observed(TaskLifecycle status, List<TaskContainer> reported, String health, Times reportedTimes,
-            String reportedStopCode, String reportedReason) {
+    public StoredTask observed(
+            TaskLifecycle status,
+            List<TaskContainer> reported,
+            String health,
+            Times reportedTimes,
+            String reportedStopCode,
+            String reportedReason) {
         TaskLifecycle desired = status == TaskLifecycle.STOPPED ? TaskLifecycle.STOPPED : desiredStatus;
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, status, desired, cpu,
-                memory, reservation, overrides, spec, reported.isEmpty() ? containers : reported, tags, version + 1,
-                stopCode != null ? stopCode : reportedStopCode, stoppedReason != null ? stoppedReason : reportedReason,
-                health != null ? health : healthStatus, times.merge(reportedTimes), released, host,
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                status,
+                desired,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                reported.isEmpty() ? containers : reported,
+                tags,
+                version + 1,
+                stopCode != null ? stopCode : reportedStopCode,
+                stoppedReason != null ? stoppedReason : reportedReason,
+                health != null ? health : healthStatus,
+                times.merge(reportedTimes),
+                released,
+                host,
                 status == TaskLifecycle.STOPPED ? null : drainUntil);
     }
 
@@ -156,20 +265,83 @@ public record StoredTask(
     public StoredTask stoppedWithoutAgent(String code, String reason, long nowMillis) {
         StoredTask s = stopRequested(code, reason, nowMillis);
         Times t = s.times.merge(new Times(null, null, null, null, nowMillis, nowMillis, nowMillis, null));
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, TaskLifecycle.STOPPED,
-                TaskLifecycle.STOPPED, cpu, memory, reservation, overrides, spec, containers, tags, s.version + 1,
-                s.stopCode, s.stoppedReason, healthStatus, t, released, host, null);
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                TaskLifecycle.STOPPED,
+                TaskLifecycle.STOPPED,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                containers,
+                tags,
+                s.version + 1,
+                s.stopCode,
+                s.stoppedReason,
+                healthStatus,
+                t,
+                released,
+                host,
+                null);
     }
 
     public StoredTask withReleased() {
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
-                desiredStatus, cpu, memory, reservation, overrides, spec, containers, tags, version, stopCode,
-                stoppedReason, healthStatus, times, true, host, drainUntil);
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                lastStatus,
+                desiredStatus,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                containers,
+                tags,
+                version,
+                stopCode,
+                stoppedReason,
+                healthStatus,
+                times,
+                true,
+                host,
+                drainUntil);
     }
 
     public StoredTask withTags(List<Tag> t) {
-        return new StoredTask(cluster, id, taskDefinitionArn, containerInstanceId, group, startedBy, lastStatus,
-                desiredStatus, cpu, memory, reservation, overrides, spec, containers, t, version, stopCode,
-                stoppedReason, healthStatus, times, released, host, drainUntil);
+        return new StoredTask(
+                cluster,
+                id,
+                taskDefinitionArn,
+                containerInstanceId,
+                group,
+                startedBy,
+                lastStatus,
+                desiredStatus,
+                cpu,
+                memory,
+                reservation,
+                overrides,
+                spec,
+                containers,
+                t,
+                version,
+                stopCode,
+                stoppedReason,
+                healthStatus,
+                times,
+                released,
+                host,
+                drainUntil);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Kinds;
-import dev.berth.store.StorePages;
 import dev.berth.control.ecs.DescribeCall;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
@@ -19,6 +18,7 @@ import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.store.StateStore;
+import dev.berth.store.StorePages;
 import dev.berth.store.Transaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +44,12 @@ public final class TaskApi {
     private final InstanceNotifier notifier;
     private final TaskLaunch launch;
 
-    public TaskApi(StateStore store, Tasks tasks, ContainerInstances instances, ClusterApi clusters, InstanceNotifier notifier,
+    public TaskApi(
+            StateStore store,
+            Tasks tasks,
+            ContainerInstances instances,
+            ClusterApi clusters,
+            InstanceNotifier notifier,
             TaskLaunch launch) {
         this.store = store;
         this.tasks = tasks;
@@ -54,7 +59,7 @@ public final class TaskApi {
         this.launch = launch;
     }
 
-    private volatile java.util.function.BiConsumer<String, String> onTaskChanged = (cluster, group) -> { };
+    private volatile java.util.function.BiConsumer<String, String> onTaskChanged = (cluster, group) -> {};
 
     /** Told after commit about a task (cluster, group) a user stopped: the service scheduler replaces it. */
     public void onTaskChanged(java.util.function.BiConsumer<String, String> listener) {
@@ -95,11 +100,13 @@ public final class TaskApi {
         }
         String ref = in.path("task").asText(null);
         StoredTask stopped = store.transact(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             String id = tasks.resolve(cluster, ref).orElseThrow(TaskApi::taskNotFound);
             StoredTask peek = tasks.find(tx, cluster, id).orElseThrow(TaskApi::taskNotFound);
             Long until = peek.desiredStatus() == TaskLifecycle.RUNNING && peek.lastStatus() == TaskLifecycle.RUNNING
-                    ? drainPolicy.drainUntil(tx, peek, tasks.clock().millis()) : null;
+                    ? drainPolicy.drainUntil(tx, peek, tasks.clock().millis())
+                    : null;
             return stopTask(tx, cluster, id, "UserInitiated", reason, until);
         });
         notifier.changed(stopped.cluster() + "/" + stopped.containerInstanceId());
@@ -135,9 +142,11 @@ public final class TaskApi {
             return t;
         }
         long now = tasks.clock().millis();
-        StoredTask after = ci.isEmpty() ? t.stoppedWithoutAgent(code, reason, now)
-                : drainUntil != null && drainUntil > now ? t.drainRequested(code, reason, now, drainUntil)
-                : t.stopRequested(code, reason, now);
+        StoredTask after = ci.isEmpty()
+                ? t.stoppedWithoutAgent(code, reason, now)
+                : drainUntil != null && drainUntil > now
+                        ? t.drainRequested(code, reason, now, drainUntil)
+                        : t.stopRequested(code, reason, now);
         StoredContainerInstance updated = tasks.write(tx, ci.orElse(null), t, after, true);
         if (updated != null) {
             instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, updated.key(), updated);
@@ -178,15 +187,19 @@ public final class TaskApi {
     }
 
     private JsonNode describe(CallContext call, ObjectNode in) {
-        DescribeCall d = DescribeCall.parse(in, "tasks", "tasks", null, 100, "tasks must list 1 to 100 task ids or ARNs.");
+        DescribeCall d =
+                DescribeCall.parse(in, "tasks", "tasks", null, 100, "tasks must list 1 to 100 task ids or ARNs.");
         store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             for (String ref : d.refs()) {
                 Optional<StoredTask> t = tasks.resolve(cluster, ref).flatMap(id -> tasks.find(tx, cluster, id));
                 if (t.isPresent()) {
                     d.found().add(tasks.render(t.get(), d.include().contains("TAGS")));
                 } else {
-                    d.fail(dev.berth.control.ecs.ClusterScopedIds.isId(ref) ? tasks.arnOf(cluster, ref) : ref, "MISSING");
+                    d.fail(
+                            dev.berth.control.ecs.ClusterScopedIds.isId(ref) ? tasks.arnOf(cluster, ref) : ref,
+                            "MISSING");
                 }
             }
             return null;
@@ -195,7 +208,8 @@ public final class TaskApi {
     }
 
     private JsonNode list(CallContext call, ObjectNode in) {
-        int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
+        int max = NextTokens.maxResults(
+                in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String after = NextTokens.decode("ListTasks", in.path("nextToken").asText(null));
         String family = in.path("family").asText(null);
         String startedBy = in.path("startedBy").asText(null);
@@ -216,10 +230,14 @@ public final class TaskApi {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode arns = out.putArray("taskArns");
         StorePages.Listing<String> page = store.read(tx -> {
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
-            String instanceId = instanceRef == null ? null : instances.resolve(cluster, instanceRef)
-                    .orElseThrow(() -> EcsErrors.invalidParameter("The referenced container instance " + instanceRef
-                            + " is not in cluster " + cluster + "."));
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String instanceId = instanceRef == null
+                    ? null
+                    : instances
+                            .resolve(cluster, instanceRef)
+                            .orElseThrow(() -> EcsErrors.invalidParameter("The referenced container instance "
+                                    + instanceRef + " is not in cluster " + cluster + "."));
             return StorePages.list(tx, Kinds.TASK, Kinds.inCluster(cluster), after, max, e -> {
                 StoredTask t = tasks.docs().read(e, StoredTask.class);
                 boolean match = (instanceId == null || instanceId.equals(t.containerInstanceId()))
@@ -241,7 +259,8 @@ public final class TaskApi {
     /** ECS's desiredStatus filter: PENDING means desired RUNNING but not yet running. */
     private static boolean desiredMatches(StoredTask t, TaskLifecycle desired) {
         if (desired == TaskLifecycle.PENDING) {
-            return t.desiredStatus() == TaskLifecycle.RUNNING && t.lastStatus().bucket() == TaskLifecycle.Bucket.PENDING;
+            return t.desiredStatus() == TaskLifecycle.RUNNING
+                    && t.lastStatus().bucket() == TaskLifecycle.Bucket.PENDING;
         }
         return t.desiredStatus() == desired;
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.control.Kinds;
-import dev.berth.store.StorePages;
 import dev.berth.control.agent.Secrets;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.cluster.ClusterApi;
@@ -29,6 +28,7 @@ import dev.berth.scheduler.PlacementValidation;
 import dev.berth.scheduler.Ports;
 import dev.berth.scheduler.TaskRequirements;
 import dev.berth.store.StateStore;
+import dev.berth.store.StorePages;
 import dev.berth.store.Transaction;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -62,8 +62,13 @@ public final class TaskLaunch {
     private final InstanceNotifier notifier;
     private final SecureRandom random = new SecureRandom();
 
-    public TaskLaunch(StateStore store, Tasks tasks, ContainerInstances instances, ClusterApi clusters,
-            TaskDefinitionApi taskDefinitions, InstanceNotifier notifier) {
+    public TaskLaunch(
+            StateStore store,
+            Tasks tasks,
+            ContainerInstances instances,
+            ClusterApi clusters,
+            TaskDefinitionApi taskDefinitions,
+            InstanceNotifier notifier) {
         this.store = store;
         this.tasks = tasks;
         this.instances = instances;
@@ -73,9 +78,13 @@ public final class TaskLaunch {
     }
 
     /** The parts of RunTask and StartTask that describe the tasks themselves. */
-    private record Common(String taskDefinition, JsonNode overrides, String group, String startedBy, List<Tag> tags,
-            String propagateTags) {
-    }
+    private record Common(
+            String taskDefinition,
+            JsonNode overrides,
+            String group,
+            String startedBy,
+            List<Tag> tags,
+            String propagateTags) {}
 
     private static Common common(ObjectNode in) {
         String startedBy = in.path("startedBy").asText(null);
@@ -88,10 +97,13 @@ public final class TaskLaunch {
         }
         String launchType = in.path("launchType").asText("EC2");
         if (!launchType.equals("EC2")) {
-            throw EcsErrors.invalidParameter("Berth runs tasks with launch type EC2 only; " + launchType + " is not supported.");
+            throw EcsErrors.invalidParameter(
+                    "Berth runs tasks with launch type EC2 only; " + launchType + " is not supported.");
         }
-        if (in.has("capacityProviderStrategy") && !in.get("capacityProviderStrategy").isEmpty()) {
-            throw EcsErrors.invalidParameter("Berth runs tasks with launch type EC2 only; capacityProviderStrategy is not supported.");
+        if (in.has("capacityProviderStrategy")
+                && !in.get("capacityProviderStrategy").isEmpty()) {
+            throw EcsErrors.invalidParameter(
+                    "Berth runs tasks with launch type EC2 only; capacityProviderStrategy is not supported.");
         }
         if (in.path("referenceId").asText("").length() > 1024) {
             throw EcsErrors.invalidParameter("referenceId can be at most 1024 characters.");
@@ -105,10 +117,16 @@ public final class TaskLaunch {
         }
         String propagate = in.path("propagateTags").asText("NONE");
         if (propagate.equals("SERVICE")) {
-            throw EcsErrors.invalidParameter("The task is not part of a service; propagateTags SERVICE is not allowed.");
+            throw EcsErrors.invalidParameter(
+                    "The task is not part of a service; propagateTags SERVICE is not allowed.");
         }
-        return new Common(in.path("taskDefinition").asText(), in.get("overrides"), group, startedBy,
-                TagRules.parse(in.get("tags")), propagate);
+        return new Common(
+                in.path("taskDefinition").asText(),
+                in.get("overrides"),
+                group,
+                startedBy,
+                TagRules.parse(in.get("tags")),
+                propagate);
     }
 
     public JsonNode runTask(CallContext call, ObjectNode in) {
@@ -118,27 +136,41 @@ public final class TaskLaunch {
         }
         Common c = common(in);
         List<PlacementConstraint> callConstraints = new ArrayList<>();
-        in.path("placementConstraints").forEach(n -> callConstraints.add(
-                PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+        in.path("placementConstraints")
+                .forEach(n -> callConstraints.add(PlacementConstraint.of(
+                        n.path("type").asText(null), n.path("expression").asText(null))));
         List<PlacementStrategy> strategies = new ArrayList<>();
-        in.path("placementStrategy").forEach(n -> strategies.add(
-                PlacementStrategy.of(n.path("type").asText(null), n.path("field").asText(null))));
+        in.path("placementStrategy")
+                .forEach(n -> strategies.add(PlacementStrategy.of(
+                        n.path("type").asText(null), n.path("field").asText(null))));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         Set<String> woken = store.transact(tx -> {
             out.removeAll();
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             StoredTaskDefinition td = definition(tx, c);
             List<PlacementConstraint> tdConstraints = new ArrayList<>();
-            td.body().path("placementConstraints").forEach(n -> tdConstraints.add(
-                    PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+            td.body()
+                    .path("placementConstraints")
+                    .forEach(n -> tdConstraints.add(PlacementConstraint.of(
+                            n.path("type").asText(null), n.path("expression").asText(null))));
             PlacementValidation.validate(tdConstraints, callConstraints, strategies);
-            TaskSpecs.Built probe = TaskSpecs.build(tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(),
-                    td.revision(), td.body(), c.overrides());
+            TaskSpecs.Built probe = TaskSpecs.build(
+                    tasks.arnOf(cluster, "0".repeat(32)),
+                    cluster,
+                    td.family(),
+                    td.revision(),
+                    td.body(),
+                    c.overrides());
             Map<String, StoredContainerInstance> locked = lockRegistered(tx, cluster);
             List<PlacementConstraint> all = new ArrayList<>(tdConstraints);
             all.addAll(callConstraints);
-            PlacementRequest request = new PlacementRequest(requirements(probe.reservation(), td), group(c, td), all,
-                    strategies.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : strategies, count);
+            PlacementRequest request = new PlacementRequest(
+                    requirements(probe.reservation(), td),
+                    group(c, td),
+                    all,
+                    strategies.isEmpty() ? PlacementStrategy.RUN_TASK_DEFAULT : strategies,
+                    count);
             PlacementResult result = PlacementEngine.place(snapshot(tx, cluster, locked), request, random);
             if (result.summaryReason() != null) {
                 throw EcsErrors.invalidParameter(result.summaryReason());
@@ -170,15 +202,22 @@ public final class TaskLaunch {
         List<String> refs = new ArrayList<>();
         in.path("containerInstances").forEach(n -> refs.add(n.asText()));
         if (refs.isEmpty() || refs.size() > MAX_COUNT) {
-            throw EcsErrors.invalidParameter("containerInstances must list 1 to " + MAX_COUNT + " container instances.");
+            throw EcsErrors.invalidParameter(
+                    "containerInstances must list 1 to " + MAX_COUNT + " container instances.");
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         Set<String> woken = store.transact(tx -> {
             out.removeAll();
-            String cluster = clusters.requireActive(tx, in.path("cluster").asText(null)).name();
+            String cluster =
+                    clusters.requireActive(tx, in.path("cluster").asText(null)).name();
             StoredTaskDefinition td = definition(tx, c);
-            TaskSpecs.Built probe = TaskSpecs.build(tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(),
-                    td.revision(), td.body(), c.overrides());
+            TaskSpecs.Built probe = TaskSpecs.build(
+                    tasks.arnOf(cluster, "0".repeat(32)),
+                    cluster,
+                    td.family(),
+                    td.revision(),
+                    td.body(),
+                    c.overrides());
             Map<String, StoredContainerInstance> locked = lockRegistered(tx, cluster);
             ArrayNode created = out.putArray("tasks");
             ArrayNode failures = out.putArray("failures");
@@ -190,11 +229,12 @@ public final class TaskLaunch {
                     failures.addObject().put("arn", ref).put("reason", "MISSING");
                     continue;
                 }
-                PlacementRequest one = new PlacementRequest(requirements(probe.reservation(), td), group(c, td), List.of(),
-                        List.of(), 1);
+                PlacementRequest one = new PlacementRequest(
+                        requirements(probe.reservation(), td), group(c, td), List.of(), List.of(), 1);
                 PlacementResult r = PlacementEngine.place(snapshot(tx, cluster, Map.of(id, ci)), one, random);
                 if (!r.complete()) {
-                    r.ecsFailures().forEach(f -> failures.addObject().put("arn", instances.arnOf(cluster, id))
+                    r.ecsFailures().forEach(f -> failures.addObject()
+                            .put("arn", instances.arnOf(cluster, id))
                             .put("reason", f.reason()));
                     continue;
                 }
@@ -208,8 +248,7 @@ public final class TaskLaunch {
     }
 
     /** What a service launch created: the new tasks, the instances to wake after commit, and the placement outcome. */
-    public record ServiceLaunch(List<StoredTask> tasks, Set<String> changed, PlacementResult placement) {
-    }
+    public record ServiceLaunch(List<StoredTask> tasks, Set<String> changed, PlacementResult placement) {}
 
     /**
      * Starts tasks for the service scheduler inside the caller's transaction: {@code count} tasks placed
@@ -217,34 +256,59 @@ public final class TaskLaunch {
      * (DAEMON, when {@code instanceArns} is not null). Tasks get group {@code group} and startedBy
      * {@code startedBy} (the deployment id), as ECS gives service tasks.
      */
-    public ServiceLaunch launchForService(Transaction tx, String cluster, String taskDefinitionArn, String group,
-            String startedBy, List<Tag> tags, String propagateTags, List<PlacementConstraint> constraints,
-            List<PlacementStrategy> strategies, int count, List<String> instanceArns, Map<String, Integer> ownLive) {
-        Common c = new Common(taskDefinitionArn, null, group, startedBy, tags,
+    public ServiceLaunch launchForService(
+            Transaction tx,
+            String cluster,
+            String taskDefinitionArn,
+            String group,
+            String startedBy,
+            List<Tag> tags,
+            String propagateTags,
+            List<PlacementConstraint> constraints,
+            List<PlacementStrategy> strategies,
+            int count,
+            List<String> instanceArns,
+            Map<String, Integer> ownLive) {
+        Common c = new Common(
+                taskDefinitionArn,
+                null,
+                group,
+                startedBy,
+                tags,
                 "SERVICE".equals(propagateTags) || propagateTags == null ? "NONE" : propagateTags);
-        StoredTaskDefinition td = taskDefinitions.find(tx, taskDefinitionArn)
+        StoredTaskDefinition td = taskDefinitions
+                .find(tx, taskDefinitionArn)
                 .orElseThrow(() -> EcsErrors.client("TaskDefinition not found."));
-        TaskSpecs.Built probe = TaskSpecs.build(tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(),
-                td.revision(), td.body(), null);
+        TaskSpecs.Built probe = TaskSpecs.build(
+                tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(), td.revision(), td.body(), null);
         Map<String, StoredContainerInstance> locked = lockRegistered(tx, cluster);
         List<PlacementConstraint> all = new ArrayList<>();
-        td.body().path("placementConstraints").forEach(n -> all.add(
-                PlacementConstraint.of(n.path("type").asText(null), n.path("expression").asText(null))));
+        td.body()
+                .path("placementConstraints")
+                .forEach(n -> all.add(PlacementConstraint.of(
+                        n.path("type").asText(null), n.path("expression").asText(null))));
         all.addAll(constraints);
         // Only the service's own tasks matter to spread, distinctInstance and DAEMON placement; a
         // task:group expression may name any group, and then every live task is read.
-        boolean anyGroup = ownLive == null || all.stream()
-                .anyMatch(pc -> pc instanceof PlacementConstraint.MemberOf m && m.expressionText().contains("task:group"));
+        boolean anyGroup = ownLive == null
+                || all.stream()
+                        .anyMatch(pc -> pc instanceof PlacementConstraint.MemberOf m
+                                && m.expressionText().contains("task:group"));
         ClusterSnapshot snapshot = anyGroup ? snapshot(tx, cluster, locked) : light(locked, group, ownLive);
         PlacementResult result;
         if (instanceArns == null) {
-            PlacementRequest request = new PlacementRequest(requirements(probe.reservation(), td), group, all,
-                    strategies.isEmpty() ? PlacementStrategy.SERVICE_DEFAULT : strategies, count);
+            PlacementRequest request = new PlacementRequest(
+                    requirements(probe.reservation(), td),
+                    group,
+                    all,
+                    strategies.isEmpty() ? PlacementStrategy.SERVICE_DEFAULT : strategies,
+                    count);
             result = PlacementEngine.place(snapshot, request, random);
         } else {
-            PlacementResult daemon = PlacementEngine.placeDaemon(snapshot,
-                    requirements(probe.reservation(), td), group, all);
-            List<String> wanted = daemon.placements().stream().filter(instanceArns::contains).toList();
+            PlacementResult daemon =
+                    PlacementEngine.placeDaemon(snapshot, requirements(probe.reservation(), td), group, all);
+            List<String> wanted =
+                    daemon.placements().stream().filter(instanceArns::contains).toList();
             result = new PlacementResult(daemon.request(), wanted, 0, List.of(), null);
         }
         List<StoredTask> created = new ArrayList<>();
@@ -258,12 +322,15 @@ public final class TaskLaunch {
     }
 
     /** {@link #readInstances}' view of already locked instances. */
-    private ClusterSnapshot light(Map<String, StoredContainerInstance> locked, String group, Map<String, Integer> ownLive) {
+    private ClusterSnapshot light(
+            Map<String, StoredContainerInstance> locked, String group, Map<String, Integer> ownLive) {
         List<ContainerInstance> views = new ArrayList<>();
         for (StoredContainerInstance ci : locked.values()) {
             views.add(lightView(ci, group, ownLive));
         }
-        return new ClusterSnapshot(views.stream().filter(v -> v.status() != InstanceStatus.INACTIVE).toList());
+        return new ClusterSnapshot(views.stream()
+                .filter(v -> v.status() != InstanceStatus.INACTIVE)
+                .toList());
     }
 
     private ContainerInstance lightView(StoredContainerInstance ci, String group, Map<String, Integer> ownLive) {
@@ -279,7 +346,10 @@ public final class TaskLaunch {
         if (others > 0) {
             groups.put(OTHER_TASKS, others);
         }
-        return instances.view(ci).toBuilder().portsInUse(ports).taskGroups(groups).build();
+        return instances.view(ci).toBuilder()
+                .portsInUse(ports)
+                .taskGroups(groups)
+                .build();
     }
 
     /** The scheduler's view of a cluster's registered instances and their live tasks, without locking (a read). */
@@ -317,13 +387,14 @@ public final class TaskLaunch {
 
     /** What a task of this definition needs from an instance (reservation, ports, requiresAttributes). */
     public TaskRequirements requirementsOf(String cluster, StoredTaskDefinition td) {
-        TaskSpecs.Built probe = TaskSpecs.build(tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(),
-                td.revision(), td.body(), null);
+        TaskSpecs.Built probe = TaskSpecs.build(
+                tasks.arnOf(cluster, "0".repeat(32)), cluster, td.family(), td.revision(), td.body(), null);
         return requirements(probe.reservation(), td);
     }
 
     private StoredTaskDefinition definition(Transaction tx, Common c) {
-        StoredTaskDefinition td = taskDefinitions.find(tx, c.taskDefinition())
+        StoredTaskDefinition td = taskDefinitions
+                .find(tx, c.taskDefinition())
                 .filter(d -> !d.status().equals(StoredTaskDefinition.DELETE_IN_PROGRESS))
                 .orElseThrow(() -> EcsErrors.client("TaskDefinition not found."));
         String compat = td.body().path("networkMode").asText("bridge");
@@ -339,8 +410,13 @@ public final class TaskLaunch {
     }
 
     /** Creates one task on {@code instanceId} (already locked) and updates {@code locked} with the instance's new state. */
-    private StoredTask launch(Transaction tx, String cluster, StoredTaskDefinition td, Common c,
-            Map<String, StoredContainerInstance> locked, String instanceId) {
+    private StoredTask launch(
+            Transaction tx,
+            String cluster,
+            StoredTaskDefinition td,
+            Common c,
+            Map<String, StoredContainerInstance> locked,
+            String instanceId) {
         String id = Secrets.hex(32);
         String arn = tasks.arnOf(cluster, id);
         TaskSpecs.Built built = TaskSpecs.build(arn, cluster, td.family(), td.revision(), td.body(), c.overrides());
@@ -355,12 +431,32 @@ public final class TaskLaunch {
             overrides.setAll((ObjectNode) c.overrides().deepCopy());
         }
         long now = tasks.clock().millis();
-        StoredTask t = new StoredTask(cluster, id, taskDefinitions.refs().arn(td.family(), td.revision()), instanceId,
-                group(c, td), c.startedBy(), TaskLifecycle.PROVISIONING, TaskLifecycle.RUNNING, built.cpu(), built.memory(),
-                built.reservation(), overrides, built.spec(), built.containers(), tags, 1, null, null, "UNKNOWN",
-                new StoredTask.Times(now, null, null, null, null, null, null, null), false,
-                new StoredTask.Host(locked.get(instanceId).attributes().get("ecs.availability-zone"),
-                        locked.get(instanceId).attributes().get("ecs.cpu-architecture")), null);
+        StoredTask t = new StoredTask(
+                cluster,
+                id,
+                taskDefinitions.refs().arn(td.family(), td.revision()),
+                instanceId,
+                group(c, td),
+                c.startedBy(),
+                TaskLifecycle.PROVISIONING,
+                TaskLifecycle.RUNNING,
+                built.cpu(),
+                built.memory(),
+                built.reservation(),
+                overrides,
+                built.spec(),
+                built.containers(),
+                tags,
+                1,
+                null,
+                null,
+                "UNKNOWN",
+                new StoredTask.Times(now, null, null, null, null, null, null, null),
+                false,
+                new StoredTask.Host(
+                        locked.get(instanceId).attributes().get("ecs.availability-zone"),
+                        locked.get(instanceId).attributes().get("ecs.cpu-architecture")),
+                null);
         StoredContainerInstance ci = tasks.create(tx, locked.get(instanceId), t);
         instances.docs().put(tx, Kinds.CONTAINER_INSTANCE, ci.key(), ci);
         locked.put(instanceId, ci);
@@ -369,7 +465,11 @@ public final class TaskLaunch {
 
     private Map<String, StoredContainerInstance> lockRegistered(Transaction tx, String cluster) {
         List<String> ids = new ArrayList<>();
-        StorePages.forEach(tx, Kinds.CONTAINER_INSTANCE, cluster + "/", e -> ids.add(e.key().substring(cluster.length() + 1)));
+        StorePages.forEach(
+                tx,
+                Kinds.CONTAINER_INSTANCE,
+                cluster + "/",
+                e -> ids.add(e.key().substring(cluster.length() + 1)));
         Map<String, StoredContainerInstance> out = new LinkedHashMap<>();
         for (String id : ids) {
             instances.lockRegistered(tx, cluster, id).ifPresent(ci -> out.put(id, ci));
@@ -390,10 +490,14 @@ public final class TaskLaunch {
             Set<Integer> ports = new HashSet<>();
             ci.remaining().ports().forEach(p -> ports.add(Ports.tcp(Integer.parseInt(p))));
             ci.remaining().portsUdp().forEach(p -> ports.add(Ports.udp(Integer.parseInt(p))));
-            views.add(instances.view(ci).toBuilder().portsInUse(ports)
-                    .taskGroups(groups.getOrDefault(ci.id(), Map.of())).build());
+            views.add(instances.view(ci).toBuilder()
+                    .portsInUse(ports)
+                    .taskGroups(groups.getOrDefault(ci.id(), Map.of()))
+                    .build());
         }
-        return new ClusterSnapshot(views.stream().filter(v -> v.status() != InstanceStatus.INACTIVE).toList());
+        return new ClusterSnapshot(views.stream()
+                .filter(v -> v.status() != InstanceStatus.INACTIVE)
+                .toList());
     }
 
     /** What the scheduler must find on an instance: the reservation and the definition's requiresAttributes. */
@@ -402,8 +506,11 @@ public final class TaskLaunch {
         r.tcpPorts().forEach(p -> ports.add(Ports.tcp(p)));
         r.udpPorts().forEach(p -> ports.add(Ports.udp(p)));
         List<TaskRequirements.RequiredAttribute> attributes = new ArrayList<>();
-        td.body().path("requiresAttributes").forEach(a -> attributes.add(new TaskRequirements.RequiredAttribute(
-                a.path("name").asText(), a.hasNonNull("value") ? a.get("value").asText() : null)));
+        td.body()
+                .path("requiresAttributes")
+                .forEach(a -> attributes.add(new TaskRequirements.RequiredAttribute(
+                        a.path("name").asText(),
+                        a.hasNonNull("value") ? a.get("value").asText() : null)));
         return TaskRequirements.of(r.cpu(), r.memory()).withHostPorts(ports).withRequiredAttributes(attributes);
     }
 }

@@ -12,10 +12,21 @@ import java.util.Locale;
  * RUNNING, running while RUNNING or on its way down, nothing once STOPPED.
  */
 public enum TaskLifecycle {
-    PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED;
+    PROVISIONING,
+    PENDING,
+    ACTIVATING,
+    RUNNING,
+    DEACTIVATING,
+    STOPPING,
+    DEPROVISIONING,
+    STOPPED;
 
     /** Which counter a task in this status belongs to. */
-    public enum Bucket { PENDING, RUNNING, NONE }
+    public enum Bucket {
+        PENDING,
+        RUNNING,
+        NONE
+    }
 
     public boolean isAfter(TaskLifecycle other) {
         return compareTo(other) > 0;

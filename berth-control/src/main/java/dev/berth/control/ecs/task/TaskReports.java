@@ -40,11 +40,14 @@ public final class TaskReports {
 
     /** Applies one report from instance {@code ci} (locked); returns the instance to store. */
     public StoredContainerInstance apply(Transaction tx, StoredContainerInstance ci, JsonNode report) {
-        return apply(tx, ci, report, t -> { });
+        return apply(tx, ci, report, t -> {});
     }
 
     /** The same, telling {@code changed} about the task when the report changed it. */
-    public StoredContainerInstance apply(Transaction tx, StoredContainerInstance ci, JsonNode report,
+    public StoredContainerInstance apply(
+            Transaction tx,
+            StoredContainerInstance ci,
+            JsonNode report,
             java.util.function.Consumer<StoredTask> changed) {
         Optional<String> id = tasks.resolve(ci.cluster(), report.path("taskArn").asText());
         TaskLifecycle status = TaskLifecycle.parse(report.path("lastStatus").asText());
@@ -53,7 +56,8 @@ public final class TaskReports {
         }
         Optional<StoredTask> current = tasks.lock(tx, ci.cluster(), id.get())
                 .filter(t -> t.containerInstanceId().equals(ci.id()));
-        if (current.isEmpty() || current.get().lastStatus().isAfter(status)
+        if (current.isEmpty()
+                || current.get().lastStatus().isAfter(status)
                 || current.get().lastStatus() == TaskLifecycle.STOPPED) {
             return ci;
         }
@@ -67,20 +71,44 @@ public final class TaskReports {
                 continue;
             }
             List<StoredTask.Binding> bindings = new ArrayList<>();
-            c.path("networkBindings").forEach(b -> bindings.add(new StoredTask.Binding(b.path("bindIP").asText(null),
-                    b.path("containerPort").asInt(), b.path("hostPort").asInt(), b.path("protocol").asText("tcp"))));
-            containers.add(new StoredTask.TaskContainer(k.uuid(), k.name(), k.image(), text(c, "runtimeId", k.runtimeId()),
-                    text(c, "imageDigest", k.imageDigest()), text(c, "lastStatus", k.lastStatus()),
+            c.path("networkBindings")
+                    .forEach(b -> bindings.add(new StoredTask.Binding(
+                            b.path("bindIP").asText(null),
+                            b.path("containerPort").asInt(),
+                            b.path("hostPort").asInt(),
+                            b.path("protocol").asText("tcp"))));
+            containers.add(new StoredTask.TaskContainer(
+                    k.uuid(),
+                    k.name(),
+                    k.image(),
+                    text(c, "runtimeId", k.runtimeId()),
+                    text(c, "imageDigest", k.imageDigest()),
+                    text(c, "lastStatus", k.lastStatus()),
                     c.hasNonNull("exitCode") ? Integer.valueOf(c.get("exitCode").asInt()) : k.exitCode(),
-                    text(c, "reason", k.reason()), bindings, text(c, "healthStatus", k.healthStatus()), k.cpu(), k.memory(),
+                    text(c, "reason", k.reason()),
+                    bindings,
+                    text(c, "healthStatus", k.healthStatus()),
+                    k.cpu(),
+                    k.memory(),
                     k.memoryReservation()));
         }
         long now = tasks.clock().millis();
-        StoredTask.Times times = new StoredTask.Times(null, millis(report, "pullStartedAt"), millis(report, "pullStoppedAt"),
-                millis(report, "startedAt"), millis(report, "stoppingAt"), millis(report, "executionStoppedAt"),
-                millis(report, "stoppedAt"), now);
-        StoredTask after = before.observed(status, containers, text(report, "healthStatus", null), times,
-                text(report, "stopCode", null), text(report, "stoppedReason", null));
+        StoredTask.Times times = new StoredTask.Times(
+                null,
+                millis(report, "pullStartedAt"),
+                millis(report, "pullStoppedAt"),
+                millis(report, "startedAt"),
+                millis(report, "stoppingAt"),
+                millis(report, "executionStoppedAt"),
+                millis(report, "stoppedAt"),
+                now);
+        StoredTask after = before.observed(
+                status,
+                containers,
+                text(report, "healthStatus", null),
+                times,
+                text(report, "stopCode", null),
+                text(report, "stoppedReason", null));
         changed.accept(after);
         return tasks.write(tx, ci, before, after, false);
     }

@@ -27,12 +27,14 @@ import java.util.UUID;
 public final class TaskSpecs {
 
     /** Everything derived from one task definition and its overrides. */
-    public record Built(ObjectNode spec, StoredTask.Reservation reservation, List<StoredTask.TaskContainer> containers,
-            String cpu, String memory) {
-    }
+    public record Built(
+            ObjectNode spec,
+            StoredTask.Reservation reservation,
+            List<StoredTask.TaskContainer> containers,
+            String cpu,
+            String memory) {}
 
-    private TaskSpecs() {
-    }
+    private TaskSpecs() {}
 
     /** The overrides checked against the definition: every containerOverride names one of its containers. */
     public static void checkOverrides(ObjectNode body, JsonNode overrides) {
@@ -44,16 +46,16 @@ public final class TaskSpecs {
         for (JsonNode o : overrides.path("containerOverrides")) {
             String name = o.path("name").asText(null);
             if (name == null || !names.contains(name)) {
-                throw EcsErrors.invalidParameter("Override for container named " + name
-                        + " is not a container in the TaskDefinition.");
+                throw EcsErrors.invalidParameter(
+                        "Override for container named " + name + " is not a container in the TaskDefinition.");
             }
         }
         TaskSize.parse(text(overrides, "cpu"), text(overrides, "memory"));
     }
 
     /** Builds the spec for task {@code taskArn} of {@code family:revision} in {@code cluster}. */
-    public static Built build(String taskArn, String cluster, String family, long revision, ObjectNode body,
-            JsonNode overrides) {
+    public static Built build(
+            String taskArn, String cluster, String family, long revision, ObjectNode body, JsonNode overrides) {
         JsonNode ov = overrides == null ? JsonNodeFactory.instance.objectNode() : overrides;
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         ov.path("containerOverrides").forEach(o -> byName.put(o.path("name").asText(), o));
@@ -63,7 +65,10 @@ public final class TaskSpecs {
         Integer taskMemory = memory == null ? null : TaskSize.parseMemory(memory);
         String networkMode = body.path("networkMode").asText("bridge");
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
-        spec.put("taskArn", taskArn).put("family", family).put("revision", revision).put("clusterName", cluster)
+        spec.put("taskArn", taskArn)
+                .put("family", family)
+                .put("revision", revision)
+                .put("clusterName", cluster)
                 .put("networkMode", networkMode);
         if (taskCpu != null) {
             spec.put("cpu", taskCpu);
@@ -81,7 +86,9 @@ public final class TaskSpecs {
             ObjectNode c = ((ObjectNode) def).deepCopy();
             JsonNode o = byName.get(c.path("name").asText());
             Map<String, String> env = new LinkedHashMap<>();
-            c.path("environment").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText("")));
+            c.path("environment")
+                    .forEach(e ->
+                            env.put(e.path("name").asText(), e.path("value").asText("")));
             if (o != null) {
                 if (o.has("command")) {
                     c.set("command", o.get("command").deepCopy());
@@ -89,7 +96,9 @@ public final class TaskSpecs {
                 if (o.has("environmentFiles")) {
                     c.set("environmentFiles", o.get("environmentFiles").deepCopy());
                 }
-                o.path("environment").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText("")));
+                o.path("environment")
+                        .forEach(e ->
+                                env.put(e.path("name").asText(), e.path("value").asText("")));
                 for (String f : List.of("cpu", "memory", "memoryReservation")) {
                     if (o.hasNonNull(f)) {
                         c.put(f, o.get(f).asInt());
@@ -100,19 +109,34 @@ public final class TaskSpecs {
             env.forEach(envNode::put);
             specContainers.add(c);
             cpuSum += c.path("cpu").asInt(0);
-            memSum += c.hasNonNull("memory") ? c.get("memory").asInt() : c.path("memoryReservation").asInt(0);
+            memSum += c.hasNonNull("memory")
+                    ? c.get("memory").asInt()
+                    : c.path("memoryReservation").asInt(0);
             for (JsonNode pm : c.path("portMappings")) {
-                int host = networkMode.equals("host") ? pm.path("containerPort").asInt() : pm.path("hostPort").asInt(0);
+                int host = networkMode.equals("host")
+                        ? pm.path("containerPort").asInt()
+                        : pm.path("hostPort").asInt(0);
                 if (host > 0) {
                     (pm.path("protocol").asText("tcp").equals("udp") ? udp : tcp).add(host);
                 }
             }
-            containers.add(new StoredTask.TaskContainer(UUID.randomUUID().toString(), c.path("name").asText(),
-                    c.path("image").asText(), null, null, "PENDING", null, null, List.of(), "UNKNOWN",
-                    String.valueOf(c.path("cpu").asInt(0)), text(c, "memory"), text(c, "memoryReservation")));
+            containers.add(new StoredTask.TaskContainer(
+                    UUID.randomUUID().toString(),
+                    c.path("name").asText(),
+                    c.path("image").asText(),
+                    null,
+                    null,
+                    "PENDING",
+                    null,
+                    null,
+                    List.of(),
+                    "UNKNOWN",
+                    String.valueOf(c.path("cpu").asInt(0)),
+                    text(c, "memory"),
+                    text(c, "memoryReservation")));
         }
-        StoredTask.Reservation reservation = new StoredTask.Reservation(taskCpu != null ? taskCpu : cpuSum,
-                taskMemory != null ? taskMemory : memSum, tcp, udp);
+        StoredTask.Reservation reservation = new StoredTask.Reservation(
+                taskCpu != null ? taskCpu : cpuSum, taskMemory != null ? taskMemory : memSum, tcp, udp);
         return new Built(spec, reservation, containers, cpu, memory);
     }
 

@@ -3,19 +3,19 @@ package dev.berth.control.ecs.task;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
-import dev.berth.model.Platform;
-import dev.berth.store.StorePages;
+import dev.berth.control.ecs.ClusterScopedIds;
 import dev.berth.control.ecs.instance.StoredContainerInstance;
 import dev.berth.control.ecs.tags.TagRules;
-import dev.berth.control.ecs.ClusterScopedIds;
+import dev.berth.model.Platform;
+import dev.berth.store.Documents;
+import dev.berth.store.StorePages;
+import dev.berth.store.Transaction;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.berth.store.Transaction;
 
 /**
  * What every task handler needs, API side and agent side alike: ARNs and references, reading and
@@ -83,8 +83,8 @@ public final class Tasks {
         List<String> udp = new ArrayList<>(ci.remaining().portsUdp());
         r.tcpPorts().forEach(p -> tcp.add(String.valueOf(p)));
         r.udpPorts().forEach(p -> udp.add(String.valueOf(p)));
-        var remaining = new StoredContainerInstance.Resources(ci.remaining().cpu() - r.cpu(),
-                ci.remaining().memory() - r.memory(), tcp, udp);
+        var remaining = new StoredContainerInstance.Resources(
+                ci.remaining().cpu() - r.cpu(), ci.remaining().memory() - r.memory(), tcp, udp);
         return ci.withTaskAccounting(remaining, ci.runningTasksCount(), ci.pendingTasksCount() + 1, true);
     }
 
@@ -93,8 +93,8 @@ public final class Tasks {
      * reaching STOPPED gives its reservation back and leaves the live index. {@code ci} may be null
      * when the instance is gone (nothing to account). Returns the instance to store.
      */
-    public StoredContainerInstance write(Transaction tx, StoredContainerInstance ci, StoredTask before, StoredTask after,
-            boolean desiredChanged) {
+    public StoredContainerInstance write(
+            Transaction tx, StoredContainerInstance ci, StoredTask before, StoredTask after, boolean desiredChanged) {
         StoredTask stored = after;
         StoredContainerInstance out = ci;
         if (after.lastStatus() == TaskLifecycle.STOPPED && !after.released()) {
@@ -120,10 +120,12 @@ public final class Tasks {
             List<String> udp = new ArrayList<>(remaining.portsUdp());
             r.tcpPorts().forEach(p -> tcp.remove(String.valueOf(p)));
             r.udpPorts().forEach(p -> udp.remove(String.valueOf(p)));
-            remaining = new StoredContainerInstance.Resources(remaining.cpu() + r.cpu(), remaining.memory() + r.memory(),
-                    tcp, udp);
+            remaining = new StoredContainerInstance.Resources(
+                    remaining.cpu() + r.cpu(), remaining.memory() + r.memory(), tcp, udp);
         }
-        if (running == ci.runningTasksCount() && pending == ci.pendingTasksCount() && remaining.equals(ci.remaining())
+        if (running == ci.runningTasksCount()
+                && pending == ci.pendingTasksCount()
+                && remaining.equals(ci.remaining())
                 && !desiredChanged) {
             return ci;
         }
@@ -131,8 +133,7 @@ public final class Tasks {
     }
 
     /** One entry of the live index: which task, in which group (for spread and distinctInstance). */
-    public record LiveTask(String id, String group) {
-    }
+    public record LiveTask(String id, String group) {}
 
     /** The live (not STOPPED) tasks of an instance. */
     public List<StoredTask> liveOn(Transaction tx, String cluster, String instanceId) {
@@ -153,8 +154,8 @@ public final class Tasks {
         long now = clock.millis();
         for (StoredTask t : liveOn(tx, cluster, instanceId)) {
             TaskLifecycle desired = t.agentDesiredStatus(now);
-            ObjectNode n = out.addObject().put("taskArn", arnOf(t.cluster(), t.id()))
-                    .put("desiredStatus", desired.name());
+            ObjectNode n =
+                    out.addObject().put("taskArn", arnOf(t.cluster(), t.id())).put("desiredStatus", desired.name());
             if (t.stopCode() != null && desired == TaskLifecycle.STOPPED) {
                 n.put("stopCode", t.stopCode());
             }
@@ -173,7 +174,10 @@ public final class Tasks {
         n.putArray("attachments");
         ArrayNode attributes = n.putArray("attributes");
         if (t.host() != null && t.host().cpuArchitecture() != null) {
-            attributes.addObject().put("name", "ecs.cpu-architecture").put("value", t.host().cpuArchitecture());
+            attributes
+                    .addObject()
+                    .put("name", "ecs.cpu-architecture")
+                    .put("value", t.host().cpuArchitecture());
         }
         if (t.host() != null) {
             putIf(n, "availabilityZone", t.host().availabilityZone());
@@ -185,7 +189,10 @@ public final class Tasks {
         ArrayNode containers = n.putArray("containers");
         for (StoredTask.TaskContainer c : t.containers()) {
             ObjectNode cn = containers.addObject();
-            cn.put("containerArn", platform.arn("ecs", "container/" + t.cluster() + "/" + t.id() + "/" + c.uuid()).toString());
+            cn.put(
+                    "containerArn",
+                    platform.arn("ecs", "container/" + t.cluster() + "/" + t.id() + "/" + c.uuid())
+                            .toString());
             cn.put("taskArn", arn).put("name", c.name()).put("image", c.image());
             putIf(cn, "imageDigest", c.imageDigest());
             putIf(cn, "runtimeId", c.runtimeId());
@@ -195,8 +202,11 @@ public final class Tasks {
             }
             putIf(cn, "reason", c.reason());
             ArrayNode nb = cn.putArray("networkBindings");
-            c.networkBindings().forEach(b -> nb.addObject().put("bindIP", b.bindIP()).put("containerPort", b.containerPort())
-                    .put("hostPort", b.hostPort()).put("protocol", b.protocol()));
+            c.networkBindings().forEach(b -> nb.addObject()
+                    .put("bindIP", b.bindIP())
+                    .put("containerPort", b.containerPort())
+                    .put("hostPort", b.hostPort())
+                    .put("protocol", b.protocol()));
             cn.putArray("networkInterfaces");
             cn.put("healthStatus", c.healthStatus());
             putIf(cn, "cpu", c.cpu());

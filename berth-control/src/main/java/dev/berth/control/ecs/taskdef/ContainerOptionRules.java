@@ -25,23 +25,62 @@ final class ContainerOptionRules {
     static final int DEFAULT_HEALTH_RETRIES = 3;
 
     /** Kernel capabilities the ECS documentation lists for {@code linuxParameters.capabilities}. */
-    static final Set<String> CAPABILITIES = Set.of("ALL", "AUDIT_CONTROL", "AUDIT_WRITE", "BLOCK_SUSPEND", "CHOWN",
-            "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "IPC_LOCK", "IPC_OWNER", "KILL", "LEASE",
-            "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE", "MKNOD", "NET_ADMIN", "NET_BIND_SERVICE",
-            "NET_BROADCAST", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_ADMIN", "SYS_BOOT",
-            "SYS_CHROOT", "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO", "SYS_RESOURCE",
-            "SYS_TIME", "SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM");
+    static final Set<String> CAPABILITIES = Set.of(
+            "ALL",
+            "AUDIT_CONTROL",
+            "AUDIT_WRITE",
+            "BLOCK_SUSPEND",
+            "CHOWN",
+            "DAC_OVERRIDE",
+            "DAC_READ_SEARCH",
+            "FOWNER",
+            "FSETID",
+            "IPC_LOCK",
+            "IPC_OWNER",
+            "KILL",
+            "LEASE",
+            "LINUX_IMMUTABLE",
+            "MAC_ADMIN",
+            "MAC_OVERRIDE",
+            "MKNOD",
+            "NET_ADMIN",
+            "NET_BIND_SERVICE",
+            "NET_BROADCAST",
+            "NET_RAW",
+            "SETFCAP",
+            "SETGID",
+            "SETPCAP",
+            "SETUID",
+            "SYS_ADMIN",
+            "SYS_BOOT",
+            "SYS_CHROOT",
+            "SYS_MODULE",
+            "SYS_NICE",
+            "SYS_PACCT",
+            "SYS_PTRACE",
+            "SYS_RAWIO",
+            "SYS_RESOURCE",
+            "SYS_TIME",
+            "SYS_TTY_CONFIG",
+            "SYSLOG",
+            "WAKE_ALARM");
 
     /** The awslogs options ECS requires, in the order its error message names them. */
     static final List<String> AWSLOGS_REQUIRED = List.of("awslogs-region", "awslogs-group");
 
     /** sysctl prefixes that live in the IPC namespace (not allowed with ipcMode=host). */
-    private static final List<String> IPC_SYSCTLS =
-            List.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
-                    "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", "fs.mqueue.");
+    private static final List<String> IPC_SYSCTLS = List.of(
+            "kernel.msgmax",
+            "kernel.msgmnb",
+            "kernel.msgmni",
+            "kernel.sem",
+            "kernel.shmall",
+            "kernel.shmmax",
+            "kernel.shmmni",
+            "kernel.shm_rmid_forced",
+            "fs.mqueue.");
 
-    private ContainerOptionRules() {
-    }
+    private ContainerOptionRules() {}
 
     static void check(String name, ObjectNode container, TaskContext task) {
         checkHealthCheck(name, container);
@@ -75,12 +114,15 @@ final class ContainerOptionRules {
         }
         JsonNode health = container.get("healthCheck");
         List<String> command = Nodes.texts(health, "command");
-        if (command.isEmpty() || !(command.get(0).equals("CMD") || command.get(0).equals("CMD-SHELL"))) {
-            throw invalidContainerSetting(name, "healthCheck.command",
-                    "The health check command must start with CMD or CMD-SHELL.");
+        if (command.isEmpty()
+                || !(command.get(0).equals("CMD") || command.get(0).equals("CMD-SHELL"))) {
+            throw invalidContainerSetting(
+                    name, "healthCheck.command", "The health check command must start with CMD or CMD-SHELL.");
         }
         if (command.size() < 2) {
-            throw invalidContainerSetting(name, "healthCheck.command",
+            throw invalidContainerSetting(
+                    name,
+                    "healthCheck.command",
                     "The health check command needs a command after " + command.get(0) + ".");
         }
         checkRange(name, "healthCheck.interval", Nodes.integer(health, "interval"), 5, 300, " seconds");
@@ -92,8 +134,7 @@ final class ContainerOptionRules {
     /** Throws unless value is null or within [min, max]; the message names the field and the range. */
     static void checkRange(String name, String field, Integer value, int min, int max, String unit) {
         if (value != null && (value < min || value > max)) {
-            throw invalidContainerSetting(name, field,
-                    "The value must be between " + min + " and " + max + unit + ".");
+            throw invalidContainerSetting(name, field, "The value must be between " + min + " and " + max + unit + ".");
         }
     }
 
@@ -113,8 +154,8 @@ final class ContainerOptionRules {
             Integer soft = Nodes.integer(ulimit, "softLimit");
             Integer hard = Nodes.integer(ulimit, "hardLimit");
             if (soft != null && hard != null && hard >= 0 && (soft < 0 || soft > hard)) {
-                throw invalidContainerSetting(name, "ulimits",
-                        "The softLimit of '" + limit + "' must not be greater than its hardLimit.");
+                throw invalidContainerSetting(
+                        name, "ulimits", "The softLimit of '" + limit + "' must not be greater than its hardLimit.");
             }
         }
     }
@@ -136,16 +177,20 @@ final class ContainerOptionRules {
                 throw client("Log driver awslogs requires options: %s", String.join(", ", missing));
             }
             java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
-            log.path("options").fields().forEachRemaining(f -> options.put(f.getKey(), f.getValue().asText()));
+            log.path("options")
+                    .fields()
+                    .forEachRemaining(f -> options.put(f.getKey(), f.getValue().asText()));
             try {
                 dev.berth.model.logs.AwslogsOptions.parse(options);
             } catch (IllegalArgumentException e) {
                 throw invalidContainerSetting(name, "logConfiguration", e.getMessage());
             }
         }
-        if (driver.equals("awsfirelens") && task.containers().values().stream()
-                .allMatch(c -> Nodes.absent(c, "firelensConfiguration"))) {
-            throw invalidContainerSetting(name, "logConfiguration",
+        if (driver.equals("awsfirelens")
+                && task.containers().values().stream().allMatch(c -> Nodes.absent(c, "firelensConfiguration"))) {
+            throw invalidContainerSetting(
+                    name,
+                    "logConfiguration",
                     "The awsfirelens log driver needs a container with a firelensConfiguration in the task.");
         }
     }
@@ -157,8 +202,8 @@ final class ContainerOptionRules {
         for (String direction : List.of("add", "drop")) {
             for (String capability : Nodes.texts(linux.path("capabilities"), direction)) {
                 if (!CAPABILITIES.contains(capability)) {
-                    throw invalidContainerSetting(name, "linuxParameters.capabilities",
-                            "Unknown kernel capability '" + capability + "'.");
+                    throw invalidContainerSetting(
+                            name, "linuxParameters.capabilities", "Unknown kernel capability '" + capability + "'.");
                 }
             }
         }
@@ -175,7 +220,9 @@ final class ContainerOptionRules {
             String path = Nodes.text(tmpfs, "containerPath");
             Integer size = Nodes.integer(tmpfs, "size");
             if (Nodes.blank(path) || !path.startsWith("/") || size == null || size <= 0) {
-                throw invalidContainerSetting(name, "linuxParameters.tmpfs",
+                throw invalidContainerSetting(
+                        name,
+                        "linuxParameters.tmpfs",
                         "Each tmpfs mount needs an absolute containerPath and a positive size.");
             }
         }
@@ -196,15 +243,17 @@ final class ContainerOptionRules {
             String type = Nodes.text(requirement, "type");
             String value = Nodes.text(requirement, "value");
             if (!types.add(type)) {
-                throw invalidContainerSetting(name, "resourceRequirements",
-                        "The resource type " + type + " is listed more than once.");
+                throw invalidContainerSetting(
+                        name, "resourceRequirements", "The resource type " + type + " is listed more than once.");
             }
             if ("GPU".equals(type) && (value == null || !value.matches("[1-9][0-9]{0,3}"))) {
-                throw invalidContainerSetting(name, "resourceRequirements",
-                        "The GPU value must be a positive whole number.");
+                throw invalidContainerSetting(
+                        name, "resourceRequirements", "The GPU value must be a positive whole number.");
             }
             if ("InferenceAccelerator".equals(type) && !accelerators.contains(value)) {
-                throw invalidContainerSetting(name, "resourceRequirements",
+                throw invalidContainerSetting(
+                        name,
+                        "resourceRequirements",
                         "The inference accelerator '" + value + "' is not defined in inferenceAccelerators.");
             }
         }
@@ -218,7 +267,9 @@ final class ContainerOptionRules {
                 throw invalidContainerSetting(name, "systemControls", "Each entry needs a namespace and a value.");
             }
             if (hostIpc && IPC_SYSCTLS.stream().anyMatch(namespace::startsWith)) {
-                throw invalidContainerSetting(name, "systemControls",
+                throw invalidContainerSetting(
+                        name,
+                        "systemControls",
                         "IPC namespace system controls (" + namespace + ") are not supported with ipcMode=host.");
             }
         }

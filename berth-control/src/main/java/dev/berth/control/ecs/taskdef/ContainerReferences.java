@@ -26,8 +26,7 @@ final class ContainerReferences {
 
     private static final Pattern LINK = Pattern.compile("[A-Za-z0-9_-]{1,255}(:[A-Za-z0-9_-]{1,255})?");
 
-    private ContainerReferences() {
-    }
+    private ContainerReferences() {}
 
     static void check(TaskContext task) {
         Map<String, List<String>> links = new LinkedHashMap<>();
@@ -56,7 +55,9 @@ final class ContainerReferences {
         List<String> targets = new ArrayList<>();
         for (String link : Nodes.texts(container, "links")) {
             if (link == null || !LINK.matcher(link).matches()) {
-                throw invalidContainerSetting(name, "links",
+                throw invalidContainerSetting(
+                        name,
+                        "links",
                         "A link has the form name or name:alias, with letters, numbers, hyphens and underscores.");
             }
             String target = link.contains(":") ? link.substring(0, link.indexOf(':')) : link;
@@ -72,16 +73,20 @@ final class ContainerReferences {
             String target = Nodes.text(dependency, "containerName");
             String condition = Nodes.text(dependency, "condition");
             if (Nodes.blank(target) || !task.containers().containsKey(target)) {
-                throw invalidContainerSetting(name, "dependsOn",
-                        "The container '" + target + "' is not defined in the task definition.");
+                throw invalidContainerSetting(
+                        name, "dependsOn", "The container '" + target + "' is not defined in the task definition.");
             }
             ObjectNode other = task.containers().get(target);
             if (("SUCCESS".equals(condition) || "COMPLETE".equals(condition)) && ContainerRules.essential(other)) {
-                throw client("A dependency container with SUCCESS or COMPLETE condition cannot be an essential "
-                        + "container (container '%s' depends on '%s').", name, target);
+                throw client(
+                        "A dependency container with SUCCESS or COMPLETE condition cannot be an essential "
+                                + "container (container '%s' depends on '%s').",
+                        name, target);
             }
             if ("HEALTHY".equals(condition) && Nodes.absent(other, "healthCheck")) {
-                throw invalidContainerSetting(name, "dependsOn",
+                throw invalidContainerSetting(
+                        name,
+                        "dependsOn",
                         "The HEALTHY condition requires container '" + target + "' to have a healthCheck.");
             }
             targets.add(target);
@@ -104,8 +109,8 @@ final class ContainerReferences {
             throw invalidContainerSetting(name, field, "A container cannot refer to itself.");
         }
         if (Nodes.blank(target) || !task.containers().containsKey(target)) {
-            throw invalidContainerSetting(name, field,
-                    "The container '" + target + "' is not defined in the task definition.");
+            throw invalidContainerSetting(
+                    name, field, "The container '" + target + "' is not defined in the task definition.");
         }
     }
 }

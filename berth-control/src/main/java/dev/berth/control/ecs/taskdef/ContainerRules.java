@@ -23,6 +23,7 @@ final class ContainerRules {
 
     /** Docker 20.10+ reserves 6 MiB per container; ECS documents it as the smallest sensible limit. */
     static final int MIN_CONTAINER_MEMORY_MIB = 6;
+
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_ENVIRONMENT_FILES = 10;
 
@@ -31,8 +32,7 @@ final class ContainerRules {
     private static final Pattern DIGEST = Pattern.compile("sha256:[A-Fa-f0-9]{64}");
     private static final Pattern USER = Pattern.compile("[^:]+(:[^:]+)?");
 
-    private ContainerRules() {
-    }
+    private ContainerRules() {}
 
     /** Container name syntax: 1 to 255 letters, numbers, hyphens and underscores. */
     static void checkName(JsonNode container) {
@@ -92,7 +92,8 @@ final class ContainerRules {
         if (reference.length() > MAX_NAME_LENGTH) {
             throw client("Container.image should be 255 characters or less.");
         }
-        if (!IMAGE.matcher(reference).matches() || (at >= 0 && !DIGEST.matcher(image.substring(at + 1)).matches())) {
+        if (!IMAGE.matcher(reference).matches()
+                || (at >= 0 && !DIGEST.matcher(image.substring(at + 1)).matches())) {
             throw client("Container.image contains invalid characters.");
         }
     }
@@ -107,22 +108,26 @@ final class ContainerRules {
         checkMinimumMemory(name, "memory", memory);
         checkMinimumMemory(name, "memoryReservation", reservation);
         if (memory == null && reservation == null && task.size().memory() == null) {
-            throw client("Invalid setting for container '%s'. At least one of 'memory' or 'memoryReservation' "
-                    + "must be specified.", name);
+            throw client(
+                    "Invalid setting for container '%s'. At least one of 'memory' or 'memoryReservation' "
+                            + "must be specified.",
+                    name);
         }
         if (memory != null && reservation != null && reservation > memory) {
-            throw invalidContainerSetting(name, "memoryReservation",
-                    "'memory' must be greater than or equal to 'memoryReservation'.");
+            throw invalidContainerSetting(
+                    name, "memoryReservation", "'memory' must be greater than or equal to 'memoryReservation'.");
         }
-        if (memory != null && task.size().memory() != null && memory > task.size().memory()) {
+        if (memory != null
+                && task.size().memory() != null
+                && memory > task.size().memory()) {
             throw client("The 'memory' setting for container '%s' is greater than for the task.", name);
         }
     }
 
     private static void checkMinimumMemory(String name, String field, Integer value) {
         if (value != null && value < MIN_CONTAINER_MEMORY_MIB) {
-            throw invalidContainerSetting(name, field,
-                    "The value must be at least " + MIN_CONTAINER_MEMORY_MIB + " MiB.");
+            throw invalidContainerSetting(
+                    name, field, "The value must be at least " + MIN_CONTAINER_MEMORY_MIB + " MiB.");
         }
     }
 
@@ -130,24 +135,26 @@ final class ContainerRules {
         for (JsonNode variable : Nodes.elements(container, "environment")) {
             String key = Nodes.text(variable, "name");
             if (Nodes.blank(key) || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
-                throw invalidContainerSetting(name, "environment",
-                        "Environment variable names must be non-empty and must not contain '='.");
+                throw invalidContainerSetting(
+                        name, "environment", "Environment variable names must be non-empty and must not contain '='.");
             }
         }
         List<JsonNode> files = Nodes.elements(container, "environmentFiles");
         if (files.size() > MAX_ENVIRONMENT_FILES) {
-            throw invalidContainerSetting(name, "environmentFiles",
-                    "You can specify up to " + MAX_ENVIRONMENT_FILES + " environment files.");
+            throw invalidContainerSetting(
+                    name, "environmentFiles", "You can specify up to " + MAX_ENVIRONMENT_FILES + " environment files.");
         }
         for (JsonNode file : files) {
             String value = Nodes.text(file, "value");
             if (Nodes.blank(value) || !value.endsWith(".env")) {
-                throw invalidContainerSetting(name, "environmentFiles",
-                        "Environment files must have a .env file extension.");
+                throw invalidContainerSetting(
+                        name, "environmentFiles", "Environment files must have a .env file extension.");
             }
         }
         checkSecrets(name, "secrets", Nodes.elements(container, "secrets"));
-        checkSecrets(name, "logConfiguration.secretOptions",
+        checkSecrets(
+                name,
+                "logConfiguration.secretOptions",
                 Nodes.elements(container.path("logConfiguration"), "secretOptions"));
         Set<String> labels = new HashSet<>();
         if (!Nodes.absent(container, "dockerLabels")) {
@@ -175,24 +182,26 @@ final class ContainerRules {
         for (JsonNode mount : Nodes.elements(container, "mountPoints")) {
             String volume = Nodes.text(mount, "sourceVolume");
             if (Nodes.blank(volume) || !task.volumeNames().contains(volume)) {
-                throw invalidContainerSetting(name, "mountPoints",
+                throw invalidContainerSetting(
+                        name,
+                        "mountPoints",
                         "The source volume '" + volume + "' is not defined in the task definition volumes.");
             }
             if (Nodes.blank(Nodes.text(mount, "containerPath"))) {
-                throw invalidContainerSetting(name, "mountPoints",
-                        "A mount point needs a containerPath (volume '" + volume + "').");
+                throw invalidContainerSetting(
+                        name, "mountPoints", "A mount point needs a containerPath (volume '" + volume + "').");
             }
         }
     }
 
     private static void checkNetworkModeSettings(String name, JsonNode container, TaskContext task) {
         if (task.awsvpc() && !Nodes.absent(container, "hostname")) {
-            throw invalidContainerSetting(name, "hostname",
-                    "The hostname parameter is not supported when networkMode=awsvpc.");
+            throw invalidContainerSetting(
+                    name, "hostname", "The hostname parameter is not supported when networkMode=awsvpc.");
         }
         if (task.awsvpc() && !Nodes.elements(container, "extraHosts").isEmpty()) {
-            throw invalidContainerSetting(name, "extraHosts",
-                    "The extraHosts parameter is not supported when networkMode=awsvpc.");
+            throw invalidContainerSetting(
+                    name, "extraHosts", "The extraHosts parameter is not supported when networkMode=awsvpc.");
         }
         if (!Nodes.elements(container, "links").isEmpty() && !TaskContext.BRIDGE.equals(task.networkMode())) {
             throw client("Links are not supported when networkMode=%s.", task.networkMode());
@@ -207,8 +216,8 @@ final class ContainerRules {
     private static void checkUser(String name, JsonNode container) {
         String user = Nodes.text(container, "user");
         if (user != null && !USER.matcher(user).matches()) {
-            throw invalidContainerSetting(name, "user",
-                    "Use one of the formats user, user:group, uid, uid:gid, user:gid or uid:group.");
+            throw invalidContainerSetting(
+                    name, "user", "Use one of the formats user, user:group, uid, uid:gid, user:gid or uid:group.");
         }
     }
 }

@@ -17,10 +17,12 @@ import java.util.Optional;
  */
 final class DependencyGraph {
 
-    private enum Mark { VISITING, DONE }
-
-    private DependencyGraph() {
+    private enum Mark {
+        VISITING,
+        DONE
     }
+
+    private DependencyGraph() {}
 
     /**
      * The first cycle found, as the path that closes it ({@code [a, b, a]}), or empty when the graph is acyclic.

@@ -31,8 +31,7 @@ public final class FargateSizes {
 
     private static final Map<Integer, List<Integer>> TABLE = build();
 
-    private FargateSizes() {
-    }
+    private FargateSizes() {}
 
     /** True when Fargate offers this cpu/memory pair. */
     public static boolean isValid(int cpu, int memory) {

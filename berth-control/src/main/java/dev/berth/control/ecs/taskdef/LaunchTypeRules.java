@@ -23,12 +23,12 @@ final class LaunchTypeRules {
     static final Set<String> FARGATE_LOG_DRIVERS = Set.of("awslogs", "splunk", "awsfirelens");
     static final int FARGATE_MAX_TIMEOUT_SECONDS = 120;
 
-    private static final Pattern ECR_IMAGE = Pattern.compile("\\d{12}\\.dkr\\.ecr(-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com.*/.*");
+    private static final Pattern ECR_IMAGE =
+            Pattern.compile("\\d{12}\\.dkr\\.ecr(-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com.*/.*");
     private static final String FARGATE = "Tasks using the Fargate launch type do not support ";
     private static final String EXTERNAL = "Tasks using the EXTERNAL launch type do not support ";
 
-    private LaunchTypeRules() {
-    }
+    private LaunchTypeRules() {}
 
     /** The launch types the definition validated against, in ECS's order: EXTERNAL, EC2, FARGATE. */
     static List<String> compatibilities(TaskContext task) {
@@ -62,8 +62,10 @@ final class LaunchTypeRules {
             return Optional.of("Fargate requires that 'memory' be defined at the task level.");
         }
         if (!FargateSizes.isValid(size.cpu(), size.memory())) {
-            return Optional.of(String.format("No Fargate configuration exists for given values: %d CPU, %d memory. "
-                    + "See the Amazon ECS documentation for the valid values.", size.cpu(), size.memory()));
+            return Optional.of(String.format(
+                    "No Fargate configuration exists for given values: %d CPU, %d memory. "
+                            + "See the Amazon ECS documentation for the valid values.",
+                    size.cpu(), size.memory()));
         }
         if (task.windows() && size.cpu() < FargateSizes.WINDOWS_MIN_CPU) {
             return Optional.of("The CPU units cannot be less than 1 vCPU when you use Windows containers on Fargate.");
@@ -72,7 +74,8 @@ final class LaunchTypeRules {
             return Optional.of(FARGATE + "pidMode 'host'.");
         }
         for (String field : List.of("ipcMode", "placementConstraints", "inferenceAccelerators")) {
-            if (!Nodes.absent(request, field) && !(request.get(field).isArray() && request.get(field).isEmpty())) {
+            if (!Nodes.absent(request, field)
+                    && !(request.get(field).isArray() && request.get(field).isEmpty())) {
                 return Optional.of(FARGATE + field + ".");
             }
         }
@@ -120,8 +123,8 @@ final class LaunchTypeRules {
                 return Optional.of(FARGATE + "dockerVolumeConfiguration (volume '" + name + "').");
             }
             if (!Nodes.absent(volume, "fsxWindowsFileServerVolumeConfiguration") && !task.windows()) {
-                return Optional.of("FSx for Windows File Server volumes require Windows containers (volume '"
-                        + name + "').");
+                return Optional.of(
+                        "FSx for Windows File Server volumes require Windows containers (volume '" + name + "').");
             }
         }
         return Optional.empty();
@@ -178,7 +181,8 @@ final class LaunchTypeRules {
                 return Optional.of(missing + "log driver awslogs.");
             }
             if (!Nodes.elements(container, "secrets").isEmpty()
-                    || !Nodes.elements(container.path("logConfiguration"), "secretOptions").isEmpty()) {
+                    || !Nodes.elements(container.path("logConfiguration"), "secretOptions")
+                            .isEmpty()) {
                 return Optional.of(missing + "secrets.");
             }
             if (!Nodes.absent(container, "repositoryCredentials")) {

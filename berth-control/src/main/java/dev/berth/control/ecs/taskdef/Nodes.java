@@ -18,8 +18,7 @@ final class Nodes {
 
     static final JsonNodeFactory FACTORY = JsonNodeFactory.instance;
 
-    private Nodes() {
-    }
+    private Nodes() {}
 
     /** True when the member is absent or JSON null. */
     static boolean absent(JsonNode parent, String field) {

@@ -12,7 +12,7 @@ package dev.berth.control.ecs.taskdef;
 public interface PlacementExpressionCheck {
 
     /** Accepts every expression: for callers (and tests) that have no parser at hand. */
-    PlacementExpressionCheck ACCEPT_ALL = expression -> { };
+    PlacementExpressionCheck ACCEPT_ALL = expression -> {};
 
     /**
      * Returns normally when the expression is valid.

@@ -42,8 +42,7 @@ final class PortRules {
         }
     }
 
-    private PortRules() {
-    }
+    private PortRules() {}
 
     /** Checks every container's port mappings and the task-wide host port and port name uniqueness. */
     static void check(TaskContext task) {
@@ -63,8 +62,11 @@ final class PortRules {
                         ? singlePort(container, mapping, protocol, task)
                         : portRange(container, mapping, protocol, task);
                 ranges += Nodes.absent(mapping, "containerPortRange") ? 0 : 1;
-                claimOnce(containerClaims, claim, "Invalid 'portMappings' setting for container '" + container
-                        + "'. A port can only be included in one port mapping per container: ");
+                claimOnce(
+                        containerClaims,
+                        claim,
+                        "Invalid 'portMappings' setting for container '" + container
+                                + "'. A port can only be included in one port mapping per container: ");
                 Claim host = hostClaim(mapping, claim, task);
                 if (host != null) {
                     claimAcrossTask(hostClaims, host);
@@ -72,7 +74,9 @@ final class PortRules {
                 checkPortName(container, mapping, portNames);
             }
             if (ranges > MAX_RANGES_PER_CONTAINER) {
-                throw invalidContainerSetting(container, "containerPortRange",
+                throw invalidContainerSetting(
+                        container,
+                        "containerPortRange",
                         "You can specify a maximum of " + MAX_RANGES_PER_CONTAINER + " port ranges per container.");
             }
         }
@@ -112,7 +116,8 @@ final class PortRules {
             throw invalidContainerSetting(container, "hostPort", null);
         }
         if (task.staticPorts() && hostPort != null && hostPort != 0 && !hostPort.equals(containerPort)) {
-            throw client("When networkMode=%s, the host ports and container ports in port mappings must match.",
+            throw client(
+                    "When networkMode=%s, the host ports and container ports in port mappings must match.",
                     task.networkMode());
         }
         return new Claim(containerPort, containerPort, protocol, container);
@@ -120,23 +125,30 @@ final class PortRules {
 
     private static Claim portRange(String container, JsonNode mapping, String protocol, TaskContext task) {
         if (!(TaskContext.BRIDGE.equals(task.networkMode()) || task.awsvpc())) {
-            throw invalidContainerSetting(container, "containerPortRange",
+            throw invalidContainerSetting(
+                    container,
+                    "containerPortRange",
                     "Port ranges are only supported when networkMode is bridge or awsvpc.");
         }
         if (!Nodes.absent(mapping, "containerPort") || !Nodes.absent(mapping, "hostPort")) {
-            throw invalidContainerSetting(container, "containerPortRange",
+            throw invalidContainerSetting(
+                    container,
+                    "containerPortRange",
                     "Leave containerPort and hostPort empty in a port mapping with a containerPortRange.");
         }
         Matcher m = RANGE.matcher(Nodes.text(mapping, "containerPortRange"));
         if (!m.matches()) {
-            throw invalidContainerSetting(container, "containerPortRange",
-                    "The range must have the form <first>-<last>.");
+            throw invalidContainerSetting(
+                    container, "containerPortRange", "The range must have the form <first>-<last>.");
         }
         int from = Integer.parseInt(m.group(1));
         int to = Integer.parseInt(m.group(2));
         if (from < 1 || to > MAX_PORT || from >= to) {
-            throw invalidContainerSetting(container, "containerPortRange", "The ports must be between 1 and "
-                    + MAX_PORT + " and the first port must be less than the last port.");
+            throw invalidContainerSetting(
+                    container,
+                    "containerPortRange",
+                    "The ports must be between 1 and " + MAX_PORT
+                            + " and the first port must be less than the last port.");
         }
         return new Claim(from, to, protocol, container);
     }
@@ -165,7 +177,8 @@ final class PortRules {
     private static void claimAcrossTask(List<Claim> claims, Claim claim) {
         for (Claim existing : claims) {
             if (existing.overlaps(claim)) {
-                throw client("Host port %s is mapped more than once in the task (containers '%s' and '%s').",
+                throw client(
+                        "Host port %s is mapped more than once in the task (containers '%s' and '%s').",
                         claim.describe(), existing.container(), claim.container());
             }
         }
@@ -178,12 +191,17 @@ final class PortRules {
             return;
         }
         if (!PORT_NAME.matcher(name).matches()) {
-            throw invalidContainerSetting(container, "portMappings.name", "Port names have up to 64 lowercase "
-                    + "letters, numbers, underscores and hyphens, and can't start with a hyphen.");
+            throw invalidContainerSetting(
+                    container,
+                    "portMappings.name",
+                    "Port names have up to 64 lowercase "
+                            + "letters, numbers, underscores and hyphens, and can't start with a hyphen.");
         }
         String previous = names.putIfAbsent(name, container);
         if (previous != null) {
-            throw invalidContainerSetting(container, "portMappings.name",
+            throw invalidContainerSetting(
+                    container,
+                    "portMappings.name",
                     "The port name '" + name + "' is already used in container '" + previous + "'.");
         }
     }

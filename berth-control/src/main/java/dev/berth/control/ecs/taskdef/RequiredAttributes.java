@@ -29,8 +29,7 @@ final class RequiredAttributes {
         }
     }
 
-    private RequiredAttributes() {
-    }
+    private RequiredAttributes() {}
 
     /** The attributes as the JSON array ECS returns. */
     static ArrayNode toJson(TaskContext task) {
@@ -69,7 +68,8 @@ final class RequiredAttributes {
     }
 
     private static void addContainer(Set<Attribute> out, JsonNode container, boolean executionRole) {
-        if (!Nodes.absent(container, "dockerLabels") || !Nodes.elements(container, "ulimits").isEmpty()) {
+        if (!Nodes.absent(container, "dockerLabels")
+                || !Nodes.elements(container, "ulimits").isEmpty()) {
             out.add(Attribute.named(DOCKER_API + "1.18"));
         }
         JsonNode log = container.path("logConfiguration");
@@ -97,7 +97,8 @@ final class RequiredAttributes {
         for (JsonNode secret : Nodes.elements(log, "secretOptions")) {
             out.add(Attribute.named("ecs.capability.secrets." + secretStore(secret) + ".bootstrap.log-driver"));
         }
-        if (!Nodes.elements(container, "dependsOn").isEmpty() || !Nodes.absent(container, "startTimeout")
+        if (!Nodes.elements(container, "dependsOn").isEmpty()
+                || !Nodes.absent(container, "startTimeout")
                 || !Nodes.absent(container, "stopTimeout")) {
             out.add(Attribute.named("ecs.capability.container-ordering"));
         }
@@ -107,7 +108,8 @@ final class RequiredAttributes {
         String firelens = Nodes.text(container.path("firelensConfiguration"), "type");
         if (firelens != null) {
             out.add(Attribute.named("ecs.capability.firelens." + firelens));
-            String configType = Nodes.text(container.path("firelensConfiguration").path("options"), "config-file-type");
+            String configType =
+                    Nodes.text(container.path("firelensConfiguration").path("options"), "config-file-type");
             if (configType != null) {
                 out.add(Attribute.named("ecs.capability.firelens.options.config." + configType));
             }

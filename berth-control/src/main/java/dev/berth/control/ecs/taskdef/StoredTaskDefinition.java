@@ -30,11 +30,12 @@ public record StoredTaskDefinition(
     }
 
     public StoredTaskDefinition withStatus(String s, Long deregisteredAt) {
-        return new StoredTaskDefinition(family, revision, s, body, tags, registeredAtMillis, registeredBy, deregisteredAt);
+        return new StoredTaskDefinition(
+                family, revision, s, body, tags, registeredAtMillis, registeredBy, deregisteredAt);
     }
 
     public StoredTaskDefinition withTags(List<Tag> t) {
-        return new StoredTaskDefinition(family, revision, status, body, t, registeredAtMillis, registeredBy,
-                deregisteredAtMillis);
+        return new StoredTaskDefinition(
+                family, revision, status, body, t, registeredAtMillis, registeredBy, deregisteredAtMillis);
     }
 }

@@ -52,8 +52,14 @@ record TaskContext(
             volumes.add(Nodes.text(volume, "name"));
         }
         String os = Nodes.text(request.path("runtimePlatform"), "operatingSystemFamily");
-        return new TaskContext(request, mode == null ? BRIDGE : mode, compatibilities.contains("FARGATE"),
-                compatibilities.contains("EXTERNAL"), size, containers, volumes,
+        return new TaskContext(
+                request,
+                mode == null ? BRIDGE : mode,
+                compatibilities.contains("FARGATE"),
+                compatibilities.contains("EXTERNAL"),
+                size,
+                containers,
+                volumes,
                 os != null && os.startsWith("WINDOWS"));
     }
 

@@ -4,22 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
-import dev.berth.model.Platform;
-import dev.berth.store.StorePages;
 import dev.berth.control.ecs.EcsErrors;
 import dev.berth.control.ecs.NextTokens;
 import dev.berth.control.ecs.tags.TagApi;
 import dev.berth.control.ecs.tags.TagRules;
+import dev.berth.model.Platform;
 import dev.berth.model.arn.Arn;
 import dev.berth.model.tag.Tag;
-import java.util.function.UnaryOperator;
 import dev.berth.protocol.CallContext;
-import dev.berth.scheduler.cql.Cql;
 import dev.berth.protocol.json.JsonOperation;
+import dev.berth.scheduler.cql.Cql;
+import dev.berth.store.Documents;
 import dev.berth.store.Entry;
 import dev.berth.store.StateStore;
+import dev.berth.store.StorePages;
 import dev.berth.store.Transaction;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The ECS task definition operations: RegisterTaskDefinition, DescribeTaskDefinition,
@@ -80,7 +80,8 @@ public final class TaskDefinitionApi {
             }
             revision = family.get().latestActiveRevision();
         }
-        return docs.get(tx, Kinds.TASK_DEFINITION, Kinds.taskDefinitionKey(ref.family(), revision), StoredTaskDefinition.class);
+        return docs.get(
+                tx, Kinds.TASK_DEFINITION, Kinds.taskDefinitionKey(ref.family(), revision), StoredTaskDefinition.class);
     }
 
     private JsonNode register(CallContext call, ObjectNode in) {
@@ -90,8 +91,8 @@ public final class TaskDefinitionApi {
         String registeredBy = "arn:aws:iam::" + call.accountId() + ":root";
         StoredTaskDefinition stored = store.transact(tx -> {
             long revision = tx.increment("taskdef-revision/" + family);
-            StoredTaskDefinition td = new StoredTaskDefinition(family, revision, StoredTaskDefinition.ACTIVE, body, tags,
-                    clock.millis(), registeredBy, null);
+            StoredTaskDefinition td = new StoredTaskDefinition(
+                    family, revision, StoredTaskDefinition.ACTIVE, body, tags, clock.millis(), registeredBy, null);
             docs.put(tx, Kinds.TASK_DEFINITION, Kinds.taskDefinitionKey(family, revision), td);
             var current = docs.getForUpdate(tx, Kinds.TASK_DEFINITION_FAMILY, family, TaskDefinitionFamily.class);
             long active = current.map(TaskDefinitionFamily::activeRevisions).orElse(0L) + 1;
@@ -122,7 +123,8 @@ public final class TaskDefinitionApi {
         String family = in.path("familyPrefix").asText(null);
         String status = in.path("status").asText(StoredTaskDefinition.ACTIVE);
         boolean descending = in.path("sort").asText("ASC").equals("DESC");
-        int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
+        int max = NextTokens.maxResults(
+                in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String op = "ListTaskDefinitions";
         String after = NextTokens.decode(op, in.path("nextToken").asText(null));
         String prefix = family == null ? "" : family + "/";
@@ -134,7 +136,9 @@ public final class TaskDefinitionApi {
             }
             StorePages.Listing<String> page = StorePages.list(tx, Kinds.TASK_DEFINITION, prefix, after, max, e -> {
                 StoredTaskDefinition td = docs.read(e, StoredTaskDefinition.class);
-                return td.status().equals(status) ? Optional.of(refs.arn(td.family(), td.revision())) : Optional.empty();
+                return td.status().equals(status)
+                        ? Optional.of(refs.arn(td.family(), td.revision()))
+                        : Optional.empty();
             });
             page.items().forEach(arns::add);
             return page.resumeAfter();
@@ -149,7 +153,8 @@ public final class TaskDefinitionApi {
      * DESC order reverses family and revision order. The store scans forwards only, so this reads
      * the matching keys and walks them backwards; fine for the revision counts ECS users keep.
      */
-    private String listDescending(Transaction tx, String prefix, String status, String before, int max, ArrayNode arns) {
+    private String listDescending(
+            Transaction tx, String prefix, String status, String before, int max, ArrayNode arns) {
         List<Entry> all = new ArrayList<>();
         StorePages.forEach(tx, Kinds.TASK_DEFINITION, prefix, e -> {
             if (before == null || e.key().compareTo(before) < 0) {
@@ -171,17 +176,19 @@ public final class TaskDefinitionApi {
     private JsonNode listFamilies(CallContext call, ObjectNode in) {
         String prefix = in.path("familyPrefix").asText("");
         String status = in.path("status").asText("ACTIVE");
-        int max = NextTokens.maxResults(in.has("maxResults") ? in.get("maxResults").asInt() : null);
+        int max = NextTokens.maxResults(
+                in.has("maxResults") ? in.get("maxResults").asInt() : null);
         String op = "ListTaskDefinitionFamilies";
         String after = NextTokens.decode(op, in.path("nextToken").asText(null));
-        StorePages.Listing<String> page = store.read(tx -> StorePages.list(tx, Kinds.TASK_DEFINITION_FAMILY, prefix, after, max,
-                e -> {
+        StorePages.Listing<String> page =
+                store.read(tx -> StorePages.list(tx, Kinds.TASK_DEFINITION_FAMILY, prefix, after, max, e -> {
                     TaskDefinitionFamily f = docs.read(e, TaskDefinitionFamily.class);
-                    boolean match = switch (status) {
-                        case "ACTIVE" -> f.active();
-                        case "INACTIVE" -> !f.active();
-                        default -> true;
-                    };
+                    boolean match =
+                            switch (status) {
+                                case "ACTIVE" -> f.active();
+                                case "INACTIVE" -> !f.active();
+                                default -> true;
+                            };
                     return match ? Optional.of(f.family()) : Optional.empty();
                 }));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -196,8 +203,9 @@ public final class TaskDefinitionApi {
     private JsonNode deregister(CallContext call, ObjectNode in) {
         TaskDefinitionRefs.Ref ref = refs.parse(in.path("taskDefinition").asText());
         if (ref.revision() == 0) {
-            throw EcsErrors.client("The specified task definition identifier is missing a revision: use family:revision or "
-                    + "the full ARN.");
+            throw EcsErrors.client(
+                    "The specified task definition identifier is missing a revision: use family:revision or "
+                            + "the full ARN.");
         }
         StoredTaskDefinition result = store.transact(tx -> {
             String key = Kinds.taskDefinitionKey(ref.family(), ref.revision());
@@ -208,11 +216,16 @@ public final class TaskDefinitionApi {
             }
             StoredTaskDefinition inactive = td.withStatus(StoredTaskDefinition.INACTIVE, clock.millis());
             docs.put(tx, Kinds.TASK_DEFINITION, key, inactive);
-            TaskDefinitionFamily family = docs.getForUpdate(tx, Kinds.TASK_DEFINITION_FAMILY, td.family(),
-                    TaskDefinitionFamily.class).orElseThrow();
+            TaskDefinitionFamily family = docs.getForUpdate(
+                            tx, Kinds.TASK_DEFINITION_FAMILY, td.family(), TaskDefinitionFamily.class)
+                    .orElseThrow();
             long latest = family.latestActiveRevision() == td.revision()
-                    ? latestActiveBelow(tx, td.family(), td.revision()) : family.latestActiveRevision();
-            docs.put(tx, Kinds.TASK_DEFINITION_FAMILY, td.family(),
+                    ? latestActiveBelow(tx, td.family(), td.revision())
+                    : family.latestActiveRevision();
+            docs.put(
+                    tx,
+                    Kinds.TASK_DEFINITION_FAMILY,
+                    td.family(),
                     new TaskDefinitionFamily(td.family(), family.activeRevisions() - 1, latest));
             return inactive;
         });
@@ -249,26 +262,33 @@ public final class TaskDefinitionApi {
                 try {
                     ref = refs.parse(reference);
                 } catch (RuntimeException e) {
-                    failures.addObject().put("arn", reference).put("reason", "The specified task definition identifier is invalid.");
+                    failures.addObject()
+                            .put("arn", reference)
+                            .put("reason", "The specified task definition identifier is invalid.");
                     continue;
                 }
                 if (ref.revision() == 0) {
-                    failures.addObject().put("arn", reference)
+                    failures.addObject()
+                            .put("arn", reference)
                             .put("reason", "The specified task definition identifier must include a revision.");
                     continue;
                 }
                 String key = Kinds.taskDefinitionKey(ref.family(), ref.revision());
                 var td = docs.getForUpdate(tx, Kinds.TASK_DEFINITION, key, StoredTaskDefinition.class);
                 if (td.isEmpty()) {
-                    failures.addObject().put("arn", refs.arn(ref.family(), ref.revision()))
+                    failures.addObject()
+                            .put("arn", refs.arn(ref.family(), ref.revision()))
                             .put("reason", "The specified task definition does not exist.");
                 } else if (td.get().status().equals(StoredTaskDefinition.ACTIVE)) {
-                    failures.addObject().put("arn", refs.arn(ref.family(), ref.revision()))
+                    failures.addObject()
+                            .put("arn", refs.arn(ref.family(), ref.revision()))
                             .put("reason", "The specified task definition must be INACTIVE before it can be deleted.")
                             .put("detail", "Deregister it first with DeregisterTaskDefinition.");
                 } else {
-                    StoredTaskDefinition marked = td.get().withStatus(StoredTaskDefinition.DELETE_IN_PROGRESS,
-                            td.get().deregisteredAtMillis());
+                    StoredTaskDefinition marked = td.get()
+                            .withStatus(
+                                    StoredTaskDefinition.DELETE_IN_PROGRESS,
+                                    td.get().deregisteredAtMillis());
                     docs.put(tx, Kinds.TASK_DEFINITION, key, marked);
                     deleted.add(render(marked));
                 }
@@ -305,14 +325,16 @@ public final class TaskDefinitionApi {
             @Override
             public List<Tag> tags(Arn arn) {
                 return store.read(tx -> docs.get(tx, Kinds.TASK_DEFINITION, keyOf(arn), StoredTaskDefinition.class))
-                        .orElseThrow(TaskDefinitionApi::notFound).tags();
+                        .orElseThrow(TaskDefinitionApi::notFound)
+                        .tags();
             }
 
             @Override
             public void update(Arn arn, UnaryOperator<List<Tag>> change) {
                 String key = keyOf(arn);
                 store.transact(tx -> {
-                    StoredTaskDefinition td = docs.getForUpdate(tx, Kinds.TASK_DEFINITION, key, StoredTaskDefinition.class)
+                    StoredTaskDefinition td = docs.getForUpdate(
+                                    tx, Kinds.TASK_DEFINITION, key, StoredTaskDefinition.class)
                             .orElseThrow(TaskDefinitionApi::notFound);
                     docs.put(tx, Kinds.TASK_DEFINITION, key, td.withTags(change.apply(td.tags())));
                     return null;

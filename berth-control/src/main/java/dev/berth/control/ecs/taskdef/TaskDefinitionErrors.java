@@ -14,8 +14,7 @@ final class TaskDefinitionErrors {
     static final String CLIENT_EXCEPTION = "ClientException";
     static final String INVALID_PARAMETER = "InvalidParameterException";
 
-    private TaskDefinitionErrors() {
-    }
+    private TaskDefinitionErrors() {}
 
     /** A {@code ClientException} whose message is {@code String.format(format, args)}. */
     static AwsException client(String format, Object... args) {

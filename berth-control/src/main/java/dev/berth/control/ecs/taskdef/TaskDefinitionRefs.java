@@ -1,7 +1,7 @@
 package dev.berth.control.ecs.taskdef;
 
-import dev.berth.model.Platform;
 import dev.berth.control.ecs.EcsErrors;
+import dev.berth.model.Platform;
 import dev.berth.model.arn.Arn;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,14 +21,16 @@ public final class TaskDefinitionRefs {
     }
 
     /** A parsed reference; {@code revision} 0 means "the latest ACTIVE revision". */
-    public record Ref(String family, long revision) {
-    }
+    public record Ref(String family, long revision) {}
 
     public Ref parse(String reference) {
         String text = reference;
         if (text != null && text.startsWith("arn:")) {
-            Arn arn = Arn.parse(text).filter(a -> a.service().equals("ecs") && a.resourceType().equals("task-definition")
-                    && a.region().equals(platform.region()) && a.account().equals(platform.accountId()))
+            Arn arn = Arn.parse(text)
+                    .filter(a -> a.service().equals("ecs")
+                            && a.resourceType().equals("task-definition")
+                            && a.region().equals(platform.region())
+                            && a.account().equals(platform.accountId()))
                     .orElseThrow(() -> EcsErrors.client("Unable to describe task definition."));
             text = arn.resourceId();
             if (!text.contains(":")) {

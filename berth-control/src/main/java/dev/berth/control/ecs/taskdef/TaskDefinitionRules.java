@@ -22,8 +22,7 @@ import java.util.Optional;
  */
 public final class TaskDefinitionRules {
 
-    private TaskDefinitionRules() {
-    }
+    private TaskDefinitionRules() {}
 
     /** Validates and normalizes with no placement expression parser (expressions are only length-checked). */
     public static ObjectNode validate(ObjectNode request) {
@@ -108,6 +107,8 @@ public final class TaskDefinitionRules {
     }
 
     private static JsonNode copyOrEmpty(ObjectNode from, String field) {
-        return Nodes.absent(from, field) ? Nodes.FACTORY.arrayNode() : from.get(field).deepCopy();
+        return Nodes.absent(from, field)
+                ? Nodes.FACTORY.arrayNode()
+                : from.get(field).deepCopy();
     }
 }

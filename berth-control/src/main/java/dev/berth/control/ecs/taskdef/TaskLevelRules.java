@@ -27,11 +27,16 @@ final class TaskLevelRules {
     static final int MAX_EC2_TASK_CPU = 10240;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
-    private static final Set<String> PROXY_PROPERTIES = Set.of("IgnoredUID", "IgnoredGID", "AppPorts",
-            "ProxyIngressPort", "ProxyEgressPort", "EgressIgnoredPorts", "EgressIgnoredIPs");
+    private static final Set<String> PROXY_PROPERTIES = Set.of(
+            "IgnoredUID",
+            "IgnoredGID",
+            "AppPorts",
+            "ProxyIngressPort",
+            "ProxyEgressPort",
+            "EgressIgnoredPorts",
+            "EgressIgnoredIPs");
 
-    private TaskLevelRules() {
-    }
+    private TaskLevelRules() {}
 
     /** Family: 1 to 255 letters, numbers, hyphens and underscores. */
     static void checkFamily(JsonNode request) {
@@ -61,8 +66,9 @@ final class TaskLevelRules {
             ContainerRules.checkName(container);
             String name = Nodes.text(container, "name");
             if (!names.add(name)) {
-                throw client("Duplicate container name '%s'. Container names must be unique within a task "
-                        + "definition.", name);
+                throw client(
+                        "Duplicate container name '%s'. Container names must be unique within a task " + "definition.",
+                        name);
             }
         }
     }
@@ -71,7 +77,8 @@ final class TaskLevelRules {
     static void checkTaskCpu(TaskSize size, boolean fargate) {
         Integer cpu = size.cpu();
         if (cpu != null && (cpu < MIN_TASK_CPU || (!fargate && cpu > MAX_EC2_TASK_CPU))) {
-            throw client("Invalid 'cpu' setting for task. Supported values are between %d and %d CPU units.",
+            throw client(
+                    "Invalid 'cpu' setting for task. Supported values are between %d and %d CPU units.",
                     MIN_TASK_CPU, MAX_EC2_TASK_CPU);
         }
     }
@@ -82,18 +89,27 @@ final class TaskLevelRules {
         for (JsonNode volume : Nodes.elements(request, "volumes")) {
             String name = Nodes.text(volume, "name");
             if (name == null || !NAME.matcher(name).matches()) {
-                throw client("Invalid volume name '%s'. Up to 255 letters (uppercase and lowercase), numbers, "
-                        + "hyphens, and underscores are allowed.", name);
-            }
-            if (!names.add(name)) {
-                throw client("Duplicate volume name '%s'. Volume names must be unique within a task definition.",
+                throw client(
+                        "Invalid volume name '%s'. Up to 255 letters (uppercase and lowercase), numbers, "
+                                + "hyphens, and underscores are allowed.",
                         name);
             }
-            long kinds = List.of("host", "dockerVolumeConfiguration", "efsVolumeConfiguration",
-                    "fsxWindowsFileServerVolumeConfiguration").stream().filter(k -> !Nodes.absent(volume, k)).count();
+            if (!names.add(name)) {
+                throw client("Duplicate volume name '%s'. Volume names must be unique within a task definition.", name);
+            }
+            long kinds = List.of(
+                            "host",
+                            "dockerVolumeConfiguration",
+                            "efsVolumeConfiguration",
+                            "fsxWindowsFileServerVolumeConfiguration")
+                    .stream()
+                    .filter(k -> !Nodes.absent(volume, k))
+                    .count();
             if (kinds > 1) {
-                throw client("Volume '%s' can have only one of host, dockerVolumeConfiguration, "
-                        + "efsVolumeConfiguration and fsxWindowsFileServerVolumeConfiguration.", name);
+                throw client(
+                        "Volume '%s' can have only one of host, dockerVolumeConfiguration, "
+                                + "efsVolumeConfiguration and fsxWindowsFileServerVolumeConfiguration.",
+                        name);
             }
             checkDockerVolume(name, volume.path("dockerVolumeConfiguration"));
             checkEfsVolume(name, volume.path("efsVolumeConfiguration"));
@@ -102,8 +118,8 @@ final class TaskLevelRules {
 
     private static void checkDockerVolume(String name, JsonNode docker) {
         if (Nodes.bool(docker, "autoprovision", false) && !"shared".equals(Nodes.text(docker, "scope"))) {
-            throw client("Volume '%s': autoprovision can only be used with a Docker volume whose scope is shared.",
-                    name);
+            throw client(
+                    "Volume '%s': autoprovision can only be used with a Docker volume whose scope is shared.", name);
         }
     }
 
@@ -115,8 +131,10 @@ final class TaskLevelRules {
         boolean accessPoint = !Nodes.blank(Nodes.text(auth, "accessPointId"));
         boolean iam = "ENABLED".equals(Nodes.text(auth, "iam"));
         if ((accessPoint || iam) && !"ENABLED".equals(Nodes.text(efs, "transitEncryption"))) {
-            throw client("Volume '%s': transitEncryption must be ENABLED when an access point or IAM authorization "
-                    + "is used.", name);
+            throw client(
+                    "Volume '%s': transitEncryption must be ENABLED when an access point or IAM authorization "
+                            + "is used.",
+                    name);
         }
         String root = Nodes.text(efs, "rootDirectory");
         if (accessPoint && root != null && !root.equals("/")) {
@@ -149,30 +167,33 @@ final class TaskLevelRules {
             throw client("The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'.");
         }
         if (size.memory() != null && reserved > size.memory()) {
-            throw client("The sum of all container '%s' values cannot be greater than the value of the task "
-                    + "'memory'.", usesReservation ? "memoryReservation" : "memory");
+            throw client(
+                    "The sum of all container '%s' values cannot be greater than the value of the task " + "'memory'.",
+                    usesReservation ? "memoryReservation" : "memory");
         }
     }
 
     static void checkPlacementConstraints(JsonNode request, PlacementExpressionCheck expressions) {
         List<JsonNode> constraints = Nodes.elements(request, "placementConstraints");
         if (constraints.size() > MAX_PLACEMENT_CONSTRAINTS) {
-            throw client("You can specify a maximum of %d placement constraints for a task.",
-                    MAX_PLACEMENT_CONSTRAINTS);
+            throw client(
+                    "You can specify a maximum of %d placement constraints for a task.", MAX_PLACEMENT_CONSTRAINTS);
         }
         for (JsonNode constraint : constraints) {
             String type = Nodes.text(constraint, "type");
             String expression = Nodes.text(constraint, "expression");
             if (!"memberOf".equals(type)) {
-                throw client("Task definition placement constraints only support the memberOf type; '%s' can be "
-                        + "used with RunTask, CreateService and UpdateService.", type);
+                throw client(
+                        "Task definition placement constraints only support the memberOf type; '%s' can be "
+                                + "used with RunTask, CreateService and UpdateService.",
+                        type);
             }
             if (Nodes.blank(expression)) {
                 throw client("A memberOf placement constraint requires an expression.");
             }
             if (expression.length() > MAX_EXPRESSION_LENGTH) {
-                throw client("Placement constraint expressions can be at most %d characters long.",
-                        MAX_EXPRESSION_LENGTH);
+                throw client(
+                        "Placement constraint expressions can be at most %d characters long.", MAX_EXPRESSION_LENGTH);
             }
             expressions.check(expression);
         }
@@ -194,7 +215,9 @@ final class TaskLevelRules {
         for (JsonNode property : Nodes.elements(proxy, "properties")) {
             String key = Nodes.text(property, "name");
             if (!PROXY_PROPERTIES.contains(key)) {
-                throw client("Unknown proxyConfiguration property '%s'. Valid properties: %s.", key,
+                throw client(
+                        "Unknown proxyConfiguration property '%s'. Valid properties: %s.",
+                        key,
                         String.join(", ", PROXY_PROPERTIES.stream().sorted().toList()));
             }
             given.add(key);
@@ -214,8 +237,10 @@ final class TaskLevelRules {
         JsonNode request = task.request();
         Integer storage = Nodes.integer(request.path("ephemeralStorage"), "sizeInGiB");
         if (storage != null && (storage < MIN_EPHEMERAL_GIB || storage > MAX_EPHEMERAL_GIB)) {
-            throw client("Invalid 'ephemeralStorage.sizeInGiB' setting for task. The value must be between %d and "
-                    + "%d GiB.", MIN_EPHEMERAL_GIB, MAX_EPHEMERAL_GIB);
+            throw client(
+                    "Invalid 'ephemeralStorage.sizeInGiB' setting for task. The value must be between %d and "
+                            + "%d GiB.",
+                    MIN_EPHEMERAL_GIB, MAX_EPHEMERAL_GIB);
         }
         if (task.windows()) {
             if ("ARM64".equals(Nodes.text(request.path("runtimePlatform"), "cpuArchitecture"))) {

@@ -66,7 +66,9 @@ public final class LogFiles implements AutoCloseable {
 
     /** The stream's log, opened (and created) on first use. */
     public StreamLog stream(String groupId, String streamId) {
-        return open.computeIfAbsent(groupId + "/" + streamId, k -> StreamLog.open(root.resolve(groupId).resolve(streamId)));
+        return open.computeIfAbsent(
+                groupId + "/" + streamId,
+                k -> StreamLog.open(root.resolve(groupId).resolve(streamId)));
     }
 
     /** Removes a stream's files. */

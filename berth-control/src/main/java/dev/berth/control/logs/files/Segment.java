@@ -31,14 +31,19 @@ final class Segment {
     /** A run of consecutive records with the range of their timestamps: the unit a read skips or scans. */
     record Block(long offset, int length, long firstSeq, int count, long minTs, long maxTs, long maxIngest) {
         Block plus(int recordBytes, long ts, long ingest) {
-            return new Block(offset, length + recordBytes, firstSeq, count + 1, Math.min(minTs, ts), Math.max(maxTs, ts),
+            return new Block(
+                    offset,
+                    length + recordBytes,
+                    firstSeq,
+                    count + 1,
+                    Math.min(minTs, ts),
+                    Math.max(maxTs, ts),
                     Math.max(maxIngest, ingest));
         }
     }
 
     /** What a reader may see: closed blocks plus the tail block as of the snapshot. */
-    record Snapshot(Segment segment, List<Block> blocks) {
-    }
+    record Snapshot(Segment segment, List<Block> blocks) {}
 
     private final Path data;
     private final Path index;
@@ -54,10 +59,13 @@ final class Segment {
         this.firstSeq = firstSeq;
         this.data = dir.resolve(String.format("%019d.seg", firstSeq));
         this.index = dir.resolve(String.format("%019d.idx", firstSeq));
-        var opts = create ? new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE}
-                : new StandardOpenOption[]{StandardOpenOption.READ, StandardOpenOption.WRITE};
+        var opts = create
+                ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE
+                }
+                : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
         this.channel = FileChannel.open(data, opts);
-        this.indexChannel = FileChannel.open(index, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.indexChannel =
+                FileChannel.open(index, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     static Segment create(Path dir, long firstSeq) throws IOException {
@@ -85,7 +93,13 @@ final class Segment {
         long expectedOffset = 0;
         long expectedSeq = firstSeq;
         for (long i = 0; i < entries; i++) {
-            Block b = new Block(buf.getLong(), buf.getInt(), buf.getLong(), buf.getInt(), buf.getLong(), buf.getLong(),
+            Block b = new Block(
+                    buf.getLong(),
+                    buf.getInt(),
+                    buf.getLong(),
+                    buf.getInt(),
+                    buf.getLong(),
+                    buf.getLong(),
                     buf.getLong());
             if (b.offset() != expectedOffset || b.firstSeq() != expectedSeq || b.offset() + b.length() > dataSize) {
                 break;
@@ -153,15 +167,27 @@ final class Segment {
     private void maybeCloseTail() throws IOException {
         if (tail.length() >= BLOCK_BYTES) {
             ByteBuffer e = ByteBuffer.allocate(INDEX_ENTRY).order(ByteOrder.LITTLE_ENDIAN);
-            e.putLong(tail.offset()).putInt(tail.length()).putLong(tail.firstSeq()).putInt(tail.count())
-                    .putLong(tail.minTs()).putLong(tail.maxTs()).putLong(tail.maxIngest()).flip();
+            e.putLong(tail.offset())
+                    .putInt(tail.length())
+                    .putLong(tail.firstSeq())
+                    .putInt(tail.count())
+                    .putLong(tail.minTs())
+                    .putLong(tail.maxTs())
+                    .putLong(tail.maxIngest())
+                    .flip();
             long at = (long) closed.size() * INDEX_ENTRY;
             while (e.hasRemaining()) {
                 at += indexChannel.write(e, at);
             }
             closed.add(tail);
-            tail = new Block(tail.offset() + tail.length(), 0, tail.firstSeq() + tail.count(), 0, Long.MAX_VALUE,
-                    Long.MIN_VALUE, Long.MIN_VALUE);
+            tail = new Block(
+                    tail.offset() + tail.length(),
+                    0,
+                    tail.firstSeq() + tail.count(),
+                    0,
+                    Long.MAX_VALUE,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
         }
     }
 

@@ -36,9 +36,12 @@ public final class StreamLog {
     }
 
     /** What DescribeLogStreams shows about the stored events. */
-    public record Stats(Long firstEventTimestamp, Long lastEventTimestamp, Long lastIngestionTime, long storedBytes,
-            long nextSeq) {
-    }
+    public record Stats(
+            Long firstEventTimestamp,
+            Long lastEventTimestamp,
+            Long lastIngestionTime,
+            long storedBytes,
+            long nextSeq) {}
 
     private final Path dir;
     private final List<Segment> segments = new ArrayList<>();
@@ -56,8 +59,11 @@ public final class StreamLog {
             Files.createDirectories(dir);
             List<Long> firsts;
             try (Stream<Path> files = Files.list(dir)) {
-                firsts = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{19}\\.seg"))
-                        .map(n -> Long.parseLong(n.substring(0, 19))).sorted().toList();
+                firsts = files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.matches("\\d{19}\\.seg"))
+                        .map(n -> Long.parseLong(n.substring(0, 19)))
+                        .sorted()
+                        .toList();
             }
             for (long first : firsts) {
                 log.segments.add(Segment.open(dir, first));
@@ -87,7 +93,10 @@ public final class StreamLog {
         }
         ByteBuffer buf = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
-            buf.putInt(bytes[i].length).putLong(timestamps[i]).putLong(ingestionTime).put(bytes[i]);
+            buf.putInt(bytes[i].length)
+                    .putLong(timestamps[i])
+                    .putLong(ingestionTime)
+                    .put(bytes[i]);
         }
         buf.flip();
         return appendEncoded(buf, timestamps, recordBytes, ingestionTime);
@@ -110,7 +119,8 @@ public final class StreamLog {
 
     private Segment active(long now) throws IOException {
         Segment last = segments.isEmpty() ? null : segments.getLast();
-        if (last == null || last.size() >= SEGMENT_BYTES
+        if (last == null
+                || last.size() >= SEGMENT_BYTES
                 || (last.firstIngest() != Long.MAX_VALUE && now - last.firstIngest() >= SEGMENT_MILLIS)) {
             last = Segment.create(dir, nextSeq);
             segments.add(last);
@@ -147,7 +157,9 @@ public final class StreamLog {
                     int len = buf.getInt(pos);
                     long ts = buf.getLong(pos + 4);
                     long ingest = buf.getLong(pos + 12);
-                    if (ts >= from && ts <= to && !visitor.visit(b.firstSeq() + i, ts, ingest, array, pos + Segment.HEADER, len)) {
+                    if (ts >= from
+                            && ts <= to
+                            && !visitor.visit(b.firstSeq() + i, ts, ingest, array, pos + Segment.HEADER, len)) {
                         return;
                     }
                     pos += Segment.HEADER + len;
@@ -167,8 +179,12 @@ public final class StreamLog {
             ingest = Math.max(ingest, s.maxIngest());
             bytes += s.size();
         }
-        return new Stats(min == Long.MAX_VALUE ? null : min, max == Long.MIN_VALUE ? null : max,
-                ingest == Long.MIN_VALUE ? null : ingest, bytes, nextSeq);
+        return new Stats(
+                min == Long.MAX_VALUE ? null : min,
+                max == Long.MIN_VALUE ? null : max,
+                ingest == Long.MIN_VALUE ? null : ingest,
+                bytes,
+                nextSeq);
     }
 
     /**

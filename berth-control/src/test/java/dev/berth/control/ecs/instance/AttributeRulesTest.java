@@ -16,7 +16,8 @@ class AttributeRulesTest {
         assertThatThrownBy(() -> AttributeRules.checkName("has space")).hasMessageContaining("Attribute name");
         assertThatThrownBy(() -> AttributeRules.checkName("a".repeat(129))).isInstanceOf(AwsException.class);
         assertThatThrownBy(() -> AttributeRules.checkName("")).isInstanceOf(AwsException.class);
-        assertThatCode(() -> AttributeRules.checkValue("n", "a b@c:d/e\\f.g-h_i")).doesNotThrowAnyException();
+        assertThatCode(() -> AttributeRules.checkValue("n", "a b@c:d/e\\f.g-h_i"))
+                .doesNotThrowAnyException();
         assertThatCode(() -> AttributeRules.checkValue("n", null)).doesNotThrowAnyException();
         assertThatThrownBy(() -> AttributeRules.checkValue("n", " leading")).isInstanceOf(AwsException.class);
         assertThatThrownBy(() -> AttributeRules.checkValue("n", "trailing ")).isInstanceOf(AwsException.class);
@@ -43,7 +44,9 @@ class AttributeRulesTest {
         }
         assertThatCode(() -> AttributeRules.checkLimit("arn", agent, custom)).doesNotThrowAnyException();
         custom.put("stack", "green");
-        assertThatCode(() -> AttributeRules.checkLimit("arn", agent, custom)).as("same name counts once").doesNotThrowAnyException();
+        assertThatCode(() -> AttributeRules.checkLimit("arn", agent, custom))
+                .as("same name counts once")
+                .doesNotThrowAnyException();
         custom.put("c9", null);
         assertThatThrownBy(() -> AttributeRules.checkLimit("arn", agent, custom))
                 .isInstanceOfSatisfying(AwsException.class, e -> org.assertj.core.api.Assertions.assertThat(e.code())

@@ -12,12 +12,21 @@ import org.junit.jupiter.api.Test;
 class InstanceLifecycleTest {
 
     private static final Map<InstanceStatus, Set<InstanceStatus>> EXPECTED = Map.of(
-            InstanceStatus.REGISTERING, EnumSet.of(InstanceStatus.REGISTERING, InstanceStatus.ACTIVE, InstanceStatus.REGISTRATION_FAILED),
+            InstanceStatus.REGISTERING,
+                    EnumSet.of(InstanceStatus.REGISTERING, InstanceStatus.ACTIVE, InstanceStatus.REGISTRATION_FAILED),
             InstanceStatus.REGISTRATION_FAILED, EnumSet.of(InstanceStatus.REGISTRATION_FAILED, InstanceStatus.INACTIVE),
-            InstanceStatus.ACTIVE, EnumSet.of(InstanceStatus.ACTIVE, InstanceStatus.DRAINING, InstanceStatus.DEREGISTERING,
-                    InstanceStatus.INACTIVE),
-            InstanceStatus.DRAINING, EnumSet.of(InstanceStatus.DRAINING, InstanceStatus.ACTIVE, InstanceStatus.DEREGISTERING,
-                    InstanceStatus.INACTIVE),
+            InstanceStatus.ACTIVE,
+                    EnumSet.of(
+                            InstanceStatus.ACTIVE,
+                            InstanceStatus.DRAINING,
+                            InstanceStatus.DEREGISTERING,
+                            InstanceStatus.INACTIVE),
+            InstanceStatus.DRAINING,
+                    EnumSet.of(
+                            InstanceStatus.DRAINING,
+                            InstanceStatus.ACTIVE,
+                            InstanceStatus.DEREGISTERING,
+                            InstanceStatus.INACTIVE),
             InstanceStatus.DEREGISTERING, EnumSet.of(InstanceStatus.DEREGISTERING, InstanceStatus.INACTIVE),
             InstanceStatus.INACTIVE, EnumSet.of(InstanceStatus.INACTIVE));
 
@@ -25,7 +34,8 @@ class InstanceLifecycleTest {
     void transitionsMatchTheTable() {
         for (InstanceStatus from : InstanceStatus.values()) {
             for (InstanceStatus to : InstanceStatus.values()) {
-                assertThat(InstanceLifecycle.allowed(from, to)).as("%s -> %s", from, to)
+                assertThat(InstanceLifecycle.allowed(from, to))
+                        .as("%s -> %s", from, to)
                         .isEqualTo(EXPECTED.get(from).contains(to));
             }
         }
@@ -34,7 +44,8 @@ class InstanceLifecycleTest {
     @Test
     void onlyActiveAndDrainingCountAsRegistered() {
         for (InstanceStatus s : InstanceStatus.values()) {
-            assertThat(InstanceLifecycle.registered(s)).as(s.name())
+            assertThat(InstanceLifecycle.registered(s))
+                    .as(s.name())
                     .isEqualTo(s == InstanceStatus.ACTIVE || s == InstanceStatus.DRAINING);
         }
     }

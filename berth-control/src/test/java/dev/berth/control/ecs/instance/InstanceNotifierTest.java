@@ -20,7 +20,9 @@ class InstanceNotifierTest {
         assertThat(b).isNotCompleted();
         assertThat(n.waiting()).isEqualTo(1);
         CompletableFuture<Void> later = n.await("c/a");
-        assertThat(later).as("a waiter registered after a change waits for the next one").isNotCompleted();
+        assertThat(later)
+                .as("a waiter registered after a change waits for the next one")
+                .isNotCompleted();
     }
 
     @Test

@@ -57,6 +57,7 @@ class ServiceControllerTest {
 
     @TempDir
     Path dir;
+
     StateStore store;
     ManualClock clock = new ManualClock();
     ObjectMapper mapper = Jsons.newMapper();
@@ -86,8 +87,10 @@ class ServiceControllerTest {
         @Override
         public void validate(String targetGroupArn, String containerName, int containerPort) {
             if (!targetGroupArn.equals(TG)) {
-                throw new AwsException("InvalidParameterException", 400, "The target group with targetGroupArn "
-                        + targetGroupArn + " does not exist.");
+                throw new AwsException(
+                        "InvalidParameterException",
+                        400,
+                        "The target group with targetGroupArn " + targetGroupArn + " does not exist.");
             }
         }
 
@@ -161,8 +164,14 @@ class ServiceControllerTest {
     }
 
     AgentService.Registered register(String ip) {
-        return agents.register(token, new Registration("c", ip, new StoredContainerInstance.Resources(1024, 2048, null, null),
-                Map.of(), new StoredContainerInstance.VersionInfo("1", "h", "unknown")));
+        return agents.register(
+                token,
+                new Registration(
+                        "c",
+                        ip,
+                        new StoredContainerInstance.Resources(1024, 2048, null, null),
+                        Map.of(),
+                        new StoredContainerInstance.VersionInfo("1", "h", "unknown")));
     }
 
     /** Reports a task RUNNING with container port 80 bound to {@code hostPort} on the instance's IP. */
@@ -171,16 +180,15 @@ class ServiceControllerTest {
         String body = """
                 {"events":[{"seq":%d,"type":"task","task":{"taskArn":"%s","lastStatus":"RUNNING","startedAt":%d,
                  "containers":[{"name":"web","lastStatus":"RUNNING","networkBindings":[{"bindIP":"%s","containerPort":80,
-                 "hostPort":%d,"protocol":"tcp"}]}]}}]}""".formatted(n, tasks.arnOf("c", t.id()), clock.millis(),
-                r.instance().hostIp(), hostPort);
+                 "hostPort":%d,"protocol":"tcp"}]}]}}]}""".formatted(
+                n, tasks.arnOf("c", t.id()), clock.millis(), r.instance().hostIp(), hostPort);
         agents.report("c", r.instance().id(), r.secret(), mapper.readTree(body));
     }
 
     void reportStopped(AgentService.Registered r, StoredTask t) throws Exception {
         long n = seq.merge(r.instance().id(), 1L, Long::sum);
         String body = """
-                {"events":[{"seq":%d,"type":"task","task":{"taskArn":"%s","lastStatus":"STOPPED","stoppedAt":%d}}]}"""
-                .formatted(n, tasks.arnOf("c", t.id()), clock.millis());
+                {"events":[{"seq":%d,"type":"task","task":{"taskArn":"%s","lastStatus":"STOPPED","stoppedAt":%d}}]}""".formatted(n, tasks.arnOf("c", t.id()), clock.millis());
         agents.report("c", r.instance().id(), r.secret(), mapper.readTree(body));
     }
 
@@ -200,7 +208,8 @@ class ServiceControllerTest {
 
     StoredService service(String name) {
         return store.read(tx -> docs.get(tx, dev.berth.control.Kinds.SERVICE, "c/" + name, StoredService.class)
-                .or(() -> docs.get(tx, StoredService.INACTIVE_KIND, "c/" + name, StoredService.class)).orElseThrow());
+                .or(() -> docs.get(tx, StoredService.INACTIVE_KIND, "c/" + name, StoredService.class))
+                .orElseThrow());
     }
 
     @Test
@@ -240,14 +249,17 @@ class ServiceControllerTest {
         clock.advance(Duration.ofSeconds(31));
         controller.reconcile("c/web");
         assertThat(lb.calls).containsExactly("register " + target, "deregister " + target);
-        StoredTask stopped = store.read(tx -> tasks.find(tx, "c", started.getFirst().id())).orElseThrow();
+        StoredTask stopped =
+                store.read(tx -> tasks.find(tx, "c", started.getFirst().id())).orElseThrow();
         assertThat(stopped.desiredStatus()).isEqualTo(TaskLifecycle.STOPPED);
         assertThat(stopped.stopCode()).isEqualTo("ServiceSchedulerInitiated");
         assertThat(stopped.stoppedReason()).isEqualTo("Task failed ELB health checks in (target-group " + TG + ")");
         assertThat(serviceTasks("web", true)).hasSize(1).noneMatch(t -> t.id().equals(stopped.id()));
-        assertThat(service("web").events()).extracting(StoredService.Event::message).containsOnlyOnce(
-                "(service web) (task " + stopped.id() + ") (instance " + target.id() + ") (port 32768) is unhealthy in (target-group "
-                        + TG + ") due to (reason Health checks failed).");
+        assertThat(service("web").events())
+                .extracting(StoredService.Event::message)
+                .containsOnlyOnce("(service web) (task " + stopped.id() + ") (instance " + target.id()
+                        + ") (port 32768) is unhealthy in (target-group " + TG
+                        + ") due to (reason Health checks failed).");
     }
 
     @Test
@@ -264,7 +276,8 @@ class ServiceControllerTest {
         controller.reconcile("c/web");
         assertThat(lb.calls).last().asString().startsWith("deregister ");
         assertThat(serviceTasks("web", true)).isEmpty();
-        assertThat(service("web").events()).extracting(StoredService.Event::message)
+        assertThat(service("web").events())
+                .extracting(StoredService.Event::message)
                 .contains("(service web) has begun draining connections on 1 tasks.");
     }
 
@@ -285,7 +298,9 @@ class ServiceControllerTest {
     }
 
     long desiredVersion(AgentService.Registered r) {
-        return store.read(tx -> instances.find(tx, "c", r.instance().id())).orElseThrow().desiredVersion();
+        return store.read(tx -> instances.find(tx, "c", r.instance().id()))
+                .orElseThrow()
+                .desiredVersion();
     }
 
     @Test
@@ -312,7 +327,8 @@ class ServiceControllerTest {
         assertThat(held.stopCode()).isEqualTo("ServiceSchedulerInitiated");
         assertThat(held.drainUntil()).isEqualTo(decided + 5_000);
         assertThat(agentDesired(inst, t)).isEqualTo("RUNNING");
-        assertThat(service("web").events()).extracting(StoredService.Event::message)
+        assertThat(service("web").events())
+                .extracting(StoredService.Event::message)
                 .contains("(service web) has begun draining connections on 1 tasks.")
                 .noneMatch(m -> m.startsWith("(service web) has stopped"));
         assertThat(service("web").steady()).isFalse();
@@ -323,8 +339,8 @@ class ServiceControllerTest {
         // a restarted server (a fresh controller on the same store) ends the hold when the delay is over
         clock.advance(Duration.ofSeconds(2));
         long before = desiredVersion(inst);
-        ServiceController fresh = new ServiceController(store, docs, tasks, taskApi, launch, taskDefinitions, notifier, lb,
-                clock);
+        ServiceController fresh =
+                new ServiceController(store, docs, tasks, taskApi, launch, taskDefinitions, notifier, lb, clock);
         fresh.reconcile("c/web");
         assertThat(agentDesired(inst, t)).isEqualTo("STOPPED");
         assertThat(desiredVersion(inst)).isGreaterThan(before);
@@ -344,7 +360,7 @@ class ServiceControllerTest {
                 {"cluster":"c","serviceName":"web","taskDefinition":"web","desiredCount":1,
                  "loadBalancers":[{"targetGroupArn":"%s","containerName":"web","containerPort":80}]}""".formatted(TG));
         taskApi.drainPolicy(controller::drainUntil);
-        taskApi.onTaskChanged((cl, g) -> { });
+        taskApi.onTaskChanged((cl, g) -> {});
         controller.reconcile("c/web");
         StoredTask t = serviceTasks("web", true).getFirst();
         reportRunning(inst, t, 32772);
@@ -368,22 +384,24 @@ class ServiceControllerTest {
         controller.reconcile("c/web");
         assertThat(agentDesired(inst, t)).isEqualTo("STOPPED");
         // a user stop is not the scheduler's: no "has stopped" event for it
-        assertThat(service("web").events()).extracting(StoredService.Event::message)
+        assertThat(service("web").events())
+                .extracting(StoredService.Event::message)
                 .noneMatch(m -> m.contains("has stopped 1 running tasks: (task " + t.id()));
     }
 
     @Test
     void aNewControllerResumesFromTheStoreAndLostInstanceTasksAreReplaced() throws Exception {
         AgentService.Registered a = register("127.0.1.23");
-        op(services.operations().get("CreateService"),
+        op(
+                services.operations().get("CreateService"),
                 "{\"cluster\":\"c\",\"serviceName\":\"app\",\"taskDefinition\":\"web\",\"desiredCount\":2}");
         controller.reconcile("c/app");
         for (StoredTask t : serviceTasks("app", true)) {
             reportRunning(a, t, 0);
         }
         // a fresh controller (a restarted server) continues from what is stored
-        ServiceController fresh = new ServiceController(store, docs, tasks, taskApi, launch, taskDefinitions, notifier, lb,
-                clock);
+        ServiceController fresh =
+                new ServiceController(store, docs, tasks, taskApi, launch, taskDefinitions, notifier, lb, clock);
         fresh.reconcile("c/app");
         assertThat(service("app").primary().rolloutState()).isEqualTo("COMPLETED");
         assertThat(service("app").primary().runningCount()).isEqualTo(2);
@@ -394,14 +412,16 @@ class ServiceControllerTest {
         assertThat(lost.sweep()).isEqualTo(2);
         fresh.reconcile("c/app");
         List<StoredTask> live = serviceTasks("app", true);
-        assertThat(live).hasSize(2).allSatisfy(t -> assertThat(t.containerInstanceId()).isEqualTo(b.instance().id()));
+        assertThat(live).hasSize(2).allSatisfy(t -> assertThat(t.containerInstanceId())
+                .isEqualTo(b.instance().id()));
         assertThat(service("app").primary().failedTasks()).isZero();
     }
 
     @Test
     void userStoppedTaskIsReplaced() throws Exception {
         AgentService.Registered a = register("127.0.1.25");
-        op(services.operations().get("CreateService"),
+        op(
+                services.operations().get("CreateService"),
                 "{\"cluster\":\"c\",\"serviceName\":\"one\",\"taskDefinition\":\"web\",\"desiredCount\":1}");
         controller.reconcile("c/one");
         StoredTask t = serviceTasks("one", true).getFirst();

@@ -20,9 +20,11 @@ class TagRulesTest {
                 .containsExactly(new Tag("a", "1"), new Tag("b", ""));
         assertThat(TagRules.parse(null)).isEmpty();
         assertThatThrownBy(() -> TagRules.parse(mapper.readTree("[{\"key\":\"AWS:x\",\"value\":\"1\"}]")))
-                .isInstanceOf(AwsException.class).hasMessageContaining("reserved");
+                .isInstanceOf(AwsException.class)
+                .hasMessageContaining("reserved");
         assertThatThrownBy(() -> TagRules.parse(mapper.readTree("[{\"key\":\"a\"},{\"key\":\"a\"}]")))
-                .isInstanceOf(AwsException.class).hasMessageContaining("Duplicate");
+                .isInstanceOf(AwsException.class)
+                .hasMessageContaining("Duplicate");
     }
 
     @Test
@@ -34,7 +36,8 @@ class TagRulesTest {
         List<Tag> merged = TagRules.merge(existing, List.of(new Tag("k0", "new"), new Tag("k49", "v")));
         assertThat(merged).hasSize(50).contains(new Tag("k0", "new"));
         assertThatThrownBy(() -> TagRules.merge(merged, List.of(new Tag("k50", "v"))))
-                .isInstanceOf(AwsException.class).hasMessageContaining("at most 50");
+                .isInstanceOf(AwsException.class)
+                .hasMessageContaining("at most 50");
     }
 
     @Test

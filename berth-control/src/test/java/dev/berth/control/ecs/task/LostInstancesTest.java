@@ -3,15 +3,15 @@ package dev.berth.control.ecs.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.control.ManualClock;
-import dev.berth.model.Platform;
 import dev.berth.control.ecs.instance.ContainerInstances;
 import dev.berth.control.ecs.instance.InstanceNotifier;
 import dev.berth.control.ecs.instance.StoredContainerInstance;
+import dev.berth.model.Platform;
 import dev.berth.protocol.json.Jsons;
 import dev.berth.scheduler.InstanceStatus;
+import dev.berth.store.Documents;
 import dev.berth.store.StateStore;
 import dev.berth.store.StateStores;
 import java.nio.file.Path;
@@ -29,6 +29,7 @@ class LostInstancesTest {
 
     @TempDir
     Path dir;
+
     StateStore store;
     ManualClock clock = new ManualClock();
     Documents docs = new Documents(Jsons.newMapper());
@@ -43,15 +44,44 @@ class LostInstancesTest {
         sweep = new LostInstances(store, tasks, instances, new InstanceNotifier(), Duration.ofMinutes(5));
         long now = clock.millis();
         var res = new StoredContainerInstance.Resources(1024, 2048, List.of("22"), List.of());
-        StoredContainerInstance ci = new StoredContainerInstance("c", CI, "i-1", InstanceStatus.ACTIVE, null, 1,
-                new StoredContainerInstance.VersionInfo("1", "h", "d"), res, res, 0, 0, null, null, null, "127.0.0.1", now,
-                now, "x", 1, 0, null);
+        StoredContainerInstance ci = new StoredContainerInstance(
+                "c",
+                CI,
+                "i-1",
+                InstanceStatus.ACTIVE,
+                null,
+                1,
+                new StoredContainerInstance.VersionInfo("1", "h", "d"),
+                res,
+                res,
+                0,
+                0,
+                null,
+                null,
+                null,
+                "127.0.0.1",
+                now,
+                now,
+                "x",
+                1,
+                0,
+                null);
         store.transact(tx -> {
             StoredContainerInstance c = tasks.create(tx, ci, task("a".repeat(32), TaskLifecycle.PROVISIONING));
             c = tasks.create(tx, c, task("b".repeat(32), TaskLifecycle.PROVISIONING));
             StoredTask b = tasks.find(tx, "c", "b".repeat(32)).orElseThrow();
-            c = tasks.write(tx, c, b, b.observed(TaskLifecycle.RUNNING, List.of(), null,
-                    new StoredTask.Times(null, null, null, now, null, null, null, now), null, null), false);
+            c = tasks.write(
+                    tx,
+                    c,
+                    b,
+                    b.observed(
+                            TaskLifecycle.RUNNING,
+                            List.of(),
+                            null,
+                            new StoredTask.Times(null, null, null, now, null, null, null, now),
+                            null,
+                            null),
+                    false);
             docs.put(tx, Kinds.CONTAINER_INSTANCE, c.key(), c);
             return null;
         });
@@ -63,11 +93,30 @@ class LostInstancesTest {
     }
 
     StoredTask task(String id, TaskLifecycle status) {
-        return new StoredTask("c", id, "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1", CI, "family:web", null,
-                status, TaskLifecycle.RUNNING, null, null, new StoredTask.Reservation(128, 256, List.of(8080 + id.charAt(0)),
-                        List.of()), JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), List.of(),
-                List.of(), 1, null, null, "UNKNOWN", new StoredTask.Times(clock.millis(), null, null, null, null, null, null,
-                        null), false, null, null);
+        return new StoredTask(
+                "c",
+                id,
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
+                CI,
+                "family:web",
+                null,
+                status,
+                TaskLifecycle.RUNNING,
+                null,
+                null,
+                new StoredTask.Reservation(128, 256, List.of(8080 + id.charAt(0)), List.of()),
+                JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.objectNode(),
+                List.of(),
+                List.of(),
+                1,
+                null,
+                null,
+                "UNKNOWN",
+                new StoredTask.Times(clock.millis(), null, null, null, null, null, null, null),
+                false,
+                null,
+                null);
     }
 
     StoredContainerInstance instance() {
@@ -97,8 +146,9 @@ class LostInstancesTest {
             assertThat(t.lastStatus()).isEqualTo(TaskLifecycle.STOPPED);
             assertThat(t.desiredStatus()).isEqualTo(TaskLifecycle.STOPPED);
             assertThat(t.stopCode()).isEqualTo("TerminationNotice");
-            assertThat(t.stoppedReason()).isEqualTo("Task stopped because the container instance's agent was disconnected"
-                    + " for longer than the lost-instance timeout (5 min)");
+            assertThat(t.stoppedReason())
+                    .isEqualTo("Task stopped because the container instance's agent was disconnected"
+                            + " for longer than the lost-instance timeout (5 min)");
             assertThat(t.times().stoppedAt()).isEqualTo(clock.millis());
             assertThat(t.released()).isTrue();
         }
@@ -110,7 +160,9 @@ class LostInstancesTest {
         assertThat(ci.pendingTasksCount()).isZero();
         assertThat(ci.status()).isEqualTo(InstanceStatus.ACTIVE);
         assertThat(ci.desiredVersion()).isGreaterThan(before);
-        assertThat(store.<com.fasterxml.jackson.databind.node.ArrayNode>read(tx -> tasks.desiredFor(tx, "c", CI)).size()).isZero();
+        assertThat(store.<com.fasterxml.jackson.databind.node.ArrayNode>read(tx -> tasks.desiredFor(tx, "c", CI))
+                        .size())
+                .isZero();
 
         clock.advance(Duration.ofMinutes(10));
         assertThat(sweep.sweep()).isZero();

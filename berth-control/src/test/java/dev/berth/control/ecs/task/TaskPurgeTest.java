@@ -3,10 +3,10 @@ package dev.berth.control.ecs.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.berth.store.Documents;
 import dev.berth.control.Kinds;
 import dev.berth.model.Platform;
 import dev.berth.protocol.json.Jsons;
+import dev.berth.store.Documents;
 import dev.berth.store.StateStore;
 import dev.berth.store.StateStores;
 import java.nio.file.Path;
@@ -27,6 +27,7 @@ class TaskPurgeTest {
 
     @TempDir
     Path dir;
+
     StateStore store;
     Documents docs = new Documents(Jsons.newMapper());
     Platform platform = new Platform("000000000000", "us-east-1");
@@ -42,18 +43,41 @@ class TaskPurgeTest {
     }
 
     StoredTask task(String id, TaskLifecycle status, Long stoppedAt) {
-        return new StoredTask("c", id, "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1", "f".repeat(32),
-                "family:web", null, status, status == TaskLifecycle.STOPPED ? TaskLifecycle.STOPPED : TaskLifecycle.RUNNING,
-                null, null, new StoredTask.Reservation(0, 0, List.of(), List.of()), JsonNodeFactory.instance.objectNode(),
-                JsonNodeFactory.instance.objectNode(), List.of(), List.of(), 1, null, null, "UNKNOWN",
-                new StoredTask.Times(T0.toEpochMilli(), null, null, null, null, null, stoppedAt, null), true, null, null);
+        return new StoredTask(
+                "c",
+                id,
+                "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1",
+                "f".repeat(32),
+                "family:web",
+                null,
+                status,
+                status == TaskLifecycle.STOPPED ? TaskLifecycle.STOPPED : TaskLifecycle.RUNNING,
+                null,
+                null,
+                new StoredTask.Reservation(0, 0, List.of(), List.of()),
+                JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.objectNode(),
+                List.of(),
+                List.of(),
+                1,
+                null,
+                null,
+                "UNKNOWN",
+                new StoredTask.Times(T0.toEpochMilli(), null, null, null, null, null, stoppedAt, null),
+                true,
+                null,
+                null);
     }
 
     @Test
     void onlyTasksStoppedLongerThanTheRetentionAreDeleted() {
         long t0 = T0.toEpochMilli();
-        List<StoredTask> all = List.of(task("a".repeat(32), TaskLifecycle.STOPPED, t0),
-                task("b".repeat(32), TaskLifecycle.STOPPED, t0 + Duration.ofMinutes(50).toMillis()),
+        List<StoredTask> all = List.of(
+                task("a".repeat(32), TaskLifecycle.STOPPED, t0),
+                task(
+                        "b".repeat(32),
+                        TaskLifecycle.STOPPED,
+                        t0 + Duration.ofMinutes(50).toMillis()),
                 task("c".repeat(32), TaskLifecycle.RUNNING, null));
         store.transact(tx -> {
             all.forEach(t -> docs.put(tx, Kinds.TASK, t.key(), t));

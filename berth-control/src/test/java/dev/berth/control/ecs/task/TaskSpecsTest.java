@@ -39,8 +39,8 @@ class TaskSpecsTest {
         assertThat(b.spec().get("networkMode").asText()).isEqualTo("bridge");
         assertThat(b.spec().has("cpu")).isFalse();
         // cpu: sum of containers; memory: hard limit, else reservation; only static host ports reserve
-        assertThat(b.reservation()).isEqualTo(new StoredTask.Reservation(256, 256 + 64,
-                java.util.List.of(8081), java.util.List.of(5353)));
+        assertThat(b.reservation())
+                .isEqualTo(new StoredTask.Reservation(256, 256 + 64, java.util.List.of(8081), java.util.List.of(5353)));
         assertThat(b.containers()).extracting(StoredTask.TaskContainer::name).containsExactly("web", "side");
         assertThat(b.containers().get(0).memory()).isEqualTo("256");
     }
@@ -53,7 +53,8 @@ class TaskSpecsTest {
         assertThat(defined.reservation().cpu()).isEqualTo(1024);
         assertThat(defined.reservation().memory()).isEqualTo(1024);
         assertThat(defined.spec().get("memory").asInt()).isEqualTo(1024);
-        TaskSpecs.Built overridden = TaskSpecs.build(ARN, "c", "web", 1, body, json("{\"cpu\":\"512\",\"memory\":\"2048\"}"));
+        TaskSpecs.Built overridden =
+                TaskSpecs.build(ARN, "c", "web", 1, body, json("{\"cpu\":\"512\",\"memory\":\"2048\"}"));
         assertThat(overridden.reservation().cpu()).isEqualTo(512);
         assertThat(overridden.reservation().memory()).isEqualTo(2048);
         assertThat(overridden.cpu()).isEqualTo("512");
@@ -63,13 +64,16 @@ class TaskSpecsTest {
     void hostModeReservesTheContainerPorts() throws Exception {
         ObjectNode body = json(BODY);
         body.put("networkMode", "host");
-        assertThat(TaskSpecs.build(ARN, "c", "web", 1, body, null).reservation().tcpPorts()).containsExactly(80, 81);
+        assertThat(TaskSpecs.build(ARN, "c", "web", 1, body, null).reservation().tcpPorts())
+                .containsExactly(80, 81);
     }
 
     @Test
     void overridesMustNameContainersOfTheDefinition() throws Exception {
-        assertThatThrownBy(() -> TaskSpecs.checkOverrides(json(BODY), json("{\"containerOverrides\":[{\"name\":\"nope\"}]}")))
-                .isInstanceOf(AwsException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() ->
+                        TaskSpecs.checkOverrides(json(BODY), json("{\"containerOverrides\":[{\"name\":\"nope\"}]}")))
+                .isInstanceOf(AwsException.class)
+                .hasMessageContaining("nope");
         assertThatThrownBy(() -> TaskSpecs.checkOverrides(json(BODY), json("{\"memory\":\"lots\"}")))
                 .isInstanceOf(AwsException.class);
         TaskSpecs.checkOverrides(json(BODY), json("{\"containerOverrides\":[{\"name\":\"side\"}],\"cpu\":\"256\"}"));

@@ -24,7 +24,8 @@ class DependencyGraphTest {
     @Test
     void acyclicChainAndDiamondHaveNoCycle() {
         assertThat(DependencyGraph.findCycle(graph("a>b", "b>c", "c"))).isEmpty();
-        assertThat(DependencyGraph.findCycle(graph("a>b", "a>c", "b>d", "c>d", "d"))).isEmpty();
+        assertThat(DependencyGraph.findCycle(graph("a>b", "a>c", "b>d", "c>d", "d")))
+                .isEmpty();
         assertThat(DependencyGraph.findCycle(graph())).isEmpty();
     }
 
@@ -36,8 +37,7 @@ class DependencyGraphTest {
     @Test
     void findsTwoAndThreeNodeCyclesAsClosedPath() {
         assertThat(DependencyGraph.findCycle(graph("a>b", "b>a"))).contains(List.of("a", "b", "a"));
-        assertThat(DependencyGraph.findCycle(graph("x>a", "a>b", "b>c", "c>a")))
-                .contains(List.of("a", "b", "c", "a"));
+        assertThat(DependencyGraph.findCycle(graph("x>a", "a>b", "b>c", "c>a"))).contains(List.of("a", "b", "c", "a"));
     }
 
     @Test

@@ -14,7 +14,6 @@ class LaunchTypeRulesTest {
 
     private static final String APP = container("app", "");
 
-
     @Test
     void fargateRequiresAwsvpc() {
         client(fargate(APP, "").put("networkMode", "bridge"), "Fargate only supports network mode \u2018awsvpc\u2019.");
@@ -35,7 +34,8 @@ class LaunchTypeRulesTest {
 
     @Test
     void fargateRequiresTablePair() {
-        client(fargate(APP, "").put("cpu", "512").put("memory", "512"),
+        client(
+                fargate(APP, "").put("cpu", "512").put("memory", "512"),
                 "No Fargate configuration exists for given values: 512 CPU, 512 memory. "
                         + "See the Amazon ECS documentation for the valid values.");
         client(fargate(APP, "").put("cpu", "16384").put("memory", "131072"), "16384 CPU, 131072 memory");
@@ -50,10 +50,14 @@ class LaunchTypeRulesTest {
 
     @Test
     void fargateRejectsPrivilegedAndHostOnlyFeatures() {
-        client(fargate(container("app", "'privileged':true"), ""), "do not support privileged containers (container 'app')");
-        client(fargate(container("app", "'linuxParameters':{'devices':[{'hostPath':'/dev/x'}]}"), ""),
+        client(
+                fargate(container("app", "'privileged':true"), ""),
+                "do not support privileged containers (container 'app')");
+        client(
+                fargate(container("app", "'linuxParameters':{'devices':[{'hostPath':'/dev/x'}]}"), ""),
                 "linuxParameters.devices");
-        client(fargate(container("app", "'linuxParameters':{'capabilities':{'add':['NET_ADMIN']}}"), ""),
+        client(
+                fargate(container("app", "'linuxParameters':{'capabilities':{'add':['NET_ADMIN']}}"), ""),
                 "adding the NET_ADMIN capability; only SYS_PTRACE");
         accepts(fargate(container("app", "'linuxParameters':{'capabilities':{'add':['SYS_PTRACE']}}"), ""));
         client(fargate(container("app", "'dockerSecurityOptions':['no-new-privileges']"), ""), "dockerSecurityOptions");
@@ -62,20 +66,32 @@ class LaunchTypeRulesTest {
 
     @Test
     void fargateLogDrivers() {
-        client(fargate(container("app", "'logConfiguration':{'logDriver':'json-file'}"), ""),
+        client(
+                fargate(container("app", "'logConfiguration':{'logDriver':'json-file'}"), ""),
                 "the json-file log driver; use awslogs, splunk or awsfirelens");
-        accepts(fargate(container("app", "'logConfiguration':{'logDriver':'awslogs','options':{'awslogs-group':'g',"
-                + "'awslogs-region':'us-east-1'}}"), "'executionRoleArn':'arn:aws:iam::000000000000:role/e'"));
+        accepts(fargate(
+                container(
+                        "app",
+                        "'logConfiguration':{'logDriver':'awslogs','options':{'awslogs-group':'g',"
+                                + "'awslogs-region':'us-east-1'}}"),
+                "'executionRoleArn':'arn:aws:iam::000000000000:role/e'"));
     }
 
     @Test
     void fargateExecutionRoleForAwslogsEcrAndSecrets() {
-        client(fargate(container("app", "'logConfiguration':{'logDriver':'awslogs','options':{'awslogs-group':'g',"
-                + "'awslogs-region':'r'}}"), ""),
+        client(
+                fargate(
+                        container(
+                                "app",
+                                "'logConfiguration':{'logDriver':'awslogs','options':{'awslogs-group':'g',"
+                                        + "'awslogs-region':'r'}}"),
+                        ""),
                 "Fargate requires task definition to have execution role ARN to support log driver awslogs.");
-        client(fargate("{'name':'app','image':'000000000000.dkr.ecr.us-east-1.amazonaws.com/app:1'}", ""),
+        client(
+                fargate("{'name':'app','image':'000000000000.dkr.ecr.us-east-1.amazonaws.com/app:1'}", ""),
                 "Fargate requires task definition to have execution role ARN to support ECR images.");
-        client(fargate(container("app", "'secrets':[{'name':'S','valueFrom':'p'}]"), ""),
+        client(
+                fargate(container("app", "'secrets':[{'name':'S','valueFrom':'p'}]"), ""),
                 "execution role ARN to support secrets.");
     }
 
@@ -84,16 +100,19 @@ class LaunchTypeRulesTest {
         client(fargate(APP, "'ipcMode':'task'"), "Tasks using the Fargate launch type do not support ipcMode.");
         client(fargate(APP, "'pidMode':'host'"), "do not support pidMode 'host'.");
         accepts(fargate(APP, "'pidMode':'task'"));
-        client(fargate(APP, "'placementConstraints':[{'type':'memberOf','expression':'attribute:a == b'}]"),
+        client(
+                fargate(APP, "'placementConstraints':[{'type':'memberOf','expression':'attribute:a == b'}]"),
                 "do not support placementConstraints.");
         accepts(fargate(APP, "'placementConstraints':[]"));
     }
 
     @Test
     void fargateVolumes() {
-        client(fargate(APP, "'volumes':[{'name':'v','host':{'sourcePath':'/data'}}]"),
+        client(
+                fargate(APP, "'volumes':[{'name':'v','host':{'sourcePath':'/data'}}]"),
                 "host volumes with a sourcePath (volume 'v')");
-        client(fargate(APP, "'volumes':[{'name':'v','dockerVolumeConfiguration':{'scope':'task'}}]"),
+        client(
+                fargate(APP, "'volumes':[{'name':'v','dockerVolumeConfiguration':{'scope':'task'}}]"),
                 "dockerVolumeConfiguration (volume 'v')");
         accepts(fargate(APP, "'volumes':[{'name':'v'},{'name':'e','efsVolumeConfiguration':{'fileSystemId':'fs-1'}}]"));
     }
@@ -106,19 +125,27 @@ class LaunchTypeRulesTest {
 
     @Test
     void fargateWindowsNeedsOneVcpu() {
-        client(fargate(APP, "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2019_CORE'}")
-                        .put("cpu", "512").put("memory", "1024"),
+        client(
+                fargate(APP, "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2019_CORE'}")
+                        .put("cpu", "512")
+                        .put("memory", "1024"),
                 "The CPU units cannot be less than 1 vCPU when you use Windows containers on Fargate.");
         accepts(fargate(APP, "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2019_CORE'}")
-                .put("cpu", "1024").put("memory", "2048"));
+                .put("cpu", "1024")
+                .put("memory", "2048"));
     }
 
     @Test
     void externalRejectsAwsvpcAndProxy() {
-        client(request(APP, "'requiresCompatibilities':['EXTERNAL'],'networkMode':'awsvpc'"),
+        client(
+                request(APP, "'requiresCompatibilities':['EXTERNAL'],'networkMode':'awsvpc'"),
                 "Tasks using the EXTERNAL launch type do not support networkMode awsvpc.");
-        client(request(APP, "'requiresCompatibilities':['EXTERNAL'],'volumes':[{'name':'v','efsVolumeConfiguration':"
-                + "{'fileSystemId':'fs-1'}}]"), "EFS or FSx volumes (volume 'v')");
+        client(
+                request(
+                        APP,
+                        "'requiresCompatibilities':['EXTERNAL'],'volumes':[{'name':'v','efsVolumeConfiguration':"
+                                + "{'fileSystemId':'fs-1'}}]"),
+                "EFS or FSx volumes (volume 'v')");
         accepts(request(APP, "'requiresCompatibilities':['EXTERNAL','EC2'],'networkMode':'bridge'"));
     }
 }

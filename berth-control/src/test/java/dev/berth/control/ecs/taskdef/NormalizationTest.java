@@ -36,8 +36,8 @@ class NormalizationTest {
 
     @Test
     void keepsExplicitValuesAndReplacesNullLists() {
-        ObjectNode td = TaskDefinitionRules.validate(request(container("app",
-                "'cpu':10,'essential':true,'environment':null,'command':['sleep','1']"), ""));
+        ObjectNode td = TaskDefinitionRules.validate(
+                request(container("app", "'cpu':10,'essential':true,'environment':null,'command':['sleep','1']"), ""));
         JsonNode app = td.get("containerDefinitions").get(0);
         assertThat(app.get("cpu").asInt()).isEqualTo(10);
         assertThat(app.get("environment").isArray()).isTrue();
@@ -54,8 +54,8 @@ class NormalizationTest {
         assertThat(td.has("networkMode")).isFalse();
         assertThat(td.has("requiresCompatibilities")).isFalse();
         assertThat(td.has("cpu")).isFalse();
-        for (String handlerField : List.of("taskDefinitionArn", "revision", "status", "registeredAt",
-                "registeredBy", "tags")) {
+        for (String handlerField :
+                List.of("taskDefinitionArn", "revision", "status", "registeredAt", "registeredBy", "tags")) {
             assertThat(td.has(handlerField)).as(handlerField).isFalse();
         }
     }
@@ -90,13 +90,13 @@ class NormalizationTest {
 
     @Test
     void awsvpcEc2DefinitionThatFitsFargateAlsoListsFargate() {
-        ObjectNode td = TaskDefinitionRules.validate(request(container("app", ""),
-                "'networkMode':'awsvpc','cpu':'512','memory':'1024'"));
+        ObjectNode td = TaskDefinitionRules.validate(
+                request(container("app", ""), "'networkMode':'awsvpc','cpu':'512','memory':'1024'"));
         assertThat(texts(td.get("compatibilities"))).containsExactly("EC2", "FARGATE");
         ObjectNode noSize = TaskDefinitionRules.validate(request(container("app", ""), "'networkMode':'awsvpc'"));
         assertThat(texts(noSize.get("compatibilities"))).containsExactly("EC2");
-        ObjectNode privileged = TaskDefinitionRules.validate(request(container("app", "'privileged':true"),
-                "'networkMode':'awsvpc','cpu':'512','memory':'1024'"));
+        ObjectNode privileged = TaskDefinitionRules.validate(
+                request(container("app", "'privileged':true"), "'networkMode':'awsvpc','cpu':'512','memory':'1024'"));
         assertThat(texts(privileged.get("compatibilities"))).containsExactly("EC2");
     }
 
@@ -113,8 +113,9 @@ class NormalizationTest {
         JsonNode host = TaskDefinitionRules.validate(request(web, "'networkMode':'host'"))
                 .at("/containerDefinitions/0/portMappings");
         assertThat(host.get(1).get("hostPort").asInt()).isEqualTo(53);
-        JsonNode range = TaskDefinitionRules.validate(request(container("app",
-                "'portMappings':[{'containerPortRange':'8000-8010'}]"), "'networkMode':'awsvpc'"))
+        JsonNode range = TaskDefinitionRules.validate(request(
+                        container("app", "'portMappings':[{'containerPortRange':'8000-8010'}]"),
+                        "'networkMode':'awsvpc'"))
                 .at("/containerDefinitions/0/portMappings/0");
         assertThat(range.has("hostPort")).isFalse();
         assertThat(range.get("protocol").asText()).isEqualTo("tcp");
@@ -122,8 +123,8 @@ class NormalizationTest {
 
     @Test
     void healthCheckDefaultsAreFilled() {
-        JsonNode health = TaskDefinitionRules.validate(request(container("app",
-                "'healthCheck':{'command':['CMD-SHELL','true'],'retries':5}")))
+        JsonNode health = TaskDefinitionRules.validate(
+                        request(container("app", "'healthCheck':{'command':['CMD-SHELL','true'],'retries':5}")))
                 .at("/containerDefinitions/0/healthCheck");
         assertThat(health.get("interval").asInt()).isEqualTo(30);
         assertThat(health.get("timeout").asInt()).isEqualTo(5);
@@ -133,7 +134,8 @@ class NormalizationTest {
 
     @Test
     void proxyConfigurationTypeDefaultsToAppMesh() {
-        ObjectNode td = TaskDefinitionRules.validate(request(container("app", "") + "," + container("envoy", ""),
+        ObjectNode td = TaskDefinitionRules.validate(request(
+                container("app", "") + "," + container("envoy", ""),
                 "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
                         + "{'name':'IgnoredUID','value':'1337'},{'name':'AppPorts','value':'80'},"
                         + "{'name':'ProxyIngressPort','value':'15000'},{'name':'ProxyEgressPort','value':'15001'}]}"));
@@ -142,7 +144,8 @@ class NormalizationTest {
 
     @Test
     void copiesTaskLevelMembers() {
-        ObjectNode td = TaskDefinitionRules.validate(fargate(container("app", ""),
+        ObjectNode td = TaskDefinitionRules.validate(fargate(
+                container("app", ""),
                 "'taskRoleArn':'arn:aws:iam::000000000000:role/t','executionRoleArn':'arn:aws:iam::000000000000:role/e',"
                         + "'ephemeralStorage':{'sizeInGiB':50},'runtimePlatform':{'cpuArchitecture':'ARM64',"
                         + "'operatingSystemFamily':'LINUX'},'pidMode':'task'"));
@@ -166,28 +169,30 @@ class NormalizationTest {
                 + "{'name':'P','valueFrom':'param'}],'dependsOn':[{'containerName':'b','condition':'START'}],"
                 + "'linuxParameters':{'initProcessEnabled':true}},{'name':'b','image':'busybox','memory':64}]}"));
         List<String> names = texts(td.get("requiresAttributes"));
-        assertThat(names).containsExactlyInAnyOrder(
-                "com.amazonaws.ecs.capability.docker-remote-api.1.18",
-                "com.amazonaws.ecs.capability.docker-remote-api.1.19",
-                "com.amazonaws.ecs.capability.docker-remote-api.1.24",
-                "com.amazonaws.ecs.capability.docker-remote-api.1.25",
-                "com.amazonaws.ecs.capability.logging-driver.awslogs",
-                "ecs.capability.execution-role-awslogs",
-                "ecs.capability.container-health-check",
-                "ecs.capability.secrets.asm.environment-variables",
-                "ecs.capability.secrets.ssm.environment-variables",
-                "ecs.capability.container-ordering",
-                "com.amazonaws.ecs.capability.ecr-auth",
-                "ecs.capability.execution-role-ecr-pull",
-                "com.amazonaws.ecs.capability.task-iam-role",
-                "ecs.capability.task-eni",
-                "ecs.cpu-architecture");
+        assertThat(names)
+                .containsExactlyInAnyOrder(
+                        "com.amazonaws.ecs.capability.docker-remote-api.1.18",
+                        "com.amazonaws.ecs.capability.docker-remote-api.1.19",
+                        "com.amazonaws.ecs.capability.docker-remote-api.1.24",
+                        "com.amazonaws.ecs.capability.docker-remote-api.1.25",
+                        "com.amazonaws.ecs.capability.logging-driver.awslogs",
+                        "ecs.capability.execution-role-awslogs",
+                        "ecs.capability.container-health-check",
+                        "ecs.capability.secrets.asm.environment-variables",
+                        "ecs.capability.secrets.ssm.environment-variables",
+                        "ecs.capability.container-ordering",
+                        "com.amazonaws.ecs.capability.ecr-auth",
+                        "ecs.capability.execution-role-ecr-pull",
+                        "com.amazonaws.ecs.capability.task-iam-role",
+                        "ecs.capability.task-eni",
+                        "ecs.cpu-architecture");
         JsonNode arch = td.get("requiresAttributes").get(names.indexOf("ecs.cpu-architecture"));
         assertThat(arch.get("value").asText()).isEqualTo("arm64");
     }
 
     @Test
     void plainDefinitionRequiresNoAttributes() {
-        assertThat(TaskDefinitionRules.validate(request(container("app", ""))).get("requiresAttributes")).isEmpty();
+        assertThat(TaskDefinitionRules.validate(request(container("app", ""))).get("requiresAttributes"))
+                .isEmpty();
     }
 }

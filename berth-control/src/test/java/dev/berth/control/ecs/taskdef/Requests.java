@@ -14,8 +14,7 @@ final class Requests {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Requests() {
-    }
+    private Requests() {}
 
     /** Parses JSON written with single quotes for readability. */
     static ObjectNode json(String singleQuoted) {
@@ -28,8 +27,8 @@ final class Requests {
 
     /** A request with one family, the given containers (JSON array body) and extra top-level members. */
     static ObjectNode request(String containers, String extra) {
-        return json("{'family':'web','containerDefinitions':[" + containers + "]"
-                + (extra.isEmpty() ? "" : "," + extra) + "}");
+        return json("{'family':'web','containerDefinitions':[" + containers + "]" + (extra.isEmpty() ? "" : "," + extra)
+                + "}");
     }
 
     /** An EC2 request with the given containers. */
@@ -44,8 +43,10 @@ final class Requests {
 
     /** A Fargate request (awsvpc, 256/512) with the given containers and extra members. */
     static ObjectNode fargate(String containers, String extra) {
-        return request(containers, "'requiresCompatibilities':['FARGATE'],'networkMode':'awsvpc','cpu':'256',"
-                + "'memory':'512'" + (extra.isEmpty() ? "" : "," + extra));
+        return request(
+                containers,
+                "'requiresCompatibilities':['FARGATE'],'networkMode':'awsvpc','cpu':'256'," + "'memory':'512'"
+                        + (extra.isEmpty() ? "" : "," + extra));
     }
 
     /** Asserts that validation fails with {@code code} and a message containing {@code message}. */

@@ -20,7 +20,6 @@ class TaskLevelRulesTest {
 
     private static final String APP = container("app", "");
 
-
     @Test
     void familyRules() {
         client(request(APP).put("family", "my app"), "Family contains invalid characters.");
@@ -47,22 +46,31 @@ class TaskLevelRulesTest {
 
     @Test
     void atLeastOneEssentialContainer() {
-        client(request(container("a", "'essential':false") + "," + container("b", "'essential':false")),
+        client(
+                request(container("a", "'essential':false") + "," + container("b", "'essential':false")),
                 "A task definition must have at least one essential container.");
         accepts(request(container("a", "'essential':false") + "," + container("b", "")));
     }
 
     @Test
     void containerSumsAgainstTaskSize() {
-        client(request(container("a", "'cpu':512") + "," + container("b", "'cpu':600"), "'cpu':'1024'"),
+        client(
+                request(container("a", "'cpu':512") + "," + container("b", "'cpu':600"), "'cpu':'1024'"),
                 "The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'.");
-        client(request(container("a", "'memoryReservation':100") + "," + "{'name':'b','image':'x','memory':200}",
-                "'memory':'256'"),
+        client(
+                request(
+                        container("a", "'memoryReservation':100") + "," + "{'name':'b','image':'x','memory':200}",
+                        "'memory':'256'"),
                 "The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory'.");
-        client(request(container("a", "'memory':200") + "," + "{'name':'b','image':'x','memory':200}", "'memory':'256'"),
+        client(
+                request(
+                        container("a", "'memory':200") + "," + "{'name':'b','image':'x','memory':200}",
+                        "'memory':'256'"),
                 "The sum of all container 'memory' values cannot be greater");
-        accepts(request(container("a", "'memoryReservation':100,'cpu':512") + ","
-                + container("b", "'cpu':512,'memoryReservation':128"), "'memory':'228','cpu':'1 vcpu'"));
+        accepts(request(
+                container("a", "'memoryReservation':100,'cpu':512") + ","
+                        + container("b", "'cpu':512,'memoryReservation':128"),
+                "'memory':'228','cpu':'1 vcpu'"));
     }
 
     @Test
@@ -79,36 +87,54 @@ class TaskLevelRulesTest {
         client(request(APP, "'volumes':[{'name':'v'},{'name':'v'}]"), "Duplicate volume name 'v'.");
         client(request(APP, "'volumes':[{'name':'bad name'}]"), "Invalid volume name 'bad name'.");
         client(request(APP, "'volumes':[{}]"), "Invalid volume name 'null'.");
-        client(request(APP, "'volumes':[{'name':'v','host':{},'dockerVolumeConfiguration':{}}]"),
+        client(
+                request(APP, "'volumes':[{'name':'v','host':{},'dockerVolumeConfiguration':{}}]"),
                 "Volume 'v' can have only one of");
-        client(request(APP, "'volumes':[{'name':'v','dockerVolumeConfiguration':{'scope':'task','autoprovision':true}}]"),
+        client(
+                request(
+                        APP,
+                        "'volumes':[{'name':'v','dockerVolumeConfiguration':{'scope':'task','autoprovision':true}}]"),
                 "autoprovision can only be used");
-        accepts(request(APP, "'volumes':[{'name':'v','dockerVolumeConfiguration':{'scope':'shared','autoprovision':true,"
-                + "'driver':'local'}}]"));
+        accepts(request(
+                APP,
+                "'volumes':[{'name':'v','dockerVolumeConfiguration':{'scope':'shared','autoprovision':true,"
+                        + "'driver':'local'}}]"));
     }
 
     @Test
     void efsVolumeRules() {
-        client(request(APP, "'volumes':[{'name':'v','efsVolumeConfiguration':{'fileSystemId':'fs-1',"
-                + "'authorizationConfig':{'iam':'ENABLED'}}}]"), "transitEncryption must be ENABLED");
-        client(request(APP, "'volumes':[{'name':'v','efsVolumeConfiguration':{'fileSystemId':'fs-1',"
-                + "'transitEncryption':'ENABLED','rootDirectory':'/data','authorizationConfig':{'accessPointId':'fsap-1'}}}]"),
+        client(
+                request(
+                        APP,
+                        "'volumes':[{'name':'v','efsVolumeConfiguration':{'fileSystemId':'fs-1',"
+                                + "'authorizationConfig':{'iam':'ENABLED'}}}]"),
+                "transitEncryption must be ENABLED");
+        client(
+                request(
+                        APP,
+                        "'volumes':[{'name':'v','efsVolumeConfiguration':{'fileSystemId':'fs-1',"
+                                + "'transitEncryption':'ENABLED','rootDirectory':'/data','authorizationConfig':{'accessPointId':'fsap-1'}}}]"),
                 "rootDirectory must be omitted or '/'");
-        accepts(request(APP, "'volumes':[{'name':'v','efsVolumeConfiguration':{'fileSystemId':'fs-1',"
-                + "'transitEncryption':'ENABLED','rootDirectory':'/','authorizationConfig':{'accessPointId':'fsap-1',"
-                + "'iam':'ENABLED'}}}]"));
+        accepts(request(
+                APP,
+                "'volumes':[{'name':'v','efsVolumeConfiguration':{'fileSystemId':'fs-1',"
+                        + "'transitEncryption':'ENABLED','rootDirectory':'/','authorizationConfig':{'accessPointId':'fsap-1',"
+                        + "'iam':'ENABLED'}}}]"));
     }
 
     @Test
     void placementConstraints() {
         String eleven = String.join(",", Collections.nCopies(11, "{'type':'memberOf','expression':'a == b'}"));
         client(request(APP, "'placementConstraints':[" + eleven + "]"), "maximum of 10 placement constraints");
-        client(request(APP, "'placementConstraints':[{'type':'distinctInstance'}]"),
+        client(
+                request(APP, "'placementConstraints':[{'type':'distinctInstance'}]"),
                 "Task definition placement constraints only support the memberOf type");
         client(request(APP, "'placementConstraints':[{'type':'memberOf'}]"), "requires an expression");
-        client(request(APP, "'placementConstraints':[{'type':'memberOf','expression':'" + "a".repeat(2001) + "'}]"),
+        client(
+                request(APP, "'placementConstraints':[{'type':'memberOf','expression':'" + "a".repeat(2001) + "'}]"),
                 "at most 2000 characters");
-        accepts(request(APP, "'placementConstraints':[{'type':'memberOf','expression':'attribute:ecs.os-type == linux'}]"));
+        accepts(request(
+                APP, "'placementConstraints':[{'type':'memberOf','expression':'attribute:ecs.os-type == linux'}]"));
     }
 
     @Test
@@ -116,9 +142,11 @@ class TaskLevelRulesTest {
         List<String> seen = new ArrayList<>();
         ObjectNode request = request(APP, "'placementConstraints':[{'type':'memberOf','expression':'bad ==='}]");
         assertThatCode(() -> TaskDefinitionRules.validate(request, e -> {
-            seen.add(e);
-            throw new AwsException("InvalidParameterException", 400, "Invalid expression: " + e);
-        })).isInstanceOf(AwsException.class).hasMessage("Invalid expression: bad ===");
+                    seen.add(e);
+                    throw new AwsException("InvalidParameterException", 400, "Invalid expression: " + e);
+                }))
+                .isInstanceOf(AwsException.class)
+                .hasMessage("Invalid expression: bad ===");
         assertThat(seen).containsExactly("bad ===");
     }
 
@@ -127,17 +155,31 @@ class TaskLevelRulesTest {
         String props = "'properties':[{'name':'IgnoredUID','value':'1337'},{'name':'AppPorts','value':'80'},"
                 + "{'name':'ProxyIngressPort','value':'15000'},{'name':'ProxyEgressPort','value':'15001'}]";
         String two = APP + "," + container("envoy", "");
-        client(request(two, "'proxyConfiguration':{'containerName':'envoy'," + props + "}"),
+        client(
+                request(two, "'proxyConfiguration':{'containerName':'envoy'," + props + "}"),
                 "The proxyConfiguration parameter requires networkMode=awsvpc.");
-        client(request(two, "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'ghost'," + props + "}"),
+        client(
+                request(two, "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'ghost'," + props + "}"),
                 "The proxyConfiguration container 'ghost' is not defined");
-        client(request(two, "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
-                + "{'name':'AppPorts','value':'80'},{'name':'ProxyIngressPort','value':'1'},"
-                + "{'name':'ProxyEgressPort','value':'2'}]}"), "IgnoredUID or the IgnoredGID");
-        client(request(two, "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
-                + "{'name':'Bogus','value':'1'}]}"), "Unknown proxyConfiguration property 'Bogus'.");
-        client(request(two, "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
-                + "{'name':'IgnoredUID','value':'1'}]}"), "The proxyConfiguration property 'AppPorts' is required.");
+        client(
+                request(
+                        two,
+                        "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
+                                + "{'name':'AppPorts','value':'80'},{'name':'ProxyIngressPort','value':'1'},"
+                                + "{'name':'ProxyEgressPort','value':'2'}]}"),
+                "IgnoredUID or the IgnoredGID");
+        client(
+                request(
+                        two,
+                        "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
+                                + "{'name':'Bogus','value':'1'}]}"),
+                "Unknown proxyConfiguration property 'Bogus'.");
+        client(
+                request(
+                        two,
+                        "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy','properties':["
+                                + "{'name':'IgnoredUID','value':'1'}]}"),
+                "The proxyConfiguration property 'AppPorts' is required.");
         accepts(request(two, "'networkMode':'awsvpc','proxyConfiguration':{'containerName':'envoy'," + props + "}"));
     }
 
@@ -151,17 +193,28 @@ class TaskLevelRulesTest {
 
     @Test
     void windowsPlatformRules() {
-        client(request(APP, "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2022_CORE',"
-                + "'cpuArchitecture':'ARM64'}"), "Windows containers do not support the ARM64 cpuArchitecture.");
-        client(request(APP, "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2022_CORE'},'pidMode':'task'"),
+        client(
+                request(
+                        APP,
+                        "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2022_CORE',"
+                                + "'cpuArchitecture':'ARM64'}"),
+                "Windows containers do not support the ARM64 cpuArchitecture.");
+        client(
+                request(APP, "'runtimePlatform':{'operatingSystemFamily':'WINDOWS_SERVER_2022_CORE'},'pidMode':'task'"),
                 "The 'pidMode' parameter is not supported for Windows containers.");
-        accepts(request(APP, "'runtimePlatform':{'operatingSystemFamily':'LINUX','cpuArchitecture':'ARM64'},"
-                + "'pidMode':'host','ipcMode':'none'"));
+        accepts(request(
+                APP,
+                "'runtimePlatform':{'operatingSystemFamily':'LINUX','cpuArchitecture':'ARM64'},"
+                        + "'pidMode':'host','ipcMode':'none'"));
     }
 
     @Test
     void inferenceAcceleratorNamesUnique() {
-        client(request(APP, "'inferenceAccelerators':[{'deviceName':'d','deviceType':'t'},"
-                + "{'deviceName':'d','deviceType':'t'}]"), "Inference accelerator device names must be non-empty and unique");
+        client(
+                request(
+                        APP,
+                        "'inferenceAccelerators':[{'deviceName':'d','deviceType':'t'},"
+                                + "{'deviceName':'d','deviceType':'t'}]"),
+                "Inference accelerator device names must be non-empty and unique");
     }
 }

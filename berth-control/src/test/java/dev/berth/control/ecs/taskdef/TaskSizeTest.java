@@ -11,8 +11,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TaskSizeTest {
 
     @ParameterizedTest
-    @CsvSource({"512,512", "1 vCPU,1024", "1 vcpu,1024", "1vcpu,1024", "0.25 vcpu,256", ".5 vCPU,512",
-            "2 VCPU,2048", " 256 ,256", "1.5 vCPU,1536", "16 vCPU,16384"})
+    @CsvSource({
+        "512,512",
+        "1 vCPU,1024",
+        "1 vcpu,1024",
+        "1vcpu,1024",
+        "0.25 vcpu,256",
+        ".5 vCPU,512",
+        "2 VCPU,2048",
+        " 256 ,256",
+        "1.5 vCPU,1536",
+        "16 vCPU,16384"
+    })
     void parsesCpuUnitsAndVcpus(String raw, int units) {
         assertThat(TaskSize.parseCpu(raw)).isEqualTo(units);
     }
@@ -26,15 +36,18 @@ class TaskSizeTest {
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "abc", "1 GB", "0", "-1", "0.1 vcpu", "1,5 vcpu", "1 cpu", "99999999999"})
     void rejectsBadCpu(String raw) {
-        assertThatThrownBy(() -> TaskSize.parseCpu(raw)).isInstanceOf(AwsException.class)
+        assertThatThrownBy(() -> TaskSize.parseCpu(raw))
+                .isInstanceOf(AwsException.class)
                 .hasMessage("Invalid 'cpu' setting for task.")
-                .extracting(e -> ((AwsException) e).code()).isEqualTo("InvalidParameterException");
+                .extracting(e -> ((AwsException) e).code())
+                .isEqualTo("InvalidParameterException");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "2 TB", "2 vcpu", "0", "0.0001 GB", "GB"})
     void rejectsBadMemory(String raw) {
-        assertThatThrownBy(() -> TaskSize.parseMemory(raw)).isInstanceOf(AwsException.class)
+        assertThatThrownBy(() -> TaskSize.parseMemory(raw))
+                .isInstanceOf(AwsException.class)
                 .hasMessage("Invalid 'memory' setting for task.");
     }
 
