@@ -7,6 +7,8 @@ import dev.berth.lb.plane.DataPlane;
 import dev.berth.lb.plane.Metrics;
 import dev.berth.model.Platform;
 import dev.berth.model.lb.LoadBalancerTargets;
+import dev.berth.module.Contributions;
+import dev.berth.module.ServiceModule;
 import dev.berth.protocol.model.ServiceModel;
 import dev.berth.protocol.query.QueryService;
 import dev.berth.store.Documents;
@@ -21,7 +23,7 @@ import java.util.function.Function;
  * door serves, the data plane that carries the traffic, and the view the ECS service scheduler
  * uses. Start-up loads the stored configuration and starts every stored listener again.
  */
-public final class LoadBalancers implements AutoCloseable {
+public final class LoadBalancers implements ServiceModule {
 
     private final ElbApi api;
     private final DataPlane plane;
@@ -63,6 +65,16 @@ public final class LoadBalancers implements AutoCloseable {
      */
     public static int defaultHttpThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    @Override
+    public String name() {
+        return "elbv2";
+    }
+
+    @Override
+    public void contribute(Contributions to) {
+        to.query(api);
     }
 
     public QueryService api() {

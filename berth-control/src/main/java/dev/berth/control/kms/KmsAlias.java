@@ -1,4 +1,0 @@
-package dev.berth.control.kms;
-
-/** A KMS alias (kind {@code kms-alias}, key = alias name such as {@code alias/app}): a name for one key. */
-public record KmsAlias(String aliasName, String targetKeyId, long creationMillis, long lastUpdatedMillis) {}
