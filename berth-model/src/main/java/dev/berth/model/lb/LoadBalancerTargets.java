@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the ECS service scheduler (berth-control) needs from the load balancers (berth-lb), so that
+ * What the ECS service scheduler (berth-ecs) needs from the load balancers (berth-lb), so that
  * neither module imports the other: berth-lb implements it, the CLI wires it in.
  *
  * <p>A service with {@code loadBalancers} registers each task's container port as a target when
