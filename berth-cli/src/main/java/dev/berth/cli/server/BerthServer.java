@@ -404,8 +404,9 @@ public final class BerthServer implements AutoCloseable {
                                     Map.of(),
                                     false,
                                     null,
-                                    config.imagePullBehavior()),
-                            HostFacts::detect)
+                                    config.imagePullBehavior(),
+                                    config.dockerHost()),
+                            () -> HostFacts.detect(config.dockerHost()))
                     : null;
         } catch (RuntimeException e) {
             vertx.close();
