@@ -180,6 +180,9 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.printf("  endpoint:    %s%n", server.endpoint());
         System.out.printf("  store:       %s%n", server.storeDescription());
         System.out.printf("  credentials: %s (profile default)%n", server.credentialsFile());
+        if (!noAgent) {
+            System.out.printf("  docker:      %s (the local agent's engine)%n", config.dockerHost());
+        }
         System.out.printf(
                 "Try:%n  export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s%n",
                 server.credentialsFile(), region);
