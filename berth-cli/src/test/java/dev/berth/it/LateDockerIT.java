@@ -296,6 +296,7 @@ class LateDockerIT {
                 }
             }
             String out = Files.readString(log);
+            assertThat(out).contains("docker:      unix://" + sock + " (the local agent's engine)");
             assertThat(count(out, "Install docker.io and start dockerd"))
                     .as("one clear line while no engine answers:\n" + out)
                     .isEqualTo(1);

@@ -60,10 +60,10 @@ final class ImagePuller {
             pulledByThisAgent.add(image);
         } catch (PullFailure e) {
             if (plan == ImagePullBehavior.Plan.PULL_OR_USE_CACHE && cached.isPresent()) {
-                log.warn("{}; using the cached image", e.getMessage());
+                log.warn("pull of {} failed, using the cached image: {}", image, e.getMessage());
                 return new Outcome(digest(image, cached.get()), true);
             }
-            log.warn("{}", e.getMessage());
+            log.warn("pull of {} failed: {}", image, e.getMessage());
             throw e;
         }
         return new Outcome(inspect(image).map(i -> digest(image, i)).orElse(null), true);
