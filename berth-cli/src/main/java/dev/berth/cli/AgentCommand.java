@@ -83,8 +83,11 @@ public final class AgentCommand implements Callable<Integer> {
                     + " (env BERTH_IMAGE_PULL_BEHAVIOR; default ${DEFAULT-VALUE}).")
     String imagePullBehavior;
 
-    @Option(names = "--docker-host", description = "Docker Engine endpoint (default unix:///var/run/docker.sock).")
-    java.net.URI dockerHost;
+    @Option(
+            names = "--docker-host",
+            description = "Docker Engine endpoint: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST,"
+                    + " else unix:///var/run/docker.sock).")
+    String dockerHost;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -96,6 +99,7 @@ public final class AgentCommand implements Callable<Integer> {
                     spec.commandLine(), "give exactly one of --token and --token-file");
         }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth-agent");
+        URI docker = dockerHost(spec.commandLine(), dockerHost);
         AgentConfig config = new AgentConfig(
                 server,
                 cluster,
@@ -113,8 +117,8 @@ public final class AgentCommand implements Callable<Integer> {
                 deregisterOnExit,
                 null,
                 pullBehavior(),
-                dockerHost);
-        Agent agent = Agent.start(config, HostFacts::detect);
+                docker);
+        Agent agent = Agent.start(config, () -> HostFacts.detect(docker));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -124,7 +128,8 @@ public final class AgentCommand implements Callable<Integer> {
                         },
                         "berth-agent-shutdown"));
         System.out.printf(
-                "Berth agent %s joining cluster %s at %s as %s%n", BerthVersion.version(), cluster, server, hostIp);
+                "Berth agent %s joining cluster %s at %s as %s (Docker Engine %s)%n",
+                BerthVersion.version(), cluster, server, hostIp, docker);
         System.out.flush();
         stopped.await();
         return 0;
@@ -135,6 +140,15 @@ public final class AgentCommand implements Callable<Integer> {
             return AgentConfig.parsePullBehavior(imagePullBehavior);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The Docker Engine endpoint: {@code --docker-host} if given, else {@code DOCKER_HOST}, else the default socket. */
+    static URI dockerHost(CommandLine cmd, String flag) {
+        try {
+            return dev.berth.agent.engine.DockerHost.resolve(flag, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
     }
 

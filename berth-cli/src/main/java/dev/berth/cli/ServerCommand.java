@@ -101,6 +101,13 @@ public final class ServerCommand implements Callable<Integer> {
                             + " BERTH_MASTER_KEY may hold the base64 key itself). Default: <data-dir>/master.key, created on first start.")
     Path masterKeyFile;
 
+    @Option(
+            names = "--docker-host",
+            description = "The local agent's Docker Engine: unix:///path/docker.sock (e.g. a rootless engine's"
+                    + " unix:///run/user/1000/docker.sock) or tcp://host:port (default: DOCKER_HOST, else"
+                    + " unix:///var/run/docker.sock).")
+    String dockerHost;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -156,7 +163,8 @@ public final class ServerCommand implements Callable<Integer> {
                 lbAddresses,
                 masterKeyFile,
                 lbThreads,
-                lbIoUring);
+                lbIoUring,
+                AgentCommand.dockerHost(spec.commandLine(), dockerHost));
         long started = System.nanoTime();
         BerthServer server = BerthServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -172,6 +180,9 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.printf("  endpoint:    %s%n", server.endpoint());
         System.out.printf("  store:       %s%n", server.storeDescription());
         System.out.printf("  credentials: %s (profile default)%n", server.credentialsFile());
+        if (!noAgent) {
+            System.out.printf("  docker:      %s (the local agent's engine)%n", config.dockerHost());
+        }
         System.out.printf(
                 "Try:%n  export AWS_SHARED_CREDENTIALS_FILE=%s AWS_DEFAULT_REGION=%s%n",
                 server.credentialsFile(), region);

@@ -68,6 +68,28 @@ public record PlacementResult(
     /** One entry of ECS's {@code failures}: {@code {"arn": ..., "reason": ...}}; {@code arn} may be null. */
     public record EcsFailure(String arn, String reason) {}
 
-    /** Why one instance could not take the task. */
-    public record InstanceFailure(String arn, Rejection reason) {}
+    /**
+     * Why one instance could not take the task.
+     *
+     * @param missingAttributes for {@link Rejection#MISSING_ATTRIBUTE}, the required attributes the
+     *     instance lacks ({@code name}, or {@code name=value} when a value is required); else empty
+     */
+    public record InstanceFailure(String arn, Rejection reason, List<String> missingAttributes) {
+
+        public InstanceFailure {
+            missingAttributes = missingAttributes == null ? List.of() : List.copyOf(missingAttributes);
+        }
+
+        public InstanceFailure(String arn, Rejection reason) {
+            this(arn, reason, List.of());
+        }
+
+        /**
+         * What an event message can add after ECS's vague reason: {@code ": a, b"} naming the
+         * missing attributes, or {@code ""} when there are none to name.
+         */
+        public String detail() {
+            return missingAttributes.isEmpty() ? "" : ": " + String.join(", ", missingAttributes);
+        }
+    }
 }

@@ -103,7 +103,7 @@ final class Placer {
             if (r == null) {
                 arns.add(state.instance(i).arn());
             } else {
-                failures.add(new InstanceFailure(state.instance(i).arn(), r));
+                failures.add(failure(i, r));
             }
         }
         return new PlacementResult(
@@ -196,10 +196,24 @@ final class Placer {
         for (int i = 0; i < state.size(); i++) {
             Rejection r = reject(i);
             if (r != null) {
-                out.add(new InstanceFailure(state.instance(i).arn(), r));
+                out.add(failure(i, r));
             }
         }
         return out;
+    }
+
+    /** Instance {@code i}'s failure, naming the attributes it lacks when that is the reason. */
+    private InstanceFailure failure(int i, Rejection r) {
+        ContainerInstance ci = state.instance(i);
+        List<String> missing = new ArrayList<>();
+        if (r == Rejection.MISSING_ATTRIBUTE) {
+            for (RequiredAttribute a : task.requiredAttributes()) {
+                if (!a.satisfiedBy(ci.attributes().get(a.name()))) {
+                    missing.add(a.value() == null ? a.name() : a.name() + "=" + a.value());
+                }
+            }
+        }
+        return new InstanceFailure(ci.arn(), r, missing);
     }
 
     // ---- indexed choice ----

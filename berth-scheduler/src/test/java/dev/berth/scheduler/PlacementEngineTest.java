@@ -29,6 +29,34 @@ class PlacementEngineTest {
     }
 
     @Test
+    void aMissingAttributeFailureNamesTheAttributesTheInstanceLacks() {
+        ClusterSnapshot c = cluster(instance("old", "a", "t", 1024, 4096).toBuilder()
+                .attributes(
+                        Map.of("ecs.availability-zone", "a", "com.amazonaws.ecs.capability.docker-remote-api.1.19", ""))
+                .build());
+        TaskRequirements task = SMALL.withRequiredAttributes(List.of(
+                new RequiredAttribute("com.amazonaws.ecs.capability.logging-driver.awslogs", null),
+                new RequiredAttribute("com.amazonaws.ecs.capability.docker-remote-api.1.19", null),
+                new RequiredAttribute("ecs.availability-zone", "b")));
+        PlacementResult r = PlacementEngine.place(c, request(task, 1, List.of()), seed(1));
+        assertThat(r.placements()).isEmpty();
+        InstanceFailure f = r.closestMatch().orElseThrow();
+        assertThat(f.reason()).isEqualTo(Rejection.MISSING_ATTRIBUTE);
+        assertThat(f.missingAttributes())
+                .containsExactly("com.amazonaws.ecs.capability.logging-driver.awslogs", "ecs.availability-zone=b");
+        assertThat(f.detail())
+                .isEqualTo(": com.amazonaws.ecs.capability.logging-driver.awslogs, ecs.availability-zone=b");
+        assertThat(r.ecsFailures())
+                .extracting(PlacementResult.EcsFailure::reason)
+                .containsExactly("ATTRIBUTE");
+
+        PlacementResult cpu = PlacementEngine.place(
+                cluster(instance("small", "a", "t", 100, 4096)), request(SMALL, 1, List.of()), seed(1));
+        assertThat(cpu.closestMatch().orElseThrow().missingAttributes()).isEmpty();
+        assertThat(cpu.closestMatch().orElseThrow().detail()).isEmpty();
+    }
+
+    @Test
     void everyInstanceReportsTheFirstFilterThatRejectedIt() {
         ClusterSnapshot c = cluster(
                 instance("cpu", "a", "t", 100, 4096),

@@ -39,7 +39,7 @@ public record EngineConfig(
         return new EngineConfig(
                 instanceId,
                 hostIp,
-                URI.create("unix:///var/run/docker.sock"),
+                DockerHost.DEFAULT,
                 ImagePullBehavior.DEFAULT,
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(30),

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code once}). A pull is bounded by {@link EngineConfig#pullTimeout()}.
  */
 final class ImagePuller {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImagePuller.class);
 
     /** The image could not be made available; {@link #getMessage()} is the ECS reason text. */
     static final class PullFailure extends Exception {
@@ -59,8 +60,10 @@ final class ImagePuller {
             pulledByThisAgent.add(image);
         } catch (PullFailure e) {
             if (plan == ImagePullBehavior.Plan.PULL_OR_USE_CACHE && cached.isPresent()) {
+                log.warn("pull of {} failed, using the cached image: {}", image, e.getMessage());
                 return new Outcome(digest(image, cached.get()), true);
             }
+            log.warn("pull of {} failed: {}", image, e.getMessage());
             throw e;
         }
         return new Outcome(inspect(image).map(i -> digest(image, i)).orElse(null), true);
@@ -88,12 +91,15 @@ final class ImagePuller {
                     .withPassword(creds.password())
                     .withRegistryAddress(address));
         }
-        var callback = new PullImageResultCallback();
+        var callback = new QuietPullCallback();
         try {
             cmd.exec(callback);
             if (!callback.awaitCompletion(config.pullTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new PullFailure("CannotPullContainerError: pull of " + image + " timed out after "
                         + config.pullTimeout().toSeconds() + "s");
+            }
+            if (callback.error != null) {
+                throw new PullFailure("CannotPullContainerError: " + DockerErrors.describe(callback.error));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -101,10 +107,32 @@ final class ImagePuller {
         } catch (PullFailure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new PullFailure("CannotPullContainerError: " + DockerErrors.describe(e));
+            Throwable cause = callback.error != null ? callback.error : e;
+            throw new PullFailure("CannotPullContainerError: " + DockerErrors.describe(cause));
         } finally {
             try {
                 callback.close();
+            } catch (java.io.IOException ignored) {
+                // the stream is gone either way
+            }
+        }
+    }
+
+    /**
+     * A pull callback that keeps the stream's error for {@link #pull} instead of logging it: docker-java's
+     * own {@code onError} logs every failed pull at ERROR with a stack trace ("Error during
+     * callback"), although the failure is expected and handled (one WARN line from {@link #ensure}).
+     */
+    static final class QuietPullCallback extends PullImageResultCallback {
+        volatile Throwable error;
+
+        @Override
+        public void onError(Throwable throwable) {
+            if (error == null) {
+                error = throwable;
+            }
+            try {
+                close();
             } catch (java.io.IOException ignored) {
                 // the stream is gone either way
             }

@@ -81,8 +81,10 @@ public final class TaskEngine implements AutoCloseable {
         try {
             commands.pingCmd().exec();
         } catch (RuntimeException e) {
+            closeQuietly(commands);
+            closeQuietly(events);
             throw new IllegalStateException(
-                    "Docker Engine is not reachable at " + config.dockerHost() + ": " + e.getMessage(), e);
+                    "Docker Engine is not reachable at " + config.dockerHost() + ": " + DockerErrors.describe(e), e);
         }
         var cgroups = TaskCgroups.probe(commands.infoCmd().exec().getCGroupDriver());
         var services = new EngineServices(
@@ -101,8 +103,17 @@ public final class TaskEngine implements AutoCloseable {
 
     /** A Docker client for the engine's endpoint; {@code responseTimeout} null means none. */
     public static DockerClient connect(EngineConfig config, Duration responseTimeout) {
+        return connect(config.dockerHost(), responseTimeout);
+    }
+
+    /**
+     * A Docker client for {@code dockerHost} ({@code unix://} or {@code tcp://}, see {@link DockerHost});
+     * {@code responseTimeout} null means none. TLS settings come from {@code DOCKER_TLS_VERIFY} and
+     * {@code DOCKER_CERT_PATH}, as for the docker CLI.
+     */
+    public static DockerClient connect(java.net.URI dockerHost, Duration responseTimeout) {
         var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(config.dockerHost().toString())
+                .withDockerHost(dockerHost.toString())
                 .build();
         var http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(dockerConfig.getDockerHost())
@@ -112,6 +123,14 @@ public final class TaskEngine implements AutoCloseable {
                 .maxConnections(64)
                 .build();
         return DockerClientImpl.getInstance(dockerConfig, http);
+    }
+
+    private static void closeQuietly(DockerClient client) {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing a Docker client: {}", e.toString());
+        }
     }
 
     /**

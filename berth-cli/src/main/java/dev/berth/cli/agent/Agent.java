@@ -48,6 +48,11 @@ public final class Agent implements AutoCloseable {
     /** Newest Docker remote API version advertised even if the engine speaks a newer one. */
     private static final int MAX_DOCKER_API = 44;
 
+    /** How long a poll waits while Docker Engine does not answer, so the agent picks it up within seconds. */
+    static final int ENGINE_RETRY_SECONDS = 5;
+    /** How often the agent reads its host facts again while the engine answers (an upgrade changes them). */
+    static final Duration HOST_RECHECK = Duration.ofMinutes(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final AgentConfig config;
@@ -71,6 +76,15 @@ public final class Agent implements AutoCloseable {
     private boolean dockerWarned;
     /** The last runtime status reported was IMPAIRED (to log changes once). */
     private boolean dockerImpaired;
+    /** The registration body the server last accepted (loop thread only). */
+    private ObjectNode registeredBody;
+    /**
+     * The host facts must be read again: the engine has just started answering (opened, or back
+     * after an outage) or {@link #HOST_RECHECK} has passed. Loop thread only.
+     */
+    private boolean hostStale;
+    /** {@link System#nanoTime()} after which the host facts are read again while the engine answers. */
+    private long nextHostCheck;
 
     private Agent(AgentConfig config, java.util.function.Supplier<HostFacts> hostFacts) {
         this.config = config;
@@ -92,8 +106,13 @@ public final class Agent implements AutoCloseable {
 
     /** An agent whose loop is not started, for tests of what it would send. */
     static Agent unstarted(AgentConfig config, HostFacts host) {
-        Agent a = new Agent(config, () -> host);
-        a.host = host;
+        return unstarted(config, () -> host);
+    }
+
+    /** An agent whose loop is not started and whose host facts come from {@code hostFacts}, for tests. */
+    static Agent unstarted(AgentConfig config, java.util.function.Supplier<HostFacts> hostFacts) {
+        Agent a = new Agent(config, hostFacts);
+        a.host = hostFacts.get();
         return a;
     }
 
@@ -144,11 +163,17 @@ public final class Agent implements AutoCloseable {
         while (!stopping) {
             try {
                 if (identity == null) {
-                    identity = registerOrResume();
+                    register();
                     registered.countDown();
                 }
                 TaskRunner tasks = runner();
-                JsonNode desired = client.desired(identity, desiredVersion, pollWaitSeconds, runtimeStatus(tasks));
+                String runtime = runtimeStatus(tasks);
+                boolean refresh = refreshDue(runtime.equals("OK"), hostStale, System.nanoTime(), nextHostCheck);
+                // a poll that reports a newly answering engine returns at once, so the server knows the
+                // runtime is OK before the re-registration below wakes its schedulers
+                int wait =
+                        refresh ? 0 : tasks == null ? Math.min(pollWaitSeconds, ENGINE_RETRY_SECONDS) : pollWaitSeconds;
+                JsonNode desired = client.desired(identity, desiredVersion, wait, runtime);
                 desiredVersion = desired.path("version").asLong(desiredVersion);
                 JsonNode auth = desired.path("registryAuth");
                 if (auth.hasNonNull("password")) {
@@ -161,6 +186,9 @@ public final class Agent implements AutoCloseable {
                 backoff.reset();
                 if (tasks != null) {
                     tasks.apply(desired.path("tasks"));
+                }
+                if (refresh) {
+                    refreshRegistration();
                 }
             } catch (InterruptedException e) {
                 break;
@@ -221,10 +249,8 @@ public final class Agent implements AutoCloseable {
         try {
             var engineConfig = dev.berth.agent.engine.EngineConfig.defaults(id.instanceId(), config.hostIp())
                     .withImagePullBehavior(config.imagePullBehavior())
-                    .withRegistryCredentials(this::ownRegistryCredentials);
-            if (config.dockerHost() != null) {
-                engineConfig = engineConfig.withDockerHost(config.dockerHost());
-            }
+                    .withRegistryCredentials(this::ownRegistryCredentials)
+                    .withDockerHost(config.dockerHost());
             runner = TaskRunner.open(
                     engineConfig,
                     mapper,
@@ -233,10 +259,15 @@ public final class Agent implements AutoCloseable {
                     highestSeq,
                     config.dataDir().resolve("logs"));
             dockerWarned = false;
+            hostStale = true;
             return runner;
         } catch (RuntimeException e) {
             if (!dockerWarned) {
-                LOG.warn("tasks cannot run on this instance until Docker Engine is reachable: {}", e.getMessage());
+                LOG.warn(
+                        "Tasks cannot run on this machine until a container engine answers ({}). Install docker.io and"
+                                + " start dockerd, or point DOCKER_HOST or --docker-host at a running engine; the control"
+                                + " plane works meanwhile, and the agent uses the engine as soon as it answers.",
+                        e.getMessage());
                 dockerWarned = true;
             }
             return null;
@@ -256,9 +287,46 @@ public final class Agent implements AutoCloseable {
                 LOG.warn("Docker Engine does not answer; reporting the container runtime IMPAIRED");
             } else if (ok) {
                 LOG.info("Docker Engine answers; reporting the container runtime OK");
+                hostStale = true;
             }
         }
         return ok ? "OK" : "IMPAIRED";
+    }
+
+    /**
+     * Whether this round reads the host facts again: only while the engine answers, when it has just
+     * started answering ({@code stale}) or when {@code nextCheck} (a {@link System#nanoTime()}) has passed.
+     */
+    static boolean refreshDue(boolean engineOk, boolean stale, long now, long nextCheck) {
+        return engineOk && (stale || now - nextCheck >= 0);
+    }
+
+    /**
+     * Reads the host facts again and, if what this agent would register (capabilities from the
+     * engine's API version, Docker version, resources) differs from what the server has, re-registers
+     * the instance with the new body ({@code PUT}, same ARN, custom attributes and tasks kept).
+     *
+     * @return whether it re-registered
+     */
+    boolean refreshRegistration() throws IOException, InterruptedException, AgentClient.AgentHttpException {
+        host = hostFacts.get();
+        ObjectNode body = registrationBody();
+        boolean changed = !body.equals(registeredBody);
+        if (changed) {
+            JsonNode r = client.reregister(identity, body);
+            pollWaitSeconds = r.path("pollWaitSeconds").asInt(pollWaitSeconds);
+            registeredBody = body;
+            LOG.info(
+                    "Docker Engine {} (API {}) at {}: container instance {} re-registered with {} capabilities",
+                    host.dockerVersion(),
+                    host.dockerApiVersion(),
+                    config.dockerHost(),
+                    identity.containerInstanceArn(),
+                    capabilities().size());
+        }
+        hostStale = false;
+        nextHostCheck = System.nanoTime() + HOST_RECHECK.toNanos();
+        return changed;
     }
 
     /** Marks the agent disconnected and sleeps the next backoff delay; false if interrupted. */
@@ -274,6 +342,12 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Registers this host (see {@link #registerOrResume}); the identity is then this agent's. */
+    AgentIdentity register() throws IOException, InterruptedException, AgentClient.AgentHttpException {
+        identity = registerOrResume();
+        return identity;
+    }
+
     /** Re-registers the stored instance if there is one for this cluster, else registers a new one. */
     private AgentIdentity registerOrResume() throws IOException, InterruptedException, AgentClient.AgentHttpException {
         ObjectNode body = registrationBody();
@@ -285,6 +359,7 @@ public final class Agent implements AutoCloseable {
                 pollWaitSeconds = r.path("pollWaitSeconds").asInt(20);
                 highestSeq = Math.max(highestSeq, r.path("highestSeq").asLong(0));
                 LOG.info("re-registered container instance {}", stored.get().containerInstanceArn());
+                registeredBody = body;
                 return stored.get();
             } catch (AgentClient.AgentHttpException e) {
                 if (e.status() != 403 && e.status() != 410) {
@@ -306,6 +381,7 @@ public final class Agent implements AutoCloseable {
                 r.path("containerInstanceArn").asText(),
                 r.path("secret").asText());
         id.save(mapper, config.dataDir());
+        registeredBody = body;
         LOG.info(
                 "registered container instance {} ({} CPU units, {} MiB) at {}",
                 id.containerInstanceArn(),

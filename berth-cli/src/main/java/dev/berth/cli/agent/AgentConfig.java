@@ -1,5 +1,6 @@
 package dev.berth.cli.agent;
 
+import dev.berth.agent.engine.DockerHost;
 import dev.berth.agent.engine.ImagePullBehavior;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.Map;
  * @param amiId {@code ecs.ami-id}, default {@code ami-berth}
  * @param backoffMax longest wait between reconnection attempts, default 30 s
  * @param imagePullBehavior ECS_IMAGE_PULL_BEHAVIOR for the task engine: default, always, once or prefer-cached
- * @param dockerHost the Docker Engine endpoint, or null for {@code unix:///var/run/docker.sock}
+ * @param dockerHost the Docker Engine endpoint ({@code unix://} or {@code tcp://}, see {@link DockerHost#parse}),
+ *     or null for {@code unix:///var/run/docker.sock}
  */
 public record AgentConfig(
         URI server,
@@ -127,6 +129,7 @@ public record AgentConfig(
 
     public AgentConfig {
         imagePullBehavior = imagePullBehavior == null ? ImagePullBehavior.DEFAULT : imagePullBehavior;
+        dockerHost = dockerHost == null ? DockerHost.DEFAULT : dockerHost;
         if (token == null && tokenFile == null) {
             throw new IllegalArgumentException("the agent needs --token or --token-file");
         }

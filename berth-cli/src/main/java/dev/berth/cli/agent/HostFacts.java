@@ -1,20 +1,22 @@
 package dev.berth.cli.agent;
 
-import java.io.IOException;
+import dev.berth.agent.engine.DockerHost;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.net.URI;
+import java.time.Duration;
 
 /**
- * What the agent learns about its host at start: cores, memory, CPU architecture and, if a Docker
- * Engine answers {@code docker version} within a few seconds, its version and API version.
+ * What the agent learns about its host: cores, memory, CPU architecture and, if its Docker Engine
+ * answers within a few seconds, the engine's version and API version. The agent reads them again
+ * whenever the engine starts answering (and every few minutes), so capabilities follow the engine.
  *
  * @param dockerVersion e.g. {@code 20.10.24}, or {@code unknown} when Docker is not reachable
  * @param dockerApiVersion e.g. {@code 1.41}, or null when Docker is not reachable
  */
 public record HostFacts(int cores, long memoryMiB, String architecture, String dockerVersion, String dockerApiVersion) {
 
-    public static HostFacts detect() {
+    /** The facts of this machine, with the Docker Engine at {@code dockerHost} (see {@link DockerHost}). */
+    public static HostFacts detect(URI dockerHost) {
         int cores = Runtime.getRuntime().availableProcessors();
         long memoryMiB = 0;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -26,32 +28,12 @@ public record HostFacts(int cores, long memoryMiB, String architecture, String d
                     case "aarch64", "arm64" -> "arm64";
                     default -> System.getProperty("os.arch", "unknown");
                 };
-        String[] docker = docker();
-        return new HostFacts(cores, memoryMiB, arch, docker[0], docker[1]);
-    }
-
-    /** {version, apiVersion} of the local Docker Engine, or {"unknown", null}. */
-    private static String[] docker() {
-        try {
-            Process p = new ProcessBuilder(
-                            "docker", "version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}")
-                    .redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new String[] {"unknown", null};
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            String[] parts = out.split(" ");
-            if (p.exitValue() == 0 && parts.length == 2 && parts[1].matches("1\\.\\d+")) {
-                return parts;
-            }
-        } catch (IOException e) {
-            // no docker binary
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return new String[] {"unknown", null};
+        var engine = DockerHost.version(dockerHost == null ? DockerHost.DEFAULT : dockerHost, Duration.ofSeconds(5));
+        return new HostFacts(
+                cores,
+                memoryMiB,
+                arch,
+                engine.map(DockerHost.EngineVersion::version).orElse("unknown"),
+                engine.map(DockerHost.EngineVersion::apiVersion).orElse(null));
     }
 }

@@ -69,28 +69,38 @@ public final class TaskRunner implements AutoCloseable {
         this.identity = identity;
         this.nextSeq = highestSeq + 1;
         this.logs = new LogShipper(TaskEngine.connect(config, null), client, identity, mapper, logCursors);
-        this.engine = TaskEngine.open(
-                config,
-                event -> {
-                    TaskState state =
-                            switch (event) {
-                                case TaskStateChange c -> c.task();
-                                case ContainerStateChange c ->
-                                    engine == null
-                                            ? null
-                                            : engine.task(c.taskArn()).orElse(null);
-                            };
-                    if (state != null) {
-                        outbox.add(report(state));
-                        logs.observe(state);
-                    }
-                },
-                logs::beforeStart);
+        this.engine = openEngine(config);
         engine.tasks().forEach(t -> {
             outbox.add(report(t));
             logs.observe(t);
         });
         this.reporter = Thread.ofVirtual().name("berth-agent-reporter").start(this::reportLoop);
+    }
+
+    /** Opens the engine; when Docker does not answer, closes the log shipper's client before rethrowing. */
+    private TaskEngine openEngine(EngineConfig config) {
+        try {
+            return TaskEngine.open(
+                    config,
+                    event -> {
+                        TaskState state =
+                                switch (event) {
+                                    case TaskStateChange c -> c.task();
+                                    case ContainerStateChange c ->
+                                        engine == null
+                                                ? null
+                                                : engine.task(c.taskArn()).orElse(null);
+                                };
+                        if (state != null) {
+                            outbox.add(report(state));
+                            logs.observe(state);
+                        }
+                    },
+                    logs::beforeStart);
+        } catch (RuntimeException e) {
+            logs.close();
+            throw e;
+        }
     }
 
     /**

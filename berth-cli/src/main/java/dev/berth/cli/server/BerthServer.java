@@ -197,8 +197,9 @@ public final class BerthServer implements AutoCloseable {
                                     Map.of(),
                                     false,
                                     null,
-                                    config.imagePullBehavior()),
-                            HostFacts::detect)
+                                    config.imagePullBehavior(),
+                                    config.dockerHost()),
+                            () -> HostFacts.detect(config.dockerHost()))
                     : null;
         } catch (RuntimeException e) {
             for (int i = built.size() - 1; i >= 0; i--) {

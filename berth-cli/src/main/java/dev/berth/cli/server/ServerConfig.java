@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param masterKeyFile the operator's master key file (base64 of 32 bytes), or null for {@code <dataDir>/master.key}
  * @param lbThreads event loop threads for application load balancer traffic; 0 for the default (half the processors)
  * @param lbIoUring whether those event loops use io_uring when the kernel offers it (else the API's transport)
+ * @param dockerHost the local agent's Docker Engine endpoint, or null for {@code unix:///var/run/docker.sock}
  */
 public record ServerConfig(
         String bind,
@@ -34,7 +35,45 @@ public record ServerConfig(
         String lbAddresses,
         Path masterKeyFile,
         int lbThreads,
-        boolean lbIoUring) {
+        boolean lbIoUring,
+        java.net.URI dockerHost) {
+
+    public ServerConfig(
+            String bind,
+            int port,
+            Path dataDir,
+            String storeUrl,
+            boolean localAgent,
+            String accountId,
+            String region,
+            String rootAccessKeyId,
+            String rootSecretAccessKey,
+            Duration agentHeartbeatTimeout,
+            ImagePullBehavior imagePullBehavior,
+            Duration lostInstanceTimeout,
+            String lbAddresses,
+            Path masterKeyFile,
+            int lbThreads,
+            boolean lbIoUring) {
+        this(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                imagePullBehavior,
+                lostInstanceTimeout,
+                lbAddresses,
+                masterKeyFile,
+                lbThreads,
+                lbIoUring,
+                null);
+    }
 
     public ServerConfig(
             String bind,
@@ -118,7 +157,30 @@ public record ServerConfig(
                 addresses,
                 masterKeyFile,
                 lbThreads,
-                lbIoUring);
+                lbIoUring,
+                dockerHost);
+    }
+
+    /** The same configuration with the local agent on another Docker Engine endpoint. */
+    public ServerConfig withDockerHost(java.net.URI host) {
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                storeUrl,
+                localAgent,
+                accountId,
+                region,
+                rootAccessKeyId,
+                rootSecretAccessKey,
+                agentHeartbeatTimeout,
+                imagePullBehavior,
+                lostInstanceTimeout,
+                lbAddresses,
+                masterKeyFile,
+                lbThreads,
+                lbIoUring,
+                host);
     }
 
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);

@@ -27,7 +27,7 @@ final class ServiceEvents {
                     case CPU -> "has insufficient CPU units available";
                     case MEMORY -> "has insufficient memory available";
                     case PORTS -> "is already using a port required by your task";
-                    case MISSING_ATTRIBUTE -> "is missing an attribute required by your task";
+                    case MISSING_ATTRIBUTE -> "is missing an attribute required by your task" + f.detail();
                     case DISTINCT_INSTANCE, MEMBER_OF ->
                         "encountered error \"" + f.reason().ecsReason() + "\"";
                     case DRAINING -> "is draining";
