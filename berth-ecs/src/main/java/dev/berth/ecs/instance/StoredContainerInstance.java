@@ -272,7 +272,7 @@ public record StoredContainerInstance(
                 version + 1,
                 v,
                 res,
-                res,
+                keepingReservations(res),
                 runningTasksCount,
                 pendingTasksCount,
                 agentAttrs,
@@ -285,6 +285,32 @@ public record StoredContainerInstance(
                 desiredVersion,
                 highestEventSeq,
                 runtime);
+    }
+
+    /**
+     * What remains of {@code newRegistered} once the reservations of the tasks still placed here are
+     * taken again: the CPU and memory in use (registered minus remaining) and the host ports the
+     * tasks hold (remaining minus the registered reserved ports). An agent re-registers while its
+     * tasks run (a restart that adopts them, a Docker Engine that appears or is upgraded), and the
+     * instance must not then offer their resources a second time.
+     */
+    Resources keepingReservations(Resources newRegistered) {
+        List<String> tcp = new java.util.ArrayList<>(newRegistered.ports());
+        tcp.addAll(held(remaining.ports(), registered.ports()));
+        List<String> udp = new java.util.ArrayList<>(newRegistered.portsUdp());
+        udp.addAll(held(remaining.portsUdp(), registered.portsUdp()));
+        return new Resources(
+                newRegistered.cpu() - (registered.cpu() - remaining.cpu()),
+                newRegistered.memory() - (registered.memory() - remaining.memory()),
+                tcp,
+                udp);
+    }
+
+    /** The ports in {@code remaining} beyond the instance's reserved ones: those its tasks hold. */
+    private static List<String> held(List<String> remaining, List<String> reserved) {
+        List<String> held = new java.util.ArrayList<>(remaining);
+        reserved.forEach(held::remove);
+        return held;
     }
 
     /**
