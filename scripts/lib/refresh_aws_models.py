@@ -260,7 +260,21 @@ class Rebuild:
                 if k not in ("input", "output", "http") and k not in op:
                     op[k] = v
             ops[name] = order(op, OP_KEY_ORDER)
+        # The min.json has no errors lists, so exception shapes are reachable only from botocore's
+        # errors lists of the operations it already had: keep those shapes as botocore has them.
+        for op in ops.values():
+            for err in op.get("errors", []):
+                self.keep_base(err["shape"])
         return ops, self.shapes
+
+    def keep_base(self, name):
+        if name in self.shapes or name not in self.base["shapes"]:
+            return
+        shape = copy.deepcopy(self.base["shapes"][name])
+        self.shapes[name] = shape
+        for ref in list(shape.get("members", {}).values()) + [shape.get(k) for k in ("member", "key", "value")]:
+            if ref:
+                self.keep_base(ref["shape"])
 
     def ref_for(self, parent_ref, node_ref, target_name):
         """A member reference: botocore's when it still points at the same shape, else a new one."""
