@@ -426,6 +426,73 @@ class SecretsApiIT extends WithServer {
     }
 
     @Test
+    void batchGetSecretValueByIdsAndByFilters() {
+        try (SecretsManagerClient sm = server.secretsManager()) {
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                sm.createSecret(
+                        r -> r.name("batch/s" + n).secretString("value-" + n).tags(t -> t.key("batch")
+                                .value(n < 3 ? "low" : "high")));
+            }
+            sm.createSecret(r -> r.name("batch/doomed").secretString("x"));
+            sm.deleteSecret(r -> r.secretId("batch/doomed"));
+
+            var byIds =
+                    sm.batchGetSecretValue(r -> r.secretIdList("batch/s0", "batch/s4", "batch/none", "batch/doomed"));
+            assertThat(byIds.secretValues())
+                    .extracting(v -> v.name() + "=" + v.secretString())
+                    .containsExactly("batch/s0=value-0", "batch/s4=value-4");
+            assertThat(byIds.secretValues().getFirst().versionStages()).containsExactly("AWSCURRENT");
+            assertThat(byIds.secretValues().getFirst().createdDate()).isNotNull();
+            assertThat(byIds.errors())
+                    .extracting(e -> e.secretId() + " " + e.errorCode())
+                    .containsExactly("batch/none ResourceNotFoundException", "batch/doomed InvalidRequestException");
+
+            var pages = sm
+                    .batchGetSecretValuePaginator(r -> r.maxResults(2)
+                            .filters(Filter.builder()
+                                    .key(FilterNameStringType.NAME)
+                                    .values("batch/s")
+                                    .build()))
+                    .stream()
+                    .toList();
+            assertThat(pages).hasSize(3);
+            assertThat(pages.stream().flatMap(p -> p.secretValues().stream()))
+                    .extracting(v -> v.secretString())
+                    .containsExactlyInAnyOrder("value-0", "value-1", "value-2", "value-3", "value-4");
+            assertThat(sm.batchGetSecretValue(r -> r.filters(Filter.builder()
+                                    .key(FilterNameStringType.TAG_VALUE)
+                                    .values("high")
+                                    .build()))
+                            .secretValues())
+                    .hasSize(2);
+
+            fails(
+                    () -> sm.batchGetSecretValue(r -> r.secretIdList("batch/s0")
+                            .filters(Filter.builder()
+                                    .key(FilterNameStringType.NAME)
+                                    .values("batch/")
+                                    .build())),
+                    "InvalidParameterException",
+                    "not both");
+            fails(
+                    () -> sm.batchGetSecretValue(r -> r.secretIdList(java.util.stream.IntStream.range(0, 21)
+                            .mapToObj(i -> "s" + i)
+                            .toList())),
+                    "InvalidParameterException",
+                    "");
+            fails(
+                    () -> sm.batchGetSecretValue(r -> r.filters(Filter.builder()
+                                    .key(FilterNameStringType.NAME)
+                                    .values("batch/")
+                                    .build())
+                            .maxResults(21)),
+                    "InvalidParameterException",
+                    "");
+        }
+    }
+
+    @Test
     void scheduledDeletionHappensWhenTheRecoveryWindowEnds() {
         BerthServer berth = server.server();
         try (SecretsManagerClient sm = server.secretsManager()) {
