@@ -564,6 +564,52 @@ class SecretsApiIT extends WithServer {
         }
     }
 
+    @Test
+    void onDemandRotationsAreListedAndLimited() {
+        try (KmsClient kms = server.kms()) {
+            String key =
+                    kms.createKey(r -> r.description("on demand")).keyMetadata().keyId();
+            SdkBytes before = kms.encrypt(r -> r.keyId(key).plaintext(SdkBytes.fromUtf8String("before")))
+                    .ciphertextBlob();
+            assertThat(kms.rotateKeyOnDemand(r -> r.keyId(key)).keyId()).isEqualTo(key);
+            SdkBytes after = kms.encrypt(r -> r.keyId(key).plaintext(SdkBytes.fromUtf8String("after")))
+                    .ciphertextBlob();
+            assertThat(version(after)).isEqualTo(version(before) + 1);
+            assertThat(kms.decrypt(r -> r.ciphertextBlob(before)).plaintext().asUtf8String())
+                    .isEqualTo("before");
+            for (int i = 1; i < 10; i++) {
+                kms.rotateKeyOnDemand(r -> r.keyId(key));
+            }
+            fails(() -> kms.rotateKeyOnDemand(r -> r.keyId(key)), "LimitExceededException", "on-demand");
+            var rotations = kms.listKeyRotationsPaginator(r -> r.keyId(key).limit(4)).stream()
+                    .flatMap(p -> p.rotations().stream())
+                    .toList();
+            assertThat(rotations).hasSize(10);
+            assertThat(rotations)
+                    .allSatisfy(r -> assertThat(r.rotationTypeAsString()).isEqualTo("ON_DEMAND"));
+            assertThat(rotations.getFirst().keyId()).endsWith(":key/" + key);
+            var status = kms.getKeyRotationStatus(r -> r.keyId(key));
+            assertThat(status.keyRotationEnabled()).isFalse();
+            assertThat(status.keyId()).endsWith(":key/" + key);
+            fails(
+                    () -> kms.encrypt(r -> r.keyId(key)
+                            .plaintext(SdkBytes.fromUtf8String("dry"))
+                            .dryRun(true)),
+                    "DryRunOperationException",
+                    "DryRun option is set");
+            kms.enableKeyRotation(r -> r.keyId(key).rotationPeriodInDays(90));
+            assertThat(kms.getKeyRotationStatus(r -> r.keyId(key)).rotationPeriodInDays())
+                    .isEqualTo(90);
+            fails(
+                    () -> kms.enableKeyRotation(r -> r.keyId(key).rotationPeriodInDays(89)),
+                    "ValidationException",
+                    "RotationPeriodInDays");
+            kms.disableKey(r -> r.keyId(key));
+            fails(() -> kms.rotateKeyOnDemand(r -> r.keyId(key)), "DisabledException", "");
+            fails(() -> kms.listKeyRotations(r -> r.keyId(key).limit(1001)), "ValidationException", "");
+        }
+    }
+
     /** The key-material version in a Berth ciphertext blob (byte 0 format, 36 bytes key id, then the version). */
     static int version(SdkBytes blob) {
         return java.nio.ByteBuffer.wrap(blob.asByteArray(), 37, 4).getInt();
