@@ -165,6 +165,9 @@ class SecretsApiIT extends WithServer {
                     .map(p -> p.name())
                     .toList();
             assertThat(names).hasSize(23).doesNotContain("/page/deeper/q");
+            assertThat(ssm.describeParameters(r -> r.shared(true)).parameters())
+                    .as("Shared=true lists parameters other accounts share, and Berth has none")
+                    .isEmpty();
             assertThat(ssm.getParametersByPathPaginator(r -> r.path("/page").recursive(true)).stream()
                             .mapToLong(page -> page.parameters().size())
                             .sum())
