@@ -165,6 +165,9 @@ class SecretsApiIT extends WithServer {
                     .map(p -> p.name())
                     .toList();
             assertThat(names).hasSize(23).doesNotContain("/page/deeper/q");
+            assertThat(ssm.describeParameters(r -> r.shared(true)).parameters())
+                    .as("Shared=true lists parameters other accounts share, and Berth has none")
+                    .isEmpty();
             assertThat(ssm.getParametersByPathPaginator(r -> r.path("/page").recursive(true)).stream()
                             .mapToLong(page -> page.parameters().size())
                             .sum())
@@ -426,6 +429,73 @@ class SecretsApiIT extends WithServer {
     }
 
     @Test
+    void batchGetSecretValueByIdsAndByFilters() {
+        try (SecretsManagerClient sm = server.secretsManager()) {
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                sm.createSecret(
+                        r -> r.name("batch/s" + n).secretString("value-" + n).tags(t -> t.key("batch")
+                                .value(n < 3 ? "low" : "high")));
+            }
+            sm.createSecret(r -> r.name("batch/doomed").secretString("x"));
+            sm.deleteSecret(r -> r.secretId("batch/doomed"));
+
+            var byIds =
+                    sm.batchGetSecretValue(r -> r.secretIdList("batch/s0", "batch/s4", "batch/none", "batch/doomed"));
+            assertThat(byIds.secretValues())
+                    .extracting(v -> v.name() + "=" + v.secretString())
+                    .containsExactly("batch/s0=value-0", "batch/s4=value-4");
+            assertThat(byIds.secretValues().getFirst().versionStages()).containsExactly("AWSCURRENT");
+            assertThat(byIds.secretValues().getFirst().createdDate()).isNotNull();
+            assertThat(byIds.errors())
+                    .extracting(e -> e.secretId() + " " + e.errorCode())
+                    .containsExactly("batch/none ResourceNotFoundException", "batch/doomed InvalidRequestException");
+
+            var pages = sm
+                    .batchGetSecretValuePaginator(r -> r.maxResults(2)
+                            .filters(Filter.builder()
+                                    .key(FilterNameStringType.NAME)
+                                    .values("batch/s")
+                                    .build()))
+                    .stream()
+                    .toList();
+            assertThat(pages).hasSize(3);
+            assertThat(pages.stream().flatMap(p -> p.secretValues().stream()))
+                    .extracting(v -> v.secretString())
+                    .containsExactlyInAnyOrder("value-0", "value-1", "value-2", "value-3", "value-4");
+            assertThat(sm.batchGetSecretValue(r -> r.filters(Filter.builder()
+                                    .key(FilterNameStringType.TAG_VALUE)
+                                    .values("high")
+                                    .build()))
+                            .secretValues())
+                    .hasSize(2);
+
+            fails(
+                    () -> sm.batchGetSecretValue(r -> r.secretIdList("batch/s0")
+                            .filters(Filter.builder()
+                                    .key(FilterNameStringType.NAME)
+                                    .values("batch/")
+                                    .build())),
+                    "InvalidParameterException",
+                    "not both");
+            fails(
+                    () -> sm.batchGetSecretValue(r -> r.secretIdList(java.util.stream.IntStream.range(0, 21)
+                            .mapToObj(i -> "s" + i)
+                            .toList())),
+                    "InvalidParameterException",
+                    "");
+            fails(
+                    () -> sm.batchGetSecretValue(r -> r.filters(Filter.builder()
+                                    .key(FilterNameStringType.NAME)
+                                    .values("batch/")
+                                    .build())
+                            .maxResults(21)),
+                    "InvalidParameterException",
+                    "");
+        }
+    }
+
+    @Test
     void scheduledDeletionHappensWhenTheRecoveryWindowEnds() {
         BerthServer berth = server.server();
         try (SecretsManagerClient sm = server.secretsManager()) {
@@ -494,6 +564,52 @@ class SecretsApiIT extends WithServer {
                             .parameter()
                             .value())
                     .isEqualTo("rot-before");
+        }
+    }
+
+    @Test
+    void onDemandRotationsAreListedAndLimited() {
+        try (KmsClient kms = server.kms()) {
+            String key =
+                    kms.createKey(r -> r.description("on demand")).keyMetadata().keyId();
+            SdkBytes before = kms.encrypt(r -> r.keyId(key).plaintext(SdkBytes.fromUtf8String("before")))
+                    .ciphertextBlob();
+            assertThat(kms.rotateKeyOnDemand(r -> r.keyId(key)).keyId()).isEqualTo(key);
+            SdkBytes after = kms.encrypt(r -> r.keyId(key).plaintext(SdkBytes.fromUtf8String("after")))
+                    .ciphertextBlob();
+            assertThat(version(after)).isEqualTo(version(before) + 1);
+            assertThat(kms.decrypt(r -> r.ciphertextBlob(before)).plaintext().asUtf8String())
+                    .isEqualTo("before");
+            for (int i = 1; i < 10; i++) {
+                kms.rotateKeyOnDemand(r -> r.keyId(key));
+            }
+            fails(() -> kms.rotateKeyOnDemand(r -> r.keyId(key)), "LimitExceededException", "on-demand");
+            var rotations = kms.listKeyRotationsPaginator(r -> r.keyId(key).limit(4)).stream()
+                    .flatMap(p -> p.rotations().stream())
+                    .toList();
+            assertThat(rotations).hasSize(10);
+            assertThat(rotations)
+                    .allSatisfy(r -> assertThat(r.rotationTypeAsString()).isEqualTo("ON_DEMAND"));
+            assertThat(rotations.getFirst().keyId()).endsWith(":key/" + key);
+            var status = kms.getKeyRotationStatus(r -> r.keyId(key));
+            assertThat(status.keyRotationEnabled()).isFalse();
+            assertThat(status.keyId()).endsWith(":key/" + key);
+            fails(
+                    () -> kms.encrypt(r -> r.keyId(key)
+                            .plaintext(SdkBytes.fromUtf8String("dry"))
+                            .dryRun(true)),
+                    "DryRunOperationException",
+                    "DryRun option is set");
+            kms.enableKeyRotation(r -> r.keyId(key).rotationPeriodInDays(90));
+            assertThat(kms.getKeyRotationStatus(r -> r.keyId(key)).rotationPeriodInDays())
+                    .isEqualTo(90);
+            fails(
+                    () -> kms.enableKeyRotation(r -> r.keyId(key).rotationPeriodInDays(89)),
+                    "ValidationException",
+                    "RotationPeriodInDays");
+            kms.disableKey(r -> r.keyId(key));
+            fails(() -> kms.rotateKeyOnDemand(r -> r.keyId(key)), "DisabledException", "");
+            fails(() -> kms.listKeyRotations(r -> r.keyId(key).limit(1001)), "ValidationException", "");
         }
     }
 

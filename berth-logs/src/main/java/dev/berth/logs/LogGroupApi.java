@@ -29,6 +29,9 @@ import java.util.TreeMap;
  */
 public final class LogGroupApi {
 
+    /** The only log group class Berth has (CloudWatch Logs also has INFREQUENT_ACCESS). */
+    static final String STANDARD = "STANDARD";
+
     /** The retention periods CloudWatch Logs accepts, in days. */
     public static final Set<Integer> RETENTION_DAYS = Set.of(
             1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -84,6 +87,10 @@ public final class LogGroupApi {
         if (in.hasNonNull("kmsKeyId")) {
             throw LogsErrors.invalidParameter("Berth does not encrypt log groups with KMS keys; omit kmsKeyId.");
         }
+        if (in.hasNonNull("logGroupClass") && !in.get("logGroupClass").asText().equals(STANDARD)) {
+            throw LogsErrors.invalidParameter("Berth log groups are of class STANDARD only; omit logGroupClass "
+                    + "or give STANDARD, not " + in.get("logGroupClass").asText() + ".");
+        }
         Map<String, String> tags = tags(in.get("tags"));
         boolean created = catalog.store().transact(tx -> createGroup(tx, name, tags));
         if (!created) {
@@ -102,6 +109,12 @@ public final class LogGroupApi {
         int limit = in.path("limit").asInt(50);
         String after =
                 LogCatalog.position("DescribeLogGroups", in.path("nextToken").asText(null));
+        if (!in.path("logGroupClass").asText(STANDARD).equals(STANDARD)) {
+            // Every Berth log group is STANDARD, so no group is of another class.
+            ObjectNode none = JsonNodeFactory.instance.objectNode();
+            none.putArray("logGroups");
+            return none;
+        }
         StorePages.Listing<LogGroupRecord> page = catalog.store()
                 .read(tx -> StorePages.list(tx, LogCatalog.GROUP, prefix, after, limit, e -> {
                     LogGroupRecord g = catalog.docs().read(e, LogGroupRecord.class);
@@ -117,7 +130,7 @@ public final class LogGroupApi {
             n.put("metricFilterCount", 0)
                     .put("arn", catalog.groupArn(g.name()) + ":*")
                     .put("storedBytes", storedBytes(g))
-                    .put("logGroupClass", "STANDARD")
+                    .put("logGroupClass", STANDARD)
                     .put("logGroupArn", catalog.groupArn(g.name()));
         }
         if (page.resumeAfter() != null) {

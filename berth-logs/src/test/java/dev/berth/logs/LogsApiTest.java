@@ -110,6 +110,29 @@ class LogsApiTest {
     }
 
     @Test
+    void logGroupsAreOfClassStandardOnly() {
+        call("CreateLogGroup", "{\"logGroupName\": \"std\", \"logGroupClass\": \"STANDARD\"}");
+        call("CreateLogGroup", "{\"logGroupName\": \"plain\"}");
+        assertThat(error(() -> call(
+                                "CreateLogGroup",
+                                "{\"logGroupName\": \"ia\", \"logGroupClass\": \"INFREQUENT_ACCESS\"}"))
+                        .code())
+                .isEqualTo("InvalidParameterException");
+        assertThat(call("DescribeLogGroups", "{\"logGroupClass\": \"STANDARD\"}")
+                        .path("logGroups"))
+                .hasSize(2);
+        assertThat(call("DescribeLogGroups", "{\"logGroupClass\": \"INFREQUENT_ACCESS\"}")
+                        .path("logGroups"))
+                .isEmpty();
+        assertThat(call("DescribeLogGroups", "{}")
+                        .path("logGroups")
+                        .get(0)
+                        .path("logGroupClass")
+                        .asText())
+                .isEqualTo("STANDARD");
+    }
+
+    @Test
     void retentionRejectsHidesAndDeletesOldEvents() throws Exception {
         call("CreateLogGroup", "{\"logGroupName\":\"/app\"}");
         call("CreateLogStream", "{\"logGroupName\":\"/app\",\"logStreamName\":\"s\"}");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.error.AwsException;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
@@ -31,6 +32,9 @@ import java.util.Optional;
  * CreateKey refuses them and their operations stay unregistered.
  */
 public final class KmsApi {
+
+    /** KMS's lifetime limit of on-demand rotations per key. */
+    static final int MAX_ON_DEMAND_ROTATIONS = 10;
 
     public static final String MODEL = "aws-models/kms-2014-11-01.json";
     private static final int MAX_PLAINTEXT = 4096;
@@ -61,18 +65,43 @@ public final class KmsApi {
         ops.put("UpdateAlias", this::updateAlias);
         ops.put("DeleteAlias", this::deleteAlias);
         ops.put("ListAliases", this::listAliases);
-        ops.put("Encrypt", this::encrypt);
-        ops.put("Decrypt", this::decrypt);
-        ops.put("GenerateDataKey", (c, in) -> generateDataKey(in, true));
-        ops.put("GenerateDataKeyWithoutPlaintext", (c, in) -> generateDataKey(in, false));
-        ops.put("GenerateRandom", this::generateRandom);
+        ops.put("Encrypt", dryRunnable(this::encrypt));
+        ops.put("Decrypt", dryRunnable(this::decrypt));
+        ops.put("GenerateDataKey", dryRunnable((c, in) -> generateDataKey(in, true)));
+        ops.put("GenerateDataKeyWithoutPlaintext", dryRunnable((c, in) -> generateDataKey(in, false)));
+        ops.put("GenerateRandom", dryRunnable(this::generateRandom));
         ops.put("EnableKeyRotation", (c, in) -> setRotation(in, true));
         ops.put("DisableKeyRotation", (c, in) -> setRotation(in, false));
         ops.put("GetKeyRotationStatus", this::rotationStatus);
+        ops.put("RotateKeyOnDemand", this::rotateOnDemand);
+        ops.put("ListKeyRotations", this::listRotations);
         ops.put("TagResource", this::tagResource);
         ops.put("UntagResource", this::untagResource);
         ops.put("ListResourceTags", this::listTags);
         return ops;
+    }
+
+    /**
+     * The cryptographic operations' {@code DryRun} and {@code Recipient} members (KMS, 2024). They
+     * change no state, so a dry run does all the checks of the real call and then answers, as KMS,
+     * DryRunOperationException instead of the result. {@code Recipient} asks for the result
+     * encrypted to a Nitro Enclave's attestation document, which Berth cannot verify: refused.
+     */
+    private static JsonOperation dryRunnable(JsonOperation op) {
+        return (call, in) -> {
+            if (in.hasNonNull("Recipient")) {
+                throw KmsErrors.unsupported(
+                        "Berth does not support Recipient: it cannot verify Nitro Enclaves attestation documents.");
+            }
+            JsonNode out = op.handle(call, in);
+            if (in.path("DryRun").asBoolean(false)) {
+                throw new AwsException(
+                        "DryRunOperationException",
+                        400,
+                        "The request would have succeeded, but the DryRun option is set.");
+            }
+            return out;
+        };
     }
 
     private static ObjectNode obj() {
@@ -466,10 +495,16 @@ public final class KmsApi {
                         ? KmsErrors.disabled(keys.arnOf(k.keyId()))
                         : KmsErrors.invalidState(keys.arnOf(k.keyId()) + " is pending deletion.");
             }
-            int period = 365;
+            // RotationPeriodInDays (90-2560, default 365). A new period on a key that already rotates
+            // keeps the schedule's base (its next rotation less the old period), as KMS does.
+            int period = in.has("RotationPeriodInDays")
+                    ? in.get("RotationPeriodInDays").asInt()
+                    : 365;
             Long next = enable
-                    ? (k.rotationEnabled()
+                    ? (k.rotationEnabled() && k.nextRotationMillis() != null
                             ? k.nextRotationMillis()
+                                    - Duration.ofDays(k.rotationPeriodDays()).toMillis()
+                                    + Duration.ofDays(period).toMillis()
                             : keys.clock().millis() + Duration.ofDays(period).toMillis())
                     : null;
             keys.put(tx, k.withRotation(enable, enable ? period : 0, next));
@@ -480,7 +515,83 @@ public final class KmsApi {
 
     private JsonNode rotationStatus(CallContext call, ObjectNode in) {
         KmsKey k = store.read(tx -> require(tx, in));
-        return obj().put("KeyRotationEnabled", k.rotationEnabled());
+        ObjectNode out = obj().put("KeyId", keys.arnOf(k.keyId())).put("KeyRotationEnabled", k.rotationEnabled());
+        if (k.rotationEnabled()) {
+            out.put("RotationPeriodInDays", k.rotationPeriodDays());
+            if (k.nextRotationMillis() != null) {
+                out.put("NextRotationDate", Jsons.seconds(k.nextRotationMillis()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * RotateKeyOnDemand: adds key material now, whether or not automatic rotation is on, without
+     * moving the automatic schedule. Like KMS: customer managed keys only, enabled ones
+     * (DisabledException, KMSInvalidStateException when pending deletion), at most
+     * {@value #MAX_ON_DEMAND_ROTATIONS} on-demand rotations per key (LimitExceededException). The
+     * rotation completes before the call returns, so KMS's ConflictException for a rotation in
+     * progress never arises.
+     */
+    private JsonNode rotateOnDemand(CallContext call, ObjectNode in) {
+        return store.transact(tx -> {
+            KmsKey k = requireCustomer(tx, in, "rotate the key material of");
+            String arn = keys.arnOf(k.keyId());
+            if (k.keyState().equals(KmsKey.DISABLED)) {
+                throw KmsErrors.disabled(arn);
+            }
+            if (!k.keyState().equals(KmsKey.ENABLED)) {
+                throw KmsErrors.invalidState(arn + " is pending deletion.");
+            }
+            long onDemand = k.rotations().stream()
+                    .filter(m -> KmsKey.Material.ON_DEMAND.equals(m.rotation()))
+                    .count();
+            if (onDemand >= MAX_ON_DEMAND_ROTATIONS) {
+                throw new AwsException(
+                        "LimitExceededException",
+                        400,
+                        "The key " + arn + " has reached the limit of " + MAX_ON_DEMAND_ROTATIONS
+                                + " on-demand rotations.");
+            }
+            keys.put(tx, keys.rotatedOnDemand(k, keys.clock().millis()));
+            return obj().put("KeyId", k.keyId());
+        });
+    }
+
+    /**
+     * ListKeyRotations: the completed rotations of a key, oldest first (KeyId as an ARN,
+     * RotationDate, RotationType AUTOMATIC or ON_DEMAND), Limit (1-1000, default 100) and Marker.
+     */
+    private JsonNode listRotations(CallContext call, ObjectNode in) {
+        int limit = limit(in);
+        String after = PageTokens.decode("ListKeyRotations", in.path("Marker").asText(null), KmsErrors::invalidMarker);
+        KmsKey k = store.read(tx -> require(tx, in));
+        List<KmsKey.Material> rotations = k.rotations();
+        int start = 0;
+        if (after != null) {
+            start = rotations.size();
+            for (int i = 0; i < rotations.size(); i++) {
+                if (String.valueOf(rotations.get(i).version()).equals(after)) {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+        int end = Math.min(rotations.size(), start + limit);
+        ObjectNode out = obj();
+        ArrayNode list = out.putArray("Rotations");
+        String arn = keys.arnOf(k.keyId());
+        for (KmsKey.Material m : rotations.subList(start, end)) {
+            list.addObject()
+                    .put("KeyId", arn)
+                    .put("RotationDate", Jsons.seconds(m.createdMillis()))
+                    .put("RotationType", m.rotation());
+        }
+        truncation(
+                out,
+                "ListKeyRotations",
+                end < rotations.size() ? String.valueOf(rotations.get(end - 1).version()) : null);
+        return out;
     }
 
     private JsonNode tagResource(CallContext call, ObjectNode in) {

@@ -39,8 +39,23 @@ public record KmsKey(
     public static final String DISABLED = "Disabled";
     public static final String PENDING_DELETION = "PendingDeletion";
 
-    /** One version of key material, sealed under the master key with associated data {@link #purpose}. */
-    public record Material(int version, String sealed, long createdMillis) {}
+    /**
+     * One version of key material, sealed under the master key with associated data {@link #purpose}.
+     *
+     * @param rotationType how a rotation added it: {@code AUTOMATIC} or {@code ON_DEMAND}; null for
+     *     the key's first material (and for materials stored before Berth recorded it, which only
+     *     automatic rotation could add)
+     */
+    public record Material(int version, String sealed, long createdMillis, String rotationType) {
+
+        public static final String AUTOMATIC = "AUTOMATIC";
+        public static final String ON_DEMAND = "ON_DEMAND";
+
+        /** How the rotation that added this material ran; null for the key's first material. */
+        public String rotation() {
+            return version == 1 ? null : rotationType == null ? AUTOMATIC : rotationType;
+        }
+    }
 
     public KmsKey {
         materials = materials == null ? List.of() : List.copyOf(materials);
@@ -57,6 +72,11 @@ public record KmsKey(
 
     public Material current() {
         return materials.get(materials.size() - 1);
+    }
+
+    /** The materials rotations added, oldest first (every material but the first). */
+    public List<Material> rotations() {
+        return materials.stream().filter(m -> m.rotation() != null).toList();
     }
 
     KmsKey withState(String state, Long deletion, Integer window) {

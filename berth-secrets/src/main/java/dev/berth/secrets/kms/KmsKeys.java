@@ -135,7 +135,7 @@ public final class KmsKeys {
                 aws,
                 aws ? AWS_MANAGED_ROTATION_DAYS : 0,
                 aws ? now + Duration.ofDays(AWS_MANAGED_ROTATION_DAYS).toMillis() : null,
-                List.of(newMaterial(id, 1, now)),
+                List.of(newMaterial(id, 1, now, null)),
                 tags,
                 policy);
         if (!docs.insert(tx, KIND_KEY, id, key)) {
@@ -144,11 +144,11 @@ public final class KmsKeys {
         return key;
     }
 
-    private KmsKey.Material newMaterial(String keyId, int version, long now) {
+    private KmsKey.Material newMaterial(String keyId, int version, long now, String rotationType) {
         byte[] material = Aead.randomKey();
         byte[] sealed = master.seal(material, KmsKey.purpose(keyId, version));
         materialCache.put(keyId + "/" + version, material);
-        return new KmsKey.Material(version, Base64.getEncoder().encodeToString(sealed), now);
+        return new KmsKey.Material(version, Base64.getEncoder().encodeToString(sealed), now, rotationType);
     }
 
     public void put(Transaction tx, KmsKey key) {
@@ -367,7 +367,17 @@ public final class KmsKeys {
         Long nextRotation = key.rotationEnabled()
                 ? now + Duration.ofDays(key.rotationPeriodDays()).toMillis()
                 : null;
-        return key.withMaterial(newMaterial(key.keyId(), next, now), nextRotation);
+        return key.withMaterial(newMaterial(key.keyId(), next, now, KmsKey.Material.AUTOMATIC), nextRotation);
+    }
+
+    /**
+     * The key with one more version of material added on demand (RotateKeyOnDemand): the automatic
+     * rotation schedule does not move, as in KMS.
+     */
+    KmsKey rotatedOnDemand(KmsKey key, long now) {
+        int next = key.current().version() + 1;
+        return key.withMaterial(
+                newMaterial(key.keyId(), next, now, KmsKey.Material.ON_DEMAND), key.nextRotationMillis());
     }
 
     Documents docs() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.error.AwsException;
 import dev.berth.model.tag.Tag;
 import dev.berth.protocol.CallContext;
 import dev.berth.protocol.json.JsonOperation;
@@ -44,6 +45,9 @@ public final class SecretsManagerApi {
     public static final String MODEL = "aws-models/secretsmanager-2017-10-17.json";
     static final int MAX_VERSIONS = 100;
     static final int MAX_STAGES_PER_VERSION = 20;
+    /** BatchGetSecretValue's page size when Filters choose the secrets and MaxResults is not given. */
+    static final int MAX_BATCH = 20;
+
     private static final String CURRENT = "AWSCURRENT";
     private static final String PREVIOUS = "AWSPREVIOUS";
 
@@ -63,6 +67,7 @@ public final class SecretsManagerApi {
         Map<String, JsonOperation> ops = new LinkedHashMap<>();
         ops.put("CreateSecret", this::create);
         ops.put("GetSecretValue", this::getValue);
+        ops.put("BatchGetSecretValue", this::batchGetValue);
         ops.put("PutSecretValue", this::putValue);
         ops.put("UpdateSecret", this::update);
         ops.put("UpdateSecretVersionStage", this::updateStage);
@@ -250,17 +255,114 @@ public final class SecretsManagerApi {
             return new Got(s, v, secrets.open(tx, s, v.versionId()));
         });
         recordAccess(got.secret().name(), got.version().versionId());
-        ObjectNode out = arnAndName(got.secret()).put("VersionId", got.version().versionId());
-        if (got.value().binary()) {
-            out.put(
-                    "SecretBinary",
-                    Base64.getEncoder().encodeToString(got.value().value()));
+        return valueNode(got.secret(), got.version(), got.value());
+    }
+
+    /** A secret value as GetSecretValue answers it (and BatchGetSecretValue lists it). */
+    private ObjectNode valueNode(StoredSecret s, StoredSecret.VersionInfo version, SecretStore.Opened value) {
+        ObjectNode out = arnAndName(s).put("VersionId", version.versionId());
+        if (value.binary()) {
+            out.put("SecretBinary", Base64.getEncoder().encodeToString(value.value()));
         } else {
-            out.put("SecretString", new String(got.value().value(), StandardCharsets.UTF_8));
+            out.put("SecretString", new String(value.value(), StandardCharsets.UTF_8));
         }
         ArrayNode stages = out.putArray("VersionStages");
-        got.version().stages().forEach(stages::add);
-        out.put("CreatedDate", Jsons.seconds(got.version().createdMillis()));
+        version.stages().forEach(stages::add);
+        out.put("CreatedDate", Jsons.seconds(version.createdMillis()));
+        return out;
+    }
+
+    /**
+     * BatchGetSecretValue: the AWSCURRENT values of up to 20 secrets, named by {@code SecretIdList}
+     * (1 to 20 ids: names, full or partial ARNs; the model bounds it) or chosen by {@code Filters}
+     * (as ListSecrets applies them, in its order, secrets scheduled for deletion left out, pages of
+     * {@code MaxResults} (1 to 20, default 20) with {@code NextToken}); one of the two, never both,
+     * and MaxResults only with Filters. A secret that cannot be read (not found, scheduled for
+     * deletion, without an AWSCURRENT version, undecryptable) does not fail the call: it is an entry
+     * of {@code Errors} with the code and message GetSecretValue would have failed with.
+     */
+    private JsonNode batchGetValue(CallContext call, ObjectNode in) {
+        boolean byList = in.has("SecretIdList");
+        boolean byFilters = in.has("Filters");
+        if (byList && byFilters) {
+            throw SecretsErrors.invalidParameter("Either SecretIdList or Filters must be specified, but not both.");
+        }
+        if (!byList && !byFilters) {
+            throw SecretsErrors.invalidParameter("You must specify either SecretIdList or Filters.");
+        }
+        if (byList && in.has("MaxResults")) {
+            throw SecretsErrors.invalidParameter("MaxResults can only be used with Filters.");
+        }
+        record Read(String secretId, StoredSecret secret, StoredSecret.VersionInfo version, SecretStore.Opened value) {}
+        record Failed(String secretId, AwsException error) {}
+        List<Read> read = new ArrayList<>();
+        List<Failed> failed = new ArrayList<>();
+        String[] next = {null};
+        store.read(tx -> {
+            List<String> ids = new ArrayList<>();
+            if (byList) {
+                in.get("SecretIdList").forEach(id -> ids.add(id.asText()));
+            } else {
+                int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : MAX_BATCH;
+                SecretFilters filters = SecretFilters.parse(in.get("Filters"));
+                String after = PageTokens.decode(
+                        "BatchGetSecretValue", in.path("NextToken").asText(null), SecretsErrors::invalidNextToken);
+                List<StoredSecret> all = new ArrayList<>();
+                StorePages.forEach(tx, SecretStore.KIND, "", e -> {
+                    StoredSecret s = SecretStore.read(e.json(), StoredSecret.class);
+                    if (!s.scheduledForDeletion() && filters.test(s)) {
+                        all.add(s);
+                    }
+                });
+                all.sort(Comparator.comparingLong(StoredSecret::createdMillis)
+                        .thenComparing(StoredSecret::name)
+                        .reversed());
+                int start = 0;
+                if (after != null) {
+                    start = all.size();
+                    for (int i = 0; i < all.size(); i++) {
+                        if (cursor(all.get(i)).equals(after)) {
+                            start = i + 1;
+                            break;
+                        }
+                    }
+                }
+                int end = Math.min(all.size(), start + max);
+                for (int i = start; i < end; i++) {
+                    ids.add(secrets.arnOf(all.get(i)));
+                }
+                if (end < all.size()) {
+                    next[0] = PageTokens.encode("BatchGetSecretValue", cursor(all.get(end - 1)));
+                }
+            }
+            for (String id : ids) {
+                try {
+                    StoredSecret s = secrets.require(tx, id, false);
+                    notDeleted(s);
+                    StoredSecret.VersionInfo v = secrets.select(s, null, null);
+                    read.add(new Read(id, s, v, secrets.open(tx, s, v.versionId())));
+                } catch (AwsException e) {
+                    failed.add(new Failed(id, e));
+                }
+            }
+            return null;
+        });
+        ObjectNode out = obj();
+        ArrayNode values = out.putArray("SecretValues");
+        for (Read r : read) {
+            recordAccess(r.secret().name(), r.version().versionId());
+            values.add(valueNode(r.secret(), r.version(), r.value()));
+        }
+        ArrayNode errors = out.putArray("Errors");
+        for (Failed f : failed) {
+            errors.addObject()
+                    .put("SecretId", f.secretId())
+                    .put("ErrorCode", f.error().code())
+                    .put("Message", f.error().getMessage());
+        }
+        if (next[0] != null) {
+            out.put("NextToken", next[0]);
+        }
         return out;
     }
 

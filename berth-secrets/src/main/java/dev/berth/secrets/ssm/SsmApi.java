@@ -563,6 +563,13 @@ public final class SsmApi {
         int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : 50;
         String after =
                 PageTokens.decode("DescribeParameters", in.path("NextToken").asText(null), SsmApi::invalidToken);
+        if (in.path("Shared").asBoolean(false)) {
+            // Shared=true lists only parameters other accounts shared with this one (through AWS
+            // RAM); Berth has one account, so there are none.
+            ObjectNode none = obj();
+            none.putArray("Parameters");
+            return none;
+        }
         var page = store.read(tx -> StorePages.list(tx, KIND, "", after, max, e -> {
             StoredParameter p = docs(e);
             return filter.test(p) ? Optional.of(p) : Optional.empty();
