@@ -1,0 +1,76 @@
+package dev.berth.metrics;
+
+/**
+ * Reads the buckets of a chunk written by {@link ChunkEncoder} and hands them to a
+ * {@link BucketSink}; single-sample buckets go through {@link BucketSink#single} without an
+ * {@link Aggregate} being allocated, which is what keeps long-range queries cheap.
+ */
+final class ChunkDecoder {
+
+    /** Receives decoded buckets in time order. */
+    interface BucketSink {
+        void single(long ts, double value);
+
+        /** The aggregate is owned by the sink from then on. */
+        void aggregate(long ts, Aggregate a);
+    }
+
+    private ChunkDecoder() {}
+
+    static void decode(Tier tier, long firstTs, int count, byte[] body, int offset, int length, BucketSink sink) {
+        BitReader in = new BitReader(body, offset, length);
+        XorCodec sumX = new XorCodec();
+        XorCodec countX = new XorCodec();
+        XorCodec minX = new XorCodec();
+        XorCodec maxX = new XorCodec();
+        long ts = firstTs;
+        long delta = 0;
+        int res = tier.resolution;
+        for (int i = 0; i < count; i++) {
+            if (i == 1) {
+                delta = in.readVarLong();
+                ts += delta * res;
+            } else if (i > 1) {
+                long dod;
+                if (!in.readBit()) {
+                    dod = 0;
+                } else if (!in.readBit()) {
+                    dod = signExtend(in.read(7), 7);
+                } else if (!in.readBit()) {
+                    dod = signExtend(in.read(9), 9);
+                } else if (!in.readBit()) {
+                    dod = signExtend(in.read(12), 12);
+                } else {
+                    dod = signExtend(in.read(32), 32);
+                }
+                delta += dod;
+                ts += delta * res;
+            }
+            if (!in.readBit()) {
+                sink.single(ts, sumX.read(in));
+                continue;
+            }
+            double n = countX.read(in);
+            double sum = sumX.read(in);
+            double min = minX.read(in);
+            double max = maxX.read(in);
+            Aggregate a;
+            if (!in.readBit()) {
+                a = new Aggregate(n, sum, min, max, null, true);
+            } else if (!in.readBit()) {
+                a = new Aggregate(n, sum, min, max, null, false);
+            } else {
+                a = new Aggregate(n, sum, min, max, Histogram.decode(in), true);
+            }
+            sink.aggregate(ts, a);
+        }
+    }
+
+    /** Two's complement of an n-bit field; values above 2^(n-1) wrap to negatives (Prometheus's trick). */
+    private static long signExtend(long v, int n) {
+        if (v > (1L << (n - 1))) {
+            v -= 1L << n;
+        }
+        return v;
+    }
+}
