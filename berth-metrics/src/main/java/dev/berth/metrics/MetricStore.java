@@ -397,26 +397,37 @@ public final class MetricStore implements AutoCloseable {
         return out;
     }
 
+    private record Located(BlockFile file, BlockFile.ChunkRef ref) {}
+
     private void readSeries(Series s, Tier tier, long from, long to, PeriodAccumulator acc) {
         var map = blocks.get(tier);
         Long firstBlock = map.floorKey(from);
-        for (BlockFile f :
-                map.tailMap(firstBlock == null ? from : firstBlock).headMap(to).values()) {
-            for (BlockFile.ChunkRef ref : f.chunks(s.id)) {
-                if (ref.lastTs() < from || ref.firstTs() >= to) {
-                    continue;
-                }
-                try {
-                    byte[] body = f.read(ref);
-                    if (body != null) {
-                        ChunkDecoder.decode(tier, ref.firstTs(), ref.count(), body, 0, body.length, acc);
+        var files =
+                map.tailMap(firstBlock == null ? from : firstBlock).headMap(to).values();
+        List<Located> located = new ArrayList<>();
+        Series.HeadSnapshot head;
+        // chunks move from the head to block files under the series' monitor: list both under it,
+        // or a chunk cut in between would be seen twice or not at all; bodies are read outside
+        synchronized (s) {
+            for (BlockFile f : files) {
+                for (BlockFile.ChunkRef ref : f.chunks(s.id)) {
+                    if (ref.lastTs() >= from && ref.firstTs() < to) {
+                        located.add(new Located(f, ref));
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
             }
+            head = s.snapshot(tier, from, to);
         }
-        Series.HeadSnapshot head = s.snapshot(tier, from, to);
+        for (Located l : located) {
+            try {
+                byte[] body = l.file().read(l.ref());
+                if (body != null) {
+                    ChunkDecoder.decode(tier, l.ref().firstTs(), l.ref().count(), body, 0, body.length, acc);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         if (head != null) {
             if (head.open() != null) {
                 var o = head.open();
