@@ -19,10 +19,10 @@ final class ChunkDecoder {
 
     static void decode(Tier tier, long firstTs, int count, byte[] body, int offset, int length, BucketSink sink) {
         BitReader in = new BitReader(body, offset, length);
-        XorCodec sumX = new XorCodec();
-        XorCodec countX = new XorCodec();
-        XorCodec minX = new XorCodec();
-        XorCodec maxX = new XorCodec();
+        ValueCodec sumX = new ValueCodec();
+        ValueCodec countX = new ValueCodec();
+        ValueCodec minX = new ValueCodec();
+        ValueCodec maxX = new ValueCodec();
         long ts = firstTs;
         long delta = 0;
         int res = tier.resolution;
@@ -60,7 +60,7 @@ final class ChunkDecoder {
             } else if (!in.readBit()) {
                 a = new Aggregate(n, sum, min, max, null, false);
             } else {
-                a = new Aggregate(n, sum, min, max, Histogram.decode(in), true);
+                a = new Aggregate(n, sum, min, max, Histogram.decode(in, min), true);
             }
             sink.aggregate(ts, a);
         }

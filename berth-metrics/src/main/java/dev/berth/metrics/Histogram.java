@@ -182,13 +182,18 @@ final class Histogram {
 
     // ---- encoding (see ChunkEncoder for where it sits in a chunk) ----
 
-    void encode(BitWriter out) {
+    /**
+     * Writes the distribution of an aggregate whose exact minimum is {@code min}: the first bin is
+     * written relative to min's bin and the first exact value XORed with min, both usually 1 bit.
+     */
+    void encode(BitWriter out, double min) {
         out.writeBit(binned);
         out.writeVarLong(size);
         if (binned) {
             for (int i = 0; i < size; i++) {
                 if (i == 0) {
-                    out.writeZigZag(keys[0]);
+                    long d = (long) keys[0] - key(min);
+                    writeKeyGap(out, (int) ((d << 1) ^ (d >> 63)));
                 } else {
                     writeKeyGap(out, keys[i] - keys[i - 1] - 1);
                 }
@@ -196,6 +201,7 @@ final class Histogram {
             }
         } else {
             XorCodec xor = new XorCodec();
+            xor.reset(min);
             for (int i = 0; i < size; i++) {
                 xor.write(out, values[i]);
                 writeCount(out, counts[i]);
@@ -229,20 +235,26 @@ final class Histogram {
         return in.readBit() ? (int) in.read(32) : (int) in.read(10);
     }
 
-    static Histogram decode(BitReader in) {
+    static Histogram decode(BitReader in, double min) {
         boolean binned = in.readBit();
         int size = (int) in.readVarLong();
         double[] counts = new double[Math.max(2, size)];
         if (binned) {
             int[] keys = new int[Math.max(2, size)];
             for (int i = 0; i < size; i++) {
-                keys[i] = i == 0 ? (int) in.readZigZag() : keys[i - 1] + 1 + readKeyGap(in);
+                if (i == 0) {
+                    long z = readKeyGap(in) & 0xFFFFFFFFL;
+                    keys[0] = (int) (key(min) + ((z >>> 1) ^ -(z & 1)));
+                } else {
+                    keys[i] = keys[i - 1] + 1 + readKeyGap(in);
+                }
                 counts[i] = readCount(in);
             }
             return new Histogram(true, null, keys, counts, size);
         }
         double[] values = new double[Math.max(2, size)];
         XorCodec xor = new XorCodec();
+        xor.reset(min);
         for (int i = 0; i < size; i++) {
             values[i] = xor.read(in);
             counts[i] = readCount(in);

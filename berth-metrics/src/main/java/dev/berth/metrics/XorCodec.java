@@ -19,10 +19,19 @@ final class XorCodec {
     private int leading = -1;
     private int trailing;
 
+    /** Sets the previous value without writing (a value another path of {@link ValueCodec} wrote). */
+    void reset(double value) {
+        prev = Double.doubleToRawLongBits(value);
+    }
+
+    /** Writes a value; with a null {@code out} only the previous value is updated. */
     void write(BitWriter out, double value) {
         long bits = Double.doubleToRawLongBits(value);
         long xor = bits ^ prev;
         prev = bits;
+        if (out == null) {
+            return;
+        }
         if (xor == 0) {
             out.write(0, 1);
             return;
