@@ -13,21 +13,33 @@ final class BitReader {
         this.bitPos = offset * 8L;
     }
 
-    long read(int n) {
-        long v = 0;
-        int remaining = n;
-        while (remaining > 0) {
-            int byteIndex = (int) (bitPos >>> 3);
-            int bitInByte = (int) (bitPos & 7);
-            int avail = 8 - bitInByte;
-            int take = Math.min(avail, remaining);
-            int b = byteIndex < end ? bytes[byteIndex] & 0xFF : 0;
-            int bits = (b >>> (avail - take)) & ((1 << take) - 1);
-            v = (v << take) | bits;
-            remaining -= take;
-            bitPos += take;
+    private static final java.lang.invoke.VarHandle LONG_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    /** The 8 bytes from {@code i}, big-endian, zeros past the end. */
+    private long load64(int i) {
+        if (i + 8 <= end) {
+            return (long) LONG_BE.get(bytes, i);
         }
-        return v;
+        long w = 0;
+        for (int k = 0; k < 8; k++) {
+            w = (w << 8) | (i + k < end ? bytes[i + k] & 0xFF : 0);
+        }
+        return w;
+    }
+
+    long read(int n) {
+        if (n == 0) {
+            return 0;
+        }
+        if (n > 56) {
+            long hi = read(n - 32);
+            return (hi << 32) | read(32);
+        }
+        int bitOff = (int) (bitPos & 7);
+        long w = load64((int) (bitPos >>> 3));
+        bitPos += n;
+        return (w << bitOff) >>> (64 - n);
     }
 
     boolean readBit() {

@@ -13,6 +13,16 @@ final class ChunkDecoder {
 
         /** The aggregate is owned by the sink from then on. */
         void aggregate(long ts, Aggregate a);
+
+        /** Whether {@link #aggregate} needs distributions; if not, {@link #stats} is called instead. */
+        default boolean wantsDistributions() {
+            return true;
+        }
+
+        /** A bucket of several samples when distributions are not wanted. */
+        default void stats(long ts, double count, double sum, double min, double max) {
+            aggregate(ts, new Aggregate(count, sum, min, max, null, false));
+        }
     }
 
     private ChunkDecoder() {}
@@ -54,15 +64,23 @@ final class ChunkDecoder {
             double sum = sumX.read(in);
             double min = minX.read(in);
             double max = maxX.read(in);
+            boolean want = sink.wantsDistributions();
             Aggregate a;
             if (!in.readBit()) {
-                a = new Aggregate(n, sum, min, max, null, true);
+                a = want ? new Aggregate(n, sum, min, max, null, true) : null;
             } else if (!in.readBit()) {
-                a = new Aggregate(n, sum, min, max, null, false);
-            } else {
+                a = want ? new Aggregate(n, sum, min, max, null, false) : null;
+            } else if (want) {
                 a = new Aggregate(n, sum, min, max, Histogram.decode(in, min), true);
+            } else {
+                Histogram.skip(in);
+                a = null;
             }
-            sink.aggregate(ts, a);
+            if (want) {
+                sink.aggregate(ts, a);
+            } else {
+                sink.stats(ts, n, sum, min, max);
+            }
         }
     }
 

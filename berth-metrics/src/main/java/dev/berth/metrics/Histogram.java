@@ -17,10 +17,10 @@ import java.util.Arrays;
  * the bucket's exact minimum and maximum. Values with a magnitude below 2^-1022 (subnormals) share
  * bins with an absolute, not relative, error below 2^-1029.
  *
- * <p><b>Bounded.</b> At most {@link #MAX_BINS} bins (32 binades, a factor of 4·10^9 between the
- * smallest and largest magnitude, at full resolution; about 48 KiB); beyond, the two lowest bins
- * are merged, which costs accuracy only at the lowest ranks (the most negative values, or the
- * smallest positive ones), the way DDSketch collapses.
+ * <p><b>Bounded.</b> Bins live in {@link DenseBins}: per sign at most {@link #MAX_BINS} consecutive
+ * bins (32 binades, a factor of 4·10^9 between the smallest and largest magnitude, at full
+ * resolution; at most 32 KiB per sign); beyond, the bins nearest zero are merged, which costs
+ * accuracy only for the values of smallest magnitude, the way DDSketch collapses.
  *
  * <p>Not thread-safe: owned by one {@link Aggregate}.
  */
@@ -33,30 +33,30 @@ final class Histogram {
 
     private boolean binned;
     private double[] values; // exact mode, ascending
-    private int[] keys; // binned mode, ascending
-    private double[] counts;
-    private int size;
+    private double[] counts; // exact mode
+    private int size; // exact mode
+    private DenseBins bins; // binned mode
+    private int[] sortedKeys; // binned mode: cache of bins in order, dropped on change
+    private double[] sortedCounts;
 
     Histogram() {
         values = new double[2];
         counts = new double[2];
     }
 
-    private Histogram(boolean binned, double[] values, int[] keys, double[] counts, int size) {
-        this.binned = binned;
-        this.values = values;
-        this.keys = keys;
-        this.counts = counts;
-        this.size = size;
-    }
-
     Histogram copy() {
-        return new Histogram(
-                binned,
-                values == null ? null : values.clone(),
-                keys == null ? null : keys.clone(),
-                counts.clone(),
-                size);
+        Histogram h = new Histogram();
+        h.binned = binned;
+        if (binned) {
+            h.values = null;
+            h.counts = null;
+            h.bins = bins.copy();
+        } else {
+            h.values = values.clone();
+            h.counts = counts.clone();
+            h.size = size;
+        }
+        return h;
     }
 
     static int key(double v) {
@@ -78,16 +78,37 @@ final class Histogram {
         return binned;
     }
 
+    private void sorted() {
+        if (sortedKeys == null) {
+            Object[] a = bins.toArrays();
+            sortedKeys = (int[]) a[0];
+            sortedCounts = (double[]) a[1];
+            size = (int) a[2];
+        }
+    }
+
+    /** Distinct values (exact mode) or non-empty bins. */
     int size() {
+        if (binned) {
+            sorted();
+        }
         return size;
     }
 
     /** The i-th smallest value (a bin's midpoint in binned mode). */
     double valueAt(int i) {
-        return binned ? representative(keys[i]) : values[i];
+        if (binned) {
+            sorted();
+            return representative(sortedKeys[i]);
+        }
+        return values[i];
     }
 
     double countAt(int i) {
+        if (binned) {
+            sorted();
+            return sortedCounts[i];
+        }
         return counts[i];
     }
 
@@ -97,11 +118,11 @@ final class Histogram {
         }
         if (!binned) {
             int i = Arrays.binarySearch(values, 0, size, v);
-            if (i >= 0) {
+            if (i >= 0) { // binarySearch orders by Double.compare: a hit has the same bits
                 counts[i] += count;
                 return;
             }
-            i = -i - 1; // binarySearch orders by Double.compare: a hit has the same bits
+            i = -i - 1;
             if (size < EXACT_LIMIT) {
                 if (size == values.length) {
                     values = Arrays.copyOf(values, Math.min(EXACT_LIMIT, size * 2));
@@ -120,41 +141,21 @@ final class Histogram {
     }
 
     private void toBinned() {
-        double[] oldValues = values;
-        double[] oldCounts = counts;
-        int n = size;
-        binned = true;
-        values = null;
-        keys = new int[Math.max(16, n * 2)];
-        counts = new double[keys.length];
-        size = 0;
-        for (int i = 0; i < n; i++) {
-            addBin(key(oldValues[i]), oldCounts[i]);
+        DenseBins b = new DenseBins();
+        for (int i = 0; i < size; i++) {
+            b.add(key(values[i]), counts[i]);
         }
+        binned = true;
+        bins = b;
+        values = null;
+        counts = null;
+        size = 0;
+        sortedKeys = null;
     }
 
     private void addBin(int k, double count) {
-        int i = Arrays.binarySearch(keys, 0, size, k);
-        if (i >= 0) {
-            counts[i] += count;
-            return;
-        }
-        i = -i - 1;
-        if (size == keys.length) {
-            keys = Arrays.copyOf(keys, size * 2);
-            counts = Arrays.copyOf(counts, size * 2);
-        }
-        System.arraycopy(keys, i, keys, i + 1, size - i);
-        System.arraycopy(counts, i, counts, i + 1, size - i);
-        keys[i] = k;
-        counts[i] = count;
-        size++;
-        if (size > MAX_BINS) {
-            counts[1] += counts[0];
-            System.arraycopy(keys, 1, keys, 0, size - 1);
-            System.arraycopy(counts, 1, counts, 0, size - 1);
-            size--;
-        }
+        bins.add(k, count);
+        sortedKeys = null;
     }
 
     void merge(Histogram other) {
@@ -162,9 +163,7 @@ final class Histogram {
             if (!binned) {
                 toBinned();
             }
-            for (int i = 0; i < other.size; i++) {
-                addBin(other.keys[i], other.counts[i]);
-            }
+            other.bins.forEach(this::addBin);
         } else {
             for (int i = 0; i < other.size; i++) {
                 add(other.values[i], other.counts[i]);
@@ -174,8 +173,8 @@ final class Histogram {
 
     double total() {
         double t = 0;
-        for (int i = 0; i < size; i++) {
-            t += counts[i];
+        for (int i = 0; i < size(); i++) {
+            t += countAt(i);
         }
         return t;
     }
@@ -188,8 +187,10 @@ final class Histogram {
      */
     void encode(BitWriter out, double min) {
         out.writeBit(binned);
-        out.writeVarLong(size);
+        out.writeVarLong(size());
         if (binned) {
+            int[] keys = sortedKeys;
+            double[] counts = sortedCounts;
             for (int i = 0; i < size; i++) {
                 if (i == 0) {
                     long d = (long) keys[0] - key(min);
@@ -235,31 +236,54 @@ final class Histogram {
         return in.readBit() ? (int) in.read(32) : (int) in.read(10);
     }
 
+    /** Reads past an encoded distribution without building it (queries of basic statistics). */
+    static void skip(BitReader in) {
+        boolean binned = in.readBit();
+        int size = (int) in.readVarLong();
+        XorCodec xor = binned ? null : new XorCodec();
+        for (int i = 0; i < size; i++) {
+            if (binned) {
+                readKeyGap(in);
+            } else {
+                xor.read(in);
+            }
+            readCount(in);
+        }
+    }
+
     static Histogram decode(BitReader in, double min) {
         boolean binned = in.readBit();
         int size = (int) in.readVarLong();
-        double[] counts = new double[Math.max(2, size)];
+        Histogram h = new Histogram();
         if (binned) {
-            int[] keys = new int[Math.max(2, size)];
+            h.binned = true;
+            h.values = null;
+            h.counts = null;
+            h.bins = new DenseBins();
+            int key = 0;
             for (int i = 0; i < size; i++) {
                 if (i == 0) {
                     long z = readKeyGap(in) & 0xFFFFFFFFL;
-                    keys[0] = (int) (key(min) + ((z >>> 1) ^ -(z & 1)));
+                    key = (int) (key(min) + ((z >>> 1) ^ -(z & 1)));
                 } else {
-                    keys[i] = keys[i - 1] + 1 + readKeyGap(in);
+                    key = key + 1 + readKeyGap(in);
                 }
-                counts[i] = readCount(in);
+                h.bins.add(key, readCount(in));
             }
-            return new Histogram(true, null, keys, counts, size);
+            return h;
         }
         double[] values = new double[Math.max(2, size)];
+        double[] counts = new double[Math.max(2, size)];
         XorCodec xor = new XorCodec();
         xor.reset(min);
         for (int i = 0; i < size; i++) {
             values[i] = xor.read(in);
             counts[i] = readCount(in);
         }
-        return new Histogram(false, values, null, counts, size);
+        h.values = values;
+        h.counts = counts;
+        h.size = size;
+        return h;
     }
 
     /** A count: {@code 0} for 1, {@code 10} + varint for other whole numbers, {@code 11} + 64 bits. */

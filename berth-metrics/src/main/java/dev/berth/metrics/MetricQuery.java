@@ -11,7 +11,8 @@ import java.util.Objects;
  * cheaper.
  *
  * <p>The period must be positive; which periods return data depends on the age of {@code start}
- * as in CloudWatch (see {@link MetricStore#query}).
+ * as in CloudWatch (see {@link MetricStore#query}). A query spanning more than a million periods is
+ * refused ({@link IllegalArgumentException}); the API layer enforces CloudWatch's smaller limits.
  */
 public record MetricQuery(
         MetricId metric, StandardUnit unit, Instant start, Instant end, int periodSeconds, boolean distributions) {

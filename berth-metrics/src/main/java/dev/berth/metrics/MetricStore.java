@@ -381,6 +381,7 @@ public final class MetricStore implements AutoCloseable {
             }
         }
         long from = Math.max(p0, chosen.bucketStart(nowSec - chosen.retentionSeconds) + chosen.resolution);
+        PeriodAccumulator.checkPeriods(p0, endSec, q.periodSeconds());
         List<PeriodPoint> out = new ArrayList<>();
         Series[] all = registry.ofMetric(q.metric());
         for (Series s : all) {

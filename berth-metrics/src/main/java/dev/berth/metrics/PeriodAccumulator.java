@@ -10,6 +10,9 @@ import java.util.List;
  */
 final class PeriodAccumulator implements ChunkDecoder.BucketSink {
 
+    /** Far above CloudWatch's own limits (1,440 per GetMetricStatistics, 100,800 per GetMetricData). */
+    static final long MAX_PERIODS = 1_000_000;
+
     private final long p0;
     private final long from;
     private final long to;
@@ -23,7 +26,15 @@ final class PeriodAccumulator implements ChunkDecoder.BucketSink {
         this.to = to;
         this.period = period;
         this.distributions = distributions;
-        this.periods = new Aggregate[(int) Math.max(0, (to - p0 + period - 1) / period)];
+        this.periods = new Aggregate[checkPeriods(p0, to, period)];
+    }
+
+    static int checkPeriods(long p0, long to, int period) {
+        long n = Math.max(0, (to - p0 + period - 1) / period);
+        if (n > MAX_PERIODS) {
+            throw new IllegalArgumentException("a query may span at most " + MAX_PERIODS + " periods, not " + n);
+        }
+        return (int) n;
     }
 
     private Aggregate slot(long ts) {
@@ -59,6 +70,19 @@ final class PeriodAccumulator implements ChunkDecoder.BucketSink {
             } else {
                 a.addStatsOnly(b.sampleCount(), b.sum(), b.minimum(), b.maximum());
             }
+        }
+    }
+
+    @Override
+    public boolean wantsDistributions() {
+        return distributions;
+    }
+
+    @Override
+    public void stats(long ts, double count, double sum, double min, double max) {
+        Aggregate a = slot(ts);
+        if (a != null) {
+            a.addStatsOnly(count, sum, min, max);
         }
     }
 

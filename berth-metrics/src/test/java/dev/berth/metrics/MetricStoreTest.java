@@ -267,4 +267,15 @@ class MetricStoreTest {
                     .satisfies(p -> assertThat(p.aggregate().sum()).isEqualTo(14400));
         }
     }
+
+    @Test
+    void aQueryOfTooManyPeriodsIsRefused() {
+        try (MetricStore store = open()) {
+            var q = MetricQuery.of(CPU, T0, T0.plus(Duration.ofDays(30)), 1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.query(q))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(store.query(MetricQuery.of(CPU, T0, T0.plus(Duration.ofDays(30)), 60)))
+                    .isEmpty();
+        }
+    }
 }
