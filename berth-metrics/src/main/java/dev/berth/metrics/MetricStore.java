@@ -154,7 +154,7 @@ public final class MetricStore implements AutoCloseable {
             Datapoint dp = Wal.decodeValue(rec);
             Series s = registry.byId(id);
             if (s != null) {
-                apply(s, ts, res, dp);
+                apply(s, ts, res, dp, options.clock().millis() / 1000);
                 s.lastActiveMillis = Math.max(s.lastActiveMillis, ingest);
             }
         }
@@ -202,7 +202,7 @@ public final class MetricStore implements AutoCloseable {
             }
             for (int i = 0; i < series.length; i++) {
                 Sample s = samples.get(i);
-                apply(series[i], s.timestampMillis(), s.storageResolution(), s.value());
+                apply(series[i], s.timestampMillis(), s.storageResolution(), s.value(), now / 1000);
                 series[i].lastActiveMillis = now;
             }
         } catch (IOException e) {
@@ -214,19 +214,16 @@ public final class MetricStore implements AutoCloseable {
 
     private final Series.ChunkSink sink = this::writeChunk;
 
-    private void apply(Series s, long tsMillis, int resolution, Datapoint dp) throws IOException {
+    private static final Tier[] TIERS = Tier.values();
+
+    private void apply(Series s, long tsMillis, int resolution, Datapoint dp, long nowSec) throws IOException {
         long sec = Math.floorDiv(tsMillis, 1000);
-        long nowSec = options.clock().millis() / 1000;
-        for (Tier t = Tier.first(resolution); t != null; t = next(t)) {
+        for (int i = Tier.first(resolution).ordinal(); i < TIERS.length; i++) {
+            Tier t = TIERS[i];
             if (sec >= nowSec - t.retentionSeconds) {
                 s.add(t, sec, dp, sink);
             }
         }
-    }
-
-    private static Tier next(Tier t) {
-        Tier[] all = Tier.values();
-        return t.ordinal() + 1 < all.length ? all[t.ordinal() + 1] : null;
     }
 
     private void writeChunk(Series s, Tier tier, ChunkEncoder chunk) throws IOException {
