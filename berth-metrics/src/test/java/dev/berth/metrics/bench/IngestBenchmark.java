@@ -101,6 +101,20 @@ public class IngestBenchmark {
 
     @State(Scope.Thread)
     public static class Writer {
+        private static final java.util.concurrent.atomic.AtomicInteger THREADS =
+                new java.util.concurrent.atomic.AtomicInteger();
+        /** This thread's own metrics and clock, for {@link IngestBenchmark#put2ThreadsDisjoint}. */
+        final MetricId[] own = new MetricId[BATCH];
+
+        long ownClock = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+
+        {
+            int t = THREADS.incrementAndGet();
+            for (int i = 0; i < BATCH; i++) {
+                own[i] = MetricId.of("Bench", "Latency", "Service", "svc-" + i, "Writer", "w" + t);
+            }
+        }
+
         final SplittableRandom random = new SplittableRandom();
         final double[] last = new double[BATCH];
         final List<Sample> batch = new ArrayList<>(BATCH);
@@ -124,6 +138,21 @@ public class IngestBenchmark {
     @Threads(2)
     public void put2Threads(Store s, Writer w) {
         put(s, w);
+    }
+
+    /** Two threads, each with its own 1,000 metrics and its own timeline: writers that do not share series. */
+    @Benchmark
+    @Threads(2)
+    public void put2ThreadsDisjoint(Store s, Writer w) {
+        long ts = w.ownClock += 10_000;
+        s.clock.accumulateAndGet(ts, Math::max);
+        w.batch.clear();
+        for (int i = 0; i < BATCH; i++) {
+            double v = s.data.next(w.random, w.last[i]);
+            w.last[i] = v;
+            w.batch.add(new Sample(w.own[i], StandardUnit.PERCENT, ts, s.resolution, new Datapoint.Single(v)));
+        }
+        s.store.put(w.batch);
     }
 
     @Benchmark
