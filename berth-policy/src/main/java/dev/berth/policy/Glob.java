@@ -164,23 +164,24 @@ final class Glob {
             default:
                 break;
         }
-        Object[] toks = tokens;
         if (hasVariables) {
-            toks = tokens.clone();
-            for (int k = 0; k < toks.length; k++) {
-                if (toks[k] instanceof Variable v) {
-                    String value = context == null ? null : context.variable(v.key);
-                    if (value == null) {
-                        value = v.defaultValue;
-                    }
-                    if (value == null) {
-                        return UNRESOLVED;
-                    }
-                    toks[k] = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+            // Every variable must resolve before matching: an unresolved one makes the statement not
+            // apply, which is not the same as "no match" under NotResource or a negated operator.
+            for (Object t : tokens) {
+                if (t instanceof Variable v && value(v, context) == null) {
+                    return UNRESOLVED;
                 }
             }
         }
-        return match(toks, input) ? MATCH : NO_MATCH;
+        return match(tokens, input, context) ? MATCH : NO_MATCH;
+    }
+
+    private String value(Variable v, RequestContext context) {
+        String value = context == null ? null : context.variable(v.key);
+        if (value == null) {
+            return v.defaultValue;
+        }
+        return ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
     }
 
     /** The text with variables substituted (wildcards kept as written); null when unresolvable. */
@@ -213,7 +214,7 @@ final class Glob {
     }
 
     /** The wildcard algorithm over chunks: backtrack to the last star, one character further each time. */
-    private static boolean match(Object[] toks, String s) {
+    private boolean match(Object[] toks, String s, RequestContext context) {
         int n = toks.length;
         int len = s.length();
         int ti = 0;
@@ -238,7 +239,7 @@ final class Glob {
                         continue;
                     }
                 } else {
-                    String lit = (String) t;
+                    String lit = t instanceof Variable v ? value(v, context) : (String) t;
                     if (s.startsWith(lit, si)) {
                         si += lit.length();
                         ti++;
