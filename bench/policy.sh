@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Policy engine benchmark (JMH): builds berth-model and berth-policy, then runs
 # dev.berth.policy.bench.PolicyEvaluationBenchmark from the module's test classes on one thread.
+# Then the same cases in CPU time (PolicyEvaluationCpuTime): on a shared machine JMH's wall-clock
+# throughput shows the share of a core the thread got; evaluations per CPU-second do not.
 # Usage: bench/policy.sh [extra JMH arguments, e.g. -wi 1 -i 2 or a benchmark name regex]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +20,6 @@ CP="berth-policy/target/test-classes:berth-policy/target/classes:$(cat "$cp_file
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1); $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "load at start: $(uptime)"
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main -jvmArgs "-Xms1g -Xmx1g" "$@" 'dev.berth.policy.bench.PolicyEvaluationBenchmark'
+echo "load between: $(uptime)"
+"$JAVA" -Xms1g -Xmx1g -cp "$CP" dev.berth.policy.bench.PolicyEvaluationCpuTime
 echo "load at end: $(uptime)"

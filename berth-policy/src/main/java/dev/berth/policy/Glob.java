@@ -79,8 +79,7 @@ final class Glob {
     /**
      * Compiles {@code text}. {@code wildcards}: {@code *} and {@code ?} are wildcards (else literal);
      * {@code variables}: {@code ${...}} is a policy variable (only in 2012-10-17 documents);
-     * {@code lowerCase}: the pattern is lower-cased and must be matched against lower-cased input
-     * (actions), except inside variables' substituted values.
+     * {@code lowerCase}: the pattern is lower-cased and matched ignoring case (actions).
      */
     static Glob compile(String text, boolean wildcards, boolean variables, boolean lowerCase) {
         List<Object> tokens = new ArrayList<>();
@@ -158,9 +157,9 @@ final class Glob {
             case ANY:
                 return MATCH;
             case EXACT:
-                return input.equals(literal) ? MATCH : NO_MATCH;
+                return (ignoreCase ? input.equalsIgnoreCase(literal) : input.equals(literal)) ? MATCH : NO_MATCH;
             case PREFIX:
-                return input.startsWith(literal) ? MATCH : NO_MATCH;
+                return input.regionMatches(ignoreCase, 0, literal, 0, literal.length()) ? MATCH : NO_MATCH;
             default:
                 break;
         }
@@ -181,7 +180,7 @@ final class Glob {
         if (value == null) {
             return v.defaultValue;
         }
-        return ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+        return value;
     }
 
     /** The text with variables substituted (wildcards kept as written); null when unresolvable. */
@@ -240,7 +239,7 @@ final class Glob {
                     }
                 } else {
                     String lit = t instanceof Variable v ? value(v, context) : (String) t;
-                    if (s.startsWith(lit, si)) {
+                    if (s.regionMatches(ignoreCase, si, lit, 0, lit.length())) {
                         si += lit.length();
                         ti++;
                         continue;
