@@ -18,6 +18,8 @@ import java.util.List;
  *   <li>An explicit deny in any policy (identity, resource, boundary, session; reported in that order)
  *       denies.
  *   <li>The account root of the resource's account is allowed (no identity policy can limit it).
+ *   <li>A caller without identity policies (a service, an anonymous caller, a web-identity or SAML
+ *       caller, an S3 canonical user) is allowed when the resource policy names it (or {@code *}).
  *   <li>Cross-account (a resource policy and a resource account other than the principal's): the
  *       resource policy must allow (naming the principal, its role, or its account), and the
  *       identity side must allow as below.
@@ -171,6 +173,11 @@ public final class PolicyEvaluator {
             return allow(action, resource, identity, resourceTally);
         }
 
+        if (resourceTally.allow == Strength.DIRECT.ordinal() && !p.type().hasIdentityPolicies()) {
+            // Services, anonymous callers, web-identity/SAML callers and S3 canonical users have no
+            // identity policies and belong to no account of ours: the resource policy alone decides.
+            return allow(action, resource, identity, resourceTally);
+        }
         if (policies.resource() != null && !sameAccount) {
             if (resourceTally.allow < Strength.ACCOUNT.ordinal()) {
                 return implicit(Reason.NO_RESOURCE_ALLOW, action, resource);

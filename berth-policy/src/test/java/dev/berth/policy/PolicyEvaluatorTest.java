@@ -627,6 +627,73 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void trustPoliciesDecideAssumeRole() {
+        Policy trust = Policy.parse("""
+                {"Version":"2012-10-17","Statement":[
+                  {"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"},
+                  {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"},
+                  {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:user/eve"},"Action":"sts:AssumeRole",
+                   "Condition":{"StringEquals":{"sts:ExternalId":"s3cr3t"}}}]}""", PolicyKind.TRUST);
+        String role = "arn:aws:iam::111122223333:role/task";
+        PolicySet onlyTrust = new PolicySet(List.of(), trust, null, List.of());
+        // a service principal: the trust policy alone decides
+        assertThat(PolicyEvaluator.evaluate(
+                                Request.of(Principal.service("ecs-tasks.amazonaws.com"), "sts:AssumeRole", role)
+                                        .inAccount(ACCT),
+                                onlyTrust)
+                        .allowed())
+                .isTrue();
+        assertThat(PolicyEvaluator.evaluate(
+                                Request.of(Principal.service("lambda.amazonaws.com"), "sts:AssumeRole", role)
+                                        .inAccount(ACCT),
+                                onlyTrust)
+                        .allowed())
+                .isFalse();
+        // the account root as principal delegates to the caller's identity policies
+        assertThat(PolicyEvaluator.evaluate(Request.of(BOB, "sts:AssumeRole", role), onlyTrust)
+                        .reason())
+                .isEqualTo(Reason.NO_IDENTITY_ALLOW);
+        PolicySet bobMayAssume = new PolicySet(
+                List.of(Policy.parse(allow("sts:AssumeRole", role), PolicyKind.IDENTITY)), trust, null, List.of());
+        assertThat(PolicyEvaluator.evaluate(Request.of(BOB, "sts:AssumeRole", role), bobMayAssume)
+                        .allowed())
+                .isTrue();
+        // cross-account: trust policy (with its condition) and the caller's own policy must both allow
+        PolicySet eveMayAssume = new PolicySet(
+                List.of(Policy.parse(allow("sts:AssumeRole", "*"), PolicyKind.IDENTITY)), trust, null, List.of());
+        RequestContext externalId =
+                RequestContext.builder().put("sts:ExternalId", "s3cr3t").build();
+        assertThat(PolicyEvaluator.evaluate(
+                                new Request(FOREIGN, "sts:AssumeRole", List.of(role), externalId, ACCT), eveMayAssume)
+                        .allowed())
+                .isTrue();
+        assertThat(PolicyEvaluator.evaluate(
+                                new Request(FOREIGN, "sts:AssumeRole", List.of(role), RequestContext.empty(), ACCT),
+                                eveMayAssume)
+                        .reason())
+                .isEqualTo(Reason.NO_RESOURCE_ALLOW);
+    }
+
+    @Test
+    void anonymousCallersReachOnlyWhatAResourcePolicyOpensToEveryone() {
+        String object = "arn:aws:s3:::public-bucket/index.html";
+        Policy publicRead = Policy.parse(
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\","
+                        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::public-bucket/*\"}}",
+                PolicyKind.RESOURCE);
+        PolicySet set = new PolicySet(List.of(), publicRead, null, List.of());
+        Principal anonymous = Principal.anonymous();
+        assertThat(PolicyEvaluator.evaluate(
+                                Request.of(anonymous, "s3:GetObject", object).inAccount(ACCT), set)
+                        .allowed())
+                .isTrue();
+        Decision put = PolicyEvaluator.evaluate(
+                Request.of(anonymous, "s3:PutObject", object).inAccount(ACCT), set);
+        assertThat(put.allowed()).isFalse();
+        assertThat(put.accessDeniedMessage(anonymous)).startsWith("User: anonymous is not authorized");
+    }
+
+    @Test
     void accessDeniedMessagesReadLikeAws() {
         Policy read = Policy.parse(ECS_READ, PolicyKind.IDENTITY);
         Decision implicit =
