@@ -47,12 +47,10 @@ final class Glob {
     private final Shape shape;
     private final String literal;
     private final boolean hasVariables;
-    private final boolean ignoreCase;
 
-    private Glob(String source, Object[] tokens, boolean ignoreCase) {
+    private Glob(String source, Object[] tokens) {
         this.source = source;
         this.tokens = tokens;
-        this.ignoreCase = ignoreCase;
         boolean vars = false;
         for (Object t : tokens) {
             vars |= t instanceof Variable;
@@ -79,7 +77,8 @@ final class Glob {
     /**
      * Compiles {@code text}. {@code wildcards}: {@code *} and {@code ?} are wildcards (else literal);
      * {@code variables}: {@code ${...}} is a policy variable (only in 2012-10-17 documents);
-     * {@code lowerCase}: the pattern is lower-cased and matched ignoring case (actions).
+     * {@code lowerCase}: the pattern is lower-cased, to be matched against lower-cased input (actions:
+     * the evaluator lower-cases the request's action once, then every comparison is exact).
      */
     static Glob compile(String text, boolean wildcards, boolean variables, boolean lowerCase) {
         List<Object> tokens = new ArrayList<>();
@@ -115,15 +114,15 @@ final class Glob {
             i++;
         }
         flush(lit, tokens, lowerCase);
-        return new Glob(text, tokens.toArray(), lowerCase);
+        return new Glob(text, tokens.toArray());
     }
 
     private static Variable variable(String inner) {
         int comma = inner.indexOf(',');
         if (comma < 0) {
-            return new Variable(inner.toLowerCase(Locale.ROOT), null);
+            return new Variable(Keys.canonical(inner.toLowerCase(Locale.ROOT)), null);
         }
-        String key = inner.substring(0, comma).trim().toLowerCase(Locale.ROOT);
+        String key = Keys.canonical(inner.substring(0, comma).trim().toLowerCase(Locale.ROOT));
         String def = inner.substring(comma + 1).trim();
         if (def.length() >= 2 && def.startsWith("'") && def.endsWith("'")) {
             def = def.substring(1, def.length() - 1);
@@ -157,9 +156,9 @@ final class Glob {
             case ANY:
                 return MATCH;
             case EXACT:
-                return (ignoreCase ? input.equalsIgnoreCase(literal) : input.equals(literal)) ? MATCH : NO_MATCH;
+                return input.equals(literal) ? MATCH : NO_MATCH;
             case PREFIX:
-                return input.regionMatches(ignoreCase, 0, literal, 0, literal.length()) ? MATCH : NO_MATCH;
+                return input.startsWith(literal) ? MATCH : NO_MATCH;
             default:
                 break;
         }
@@ -239,7 +238,7 @@ final class Glob {
                     }
                 } else {
                     String lit = t instanceof Variable v ? value(v, context) : (String) t;
-                    if (s.regionMatches(ignoreCase, si, lit, 0, lit.length())) {
+                    if (s.startsWith(lit, si)) {
                         si += lit.length();
                         ti++;
                         continue;
@@ -252,6 +251,14 @@ final class Glob {
                 return false;
             }
             starSi++;
+            if (toks[starTi + 1] instanceof String next) {
+                // the star is followed by literal text: jump to its next occurrence
+                int at = s.indexOf(next, starSi);
+                if (at < 0) {
+                    return false;
+                }
+                starSi = at;
+            }
             si = starSi;
             ti = starTi + 1;
         }

@@ -5,6 +5,7 @@ import dev.berth.policy.Decision.Reason;
 import dev.berth.policy.PrincipalPattern.Strength;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * AWS's policy evaluation logic, as the IAM User Guide's "Policy evaluation logic" pages and flow
@@ -104,10 +105,12 @@ public final class PolicyEvaluator {
     /** Decides {@code request} under {@code policies}. */
     public static Decision evaluate(Request request, PolicySet policies) {
         List<String> resources = request.resources().isEmpty() ? List.of("*") : request.resources();
+        // Actions are case-insensitive: lower-cased once here, compared exactly with lower-case patterns.
+        String action = request.action().toLowerCase(Locale.ROOT);
         Decision firstImplicit = null;
         List<MatchedStatement> allowMatches = null;
         for (String resource : resources) {
-            Decision d = evaluateOne(request, resource, policies);
+            Decision d = evaluateOne(request, action, resource, policies);
             if (d.outcome() == Outcome.EXPLICIT_DENY) {
                 return d;
             }
@@ -130,7 +133,7 @@ public final class PolicyEvaluator {
         return new Decision(Outcome.ALLOW, Reason.ALLOWED, request.action(), resources.getFirst(), allowMatches);
     }
 
-    private static Decision evaluateOne(Request request, String resource, PolicySet policies) {
+    private static Decision evaluateOne(Request request, String lowerAction, String resource, PolicySet policies) {
         Principal p = request.principal();
         String action = request.action();
         RequestContext c = request.context();
@@ -138,19 +141,19 @@ public final class PolicyEvaluator {
         List<Policy> identityPolicies = policies.identity();
         for (int i = 0, n = identityPolicies.size(); i < n; i++) {
             Policy policy = identityPolicies.get(i);
-            identity.scan(policy, PolicyType.IDENTITY, p, action, resource, c);
+            identity.scan(policy, PolicyType.IDENTITY, p, lowerAction, resource, c);
         }
         Tally resourceTally = policies.resource() == null ? Tally.NONE : new Tally();
         if (policies.resource() != null) {
-            resourceTally.scan(policies.resource(), PolicyType.RESOURCE, p, action, resource, c);
+            resourceTally.scan(policies.resource(), PolicyType.RESOURCE, p, lowerAction, resource, c);
         }
         Tally boundary = policies.boundary() == null ? Tally.NONE : new Tally();
         if (policies.boundary() != null) {
-            boundary.scan(policies.boundary(), PolicyType.PERMISSIONS_BOUNDARY, p, action, resource, c);
+            boundary.scan(policies.boundary(), PolicyType.PERMISSIONS_BOUNDARY, p, lowerAction, resource, c);
         }
         Tally session = policies.session().isEmpty() ? Tally.NONE : new Tally();
         for (Policy policy : policies.session()) {
-            session.scan(policy, PolicyType.SESSION, p, action, resource, c);
+            session.scan(policy, PolicyType.SESSION, p, lowerAction, resource, c);
         }
 
         if (identity.denied || resourceTally.denied || boundary.denied || session.denied) {

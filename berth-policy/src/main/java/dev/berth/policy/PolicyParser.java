@@ -382,7 +382,7 @@ final class PolicyParser {
                         op,
                         qualifier,
                         ifExists,
-                        key.toLowerCase(Locale.ROOT).intern(),
+                        Keys.canonical(key.toLowerCase(Locale.ROOT)),
                         Condition.compileValues(op, values, variables)));
             }
         }

@@ -136,7 +136,7 @@ public final class Statement {
         return strength;
     }
 
-    /** Actions are case-insensitive: the patterns are lower-case and compare ignoring case. */
+    /** Actions are case-insensitive: the patterns are lower-case and {@code action} is lower-cased. */
     private boolean matchesAction(String action) {
         for (Glob g : actions) {
             if (g.matches(action, null) == Glob.MATCH) {
