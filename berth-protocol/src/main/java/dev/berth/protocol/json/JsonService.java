@@ -2,6 +2,7 @@ package dev.berth.protocol.json;
 
 import dev.berth.protocol.model.ServiceModel;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An AWS service that speaks the JSON 1.0/1.1 protocol (ECS, ECR, Logs, ...): its model, its
@@ -16,6 +17,15 @@ public interface JsonService {
 
     /** The error code for requests that break a modelled constraint, e.g. {@code InvalidParameterException}. */
     String validationErrorCode();
+
+    /**
+     * Names of input members that name or identify a resource and must not contain control
+     * characters (see {@link dev.berth.protocol.model.ShapeValidator}); for members whose model
+     * shape has no pattern of its own.
+     */
+    default Set<String> identifierMembers() {
+        return Set.of();
+    }
 
     /** The handler of an operation, or empty when Berth does not implement it. */
     Optional<JsonOperation> operation(String name);

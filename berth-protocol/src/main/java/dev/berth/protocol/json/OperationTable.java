@@ -18,6 +18,7 @@ public class OperationTable implements JsonService {
     private final String validationErrorCode;
     private final Map<String, JsonOperation> operations = new LinkedHashMap<>();
     private final Map<String, Integer> bodyLimits = new LinkedHashMap<>();
+    private Set<String> identifierMembers = Set.of();
 
     public OperationTable(ServiceModel model, String validationErrorCode) {
         this.model = model;
@@ -56,6 +57,17 @@ public class OperationTable implements JsonService {
     public static int bodyForBlob(long maxBlobBytes) {
         long base64 = (maxBlobBytes + 2) / 3 * 4;
         return Math.toIntExact(base64 + 64 * 1024);
+    }
+
+    /** Sets the {@link #identifierMembers()}: input members whose values must hold no control characters. */
+    public OperationTable identifierMembers(Set<String> names) {
+        this.identifierMembers = Set.copyOf(names);
+        return this;
+    }
+
+    @Override
+    public Set<String> identifierMembers() {
+        return identifierMembers;
     }
 
     @Override

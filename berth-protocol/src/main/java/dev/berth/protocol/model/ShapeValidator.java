@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks a JSON request body against the input shape of its operation, as the AWS front end does
@@ -32,14 +33,27 @@ public final class ShapeValidator {
 
     private final ServiceModel model;
     private final String validationErrorCode;
+    private final Set<String> identifierMembers;
 
     /**
      * @param validationErrorCode the error code the service uses for constraint violations,
      *     e.g. {@code InvalidParameterException} for ECS, {@code ValidationError} for query services
      */
     public ShapeValidator(ServiceModel model, String validationErrorCode) {
+        this(model, validationErrorCode, Set.of());
+    }
+
+    /**
+     * @param identifierMembers names of structure members that name or identify something (the
+     *     model gives many of them no pattern, e.g. ECS's {@code cluster}, Logs' {@code
+     *     logStreamName}): their string values, and the strings of a list they hold, must not
+     *     contain a control character (U+0000 to U+001F, U+007F), wherever the member occurs, so
+     *     that none becomes part of a store key or an ARN
+     */
+    public ShapeValidator(ServiceModel model, String validationErrorCode, Set<String> identifierMembers) {
         this.model = model;
         this.validationErrorCode = validationErrorCode;
+        this.identifierMembers = Set.copyOf(identifierMembers);
     }
 
     /**
@@ -135,7 +149,11 @@ public final class ShapeValidator {
                 }
                 continue;
             }
-            out.set(m.getKey(), check(model.shape(m.getValue().shape()), v, childPath, violations));
+            JsonNode checked = check(model.shape(m.getValue().shape()), v, childPath, violations);
+            if (identifierMembers.contains(m.getKey())) {
+                noControlCharacters(checked, childPath, violations);
+            }
+            out.set(m.getKey(), checked);
         }
         return out;
     }
@@ -194,12 +212,41 @@ public final class ShapeValidator {
                     + "' failed to satisfy constraint: Member must satisfy enum value set: " + shape.enumValues());
         }
         checkLength(shape, s.codePointCount(0, s.length()), path, "length " + s.length(), violations);
-        if (shape.pattern() != null && !shape.pattern().matcher(s).find()) {
+        if (shape.pattern() != null && !shape.pattern().matcher(s).matches()) {
             violations.add("Value '" + abbreviate(s) + "' at '" + path
                     + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                    + shape.pattern());
+                    + shape.patternSource());
         }
         return value;
+    }
+
+    /** The identifier rule: a string, or a list of strings, without control characters. */
+    private static void noControlCharacters(JsonNode value, Loc path, List<String> violations) {
+        if (value.isTextual()) {
+            if (hasControlCharacter(value.asText())) {
+                violations.add("Value '" + abbreviate(value.asText()) + "' at '" + path
+                        + "' failed to satisfy constraint: Member must not contain control characters");
+            }
+        } else if (value.isArray()) {
+            int i = 1;
+            for (JsonNode item : value) {
+                if (item.isTextual()) {
+                    noControlCharacters(item, new Loc(path, null, i), violations);
+                }
+                i++;
+            }
+        }
+    }
+
+    /** Whether {@code s} holds a C0 control character (U+0000 to U+001F) or DEL (U+007F). */
+    public static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private JsonNode integral(Shape shape, JsonNode value, Loc path, List<String> violations) {
