@@ -56,7 +56,23 @@ public final class SecretsManagerApi {
     }
 
     public OperationTable service(ServiceModel model) {
-        return new OperationTable(model, "InvalidParameterException").register(operations());
+        // constraint violations of the model are ValidationException in Secrets Manager, as in SSM;
+        // the handlers' own checks (name characters, version stages) are InvalidParameterException
+        return new OperationTable(model, "ValidationException")
+                .identifierMembers(Set.of(
+                        "Name",
+                        "SecretId",
+                        "VersionId",
+                        "VersionStage",
+                        "VersionStages",
+                        "MoveToVersionId",
+                        "RemoveFromVersionId",
+                        "ClientRequestToken",
+                        "KmsKeyId",
+                        "Key",
+                        "Value",
+                        "TagKeys"))
+                .register(operations());
     }
 
     public Map<String, JsonOperation> operations() {
