@@ -24,20 +24,19 @@ public final class EcsApi extends OperationTable {
     /**
      * Members that name or identify something (ECS's model gives them no pattern): clusters,
      * services, tasks, families, container instances, ARNs, container and attribute names. None
-     * may hold a control character; ECS's own naming rules are checked by the handlers.
+     * may hold a control character. The names a create call gives ({@code clusterName},
+     * {@code serviceName}, {@code family}) are not here: their handlers check ECS's documented
+     * naming rules (letters, numbers, hyphens, underscores) and answer with ECS's own messages.
      */
     static final Set<String> IDENTIFIER_MEMBERS = Set.of(
             "cluster",
-            "clusterName",
             "clusters",
             "service",
-            "serviceName",
             "services",
             "task",
             "tasks",
             "taskDefinition",
             "taskDefinitions",
-            "family",
             "familyPrefix",
             "containerInstance",
             "containerInstances",

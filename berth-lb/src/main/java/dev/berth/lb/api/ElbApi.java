@@ -43,10 +43,10 @@ public final class ElbApi implements QueryService {
     /**
      * Members that name or identify something, or end up in an HTTP header (redirect parts, the
      * fixed response's content type, health-check paths): the model gives them no pattern, and
-     * none may hold a control character.
+     * none may hold a control character. A create call's {@code Name} is the handlers': they
+     * answer with ELB's own message ("can only contain characters that are alphanumeric ...").
      */
     static final Set<String> IDENTIFIER_MEMBERS = Set.of(
-            "Name",
             "Names",
             "LoadBalancerArn",
             "LoadBalancerArns",

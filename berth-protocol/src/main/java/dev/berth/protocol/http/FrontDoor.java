@@ -105,7 +105,11 @@ public final class FrontDoor implements AutoCloseable {
         jsonByPrefix.put(service.model().targetPrefix(), service);
         validators.put(
                 service,
-                new ShapeValidator(service.model(), service.validationErrorCode(), service.identifierMembers()));
+                new ShapeValidator(
+                        service.model(),
+                        service.validationErrorCode(),
+                        service.identifierMembers(),
+                        service.validationDialect()));
         return this;
     }
 

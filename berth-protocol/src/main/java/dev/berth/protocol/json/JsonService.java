@@ -1,6 +1,7 @@
 package dev.berth.protocol.json;
 
 import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.model.ShapeValidator;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +26,11 @@ public interface JsonService {
      */
     default Set<String> identifierMembers() {
         return Set.of();
+    }
+
+    /** How constraint violations are worded (ECR has its own form). */
+    default ShapeValidator.Dialect validationDialect() {
+        return ShapeValidator.Dialect.AWS;
     }
 
     /** The handler of an operation, or empty when Berth does not implement it. */

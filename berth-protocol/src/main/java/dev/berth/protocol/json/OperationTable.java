@@ -1,6 +1,7 @@
 package dev.berth.protocol.json;
 
 import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.model.ShapeValidator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ public class OperationTable implements JsonService {
     private final Map<String, JsonOperation> operations = new LinkedHashMap<>();
     private final Map<String, Integer> bodyLimits = new LinkedHashMap<>();
     private Set<String> identifierMembers = Set.of();
+    private ShapeValidator.Dialect dialect = ShapeValidator.Dialect.AWS;
 
     public OperationTable(ServiceModel model, String validationErrorCode) {
         this.model = model;
@@ -63,6 +65,17 @@ public class OperationTable implements JsonService {
     public OperationTable identifierMembers(Set<String> names) {
         this.identifierMembers = Set.copyOf(names);
         return this;
+    }
+
+    /** Sets the {@link #validationDialect()}. */
+    public OperationTable validationDialect(ShapeValidator.Dialect dialect) {
+        this.dialect = dialect;
+        return this;
+    }
+
+    @Override
+    public ShapeValidator.Dialect validationDialect() {
+        return dialect;
     }
 
     @Override

@@ -170,4 +170,28 @@ class ShapeValidatorTest {
                         .asText())
                 .isEqualTo("caf\u00e9 \u2028 ok");
     }
+
+    @Test
+    void theEcrDialectWordsTheFirstViolationAsEcrDoes() throws Exception {
+        ShapeValidator ecr = new ShapeValidator(
+                ServiceModel.load(mapper, "aws-models/test-2020-01-01.json"),
+                "InvalidParameterException",
+                java.util.Set.of("ref"),
+                ShapeValidator.Dialect.ECR);
+        AwsException pattern = (AwsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ecr.validate("PutRequest", json("{\"name\":\"Up\"}")));
+        assertThat(pattern.getMessage())
+                .isEqualTo("Invalid parameter at 'name' failed to satisfy constraint: "
+                        + "'must satisfy regular expression '^[a-z]+$''");
+        AwsException control = (AwsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ecr.validate("PutRequest", json("{\"name\":\"ok\",\"ref\":\"a\\u0000\"}")));
+        assertThat(control.getMessage())
+                .isEqualTo("Invalid parameter at 'ref' failed to satisfy constraint: "
+                        + "'must not contain control characters'");
+        AwsException length = (AwsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ecr.validate("PutRequest", json("{\"name\":\"NINECHARS\"}")));
+        assertThat(length.getMessage())
+                .isEqualTo("1 validation error detected: Value at 'name' (length 9) failed to satisfy "
+                        + "constraint: Member must have length less than or equal to 8");
+    }
 }

@@ -3,6 +3,7 @@ package dev.berth.registry.ecr;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.protocol.json.OperationTable;
 import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.model.ShapeValidator;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +22,8 @@ public final class EcrApi extends OperationTable {
 
     public EcrApi(ServiceModel model) {
         super(model, "InvalidParameterException");
+        // ECR words violations its own way: Invalid parameter at 'x' failed to satisfy constraint: '...'
+        validationDialect(ShapeValidator.Dialect.ECR);
         // the model gives image tags, digests, ARNs and tag keys/values no pattern
         identifierMembers(Set.of(
                 "imageTag",

@@ -57,10 +57,10 @@ public final class SecretsManagerApi {
 
     public OperationTable service(ServiceModel model) {
         // constraint violations of the model are ValidationException in Secrets Manager, as in SSM;
-        // the handlers' own checks (name characters, version stages) are InvalidParameterException
+        // the handlers' own checks (name characters, version stages) are InvalidParameterException;
+        // Name (CreateSecret's) is the handler's: AWS's "Invalid name. Must be a valid name ..."
         return new OperationTable(model, "ValidationException")
                 .identifierMembers(Set.of(
-                        "Name",
                         "SecretId",
                         "VersionId",
                         "VersionStage",
