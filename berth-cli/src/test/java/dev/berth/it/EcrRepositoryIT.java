@@ -148,7 +148,8 @@ class EcrRepositoryIT extends WithServer {
         assertThatThrownBy(() -> ecr.describeRepositories(b -> b.repositoryNames("Nope")))
                 .isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining(
-                        "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression");
+                        "Invalid parameter at 'repositoryNames.1.member' failed to satisfy constraint: "
+                                + "'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''");
     }
 
     @Test

@@ -75,6 +75,23 @@ public final class RawClient {
         return signed.request();
     }
 
+    /**
+     * Signs an S3 request as S3 clients do: the path is encoded once and not normalised, so
+     * percent-escapes in object keys (control characters, {@code %2F}) are signed as sent.
+     */
+    public SdkHttpRequest signS3(SdkHttpFullRequest req) {
+        AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+        SignedRequest signed = signer.sign(r -> r.identity(AwsBasicCredentials.create(keyId, secret))
+                .request(req)
+                .payload(req.contentStreamProvider().orElse(null))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.systemUTC()));
+        return signed.request();
+    }
+
     /** Sends {@code req} as it is (headers included), with {@code body}. */
     public Response send(SdkHttpRequest req, byte[] body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(req.getUri())

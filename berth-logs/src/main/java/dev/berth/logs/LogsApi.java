@@ -2,6 +2,7 @@ package dev.berth.logs;
 
 import dev.berth.protocol.json.OperationTable;
 import dev.berth.protocol.model.ServiceModel;
+import java.util.Set;
 
 /**
  * Amazon CloudWatch Logs (JSON 1.1, {@code Logs_20140328}, signing name {@code logs}) as the front
@@ -16,5 +17,7 @@ public final class LogsApi extends OperationTable {
 
     public LogsApi(ServiceModel model) {
         super(model, "InvalidParameterException");
+        // log stream names only exclude ':' and '*' in the model ([^:*]*); KMS key ids have no pattern
+        identifierMembers(Set.of("logStreamName", "logStreamNamePrefix", "logStreamNames", "kmsKeyId"));
     }
 }

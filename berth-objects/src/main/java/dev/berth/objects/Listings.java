@@ -63,6 +63,9 @@ final class Listings {
         } else {
             after = marker;
         }
+        listingText("prefix", prefix);
+        listingText("delimiter", delimiter);
+        listingText(v2 && token != null ? "continuation-token" : v2 ? "start-after" : "marker", after);
         Listing l = objects.list(bucket, ex.account, prefix, delimiter, after, max);
         String root = "ListBucketResult";
         S3Xml x = S3Xml.document(root).element("Name", bucket).element("Prefix", enc(prefix, url));
@@ -120,6 +123,23 @@ final class Listings {
 
     static String encodeToken(String after) {
         return Base64.getEncoder().encodeToString(("v1:" + after).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A prefix, delimiter or start key is compared with keys, so it obeys their limits: no NUL
+     * (no key holds one) and at most {@link ObjectStore#MAX_KEY_BYTES} bytes.
+     */
+    private static void listingText(String name, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw S3Errors.invalidArgument("The " + name + " must not contain a NUL character", name, value);
+        }
+        if (value.getBytes(StandardCharsets.UTF_8).length > ObjectStore.MAX_KEY_BYTES) {
+            throw S3Errors.invalidArgument(
+                    "The " + name + " is longer than " + ObjectStore.MAX_KEY_BYTES + " bytes", name, value);
+        }
     }
 
     static String decodeToken(String token) {

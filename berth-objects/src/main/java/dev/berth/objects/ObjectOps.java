@@ -310,6 +310,8 @@ final class ObjectOps {
         }
         String srcBucket = source.substring(0, slash);
         String srcKey = source.substring(slash + 1);
+        S3Handler.checkBucketCharacters(srcBucket);
+        ObjectStore.checkKey(srcKey);
         String directive = ex.req.getHeader("x-amz-metadata-directive");
         boolean replace = "REPLACE".equals(directive);
         if (directive != null && !replace && !"COPY".equals(directive)) {

@@ -121,6 +121,7 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
                             "InvalidAccessKeyId",
                             403,
                             "The AWS Access Key Id you provided does not exist in our records."));
+            checkTarget(target);
             if (stream != null) {
                 if ("100-continue".equalsIgnoreCase(ex.req.getHeader("Expect"))) {
                     ex.ctx.runOnContext(v -> ex.req.response().writeContinue());
@@ -186,6 +187,30 @@ public final class S3Handler implements Handler<HttpServerRequest>, AutoCloseabl
             throw new IllegalStateException(e);
         }
         return body;
+    }
+
+    /**
+     * A bucket name with a control character can name no bucket (S3's rules admit none) and a key
+     * with NUL no object (the store cannot hold one): both are refused before any lookup, for
+     * every operation, as {@code InvalidBucketName} and {@code InvalidArgument}. Other control
+     * characters are legal in keys, as in S3.
+     */
+    static void checkTarget(Target target) {
+        if (target.bucket() != null) {
+            checkBucketCharacters(target.bucket());
+        }
+        if (target.key() != null) {
+            ObjectStore.checkKey(target.key());
+        }
+    }
+
+    static void checkBucketCharacters(String bucket) {
+        for (int i = 0; i < bucket.length(); i++) {
+            char c = bucket.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw S3Errors.invalidBucketName(bucket);
+            }
+        }
     }
 
     private void dispatch(S3Exchange ex, Target target, byte[] body) throws Exception {

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -38,6 +39,42 @@ public final class ElbApi implements QueryService {
     private final ServiceModel model;
     private final QueryInput input;
     private final Map<String, Op> ops;
+
+    /**
+     * Members that name or identify something, or end up in an HTTP header (redirect parts, the
+     * fixed response's content type, health-check paths): the model gives them no pattern, and
+     * none may hold a control character. A create call's {@code Name} is the handlers': they
+     * answer with ELB's own message ("can only contain characters that are alphanumeric ...").
+     */
+    static final Set<String> IDENTIFIER_MEMBERS = Set.of(
+            "Names",
+            "LoadBalancerArn",
+            "LoadBalancerArns",
+            "TargetGroupArn",
+            "TargetGroupArns",
+            "ListenerArn",
+            "ListenerArns",
+            "RuleArn",
+            "RuleArns",
+            "ResourceArns",
+            "Id",
+            "CertificateArn",
+            "SslPolicy",
+            "AvailabilityZone",
+            "SubnetId",
+            "Subnets",
+            "SecurityGroups",
+            "VpcId",
+            "AllocationId",
+            "HealthCheckPath",
+            "HealthCheckPort",
+            "Host",
+            "Path",
+            "Port",
+            "Query",
+            "ContentType",
+            "HttpHeaderName");
+
     private final TargetOps targets;
 
     public ElbApi(
@@ -49,7 +86,7 @@ public final class ElbApi implements QueryService {
             Clock clock,
             Function<String, Optional<String>> instanceAddress) {
         this.model = model;
-        this.input = new QueryInput(model, "ValidationError");
+        this.input = new QueryInput(model, "ValidationError", IDENTIFIER_MEMBERS);
         Map<String, Op> table = new LinkedHashMap<>();
         new LoadBalancerOps(state, platform, plane, pool, clock).register(table);
         new TargetGroupOps(state, platform).register(table);

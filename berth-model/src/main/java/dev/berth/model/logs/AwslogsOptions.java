@@ -75,8 +75,13 @@ public record AwslogsOptions(
             throw new IllegalArgumentException("awslogs-group '" + group + "' is not a valid log group name");
         }
         String prefix = o.get("awslogs-stream-prefix");
-        if (prefix != null && (prefix.isEmpty() || prefix.contains(":") || prefix.contains("*"))) {
-            throw new IllegalArgumentException("awslogs-stream-prefix must be non-empty and contain no ':' or '*'");
+        if (prefix != null
+                && (prefix.isEmpty()
+                        || prefix.contains(":")
+                        || prefix.contains("*")
+                        || prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw new IllegalArgumentException(
+                    "awslogs-stream-prefix must be non-empty and contain no ':', '*' or control characters");
         }
         boolean create = bool(o, "awslogs-create-group");
         String mode = o.getOrDefault("mode", "blocking");

@@ -103,7 +103,13 @@ public final class FrontDoor implements AutoCloseable {
 
     public FrontDoor json(JsonService service) {
         jsonByPrefix.put(service.model().targetPrefix(), service);
-        validators.put(service, new ShapeValidator(service.model(), service.validationErrorCode()));
+        validators.put(
+                service,
+                new ShapeValidator(
+                        service.model(),
+                        service.validationErrorCode(),
+                        service.identifierMembers(),
+                        service.validationDialect()));
         return this;
     }
 

@@ -1,7 +1,9 @@
 package dev.berth.protocol.json;
 
 import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.model.ShapeValidator;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An AWS service that speaks the JSON 1.0/1.1 protocol (ECS, ECR, Logs, ...): its model, its
@@ -16,6 +18,20 @@ public interface JsonService {
 
     /** The error code for requests that break a modelled constraint, e.g. {@code InvalidParameterException}. */
     String validationErrorCode();
+
+    /**
+     * Names of input members that name or identify a resource and must not contain control
+     * characters (see {@link dev.berth.protocol.model.ShapeValidator}); for members whose model
+     * shape has no pattern of its own.
+     */
+    default Set<String> identifierMembers() {
+        return Set.of();
+    }
+
+    /** How constraint violations are worded (ECR has its own form). */
+    default ShapeValidator.Dialect validationDialect() {
+        return ShapeValidator.Dialect.AWS;
+    }
 
     /** The handler of an operation, or empty when Berth does not implement it. */
     Optional<JsonOperation> operation(String name);

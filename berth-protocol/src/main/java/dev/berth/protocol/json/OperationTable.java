@@ -1,6 +1,7 @@
 package dev.berth.protocol.json;
 
 import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.model.ShapeValidator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,8 @@ public class OperationTable implements JsonService {
     private final String validationErrorCode;
     private final Map<String, JsonOperation> operations = new LinkedHashMap<>();
     private final Map<String, Integer> bodyLimits = new LinkedHashMap<>();
+    private Set<String> identifierMembers = Set.of();
+    private ShapeValidator.Dialect dialect = ShapeValidator.Dialect.AWS;
 
     public OperationTable(ServiceModel model, String validationErrorCode) {
         this.model = model;
@@ -56,6 +59,28 @@ public class OperationTable implements JsonService {
     public static int bodyForBlob(long maxBlobBytes) {
         long base64 = (maxBlobBytes + 2) / 3 * 4;
         return Math.toIntExact(base64 + 64 * 1024);
+    }
+
+    /** Sets the {@link #identifierMembers()}: input members whose values must hold no control characters. */
+    public OperationTable identifierMembers(Set<String> names) {
+        this.identifierMembers = Set.copyOf(names);
+        return this;
+    }
+
+    /** Sets the {@link #validationDialect()}. */
+    public OperationTable validationDialect(ShapeValidator.Dialect dialect) {
+        this.dialect = dialect;
+        return this;
+    }
+
+    @Override
+    public ShapeValidator.Dialect validationDialect() {
+        return dialect;
+    }
+
+    @Override
+    public Set<String> identifierMembers() {
+        return identifierMembers;
     }
 
     @Override

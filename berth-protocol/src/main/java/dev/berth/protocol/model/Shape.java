@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Only the traits Berth enforces are kept: members and required members of structures, member
  * shapes of lists and maps, enum values, {@code min}/{@code max} (length for strings, lists and maps;
- * value for numbers) and {@code pattern}.
+ * value for numbers) and {@code pattern} (compiled by {@link ModelPatterns} for whole-value
+ * matching; {@code patternSource} is the model's text, which AWS quotes in its messages).
  */
 public record Shape(
         String name,
@@ -29,6 +30,7 @@ public record Shape(
         Long min,
         Long max,
         Pattern pattern,
+        String patternSource,
         boolean exception) {
 
     /** The botocore shape types. */
@@ -66,8 +68,8 @@ public record Shape(
         node.path("enum").forEach(v -> enums.add(v.asText()));
         Long min = node.has("min") ? node.get("min").asLong() : null;
         Long max = node.has("max") ? node.get("max").asLong() : null;
-        Pattern pattern =
-                node.has("pattern") ? Pattern.compile(node.get("pattern").asText()) : null;
+        String patternSource = node.has("pattern") ? node.get("pattern").asText() : null;
+        Pattern pattern = patternSource == null ? null : ModelPatterns.compileOrNull(patternSource);
         return new Shape(
                 name,
                 type,
@@ -80,6 +82,7 @@ public record Shape(
                 min,
                 max,
                 pattern,
+                patternSource,
                 node.path("exception").asBoolean(false));
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks a JSON request body against the input shape of its operation, as the AWS front end does
@@ -32,14 +33,100 @@ public final class ShapeValidator {
 
     private final ServiceModel model;
     private final String validationErrorCode;
+    private final Set<String> identifierMembers;
+    private final Dialect dialect;
 
     /**
      * @param validationErrorCode the error code the service uses for constraint violations,
      *     e.g. {@code InvalidParameterException} for ECS, {@code ValidationError} for query services
      */
     public ShapeValidator(ServiceModel model, String validationErrorCode) {
+        this(model, validationErrorCode, Set.of());
+    }
+
+    /**
+     * @param identifierMembers names of structure members that name or identify something (the
+     *     model gives many of them no pattern, e.g. ECS's {@code cluster}, Logs' {@code
+     *     logStreamName}): their string values, and the strings of a list they hold, must not
+     *     contain a control character (U+0000 to U+001F, U+007F), wherever the member occurs, so
+     *     that none becomes part of a store key or an ARN
+     */
+    public ShapeValidator(ServiceModel model, String validationErrorCode, Set<String> identifierMembers) {
+        this(model, validationErrorCode, identifierMembers, Dialect.AWS);
+    }
+
+    /** @param dialect how the message words the violations (ECR has its own form) */
+    public ShapeValidator(
+            ServiceModel model, String validationErrorCode, Set<String> identifierMembers, Dialect dialect) {
         this.model = model;
         this.validationErrorCode = validationErrorCode;
+        this.identifierMembers = Set.copyOf(identifierMembers);
+        this.dialect = dialect;
+    }
+
+    /** How a service words constraint violations. */
+    public enum Dialect {
+        /**
+         * The AWS front end's form: {@code 1 validation error detected: Value 'x' at 'name'
+         * failed to satisfy constraint: Member must ...}, up to ten violations joined by "; ".
+         */
+        AWS,
+        /**
+         * ECR's: types, required members, lengths and ranges in the AWS form, as ECR's front end
+         * checks them; when only patterns or control characters fail, ECR's own handler form for
+         * the first of them: {@code Invalid parameter at 'name' failed to satisfy constraint:
+         * 'must satisfy regular expression '...''}.
+         */
+        ECR;
+
+        String message(List<Violation> violations) {
+            if (this == ECR) {
+                List<Violation> framework = new ArrayList<>();
+                for (Violation v : violations) {
+                    if (!isCharacterRule(v)) {
+                        framework.add(v);
+                    }
+                }
+                if (!framework.isEmpty()) {
+                    return AWS.message(framework);
+                }
+                Violation v = violations.get(0);
+                String constraint = v.constraint();
+                String pattern = "must satisfy regular expression pattern: ";
+                if (constraint.startsWith(pattern)) {
+                    constraint = "must satisfy regular expression '" + constraint.substring(pattern.length()) + "'";
+                }
+                return "Invalid parameter at '" + v.path() + "' failed to satisfy constraint: '" + constraint + "'";
+            }
+            int n = violations.size();
+            String head = n == 1 ? "1 validation error detected: " : n + " validation errors detected: ";
+            List<String> shown = new ArrayList<>();
+            for (Violation v : violations.subList(0, Math.min(n, MAX_REPORTED))) {
+                shown.add(v.toString());
+            }
+            return head + String.join("; ", shown);
+        }
+    }
+
+    /**
+     * One broken constraint.
+     *
+     * @param value the value as quoted in the message ({@code 'x'} or {@code null}), or null when
+     *     the message does not echo it
+     * @param detail text after the path, e.g. {@code " (3 items)"}
+     * @param constraint what the member must be, e.g. {@code must not be null}
+     */
+    private static boolean isCharacterRule(Violation v) {
+        return v.constraint().startsWith("must satisfy regular expression pattern: ")
+                || v.constraint().equals("must not contain control characters");
+    }
+
+    record Violation(String value, Loc path, String detail, String constraint) {
+        @Override
+        public String toString() {
+            return "Value" + (value == null ? "" : " " + value) + " at '" + path + "'" + detail
+                    + " failed to satisfy constraint: Member " + constraint;
+        }
     }
 
     /**
@@ -57,20 +144,15 @@ public final class ShapeValidator {
         if (shapeName == null) {
             return JsonNodeFactory.instance.objectNode();
         }
-        List<String> violations = new ArrayList<>();
+        List<Violation> violations = new ArrayList<>();
         JsonNode clean = check(model.shape(shapeName), body, null, violations);
         if (!violations.isEmpty()) {
-            int n = violations.size();
-            String head = n == 1 ? "1 validation error detected: " : n + " validation errors detected: ";
-            throw new AwsException(
-                    validationErrorCode,
-                    400,
-                    head + String.join("; ", violations.subList(0, Math.min(n, MAX_REPORTED))));
+            throw new AwsException(validationErrorCode, 400, dialect.message(violations));
         }
         return (ObjectNode) clean;
     }
 
-    private JsonNode check(Shape shape, JsonNode value, Loc path, List<String> violations) {
+    private JsonNode check(Shape shape, JsonNode value, Loc path, List<Violation> violations) {
         return switch (shape.type()) {
             case STRUCTURE -> structure(shape, value, path, violations);
             case LIST -> list(shape, value, path, violations);
@@ -106,21 +188,19 @@ public final class ShapeValidator {
                     throw serialization("the value at '" + path + "' is not valid base64");
                 }
                 if (shape.min() != null && length < shape.min()) {
-                    violations.add("Value at '" + path
-                            + "' failed to satisfy constraint: Member must have length greater than or equal to "
-                            + shape.min());
+                    violations.add(
+                            new Violation(null, path, "", "must have length greater than or equal to " + shape.min()));
                 }
                 if (shape.max() != null && length > shape.max()) {
-                    violations.add("Value at '" + path
-                            + "' failed to satisfy constraint: Member must have length less than or equal to "
-                            + shape.max());
+                    violations.add(
+                            new Violation(null, path, "", "must have length less than or equal to " + shape.max()));
                 }
                 yield value;
             }
         };
     }
 
-    private JsonNode structure(Shape shape, JsonNode value, Loc path, List<String> violations) {
+    private JsonNode structure(Shape shape, JsonNode value, Loc path, List<Violation> violations) {
         if (!value.isObject()) {
             throw typeError(path, "structure", value);
         }
@@ -130,17 +210,20 @@ public final class ShapeValidator {
             Loc childPath = new Loc(path, m.getKey(), 0);
             if (v == null || v.isNull()) {
                 if (shape.required().contains(m.getKey())) {
-                    violations.add(
-                            "Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                    violations.add(new Violation("null", childPath, "", "must not be null"));
                 }
                 continue;
             }
-            out.set(m.getKey(), check(model.shape(m.getValue().shape()), v, childPath, violations));
+            JsonNode checked = check(model.shape(m.getValue().shape()), v, childPath, violations);
+            if (identifierMembers.contains(m.getKey())) {
+                noControlCharacters(checked, childPath, violations);
+            }
+            out.set(m.getKey(), checked);
         }
         return out;
     }
 
-    private JsonNode list(Shape shape, JsonNode value, Loc path, List<String> violations) {
+    private JsonNode list(Shape shape, JsonNode value, Loc path, List<Violation> violations) {
         if (!value.isArray()) {
             throw typeError(path, "list", value);
         }
@@ -151,8 +234,7 @@ public final class ShapeValidator {
         for (JsonNode item : value) {
             Loc childPath = new Loc(path, null, i);
             if (item.isNull()) {
-                violations.add(
-                        "Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                violations.add(new Violation("null", childPath, "", "must not be null"));
             } else {
                 out.add(check(member, item, childPath, violations));
             }
@@ -161,7 +243,7 @@ public final class ShapeValidator {
         return out;
     }
 
-    private JsonNode map(Shape shape, JsonNode value, Loc path, List<String> violations) {
+    private JsonNode map(Shape shape, JsonNode value, Loc path, List<Violation> violations) {
         if (!value.isObject()) {
             throw typeError(path, "map", value);
         }
@@ -175,8 +257,7 @@ public final class ShapeValidator {
             Loc childPath = new Loc(path, e.getKey(), 0);
             string(keyShape, JsonNodeFactory.instance.textNode(e.getKey()), new Loc(path, "key", 0), violations);
             if (e.getValue().isNull()) {
-                violations.add(
-                        "Value null at '" + childPath + "' failed to satisfy constraint: Member must not be null");
+                violations.add(new Violation("null", childPath, "", "must not be null"));
                 continue;
             }
             out.set(e.getKey(), check(valueShape, e.getValue(), childPath, violations));
@@ -184,50 +265,80 @@ public final class ShapeValidator {
         return out;
     }
 
-    private JsonNode string(Shape shape, JsonNode value, Loc path, List<String> violations) {
+    private JsonNode string(Shape shape, JsonNode value, Loc path, List<Violation> violations) {
         if (!value.isTextual()) {
             throw typeError(path, "string", value);
         }
         String s = value.asText();
         if (!shape.enumValues().isEmpty() && !shape.enumValues().contains(s)) {
-            violations.add("Value '" + abbreviate(s) + "' at '" + path
-                    + "' failed to satisfy constraint: Member must satisfy enum value set: " + shape.enumValues());
+            violations.add(new Violation(
+                    "'" + abbreviate(s) + "'", path, "", "must satisfy enum value set: " + shape.enumValues()));
         }
         checkLength(shape, s.codePointCount(0, s.length()), path, "length " + s.length(), violations);
-        if (shape.pattern() != null && !shape.pattern().matcher(s).find()) {
-            violations.add("Value '" + abbreviate(s) + "' at '" + path
-                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                    + shape.pattern());
+        if (shape.pattern() != null && !shape.pattern().matcher(s).matches()) {
+            violations.add(new Violation(
+                    "'" + abbreviate(s) + "'",
+                    path,
+                    "",
+                    "must satisfy regular expression pattern: " + shape.patternSource()));
         }
         return value;
     }
 
-    private JsonNode integral(Shape shape, JsonNode value, Loc path, List<String> violations) {
+    /** The identifier rule: a string, or a list of strings, without control characters. */
+    private static void noControlCharacters(JsonNode value, Loc path, List<Violation> violations) {
+        if (value.isTextual()) {
+            if (hasControlCharacter(value.asText())) {
+                violations.add(new Violation(
+                        "'" + abbreviate(value.asText()) + "'", path, "", "must not contain control characters"));
+            }
+        } else if (value.isArray()) {
+            int i = 1;
+            for (JsonNode item : value) {
+                if (item.isTextual()) {
+                    noControlCharacters(item, new Loc(path, null, i), violations);
+                }
+                i++;
+            }
+        }
+    }
+
+    /** Whether {@code s} holds a C0 control character (U+0000 to U+001F) or DEL (U+007F). */
+    public static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode integral(Shape shape, JsonNode value, Loc path, List<Violation> violations) {
         boolean fits = shape.type() == Shape.Type.INTEGER ? value.canConvertToInt() : value.canConvertToLong();
         if (!value.isIntegralNumber() || !fits) {
             throw typeError(path, shape.type() == Shape.Type.INTEGER ? "integer" : "long", value);
         }
         long v = value.asLong();
         if (shape.min() != null && v < shape.min()) {
-            violations.add("Value '" + v + "' at '" + path
-                    + "' failed to satisfy constraint: Member must have value greater than or equal to " + shape.min());
+            violations.add(
+                    new Violation("'" + v + "'", path, "", "must have value greater than or equal to " + shape.min()));
         }
         if (shape.max() != null && v > shape.max()) {
-            violations.add("Value '" + v + "' at '" + path
-                    + "' failed to satisfy constraint: Member must have value less than or equal to " + shape.max());
+            violations.add(
+                    new Violation("'" + v + "'", path, "", "must have value less than or equal to " + shape.max()));
         }
         return value;
     }
 
-    private static void checkLength(Shape shape, int length, Loc path, String what, List<String> violations) {
+    private static void checkLength(Shape shape, int length, Loc path, String what, List<Violation> violations) {
         if (shape.min() != null && length < shape.min()) {
-            violations.add("Value at '" + path + "' (" + what
-                    + ") failed to satisfy constraint: Member must have length greater than or equal to "
-                    + shape.min());
+            violations.add(new Violation(
+                    null, path, " (" + what + ")", "must have length greater than or equal to " + shape.min()));
         }
         if (shape.max() != null && length > shape.max()) {
-            violations.add("Value at '" + path + "' (" + what
-                    + ") failed to satisfy constraint: Member must have length less than or equal to " + shape.max());
+            violations.add(new Violation(
+                    null, path, " (" + what + ")", "must have length less than or equal to " + shape.max()));
         }
     }
 

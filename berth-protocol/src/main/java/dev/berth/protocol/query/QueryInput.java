@@ -10,6 +10,7 @@ import dev.berth.protocol.model.Shape;
 import dev.berth.protocol.model.ShapeValidator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -31,8 +32,13 @@ public final class QueryInput {
     private final String validationErrorCode;
 
     public QueryInput(ServiceModel model, String validationErrorCode) {
+        this(model, validationErrorCode, Set.of());
+    }
+
+    /** @param identifierMembers see {@link ShapeValidator#ShapeValidator(ServiceModel, String, Set)} */
+    public QueryInput(ServiceModel model, String validationErrorCode, Set<String> identifierMembers) {
         this.model = model;
-        this.validator = new ShapeValidator(model, validationErrorCode);
+        this.validator = new ShapeValidator(model, validationErrorCode, identifierMembers);
         this.validationErrorCode = validationErrorCode;
     }
 

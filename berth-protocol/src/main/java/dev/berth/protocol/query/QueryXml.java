@@ -116,7 +116,13 @@ public final class QueryXml {
                         case '&' -> "&amp;";
                         case '"' -> "&quot;";
                         case '\'' -> "&apos;";
-                        default -> null;
+                        // kept through XML's line-end and attribute normalisation
+                        case '\t' -> "&#9;";
+                        case '\n' -> "&#10;";
+                        case '\r' -> "&#13;";
+                        // characters XML 1.0 cannot carry at all, not even as references: an echoed
+                        // value in an error message shows them as Java-style escapes instead
+                        default -> c < 0x20 || c == 0xFFFE || c == 0xFFFF ? String.format("\\u%04x", (int) c) : null;
                     };
             if (rep != null) {
                 if (out == null) {

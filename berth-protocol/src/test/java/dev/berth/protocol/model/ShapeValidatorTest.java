@@ -123,4 +123,75 @@ class ShapeValidatorTest {
                                 + "Value at 'small' failed to satisfy constraint: Member must have length greater than or equal to 1");
         assertThat(failure("{\"name\":\"a\",\"small\":\"AAE=x\"}").code()).isEqualTo("SerializationException");
     }
+
+    @Test
+    void patternsMustMatchTheWholeValueAndTheMessageQuotesTheModelsPattern() throws Exception {
+        for (String name : new String[] {"abc\\n", "abc\\u0000", "\\u0000", "ab\\u007f", "a b"}) {
+            AwsException e = failure("{\"name\":\"" + name + "\"}");
+            assertThat(e).as(name).isNotNull();
+            assertThat(e.code()).isEqualTo("InvalidParameterException");
+            assertThat(e.getMessage())
+                    .as(name)
+                    .endsWith("' at 'name' failed to satisfy constraint: "
+                            + "Member must satisfy regular expression pattern: ^[a-z]+$");
+        }
+        assertThat(failure("{\"name\":\"a b\"}").getMessage())
+                .isEqualTo("1 validation error detected: Value 'a b' at 'name' failed to satisfy constraint: "
+                        + "Member must satisfy regular expression pattern: ^[a-z]+$");
+        assertThat(failure("{\"name\":\"ok\",\"labels\":{\"k\\u0001\":\"v\"}}").getMessage())
+                .contains("at 'labels.key'");
+    }
+
+    @Test
+    void identifierMembersRefuseControlCharactersOthersKeepThem() throws Exception {
+        ShapeValidator ids = new ShapeValidator(
+                ServiceModel.load(mapper, "aws-models/test-2020-01-01.json"),
+                "InvalidParameterException",
+                java.util.Set.of("ref", "refs"));
+        for (int c : new int[] {0, 1, 9, 10, 13, 0x1f, 0x7f}) {
+            String bad = "x" + (char) c + "y";
+            com.fasterxml.jackson.databind.node.ObjectNode body = mapper.createObjectNode();
+            body.put("name", "ok").put("ref", bad).put("note", bad);
+            AwsException e = (AwsException)
+                    org.assertj.core.api.Assertions.catchThrowable(() -> ids.validate("PutRequest", body));
+            assertThat(e).as("U+%04X", c).isNotNull();
+            assertThat(e.getMessage())
+                    .isEqualTo("1 validation error detected: Value '" + bad + "' at 'ref' failed to satisfy "
+                            + "constraint: Member must not contain control characters");
+            body.remove("ref");
+            body.putArray("refs").add("fine").add(bad);
+            e = (AwsException) org.assertj.core.api.Assertions.catchThrowable(() -> ids.validate("PutRequest", body));
+            assertThat(e.getMessage()).contains("at 'refs.2.member'");
+            body.remove("refs");
+            assertThat(ids.validate("PutRequest", body).get("note").asText()).isEqualTo(bad);
+        }
+        assertThat(ids.validate("PutRequest", json("{\"name\":\"ok\",\"ref\":\"caf\u00e9 \u2028 ok\"}"))
+                        .get("ref")
+                        .asText())
+                .isEqualTo("caf\u00e9 \u2028 ok");
+    }
+
+    @Test
+    void theEcrDialectWordsTheFirstViolationAsEcrDoes() throws Exception {
+        ShapeValidator ecr = new ShapeValidator(
+                ServiceModel.load(mapper, "aws-models/test-2020-01-01.json"),
+                "InvalidParameterException",
+                java.util.Set.of("ref"),
+                ShapeValidator.Dialect.ECR);
+        AwsException pattern = (AwsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ecr.validate("PutRequest", json("{\"name\":\"Up\"}")));
+        assertThat(pattern.getMessage())
+                .isEqualTo("Invalid parameter at 'name' failed to satisfy constraint: "
+                        + "'must satisfy regular expression '^[a-z]+$''");
+        AwsException control = (AwsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ecr.validate("PutRequest", json("{\"name\":\"ok\",\"ref\":\"a\\u0000\"}")));
+        assertThat(control.getMessage())
+                .isEqualTo("Invalid parameter at 'ref' failed to satisfy constraint: "
+                        + "'must not contain control characters'");
+        AwsException length = (AwsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ecr.validate("PutRequest", json("{\"name\":\"NINECHARS\"}")));
+        assertThat(length.getMessage())
+                .isEqualTo("1 validation error detected: Value at 'name' (length 9) failed to satisfy "
+                        + "constraint: Member must have length less than or equal to 8");
+    }
 }

@@ -3,7 +3,9 @@ package dev.berth.registry.ecr;
 import dev.berth.protocol.json.JsonOperation;
 import dev.berth.protocol.json.OperationTable;
 import dev.berth.protocol.model.ServiceModel;
+import dev.berth.protocol.model.ShapeValidator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Amazon ECR's API (JSON 1.1, {@code AmazonEC2ContainerRegistry_V20150921}) as the front door sees
@@ -20,6 +22,19 @@ public final class EcrApi extends OperationTable {
 
     public EcrApi(ServiceModel model) {
         super(model, "InvalidParameterException");
+        // ECR words violations its own way: Invalid parameter at 'x' failed to satisfy constraint: '...'
+        validationDialect(ShapeValidator.Dialect.ECR);
+        // the model gives image tags, digests, ARNs and tag keys/values no pattern
+        identifierMembers(Set.of(
+                "imageTag",
+                "imageDigest",
+                "resourceArn",
+                "Key",
+                "Value",
+                "tagKeys",
+                "kmsKey",
+                "imageManifestMediaType",
+                "acceptedMediaTypes"));
         bodyLimit("UploadLayerPart", bodyForBlob(model.shape("LayerPartBlob").max()));
     }
 

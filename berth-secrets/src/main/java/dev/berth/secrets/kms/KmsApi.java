@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * AWS KMS (JSON 1.1, {@code TrentService}) for symmetric keys: keys, aliases, Encrypt/Decrypt,
@@ -48,7 +49,10 @@ public final class KmsApi {
     }
 
     public OperationTable service(ServiceModel model) {
-        return new OperationTable(model, "ValidationException").register(operations());
+        return new OperationTable(model, "ValidationException")
+                .identifierMembers(Set.of(
+                        "KeyId", "TargetKeyId", "TagKey", "TagKeys", "TagValue", "CustomKeyStoreId", "GrantTokens"))
+                .register(operations());
     }
 
     public Map<String, JsonOperation> operations() {

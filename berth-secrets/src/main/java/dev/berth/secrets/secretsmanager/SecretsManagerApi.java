@@ -60,7 +60,23 @@ public final class SecretsManagerApi {
     }
 
     public OperationTable service(ServiceModel model) {
-        return new OperationTable(model, "InvalidParameterException").register(operations());
+        // constraint violations of the model are ValidationException in Secrets Manager, as in SSM;
+        // the handlers' own checks (name characters, version stages) are InvalidParameterException;
+        // Name (CreateSecret's) is the handler's: AWS's "Invalid name. Must be a valid name ..."
+        return new OperationTable(model, "ValidationException")
+                .identifierMembers(Set.of(
+                        "SecretId",
+                        "VersionId",
+                        "VersionStage",
+                        "VersionStages",
+                        "MoveToVersionId",
+                        "RemoveFromVersionId",
+                        "ClientRequestToken",
+                        "KmsKeyId",
+                        "Key",
+                        "Value",
+                        "TagKeys"))
+                .register(operations());
     }
 
     public Map<String, JsonOperation> operations() {

@@ -65,7 +65,10 @@ public final class SsmApi {
     }
 
     public OperationTable service(ServiceModel model) {
-        return new OperationTable(model, "ValidationException").register(operations());
+        // parameter names, paths, labels and filter values have no pattern in the model
+        return new OperationTable(model, "ValidationException")
+                .identifierMembers(Set.of("Name", "Names", "Path", "Labels", "ResourceId", "DataType", "Values"))
+                .register(operations());
     }
 
     public Map<String, JsonOperation> operations() {
