@@ -1,0 +1,7 @@
+package dev.berth.policy;
+
+/** A statement's {@code Effect}. */
+public enum Effect {
+    ALLOW,
+    DENY
+}
