@@ -244,6 +244,11 @@ public final class BerthServer implements AutoCloseable {
         secrets.housekeeping();
     }
 
+    /** The clock IAM and STS use; tests move it forward to let temporary credentials expire. */
+    public OffsetClock iamClock() {
+        return iam.clock();
+    }
+
     /** The clock KMS, SSM and Secrets Manager use; tests move it forward to let recovery windows pass. */
     public OffsetClock secretsClock() {
         return secrets.clock();
