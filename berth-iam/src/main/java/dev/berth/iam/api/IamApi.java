@@ -95,7 +95,28 @@ public final class IamApi implements QueryService {
         if (op == null) {
             return Optional.empty();
         }
-        return Optional.of((call, params) -> op.run(call, input.read(action, params)));
+        return Optional.of((call, params) -> op.run(call, checkNames(input.read(action, params))));
+    }
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[\\w+=,.@-]+");
+    private static final List<String> NAME_FIELDS = List.of(
+            "UserName", "GroupName", "RoleName", "InstanceProfileName", "PolicyName", "NewUserName", "NewGroupName");
+
+    /**
+     * IAM matches its name patterns against the whole name (the shared validator looks for the
+     * pattern anywhere in the value, which is how the models of other services are written).
+     */
+    private static ObjectNode checkNames(ObjectNode in) {
+        for (String f : NAME_FIELDS) {
+            JsonNode v = in.get(f);
+            if (v != null && v.isTextual() && !NAME.matcher(v.asText()).matches()) {
+                String member = Character.toLowerCase(f.charAt(0)) + f.substring(1);
+                throw Iam.validation("1 validation error detected: Value '" + v.asText() + "' at '" + member
+                        + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                        + NAME.pattern());
+            }
+        }
+        return in;
     }
 
     <T> T tx(java.util.function.Function<Transaction, T> work) {

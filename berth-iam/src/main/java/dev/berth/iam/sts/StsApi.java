@@ -346,13 +346,10 @@ public final class StsApi implements QueryService {
             RequestContext context = ctx.build();
             PolicySet set = new PolicySet(callerPolicies(tx, caller), trust, null, List.of());
             Principal who = principal(caller);
-            Decision d = PolicyEvaluator.evaluate(Request.of(who, "sts:AssumeRole", roleArn, context), set);
-            if (!d.allowed()) {
+            if (!trusts(who, "sts:AssumeRole", roleArn, context, set)) {
                 throw accessDenied(denied);
             }
-            if (!requestTags.isEmpty()
-                    && !PolicyEvaluator.evaluate(Request.of(who, "sts:TagSession", roleArn, context), set)
-                            .allowed()) {
+            if (!requestTags.isEmpty() && !trusts(who, "sts:TagSession", roleArn, context, set)) {
                 throw accessDenied("User: " + caller.arn() + " is not authorized to perform: sts:TagSession on"
                         + " resource: " + roleArn);
             }
@@ -375,6 +372,20 @@ public final class StsApi implements QueryService {
             return out;
         });
     }
+
+    /**
+     * Whether a role's trust policy admits the caller. Unlike other resource policies, a trust policy
+     * must allow the caller even within one account (naming the account delegates to the caller's
+     * identity policies, but something must name it), which is the rule berth-policy applies to
+     * cross-account requests; so the request is evaluated as one against resources of no account.
+     */
+    private static boolean trusts(Principal who, String action, String roleArn, RequestContext context, PolicySet set) {
+        Decision d = PolicyEvaluator.evaluate(new Request(who, action, List.of(roleArn), context, TRUST_ACCOUNT), set);
+        return d.allowed();
+    }
+
+    /** See {@link #trusts}: an account no principal belongs to. */
+    private static final String TRUST_ACCOUNT = "role-trust-policy";
 
     /** How much of the packed session-policy-and-tags quota a request uses, in percent (as STS reports it). */
     static int packedPercent(List<String> policies, List<String> arns, Map<String, String> tags) {
@@ -460,10 +471,12 @@ public final class StsApi implements QueryService {
                 claims.all().get("amr").forEach(a -> amr.add(a.asText()));
                 ctx.putAll(providerKey + ":amr", amr);
             }
-            Decision d = PolicyEvaluator.evaluate(
-                    Request.of(Principal.federated(providerArn), "sts:AssumeRoleWithWebIdentity", roleArn, ctx.build()),
-                    new PolicySet(List.of(FULL_ACCESS), trust, null, List.of()));
-            if (!d.allowed()) {
+            if (!trusts(
+                    Principal.federated(providerArn),
+                    "sts:AssumeRoleWithWebIdentity",
+                    roleArn,
+                    ctx.build(),
+                    new PolicySet(List.of(FULL_ACCESS), trust, null, List.of()))) {
                 throw accessDenied(denied);
             }
             Sessions.Issued issued = sessions.create(
