@@ -86,7 +86,7 @@ expect_error "delete an attached policy" DeleteConflict aws iam delete-policy --
 expect_error "attach a policy that does not exist" NoSuchEntity aws iam attach-user-policy --user-name ci --policy-arn arn:aws:iam::aws:policy/Nope
 expect "AWS managed policy" "AmazonECSTaskExecutionRolePolicy" "$(aws iam get-policy --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy --query Policy.PolicyName)"
 expect "list-attached-user-policies" "2" "$(aws iam list-attached-user-policies --user-name ci --query 'length(AttachedPolicies)')"
-expect "paging (Marker) through the CLI's paginator" "12" "$(aws iam list-policies --scope AWS --page-size 2 --query 'length(Policies)')"
+expect "paging (Marker) through the CLI's paginator" "12" "$(aws iam list-policies --scope AWS --page-size 2 --query 'Policies[].PolicyName' | wc -w)"
 
 # the simulator
 expect "simulate allowed" "allowed" "$(aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::000000000000:user/ci --action-names ecs:UpdateService --resource-arns arn:aws:ecs:us-east-1:000000000000:service/prod/web --query 'EvaluationResults[0].EvalDecision')"

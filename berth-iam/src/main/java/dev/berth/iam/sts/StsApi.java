@@ -130,7 +130,20 @@ public final class StsApi implements QueryService {
         if (op == null) {
             return Optional.empty();
         }
-        return Optional.of((call, params) -> op.run(call, input.read(action, params)));
+        return Optional.of((call, params) -> op.run(call, checkSessionName(input.read(action, params))));
+    }
+
+    private static final java.util.regex.Pattern SESSION_NAME = java.util.regex.Pattern.compile("[\\w+=,.@-]*");
+
+    /** STS matches the session name's pattern against the whole name (the shared validator finds it anywhere). */
+    private static ObjectNode checkSessionName(ObjectNode in) {
+        JsonNode n = in.get("RoleSessionName");
+        if (n != null && !SESSION_NAME.matcher(n.asText()).matches()) {
+            throw validation("1 validation error detected: Value '" + n.asText()
+                    + "' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression"
+                    + " pattern: " + SESSION_NAME.pattern());
+        }
+        return in;
     }
 
     @Override
