@@ -47,12 +47,10 @@ final class Glob {
     private final Shape shape;
     private final String literal;
     private final boolean hasVariables;
-    private final boolean ignoreCase;
 
-    private Glob(String source, Object[] tokens, boolean ignoreCase) {
+    private Glob(String source, Object[] tokens) {
         this.source = source;
         this.tokens = tokens;
-        this.ignoreCase = ignoreCase;
         boolean vars = false;
         for (Object t : tokens) {
             vars |= t instanceof Variable;
@@ -79,8 +77,8 @@ final class Glob {
     /**
      * Compiles {@code text}. {@code wildcards}: {@code *} and {@code ?} are wildcards (else literal);
      * {@code variables}: {@code ${...}} is a policy variable (only in 2012-10-17 documents);
-     * {@code lowerCase}: the pattern is lower-cased and must be matched against lower-cased input
-     * (actions), except inside variables' substituted values.
+     * {@code lowerCase}: the pattern is lower-cased, to be matched against lower-cased input (actions:
+     * the evaluator lower-cases the request's action once, then every comparison is exact).
      */
     static Glob compile(String text, boolean wildcards, boolean variables, boolean lowerCase) {
         List<Object> tokens = new ArrayList<>();
@@ -116,15 +114,15 @@ final class Glob {
             i++;
         }
         flush(lit, tokens, lowerCase);
-        return new Glob(text, tokens.toArray(), lowerCase);
+        return new Glob(text, tokens.toArray());
     }
 
     private static Variable variable(String inner) {
         int comma = inner.indexOf(',');
         if (comma < 0) {
-            return new Variable(inner.toLowerCase(Locale.ROOT), null);
+            return new Variable(Keys.canonical(inner.toLowerCase(Locale.ROOT)), null);
         }
-        String key = inner.substring(0, comma).trim().toLowerCase(Locale.ROOT);
+        String key = Keys.canonical(inner.substring(0, comma).trim().toLowerCase(Locale.ROOT));
         String def = inner.substring(comma + 1).trim();
         if (def.length() >= 2 && def.startsWith("'") && def.endsWith("'")) {
             def = def.substring(1, def.length() - 1);
@@ -164,23 +162,24 @@ final class Glob {
             default:
                 break;
         }
-        Object[] toks = tokens;
         if (hasVariables) {
-            toks = tokens.clone();
-            for (int k = 0; k < toks.length; k++) {
-                if (toks[k] instanceof Variable v) {
-                    String value = context == null ? null : context.variable(v.key);
-                    if (value == null) {
-                        value = v.defaultValue;
-                    }
-                    if (value == null) {
-                        return UNRESOLVED;
-                    }
-                    toks[k] = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+            // Every variable must resolve before matching: an unresolved one makes the statement not
+            // apply, which is not the same as "no match" under NotResource or a negated operator.
+            for (Object t : tokens) {
+                if (t instanceof Variable v && value(v, context) == null) {
+                    return UNRESOLVED;
                 }
             }
         }
-        return match(toks, input) ? MATCH : NO_MATCH;
+        return match(tokens, input, context) ? MATCH : NO_MATCH;
+    }
+
+    private String value(Variable v, RequestContext context) {
+        String value = context == null ? null : context.variable(v.key);
+        if (value == null) {
+            return v.defaultValue;
+        }
+        return value;
     }
 
     /** The text with variables substituted (wildcards kept as written); null when unresolvable. */
@@ -213,7 +212,7 @@ final class Glob {
     }
 
     /** The wildcard algorithm over chunks: backtrack to the last star, one character further each time. */
-    private static boolean match(Object[] toks, String s) {
+    private boolean match(Object[] toks, String s, RequestContext context) {
         int n = toks.length;
         int len = s.length();
         int ti = 0;
@@ -238,7 +237,7 @@ final class Glob {
                         continue;
                     }
                 } else {
-                    String lit = (String) t;
+                    String lit = t instanceof Variable v ? value(v, context) : (String) t;
                     if (s.startsWith(lit, si)) {
                         si += lit.length();
                         ti++;
@@ -252,6 +251,14 @@ final class Glob {
                 return false;
             }
             starSi++;
+            if (toks[starTi + 1] instanceof String next) {
+                // the star is followed by literal text: jump to its next occurrence
+                int at = s.indexOf(next, starSi);
+                if (at < 0) {
+                    return false;
+                }
+                starSi = at;
+            }
             si = starSi;
             ti = starTi + 1;
         }

@@ -19,6 +19,8 @@ import java.util.Locale;
  *   <li>An explicit deny in any policy (identity, resource, boundary, session; reported in that order)
  *       denies.
  *   <li>The account root of the resource's account is allowed (no identity policy can limit it).
+ *   <li>A caller without identity policies (a service, an anonymous caller, a web-identity or SAML
+ *       caller, an S3 canonical user) is allowed when the resource policy names it (or {@code *}).
  *   <li>Cross-account (a resource policy and a resource account other than the principal's): the
  *       resource policy must allow (naming the principal, its role, or its account), and the
  *       identity side must allow as below.
@@ -37,24 +39,28 @@ public final class PolicyEvaluator {
 
     /** What one policy type contributed: whether a deny matched, the best allow strength, the statements. */
     private static final class Tally {
+        static final Tally NONE = new Tally();
+
         boolean denied;
         int allow = -1;
-        List<MatchedStatement> denies;
-        List<MatchedStatement> allows;
+        List<MatchedStatement> denies = List.of();
+        List<MatchedStatement> allows = List.of();
 
-        void scan(Policy policy, PolicyType type, Principal p, String lowerAction, String resource, RequestContext c) {
-            for (Statement s : policy.statements()) {
-                int m = s.match(p, lowerAction, resource, c);
+        void scan(Policy policy, PolicyType type, Principal p, String action, String resource, RequestContext c) {
+            List<Statement> statements = policy.statements();
+            for (int i = 0, n = statements.size(); i < n; i++) {
+                Statement s = statements.get(i);
+                int m = s.match(p, action, resource, c);
                 if (m == Statement.NO_MATCH) {
                     continue;
                 }
                 MatchedStatement ms = new MatchedStatement(policy.sourceId(), type, s);
                 if (s.effect() == Effect.DENY) {
                     denied = true;
-                    (denies == null ? denies = new ArrayList<>(2) : denies).add(ms);
+                    denies = add(denies, ms);
                 } else {
                     allow = Math.max(allow, m);
-                    (allows == null ? allows = new ArrayList<>(2) : allows).add(ms);
+                    allows = add(allows, ms);
                 }
             }
         }
@@ -64,14 +70,47 @@ public final class PolicyEvaluator {
         }
     }
 
+    /** Appends without allocating a list for the usual zero or one match. */
+    private static List<MatchedStatement> add(List<MatchedStatement> list, MatchedStatement ms) {
+        if (list.isEmpty()) {
+            return List.of(ms);
+        }
+        List<MatchedStatement> out = list instanceof ArrayList<MatchedStatement> a ? a : new ArrayList<>(list);
+        out.add(ms);
+        return out;
+    }
+
+    /** The allows of the tallies in order; the one non-empty list itself when there is only one. */
+    private static List<MatchedStatement> concat(Tally a, Tally b, Tally c, Tally d) {
+        return join(join(a.allows, b.allows), join(c.allows, d.allows));
+    }
+
+    private static List<MatchedStatement> denies(Tally a, Tally b, Tally c, Tally d) {
+        return join(join(a.denies, b.denies), join(c.denies, d.denies));
+    }
+
+    private static List<MatchedStatement> join(List<MatchedStatement> x, List<MatchedStatement> y) {
+        if (y.isEmpty()) {
+            return x;
+        }
+        if (x.isEmpty()) {
+            return y;
+        }
+        List<MatchedStatement> out = new ArrayList<>(x.size() + y.size());
+        out.addAll(x);
+        out.addAll(y);
+        return out;
+    }
+
     /** Decides {@code request} under {@code policies}. */
     public static Decision evaluate(Request request, PolicySet policies) {
         List<String> resources = request.resources().isEmpty() ? List.of("*") : request.resources();
-        String lowerAction = request.action().toLowerCase(Locale.ROOT);
+        // Actions are case-insensitive: lower-cased once here, compared exactly with lower-case patterns.
+        String action = request.action().toLowerCase(Locale.ROOT);
         Decision firstImplicit = null;
         List<MatchedStatement> allowMatches = null;
         for (String resource : resources) {
-            Decision d = evaluateOne(request, lowerAction, resource, policies);
+            Decision d = evaluateOne(request, action, resource, policies);
             if (d.outcome() == Outcome.EXPLICIT_DENY) {
                 return d;
             }
@@ -96,24 +135,26 @@ public final class PolicyEvaluator {
 
     private static Decision evaluateOne(Request request, String lowerAction, String resource, PolicySet policies) {
         Principal p = request.principal();
+        String action = request.action();
         RequestContext c = request.context();
         Tally identity = new Tally();
-        for (Policy policy : policies.identity()) {
+        List<Policy> identityPolicies = policies.identity();
+        for (int i = 0, n = identityPolicies.size(); i < n; i++) {
+            Policy policy = identityPolicies.get(i);
             identity.scan(policy, PolicyType.IDENTITY, p, lowerAction, resource, c);
         }
-        Tally resourceTally = new Tally();
+        Tally resourceTally = policies.resource() == null ? Tally.NONE : new Tally();
         if (policies.resource() != null) {
             resourceTally.scan(policies.resource(), PolicyType.RESOURCE, p, lowerAction, resource, c);
         }
-        Tally boundary = new Tally();
+        Tally boundary = policies.boundary() == null ? Tally.NONE : new Tally();
         if (policies.boundary() != null) {
             boundary.scan(policies.boundary(), PolicyType.PERMISSIONS_BOUNDARY, p, lowerAction, resource, c);
         }
-        Tally session = new Tally();
+        Tally session = policies.session().isEmpty() ? Tally.NONE : new Tally();
         for (Policy policy : policies.session()) {
             session.scan(policy, PolicyType.SESSION, p, lowerAction, resource, c);
         }
-        String action = request.action();
 
         if (identity.denied || resourceTally.denied || boundary.denied || session.denied) {
             Reason reason = identity.denied
@@ -121,13 +162,12 @@ public final class PolicyEvaluator {
                     : resourceTally.denied
                             ? Reason.DENY_RESOURCE
                             : boundary.denied ? Reason.DENY_BOUNDARY : Reason.DENY_SESSION;
-            List<MatchedStatement> denies = new ArrayList<>();
-            for (Tally t : new Tally[] {identity, resourceTally, boundary, session}) {
-                if (t.denies != null) {
-                    denies.addAll(t.denies);
-                }
-            }
-            return new Decision(Outcome.EXPLICIT_DENY, reason, action, resource, denies);
+            return new Decision(
+                    Outcome.EXPLICIT_DENY,
+                    reason,
+                    action,
+                    resource,
+                    denies(identity, resourceTally, boundary, session));
         }
 
         String resourceAccount = request.resourceAccount() == null ? p.account() : request.resourceAccount();
@@ -136,6 +176,11 @@ public final class PolicyEvaluator {
             return allow(action, resource, identity, resourceTally);
         }
 
+        if (resourceTally.allow == Strength.DIRECT.ordinal() && !p.type().hasIdentityPolicies()) {
+            // Services, anonymous callers, web-identity/SAML callers and S3 canonical users have no
+            // identity policies and belong to no account of ours: the resource policy alone decides.
+            return allow(action, resource, identity, resourceTally);
+        }
         if (policies.resource() != null && !sameAccount) {
             if (resourceTally.allow < Strength.ACCOUNT.ordinal()) {
                 return implicit(Reason.NO_RESOURCE_ALLOW, action, resource);
@@ -157,24 +202,17 @@ public final class PolicyEvaluator {
         if (!policies.session().isEmpty() && !session.allows()) {
             return implicit(Reason.NO_SESSION_ALLOW, action, resource);
         }
-        List<MatchedStatement> allows = new ArrayList<>();
-        for (Tally t : new Tally[] {identity, resourceTally, boundary, session}) {
-            if (t.allows != null) {
-                allows.addAll(t.allows);
-            }
-        }
-        return new Decision(Outcome.ALLOW, Reason.ALLOWED, action, resource, allows);
+        return new Decision(
+                Outcome.ALLOW, Reason.ALLOWED, action, resource, concat(identity, resourceTally, boundary, session));
     }
 
     private static Decision allow(String action, String resource, Tally identity, Tally resourceTally) {
-        List<MatchedStatement> allows = new ArrayList<>();
-        if (resourceTally.allows != null) {
-            allows.addAll(resourceTally.allows);
-        }
-        if (identity.allows != null) {
-            allows.addAll(identity.allows);
-        }
-        return new Decision(Outcome.ALLOW, Reason.ALLOWED, action, resource, allows);
+        return new Decision(
+                Outcome.ALLOW,
+                Reason.ALLOWED,
+                action,
+                resource,
+                concat(resourceTally, identity, Tally.NONE, Tally.NONE));
     }
 
     private static Decision implicit(Reason reason, String action, String resource) {

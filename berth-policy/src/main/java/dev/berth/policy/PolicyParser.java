@@ -210,7 +210,11 @@ final class PolicyParser {
             throw new MalformedPolicyException(SYNTAX);
         }
         boolean notAction = n.has("NotAction");
-        List<String> actionTexts = strings(n.get(notAction ? "NotAction" : "Action"));
+        JsonNode actionNode = n.get(notAction ? "NotAction" : "Action");
+        List<String> actionTexts = strings(actionNode);
+        if (actionNode != null && actionTexts == null) {
+            throw new MalformedPolicyException(SYNTAX);
+        }
         if (actionTexts == null || actionTexts.isEmpty()) {
             throw new MalformedPolicyException(NEED_ACTIONS);
         }
@@ -378,7 +382,7 @@ final class PolicyParser {
                         op,
                         qualifier,
                         ifExists,
-                        key.toLowerCase(Locale.ROOT).intern(),
+                        Keys.canonical(key.toLowerCase(Locale.ROOT)),
                         Condition.compileValues(op, values, variables)));
             }
         }

@@ -29,7 +29,12 @@ public record Principal(Type type, String arn, String account, String roleArn) {
         SERVICE,
         FEDERATED,
         CANONICAL_USER,
-        ANONYMOUS
+        ANONYMOUS;
+
+        /** Whether principals of this type carry identity-based policies (users, roles, roots). */
+        public boolean hasIdentityPolicies() {
+            return this == ROOT || this == USER || this == ROLE_SESSION || this == FEDERATED_USER;
+        }
     }
 
     public Principal {

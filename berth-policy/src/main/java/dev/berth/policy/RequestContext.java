@@ -94,13 +94,13 @@ public final class RequestContext {
 
     /** Collects keys; a key put twice keeps the last values. */
     public static final class Builder {
-        private final Map<String, ContextValue[]> values = new HashMap<>();
+        private Map<String, ContextValue[]> values = new HashMap<>();
 
         private Builder() {}
 
         /** A single-valued key. */
         public Builder put(String key, String value) {
-            values.put(key.toLowerCase(Locale.ROOT), new ContextValue[] {new ContextValue(value)});
+            values.put(Keys.lookup(key.toLowerCase(Locale.ROOT)), new ContextValue[] {new ContextValue(value)});
             return this;
         }
 
@@ -111,12 +111,15 @@ public final class RequestContext {
             for (String s : list) {
                 v[i++] = new ContextValue(s);
             }
-            values.put(key.toLowerCase(Locale.ROOT), v);
+            values.put(Keys.lookup(key.toLowerCase(Locale.ROOT)), v);
             return this;
         }
 
+        /** The context; the builder starts over empty (its map is handed over, not copied). */
         public RequestContext build() {
-            return new RequestContext(Map.copyOf(values));
+            Map<String, ContextValue[]> built = values;
+            values = new HashMap<>();
+            return new RequestContext(built);
         }
     }
 }

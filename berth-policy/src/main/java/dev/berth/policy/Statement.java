@@ -89,8 +89,8 @@ public final class Statement {
      * the caller (a {@link PrincipalPattern.Strength} ordinal; {@code DIRECT} without a principal
      * element).
      */
-    int match(Principal principal, String lowerAction, String resource, RequestContext context) {
-        if (!matchesAction(lowerAction)) {
+    int match(Principal principal, String action, String resource, RequestContext context) {
+        if (!matchesAction(action)) {
             return NO_MATCH;
         }
         if (resources != null) {
@@ -136,9 +136,10 @@ public final class Statement {
         return strength;
     }
 
-    private boolean matchesAction(String lowerAction) {
+    /** Actions are case-insensitive: the patterns are lower-case and {@code action} is lower-cased. */
+    private boolean matchesAction(String action) {
         for (Glob g : actions) {
-            if (g.matches(lowerAction, null) == Glob.MATCH) {
+            if (g.matches(action, null) == Glob.MATCH) {
                 return !notAction;
             }
         }

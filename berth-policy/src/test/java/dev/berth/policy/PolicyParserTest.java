@@ -57,6 +57,10 @@ class PolicyParserTest {
                         "Policy statement must contain actions."),
                 Arguments.of(
                         PolicyKind.IDENTITY,
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":5,\"Resource\":\"*\"}}",
+                        "Syntax errors in policy."),
+                Arguments.of(
+                        PolicyKind.IDENTITY,
                         "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[],\"Resource\":\"*\"}}",
                         "Policy statement must contain actions."),
                 Arguments.of(
