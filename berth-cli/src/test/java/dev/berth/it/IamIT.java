@@ -195,6 +195,63 @@ class IamIT extends WithServer {
     }
 
     @Test
+    void sessionCredentialsOnTheS3EndpointInHeadersAndPresignedUrls() throws Exception {
+        try (IamClient iam = iam()) {
+            String[] u = userAndRole(iam, "s3user");
+            Credentials c;
+            try (StsClient userSts = server.sts(u[0], u[1])) {
+                c = userSts.assumeRole(b -> b.roleArn(u[2]).roleSessionName("s3"))
+                        .credentials();
+            }
+            var creds = StaticCredentialsProvider.create(
+                    AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
+            try (var s3 = software.amazon.awssdk.services.s3.S3Client.builder()
+                    .endpointOverride(server.endpoint())
+                    .region(Region.US_EAST_1)
+                    .forcePathStyle(true)
+                    .credentialsProvider(creds)
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build()) {
+                s3.createBucket(b -> b.bucket("session-bucket"));
+                s3.putObject(
+                        b -> b.bucket("session-bucket").key("k"),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString("hello"));
+                assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).contains("session-bucket");
+            }
+            try (var presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                    .endpointOverride(server.endpoint())
+                    .region(Region.US_EAST_1)
+                    .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                            .pathStyleAccessEnabled(true)
+                            .build())
+                    .credentialsProvider(creds)
+                    .build()) {
+                String url = presigner
+                        .presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))
+                                .getObjectRequest(
+                                        g -> g.bucket("session-bucket").key("k")))
+                        .url()
+                        .toString();
+                assertThat(url).contains("X-Amz-Security-Token=");
+                var http = java.net.http.HttpClient.newHttpClient();
+                var ok = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(ok.statusCode()).isEqualTo(200);
+                assertThat(ok.body()).isEqualTo("hello");
+                String wrong = url.replaceFirst("X-Amz-Security-Token=[^&]+", "X-Amz-Security-Token=nope");
+                var refused = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(wrong))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(403);
+                assertThat(refused.body()).contains("InvalidAccessKeyId");
+            }
+        }
+    }
+
+    @Test
     void sessionPoliciesAndTagsAreKeptWithTheSession() {
         try (IamClient iam = iam()) {
             String[] u = userAndRole(iam, "tagger");

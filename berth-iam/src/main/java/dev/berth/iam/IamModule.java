@@ -104,6 +104,16 @@ public final class IamModule implements ServiceModule {
         return keys.find(accessKeyId).map(AccessKeyDirectory.Key::root).orElse(false);
     }
 
+    /** Secrets of long-term keys and STS sessions, for modules that verify SigV4 themselves (S3). */
+    public dev.berth.protocol.sigv4.CredentialResolver credentials() {
+        return authenticator.credentials();
+    }
+
+    /** The account of a long-term or session access key. */
+    public java.util.Optional<String> accountOf(String accessKeyId) {
+        return authenticator.accountOf(accessKeyId);
+    }
+
     /** IAM's identities and their compiled policies. */
     public Directory directory() {
         return directory;

@@ -133,7 +133,7 @@ public final class BerthServer implements AutoCloseable {
             this.iam = add(built, new IamModule(ctx, config.rootAccessKeyId(), config.rootSecretAccessKey()));
             this.credentialsFile = writeCredentials(dataDir, iam.rootKey());
             LogsModule logs = add(built, new LogsModule(ctx));
-            ObjectsModule objects = add(built, new ObjectsModule(ctx, iam.keys()));
+            ObjectsModule objects = add(built, new ObjectsModule(ctx, iam.credentials(), iam::accountOf));
             this.loadBalancers = add(
                     built,
                     new LoadBalancers(

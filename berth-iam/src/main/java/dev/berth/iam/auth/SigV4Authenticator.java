@@ -26,6 +26,7 @@ public final class SigV4Authenticator implements Authenticator {
 
     private final AccessKeys keys;
     private final Sessions sessions;
+    private final CredentialResolver credentials;
     private final SigV4Verifier verifier;
     private final Platform platform;
     private final Clock iamClock;
@@ -35,23 +36,21 @@ public final class SigV4Authenticator implements Authenticator {
         this.sessions = sessions;
         this.platform = platform;
         this.iamClock = iamClock;
-        this.verifier = new SigV4Verifier(
-                new CredentialResolver() {
-                    @Override
-                    public Optional<String> secretFor(String accessKeyId) {
-                        return keys.find(accessKeyId).map(k -> k.secretAccessKey());
-                    }
+        this.credentials = new CredentialResolver() {
+            @Override
+            public Optional<String> secretFor(String accessKeyId) {
+                return keys.find(accessKeyId).map(k -> k.secretAccessKey());
+            }
 
-                    @Override
-                    public Optional<String> secretFor(String accessKeyId, String sessionToken) {
-                        if (sessionToken == null) {
-                            return secretFor(accessKeyId);
-                        }
-                        return sessions.secretFor(accessKeyId, sessionToken);
-                    }
-                },
-                clock,
-                platform.region());
+            @Override
+            public Optional<String> secretFor(String accessKeyId, String sessionToken) {
+                if (sessionToken == null) {
+                    return secretFor(accessKeyId);
+                }
+                return sessions.secretFor(accessKeyId, sessionToken);
+            }
+        };
+        this.verifier = new SigV4Verifier(credentials, clock, platform.region());
     }
 
     @Override
@@ -84,6 +83,22 @@ public final class SigV4Authenticator implements Authenticator {
             }
         }
         return new CallContext(requestId, id, caller.accountId(), principal.region(), caller);
+    }
+
+    /**
+     * The secrets of long-term keys and of STS sessions (with their token), for modules that verify
+     * signatures themselves (the S3 endpoint).
+     */
+    public CredentialResolver credentials() {
+        return credentials;
+    }
+
+    /** The account of a long-term key or an STS session key. */
+    public Optional<String> accountOf(String accessKeyId) {
+        if (accessKeyId != null && accessKeyId.startsWith("ASIA")) {
+            return sessions.caller(accessKeyId).map(Caller::accountId);
+        }
+        return keys.owner(accessKeyId).map(AccessKeys.Owner::accountId);
     }
 
     @Override
