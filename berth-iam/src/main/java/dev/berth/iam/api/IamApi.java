@@ -530,10 +530,61 @@ public final class IamApi implements QueryService {
         }
     }
 
+    /**
+     * As IAM does, a trust policy may only name users and roles of this account that exist:
+     * {@code Invalid principal in policy: "AWS":"arn:aws:iam::000000000000:user/nobody"}.
+     */
+    void checkTrustPrincipals(Transaction tx, String doc) {
+        JsonNode root;
+        try {
+            root = iam.mapper.readTree(doc);
+        } catch (java.io.IOException e) {
+            return; // already refused by the parser
+        }
+        JsonNode statements = root.path("Statement");
+        List<JsonNode> list = new ArrayList<>();
+        if (statements.isArray()) {
+            statements.forEach(list::add);
+        } else {
+            list.add(statements);
+        }
+        String prefix = "arn:aws:iam::" + iam.account + ":";
+        for (JsonNode st : list) {
+            for (String element : List.of("Principal", "NotPrincipal")) {
+                JsonNode aws = st.path(element).path("AWS");
+                List<String> values = new ArrayList<>();
+                if (aws.isArray()) {
+                    aws.forEach(v -> values.add(v.asText()));
+                } else if (aws.isTextual()) {
+                    values.add(aws.asText());
+                }
+                for (String v : values) {
+                    if (!v.startsWith(prefix)) {
+                        continue;
+                    }
+                    String rest = v.substring(prefix.length());
+                    String name = rest.substring(rest.lastIndexOf('/') + 1);
+                    Optional<ObjectNode> e = rest.startsWith("user/")
+                            ? iam.get(tx, Iam.USER, key(name))
+                            : rest.startsWith("role/")
+                                    ? iam.get(tx, Iam.ROLE, key(name))
+                                    : Optional.of(JSON.objectNode());
+                    if (e.isEmpty()
+                            || (e.get().has("Arn")
+                                    && !e.get().get("Arn").asText().equals(v))) {
+                        throw new AwsException(
+                                "MalformedPolicyDocument", 400, "Invalid principal in policy: \"AWS\":\"" + v + "\"");
+                    }
+                }
+            }
+        }
+    }
+
     ObjectNode createRole(Transaction tx, ObjectNode in) {
         String name = in.get("RoleName").asText();
         String trust = in.get("AssumeRolePolicyDocument").asText();
         checkTrust(trust);
+        checkTrustPrincipals(tx, trust);
         ObjectNode role = newEntity(Kind.ROLE, "AROA", in);
         role.put("AssumeRolePolicyDocument", trust);
         if (in.has("Description")) {
@@ -609,6 +660,7 @@ public final class IamApi implements QueryService {
                     OtherOps.checkModifiable(role);
                     String trust = in.get("PolicyDocument").asText();
                     checkTrust(trust);
+                    checkTrustPrincipals(tx, trust);
                     role.put("AssumeRolePolicyDocument", trust);
                     save(tx, Kind.ROLE, role);
                     return empty();

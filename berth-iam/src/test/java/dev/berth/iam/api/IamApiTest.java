@@ -171,6 +171,18 @@ class IamApiTest {
     }
 
     @Test
+    void trustPoliciesNameOnlyPrincipalsThatExist() {
+        String doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+                + "[\"arn:aws:iam::000000000000:user/ci\",\"arn:aws:iam::000000000000:root\"]},\"Action\":\"sts:AssumeRole\"}]}";
+        AwsException e = error("CreateRole", "RoleName", "r", "AssumeRolePolicyDocument", doc);
+        assertThat(e.code()).isEqualTo("MalformedPolicyDocument");
+        assertThat(e.getMessage())
+                .isEqualTo("Invalid principal in policy: \"AWS\":\"arn:aws:iam::000000000000:user/ci\"");
+        call("CreateUser", "UserName", "ci");
+        call("CreateRole", "RoleName", "r", "AssumeRolePolicyDocument", doc);
+    }
+
+    @Test
     void namesAreUniqueRegardlessOfCaseAndDeletesConflict() {
         call("CreateUser", "UserName", "Alice");
         assertThat(error("CreateUser", "UserName", "alice").getMessage())
