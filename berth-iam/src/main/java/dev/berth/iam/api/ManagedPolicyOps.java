@@ -485,8 +485,7 @@ final class ManagedPolicyOps {
                             (kind == Kind.USER ? users : kind == Kind.GROUP ? groups : roles).add(item);
                         }
                     }
-                    out.put("IsTruncated", false);
-                    return out;
+                    return OtherOps.pageTogether(out, in, "PolicyGroups", "PolicyUsers", "PolicyRoles");
                 }));
     }
 

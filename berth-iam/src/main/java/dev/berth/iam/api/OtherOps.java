@@ -532,7 +532,37 @@ final class OtherOps {
             p.path("versions").forEach(v -> versions.add(ManagedPolicyOps.showVersion(v)));
             policies.add(d);
         }
-        out.put("IsTruncated", false);
+        return pageTogether(out, in, "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies");
+    }
+
+    /**
+     * Pages several lists of one answer as one sequence (IAM's GetAccountAuthorizationDetails and
+     * ListEntitiesForPolicy): {@code MaxItems} counts the items of all of them, the {@code Marker}
+     * resumes after the last item returned.
+     */
+    static ObjectNode pageTogether(ObjectNode full, JsonNode in, String... fields) {
+        List<ObjectNode> items = new ArrayList<>();
+        for (int f = 0; f < fields.length; f++) {
+            int i = 0;
+            for (JsonNode item : full.path(fields[f])) {
+                items.add(JSON.objectNode()
+                        .put("k", String.format("%02d/%08d", f, i++))
+                        .put("f", fields[f])
+                        .set("v", item));
+            }
+        }
+        ObjectNode paged = Iam.page(items, x -> x.get("k").asText(), x -> x, in, JSON.objectNode(), "items");
+        ObjectNode out = JSON.objectNode();
+        for (String f : fields) {
+            out.putArray(f);
+        }
+        for (JsonNode x : paged.get("items")) {
+            ((ArrayNode) out.get(x.get("f").asText())).add(x.get("v"));
+        }
+        out.put("IsTruncated", paged.get("IsTruncated").asBoolean());
+        if (paged.has("Marker")) {
+            out.put("Marker", paged.get("Marker").asText());
+        }
         return out;
     }
 

@@ -247,6 +247,21 @@ class IamApiTest {
         } while (marker != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).containsExactly("user0", "user1", "user2", "user3", "user4");
+
+        // several lists paged as one: GetAccountAuthorizationDetails
+        call("CreateGroup", "GroupName", "g");
+        JsonNode first = call("GetAccountAuthorizationDetails", "MaxItems", "4");
+        assertThat(first.path("UserDetailList")).hasSize(4);
+        assertThat(first.path("IsTruncated").asBoolean()).isTrue();
+        JsonNode second = call(
+                "GetAccountAuthorizationDetails",
+                "MaxItems",
+                "4",
+                "Marker",
+                first.path("Marker").asText());
+        assertThat(second.path("UserDetailList")).hasSize(1);
+        assertThat(second.path("GroupDetailList")).hasSize(1);
+        assertThat(second.path("IsTruncated").asBoolean()).isFalse();
     }
 
     @Test
