@@ -12,8 +12,9 @@ import java.util.Locale;
  *
  * <p>Why not {@link java.util.regex.Pattern}: every API call matches actions and resources of every
  * statement, so the common shapes get a test without a loop ({@code *}, exact text, {@code prefix*})
- * and the rest a linear scan over pre-split literal chunks that backtracks only to the last star, the
- * classic wildcard algorithm. Nothing is allocated unless the pattern has variables.
+ * and the rest a scan over pre-split literal chunks that backtracks only to the last star (the
+ * classic wildcard algorithm), jumping with {@link String#indexOf} to the next occurrence of the
+ * text after a star. Variables are looked up in place; matching allocates nothing.
  *
  * <p>The same class holds plain templates (a string with variables and no wildcards, for {@code
  * StringEquals}): {@link #resolve} produces the text, {@link #matches} compares it.
