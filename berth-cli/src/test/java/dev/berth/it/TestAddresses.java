@@ -42,7 +42,9 @@ enum TestAddresses {
     SERVICE_LB_POOL("127.0.7", 100, 51, 20),
     SERVICE_TRAFFIC("127.0.21", 11, 2),
     ENV_FILES_DOCKER("127.0.22", 201, 1),
-    LATE_DOCKER("127.0.22", 211, 2);
+    LATE_DOCKER("127.0.22", 211, 2),
+    /** IamIT's OpenID Connect provider (issuer, JWKS). */
+    IAM_OIDC("127.0.23", 11, 1);
 
     /** The /24 prefix from {@code berth.it.net}, or empty for each block's historical place. */
     static final String NET = System.getProperty("berth.it.net", "").strip();

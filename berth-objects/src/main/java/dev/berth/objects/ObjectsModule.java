@@ -23,6 +23,19 @@ public final class ObjectsModule implements ServiceModule {
     private final ModuleContext ctx;
 
     public ObjectsModule(ModuleContext ctx, AccessKeyDirectory keys) {
+        this(ctx, id -> keys.find(id).map(AccessKeyDirectory.Key::secretAccessKey), id -> keys.find(id)
+                .map(AccessKeyDirectory.Key::accountId));
+    }
+
+    /**
+     * @param credentials the secrets of access keys, STS session keys included (they must come with
+     *     their session token)
+     * @param accountOfKey the account of an access key id
+     */
+    public ObjectsModule(
+            ModuleContext ctx,
+            dev.berth.protocol.sigv4.CredentialResolver credentials,
+            java.util.function.Function<String, java.util.Optional<String>> accountOfKey) {
         this.ctx = ctx;
         this.objects = new ObjectStore(
                 ctx.store(),
@@ -32,11 +45,8 @@ public final class ObjectsModule implements ServiceModule {
                 ctx.platform().region());
         this.s3 = new S3Handler(
                 ctx.vertx(),
-                new SigV4Verifier(
-                        id -> keys.find(id).map(AccessKeyDirectory.Key::secretAccessKey),
-                        ctx.clock(),
-                        ctx.platform().region()),
-                id -> keys.find(id).map(AccessKeyDirectory.Key::accountId),
+                new SigV4Verifier(credentials, ctx.clock(), ctx.platform().region()),
+                accountOfKey,
                 objects);
     }
 

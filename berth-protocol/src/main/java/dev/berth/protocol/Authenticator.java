@@ -33,4 +33,9 @@ public interface Authenticator {
             String service,
             Dialect dialect,
             String requestId);
+
+    /** The context of an unsigned call to an action that needs no signature. */
+    default CallContext anonymous(String requestId) {
+        return new CallContext(requestId, "", "", "", Caller.anonymous(""));
+    }
 }

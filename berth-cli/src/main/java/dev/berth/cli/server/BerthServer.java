@@ -133,7 +133,7 @@ public final class BerthServer implements AutoCloseable {
             this.iam = add(built, new IamModule(ctx, config.rootAccessKeyId(), config.rootSecretAccessKey()));
             this.credentialsFile = writeCredentials(dataDir, iam.rootKey());
             LogsModule logs = add(built, new LogsModule(ctx));
-            ObjectsModule objects = add(built, new ObjectsModule(ctx, iam.keys()));
+            ObjectsModule objects = add(built, new ObjectsModule(ctx, iam.credentials(), iam::accountOf));
             this.loadBalancers = add(
                     built,
                     new LoadBalancers(
@@ -243,6 +243,11 @@ public final class BerthServer implements AutoCloseable {
      */
     public void secretsHousekeeping() {
         secrets.housekeeping();
+    }
+
+    /** The clock IAM and STS use; tests move it forward to let temporary credentials expire. */
+    public OffsetClock iamClock() {
+        return iam.clock();
     }
 
     /** The clock KMS, SSM and Secrets Manager use; tests move it forward to let recovery windows pass. */

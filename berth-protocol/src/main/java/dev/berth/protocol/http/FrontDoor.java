@@ -354,15 +354,19 @@ public final class FrontDoor implements AutoCloseable {
             String action = FormParams.first(params, "Action");
             QueryService service = pickQueryService(req, params, action);
             namespace = service.model().xmlNamespace();
-            CallContext call = authenticator.authenticate(
-                    req.method().name(),
-                    rawPath(req),
-                    req.query(),
-                    headers(req),
-                    body,
-                    service.model().signingName(),
-                    Dialect.QUERY,
-                    requestId);
+            boolean unsigned =
+                    req.getHeader("Authorization") == null && FormParams.first(params, "X-Amz-Credential") == null;
+            CallContext call = action != null && unsigned && service.anonymous(action)
+                    ? authenticator.anonymous(requestId)
+                    : authenticator.authenticate(
+                            req.method().name(),
+                            rawPath(req),
+                            req.query(),
+                            headers(req),
+                            body,
+                            service.model().signingName(),
+                            Dialect.QUERY,
+                            requestId);
             if (action == null) {
                 throw new AwsException("MissingAction", 400, "The request must contain the parameter Action.");
             }

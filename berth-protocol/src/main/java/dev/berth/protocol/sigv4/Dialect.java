@@ -51,6 +51,11 @@ public enum Dialect {
         }
 
         @Override
+        AwsException expiredToken() {
+            return new AwsException("ExpiredToken", 400, "The provided token has expired.");
+        }
+
+        @Override
         AwsException expired(String message, boolean presigned) {
             return presigned
                     ? new AwsException("AccessDenied", STATUS, "Request has expired")
@@ -120,6 +125,14 @@ public enum Dialect {
 
     AwsException mismatch() {
         return invalid(MISMATCH_MESSAGE);
+    }
+
+    /** Temporary credentials whose session has expired ({@code ExpiredToken} / {@code ExpiredTokenException}). */
+    AwsException expiredToken() {
+        return new AwsException(
+                this == JSON ? "ExpiredTokenException" : "ExpiredToken",
+                STATUS,
+                "The security token included in the request is expired");
     }
 
     /** A timestamp outside the allowed skew, or a presigned URL past its expiry. */

@@ -71,7 +71,7 @@ public final class SigV4Verifier {
         checkScope(auth, signedAt, expectedService, dialect);
         checkTime(auth, signedAt, dialect);
 
-        Optional<String> secret = credentials.secretFor(auth.accessKeyId(), auth.sessionToken());
+        Optional<String> secret = secret(auth, dialect);
         if (secret.isEmpty()) {
             throw dialect.unrecognizedClient();
         }
@@ -122,7 +122,7 @@ public final class SigV4Verifier {
         long signedAt = requestTime(auth, dialect);
         checkScope(auth, signedAt, "s3", dialect);
         checkTime(auth, signedAt, dialect);
-        Optional<String> secret = credentials.secretFor(auth.accessKeyId(), auth.sessionToken());
+        Optional<String> secret = secret(auth, dialect);
         if (secret.isEmpty()) {
             throw dialect.unrecognizedClient();
         }
@@ -200,6 +200,14 @@ public final class SigV4Verifier {
 
     /** What {@link #trace} returns. */
     record SigningTrace(String canonicalRequest, String stringToSign) {}
+
+    private Optional<String> secret(AuthParameters auth, Dialect dialect) {
+        try {
+            return credentials.secretFor(auth.accessKeyId(), auth.sessionToken());
+        } catch (ExpiredCredentialsException e) {
+            throw dialect.expiredToken();
+        }
+    }
 
     private static AuthParameters parse(Map<String, List<String>> headers, QueryParams query, Dialect dialect) {
         String authorization = Headers.first(headers, "authorization");
