@@ -194,12 +194,42 @@ class IamIT extends WithServer {
         }
     }
 
+    /**
+     * Until IAM policies are evaluated for every call, only the root key may call beyond STS
+     * (RootOnlyAuthorizer): a user's key and a role session are refused with AWS's AccessDenied shapes
+     * and nothing is written, on the JSON, query and S3 protocols alike, while STS keeps working.
+     */
     @Test
-    void sessionCredentialsOnTheS3EndpointInHeadersAndPresignedUrls() throws Exception {
+    void nonRootCredentialsAreRefusedBeyondStsUntilPoliciesAreEnforced() throws Exception {
         try (IamClient iam = iam()) {
-            String[] u = userAndRole(iam, "s3user");
+            String[] u = userAndRole(iam, "narrow");
+            iam.putUserPolicy(b -> b.userName("narrow")
+                    .policyName("all")
+                    .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                            + "\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+            try (var ecs = server.ecs(u[0], u[1])) {
+                assertThatThrownBy(() -> ecs.createCluster(b -> b.clusterName("not-by-narrow")))
+                        .isInstanceOfSatisfying(software.amazon.awssdk.services.ecs.model.EcsException.class, e -> {
+                            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                            assertThat(e.statusCode()).isEqualTo(400);
+                            assertThat(e.awsErrorDetails().errorMessage())
+                                    .startsWith("User: arn:aws:iam::000000000000:user/narrow is not"
+                                            + " authorized to perform: ecs:CreateCluster because Berth does"
+                                            + " not evaluate IAM policies yet");
+                        });
+            }
+            try (var ecs = server.ecs()) {
+                assertThat(ecs.listClusters().clusterArns()).noneMatch(a -> a.endsWith("/not-by-narrow"));
+            }
+            assertThatThrownBy(() -> iam(StaticCredentialsProvider.create(AwsBasicCredentials.create(u[0], u[1])))
+                            .listUsers())
+                    .isInstanceOfSatisfying(IamException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                        assertThat(e.statusCode()).isEqualTo(403);
+                    });
             Credentials c;
             try (StsClient userSts = server.sts(u[0], u[1])) {
+                assertThat(userSts.getCallerIdentity().arn()).isEqualTo("arn:aws:iam::000000000000:user/narrow");
                 c = userSts.assumeRole(b -> b.roleArn(u[2]).roleSessionName("s3"))
                         .credentials();
             }
@@ -212,11 +242,11 @@ class IamIT extends WithServer {
                     .credentialsProvider(creds)
                     .httpClient(UrlConnectionHttpClient.create())
                     .build()) {
-                s3.createBucket(b -> b.bucket("session-bucket"));
-                s3.putObject(
-                        b -> b.bucket("session-bucket").key("k"),
-                        software.amazon.awssdk.core.sync.RequestBody.fromString("hello"));
-                assertThat(s3.listBuckets().buckets()).extracting(b -> b.name()).contains("session-bucket");
+                assertThatThrownBy(() -> s3.createBucket(b -> b.bucket("session-bucket")))
+                        .isInstanceOfSatisfying(software.amazon.awssdk.services.s3.model.S3Exception.class, e -> {
+                            assertThat(e.statusCode()).isEqualTo(403);
+                            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                        });
             }
             try (var presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
                     .endpointOverride(server.endpoint())
@@ -234,12 +264,13 @@ class IamIT extends WithServer {
                         .toString();
                 assertThat(url).contains("X-Amz-Security-Token=");
                 var http = java.net.http.HttpClient.newHttpClient();
-                var ok = http.send(
+                // the session's signature checks out; the refusal is the authorization rule's
+                var denied = http.send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
-                assertThat(ok.statusCode()).isEqualTo(200);
-                assertThat(ok.body()).isEqualTo("hello");
+                assertThat(denied.statusCode()).isEqualTo(403);
+                assertThat(denied.body()).contains("AccessDenied").contains("is not the account&apos;s root key");
                 String wrong = url.replaceFirst("X-Amz-Security-Token=[^&]+", "X-Amz-Security-Token=nope");
                 var refused = http.send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(wrong))

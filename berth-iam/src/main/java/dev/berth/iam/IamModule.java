@@ -5,6 +5,7 @@ import dev.berth.iam.api.Iam;
 import dev.berth.iam.api.IamApi;
 import dev.berth.iam.api.PolicyDocs;
 import dev.berth.iam.auth.AccessKeys;
+import dev.berth.iam.auth.RootOnlyAuthorizer;
 import dev.berth.iam.auth.Sessions;
 import dev.berth.iam.auth.SigV4Authenticator;
 import dev.berth.iam.sts.AuthorizationMessages;
@@ -112,6 +113,27 @@ public final class IamModule implements ServiceModule {
     /** The account of a long-term or session access key. */
     public java.util.Optional<String> accountOf(String accessKeyId) {
         return authenticator.accountOf(accessKeyId);
+    }
+
+    /** Who may call what: for now only the root key may call beyond STS ({@link RootOnlyAuthorizer}). */
+    public dev.berth.protocol.Authorizer authorizer() {
+        return new RootOnlyAuthorizer();
+    }
+
+    /**
+     * {@link #accountOf} for the S3 endpoint under {@link RootOnlyAuthorizer}'s rule: a signature of
+     * any other key than the root's is refused with S3's {@code AccessDenied}.
+     */
+    public java.util.Optional<String> rootAccountOf(String accessKeyId) {
+        java.util.Optional<String> account = accountOf(accessKeyId);
+        if (account.isPresent() && !isRoot(accessKeyId)) {
+            throw new dev.berth.model.error.AwsException(
+                    "AccessDenied",
+                    403,
+                    "Access key " + accessKeyId + " is not the account's root key: Berth does not evaluate IAM"
+                            + " policies yet, and until it does only the root credentials may call S3.");
+        }
+        return account;
     }
 
     /** IAM's identities and their compiled policies. */

@@ -133,7 +133,7 @@ public final class BerthServer implements AutoCloseable {
             this.iam = add(built, new IamModule(ctx, config.rootAccessKeyId(), config.rootSecretAccessKey()));
             this.credentialsFile = writeCredentials(dataDir, iam.rootKey());
             LogsModule logs = add(built, new LogsModule(ctx));
-            ObjectsModule objects = add(built, new ObjectsModule(ctx, iam.credentials(), iam::accountOf));
+            ObjectsModule objects = add(built, new ObjectsModule(ctx, iam.credentials(), iam::rootAccountOf));
             this.loadBalancers = add(
                     built,
                     new LoadBalancers(
@@ -168,7 +168,9 @@ public final class BerthServer implements AutoCloseable {
                 m.contribute(contributions.from(m));
             }
             new Migrations(store, mapper, ctx.clock()).apply(contributions.migrations());
-            this.frontDoor = mount(new FrontDoor(vertx, mapper, iam.authenticator(), this::health), contributions);
+            this.frontDoor = mount(
+                    new FrontDoor(vertx, mapper, iam.authenticator(), this::health).authorizer(iam.authorizer()),
+                    contributions);
             this.port = frontDoor.start(config.bind(), config.port());
 
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(

@@ -251,7 +251,17 @@ public final class IamApi implements QueryService {
                         }
                         name = c.arn().substring(c.arn().lastIndexOf('/') + 1);
                     }
-                    return wrap("User", entity(tx, Kind.USER, name, false));
+                    ObjectNode user = entity(tx, Kind.USER, name, false);
+                    Caller c = call.caller();
+                    if (c.type() != Caller.Type.ROOT
+                            && !user.path("Arn").asText().equals(c.arn())) {
+                        // policies are not evaluated yet (RootOnlyAuthorizer): others read only themselves
+                        throw dev.berth.iam.auth.RootOnlyAuthorizer.denied(
+                                c,
+                                "iam:GetUser on resource: " + user.path("Arn").asText(),
+                                dev.berth.protocol.sigv4.Dialect.QUERY);
+                    }
+                    return wrap("User", user);
                 }));
         t.put(
                 "ListUsers",

@@ -79,6 +79,7 @@ public final class FrontDoor implements AutoCloseable {
     private final List<QueryService> queryServices = new ArrayList<>();
     private final Map<String, Handler<HttpServerRequest>> routes = new LinkedHashMap<>();
     private final Map<String, Handler<HttpServerRequest>> signedServices = new LinkedHashMap<>();
+    private volatile dev.berth.protocol.Authorizer authorizer = dev.berth.protocol.Authorizer.ALLOW_ALL;
     private final Supplier<Map<String, Object>> health;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
@@ -99,6 +100,12 @@ public final class FrontDoor implements AutoCloseable {
                         .build());
         this.authenticator = authenticator;
         this.health = health;
+    }
+
+    /** Who may do what; every API call is asked after authentication (default: everything). */
+    public FrontDoor authorizer(dev.berth.protocol.Authorizer authorizer) {
+        this.authorizer = java.util.Objects.requireNonNull(authorizer);
+        return this;
     }
 
     public FrontDoor json(JsonService service) {
@@ -308,6 +315,7 @@ public final class FrontDoor implements AutoCloseable {
                             "UnknownOperationException",
                             400,
                             "Berth does not implement " + model.serviceId() + " " + opName + " yet."));
+            authorizer.authorize(call, model.signingName(), opName, Dialect.JSON);
             JsonNode parsed;
             try {
                 parsed = body.length == 0
@@ -379,6 +387,7 @@ public final class FrontDoor implements AutoCloseable {
                             "InvalidAction",
                             400,
                             "Berth does not implement " + service.model().serviceId() + " " + action + " yet."));
+            authorizer.authorize(call, service.model().signingName(), action, Dialect.QUERY);
             JsonNode result = handler.handle(call, params);
             String xml = QueryXml.response(service.model(), op, result, requestId);
             ctx.runOnContext(v -> req.response()
