@@ -40,6 +40,7 @@ class ModuleBoundariesTest {
             "dev.berth.objects",
             "dev.berth.lb",
             "dev.berth.model",
+            "dev.berth.policy",
             "dev.berth.module",
             "dev.berth.agent"
         }) {
@@ -75,6 +76,16 @@ class ModuleBoundariesTest {
                 .should()
                 .onlyDependOnClassesThat()
                 .resideInAnyPackage("dev.berth.scheduler..", "dev.berth.model..", "java.."));
+    }
+
+    @Test
+    void thePolicyEngineIsPure() {
+        check(classes()
+                .that()
+                .resideInAPackage("dev.berth.policy..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.berth.policy..", "dev.berth.model..", "java..", "com.fasterxml.jackson.."));
     }
 
     @Test
