@@ -40,6 +40,9 @@ public final class ShapeValidator {
      * @param validationErrorCode the error code the service uses for constraint violations,
      *     e.g. {@code InvalidParameterException} for ECS, {@code ValidationError} for query services
      */
+    /** Query-protocol services name members in lowerCamel case in their messages ({@code userName}). */
+    private final boolean lowerCamelPaths;
+
     public ShapeValidator(ServiceModel model, String validationErrorCode) {
         this(model, validationErrorCode, Set.of());
     }
@@ -62,6 +65,7 @@ public final class ShapeValidator {
         this.validationErrorCode = validationErrorCode;
         this.identifierMembers = Set.copyOf(identifierMembers);
         this.dialect = dialect;
+        this.lowerCamelPaths = "query".equals(model.protocol()) || "ec2".equals(model.protocol());
     }
 
     /** How a service words constraint violations. */
@@ -207,7 +211,7 @@ public final class ShapeValidator {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, Shape.Member> m : shape.members().entrySet()) {
             JsonNode v = value.get(m.getKey());
-            Loc childPath = new Loc(path, m.getKey(), 0);
+            Loc childPath = new Loc(path, lowerCamelPaths ? decapitalize(m.getKey()) : m.getKey(), 0);
             if (v == null || v.isNull()) {
                 if (shape.required().contains(m.getKey())) {
                     violations.add(new Violation("null", childPath, "", "must not be null"));
@@ -377,6 +381,11 @@ public final class ShapeValidator {
             String self = name != null ? name : index + ".member";
             return parent == null ? self : parent + "." + self;
         }
+    }
+
+    /** {@code UserName} as query-protocol services (IAM, STS, ELBv2) name it in messages: {@code userName}. */
+    private static String decapitalize(String member) {
+        return member.isEmpty() ? member : Character.toLowerCase(member.charAt(0)) + member.substring(1);
     }
 
     private static String abbreviate(String s) {
