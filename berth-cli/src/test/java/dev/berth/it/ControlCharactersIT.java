@@ -601,6 +601,73 @@ class ControlCharactersIT extends WithServer {
         assertThat(xml(tags).getElementsByTagName("Key").getLength()).isZero();
     }
 
+    @Test
+    void iamAndStsNamesWithControlCharactersAreValidationErrors() {
+        String v = "Version=2010-05-08&Action=";
+        String policy = URLEncoder.encode(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}",
+                StandardCharsets.UTF_8);
+        String trust = URLEncoder.encode(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+                        + "\"arn:aws:iam::000000000000:root\"},\"Action\":\"sts:AssumeRole\"}]}",
+                StandardCharsets.UTF_8);
+        RawClient.Response role = raw.query("iam", v + "CreateRole&RoleName=cc-role&AssumeRolePolicyDocument=" + trust);
+        assertThat(role.status()).as(role.body()).isEqualTo(200);
+        List<String> templates = List.of(
+                v + "CreateUser&UserName=@@",
+                v + "CreateGroup&GroupName=@@",
+                v + "CreateRole&RoleName=@@&AssumeRolePolicyDocument=" + trust,
+                v + "CreatePolicy&PolicyName=@@&PolicyDocument=" + policy,
+                v + "PutRolePolicy&RoleName=cc-role&PolicyName=@@&PolicyDocument=" + policy,
+                v + "GetUser&UserName=@@",
+                v + "TagRole&RoleName=cc-role&Tags.member.1.Key=@@&Tags.member.1.Value=v",
+                v + "CreateInstanceProfile&InstanceProfileName=@@");
+        for (String template : templates) {
+            for (String bad : badValues()) {
+                RawClient.Response r = raw.query("iam", form(template, bad));
+                String what = template + " " + (int) bad.charAt(bad.length() > 1 ? 2 : 0);
+                assertThat(r.status()).as(what + " -> " + r.body()).isEqualTo(400);
+                Document d = xml(r);
+                assertThat(d.getElementsByTagName("Code").item(0).getTextContent())
+                        .as(what)
+                        .isEqualTo("ValidationError");
+                assertThat(d.getElementsByTagName("Message").item(0).getTextContent())
+                        .as(what)
+                        .startsWith("1 validation error detected: Value '")
+                        .contains("failed to satisfy constraint: Member must");
+            }
+        }
+        // IAM's path pattern ([\u0021-\u007F]) admits DEL, so only the C0 controls are refused there
+        for (String bad : badValues()) {
+            if (bad.indexOf(0x7f) >= 0) {
+                continue;
+            }
+            RawClient.Response r = raw.query("iam", form(v + "CreateUser&UserName=cc-user&Path=/@@/", bad));
+            assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(400);
+            assertThat(xml(r).getElementsByTagName("Code").item(0).getTextContent())
+                    .isEqualTo("ValidationError");
+        }
+        for (String bad : badValues()) {
+            RawClient.Response r = raw.query(
+                    "sts",
+                    form(
+                            "Version=2011-06-15&Action=AssumeRole&RoleSessionName=@@&RoleArn="
+                                    + URLEncoder.encode(
+                                            "arn:aws:iam::000000000000:role/cc-role", StandardCharsets.UTF_8),
+                            bad));
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(xml(r).getElementsByTagName("Code").item(0).getTextContent())
+                    .isEqualTo("ValidationError");
+        }
+        RawClient.Response users = raw.query("iam", v + "ListUsers");
+        assertThat(users.status()).isEqualTo(200);
+        assertThat(xml(users).getElementsByTagName("UserName").getLength()).isZero();
+        RawClient.Response policies = raw.query("iam", v + "ListPolicies&Scope=Local");
+        assertThat(xml(policies).getElementsByTagName("PolicyName").getLength()).isZero();
+        RawClient.Response inline = raw.query("iam", v + "ListRolePolicies&RoleName=cc-role");
+        assertThat(xml(inline).getElementsByTagName("member").getLength()).isZero();
+    }
+
     static RawClient.Response s3(SdkHttpMethod method, String pathAndQuery, byte[] body) {
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()
                 .method(method)

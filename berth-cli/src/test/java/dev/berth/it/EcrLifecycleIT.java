@@ -146,10 +146,11 @@ class EcrLifecycleIT extends WithServer {
                 "InvalidParameterException"
             },
             {"CreateRepository", "{\"repositoryName\":\"ok-name\",\"tags\":{\"Key\":\"a\"}}", "SerializationException"},
+            // the 2024 model makes a tag's Value required, so the front end's validation answers
             {
                 "CreateRepository",
                 "{\"repositoryName\":\"ok-name\",\"tags\":[{\"Key\":\"a\"}]}",
-                "InvalidTagParameterException"
+                "InvalidParameterException"
             },
             {"CreateRepository", "{\"repositoryName\":\"ok-name\",\"registryId\":\"12\"}", "InvalidParameterException"},
             {

@@ -482,16 +482,16 @@ class SecretsApiIT extends WithServer {
                     () -> sm.batchGetSecretValue(r -> r.secretIdList(java.util.stream.IntStream.range(0, 21)
                             .mapToObj(i -> "s" + i)
                             .toList())),
-                    "InvalidParameterException",
-                    "");
+                    "ValidationException", // the model's limit, checked by the front end
+                    "1 validation error detected");
             fails(
                     () -> sm.batchGetSecretValue(r -> r.filters(Filter.builder()
                                     .key(FilterNameStringType.NAME)
                                     .values("batch/")
                                     .build())
                             .maxResults(21)),
-                    "InvalidParameterException",
-                    "");
+                    "ValidationException",
+                    "1 validation error detected");
         }
     }
 
